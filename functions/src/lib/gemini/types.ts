@@ -1,0 +1,67 @@
+// Event and block types shared by every stage of the Gemini streaming pipeline:
+//   parseSseStream -> parseGeminiEvents -> uploadImageChunks -> collectText
+
+/** Token usage as Gemini reports it (a running total; the last chunk's is final). */
+export interface GeminiTokenUsage {
+  promptTokenCount: number;
+  candidatesTokenCount: number;
+  totalTokenCount: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+}
+
+export interface ImageStartEvent {
+  type: 'image-start';
+  mimeType: string;
+}
+
+/** Base64 text of bytes not seen before (cumulative deliveries are already deduplicated). */
+export interface ImageDeltaEvent {
+  type: 'image-delta';
+  data: string;
+}
+
+/** Answer text, or thinking text when `thought` is true (never part of the answer). */
+export interface TextDeltaEvent {
+  type: 'text-delta';
+  text: string;
+  thought?: boolean;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  finishReason?: string;
+  usage?: GeminiTokenUsage;
+  modelVersion?: string;
+  responseId?: string;
+}
+
+export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | DoneEvent;
+
+/** One image, fully uploaded. */
+export interface ImageBlock {
+  type: 'image';
+  url: string;
+  key: string;
+  bucket: string;
+  width: number;
+  height: number;
+  format: string;
+  contentType: string;
+  contentLength: number;
+}
+
+export type AfterUploadEvent = ImageBlock | TextDeltaEvent | DoneEvent;
+
+export interface TextBlock {
+  type: 'text';
+  text: string;
+}
+
+/** Thinking text collected separately, so it can never leak into the answer text. */
+export interface ThoughtBlock {
+  type: 'thought';
+  text: string;
+}
+
+export type GeminiOutputBlock = ImageBlock | TextBlock | ThoughtBlock | DoneEvent;
