@@ -1,0 +1,66 @@
+// zod validation of body, query and path, reported together as one 400 `invalid_request`.
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { HttpError } from './errors.js';
+
+export type RequestLocation = 'body' | 'query' | 'path';
+
+export interface ValidationIssue {
+  location: RequestLocation;
+  /** Where in that location, e.g. ["messages", 0, "text"]; [] for the location itself. */
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: RequestLocation,
+): ValidationResult<z.output<S>> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => ({
+      location,
+      path: issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+      message: issue.message,
+      code: issue.code,
+    })),
+  };
+}
+
+export function invalidRequest(issues: ValidationIssue[]): HttpError {
+  const where = [...new Set(issues.map((issue) => [issue.location, ...issue.path].join('.')))].join(', ');
+  return new HttpError(400, 'invalid_request', `The request is invalid: ${where}`, { details: { issues } });
+}
+
+/** Query parameters from the URL itself (independent of the host's query parser): repeats become arrays. */
+export function readQuery(req: Request): Record<string, string | string[]> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const existing = query[key];
+    if (existing === undefined) query[key] = value;
+    else query[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+/** Decoded path segments after the function name: `/suggestions/abc` -> ["abc"]. */
+export function readPathSegments(req: Request): string[] {
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  try {
+    return pathname
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'The request path is not valid percent-encoding', {
+      details: { issues: [{ location: 'path', path: [], message: 'Invalid percent-encoding', code: 'invalid_format' }] },
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// The shared limiter: @upstash/ratelimit's sliding window in Upstash Redis.
+// Its own fail-open answer on timeout (`success: true, reason: "timeout"`) and any thrown error become
+// RateLimitStoreUnavailable, so the caller can fall back to memory instead of letting everyone through.
+import { Ratelimit } from '@upstash/ratelimit';
+import type { Redis } from '@upstash/redis';
+import { RateLimitStoreUnavailable, type RateLimitDecision, type RateLimiter } from './types.js';
+
+/** How long a limit check may wait for Redis before the memory fallback decides. */
+export const UPSTASH_LIMIT_TIMEOUT_MS = 1000;
+
+/** The subset of Ratelimit we use (a seam for tests). */
+export interface RatelimitLike {
+  limit(identifier: string): Promise<{ success: boolean; limit: number; remaining: number; reset: number; reason?: string }>;
+}
+
+export function createUpstashRatelimit(redis: Redis, bucket: string, perMinute: number): Ratelimit {
+  return new Ratelimit({
+    redis,
+    limiter: Ratelimit.slidingWindow(perMinute, '60 s'),
+    prefix: `ratelimit:${bucket}`,
+    // Blocked identifiers are answered from this instance's memory until their window resets: no Redis
+    // round trip for a caller who is hammering. Created once per limiter, not per request.
+    ephemeralCache: new Map<string, number>(),
+    timeout: UPSTASH_LIMIT_TIMEOUT_MS,
+    analytics: false,
+  });
+}
+
+export class UpstashLimiter implements RateLimiter {
+  constructor(private readonly ratelimit: RatelimitLike) {}
+
+  async consume(key: string): Promise<RateLimitDecision> {
+    let result: Awaited<ReturnType<RatelimitLike['limit']>>;
+    try {
+      result = await this.ratelimit.limit(key);
+    } catch (err) {
+      throw new RateLimitStoreUnavailable('error', { cause: err });
+    }
+    if (result.reason === 'timeout') throw new RateLimitStoreUnavailable('timeout');
+    return {
+      allowed: result.success,
+      limit: result.limit,
+      remaining: Math.max(0, result.remaining),
+      resetAt: result.reset,
+      source: 'redis',
+    };
+  }
+}

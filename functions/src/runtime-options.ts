@@ -1,0 +1,77 @@
+// Cloud Functions (2nd gen) runtime options per function, sized for the load each one carries.
+// Every function is public at the HTTP level (`invoker: 'public'`): callers are authenticated inside,
+// by Firebase ID token, and rate-limited per uid.
+import type { HttpsOptions } from 'firebase-functions/v2/https';
+import { SECRETS } from './lib/config.js';
+
+/** One region for everything: Firestore, Auth and the app's users are served from here. */
+export const REGION = 'us-central1';
+
+// Every function rate-limits (Upstash) and every feature calls Gemini (chat, match explanations,
+// suggestions, images). S3 credentials are added by the image features when they exist.
+const BASE_SECRETS = [SECRETS.UPSTASH_REDIS_REST_URL, SECRETS.UPSTASH_REDIS_REST_TOKEN];
+const GEMINI_SECRETS = [...BASE_SECRETS, SECRETS.GEMINI_API_KEY];
+
+const common: HttpsOptions = {
+  region: REGION,
+  invoker: 'public',
+  // Scale to zero: cold starts (~1-2 s) are acceptable for a social app's AI features; raise per
+  // function if latency matters more than idle cost.
+  minInstances: 0,
+};
+
+/**
+ * Chat: requests are I/O-bound (waiting on Gemini), so one instance can serve many at once;
+ * 512MiB leaves room for the SDK, firebase-admin and ~80 in-flight conversations.
+ */
+const chat: HttpsOptions = {
+  ...common,
+  memory: '512MiB',
+  cpu: 1,
+  concurrency: 80,
+  maxInstances: 50,
+  secrets: GEMINI_SECRETS,
+};
+
+/**
+ * Matching and suggestions: short scoring over a bounded candidate set plus a few short Gemini calls
+ * for explanations (with a template fallback), so light and quick.
+ */
+const matching: HttpsOptions = {
+  ...common,
+  memory: '512MiB',
+  cpu: 1,
+  concurrency: 80,
+  timeoutSeconds: 60,
+  maxInstances: 30,
+  secrets: GEMINI_SECRETS,
+};
+
+/**
+ * Images: each request streams a multi-MB image from Gemini through base64 decoding into a multipart
+ * S3 upload (~25 MiB of part buffers each) and may hold an input image: memory, not CPU, is the limit,
+ * so fewer requests per instance and fewer instances (image generation is the expensive path).
+ */
+const image: HttpsOptions = {
+  ...common,
+  memory: '1GiB',
+  cpu: 1,
+  concurrency: 8,
+  timeoutSeconds: 300,
+  maxInstances: 20,
+  secrets: GEMINI_SECRETS,
+};
+
+export const RUNTIME_OPTIONS = {
+  // Non-streaming: one Gemini answer, a minute is plenty.
+  chatMessage: { ...chat, timeoutSeconds: 60 },
+  // SSE streams stay open while the model writes (thinking models can take minutes).
+  chatStream: { ...chat, timeoutSeconds: 300 },
+  matchUsers: matching,
+  matchEvents: matching,
+  suggestions: matching,
+  generateImage: image,
+  editImage: image,
+} satisfies Record<string, HttpsOptions>;
+
+export type FunctionName = keyof typeof RUNTIME_OPTIONS;

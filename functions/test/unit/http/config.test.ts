@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  getConfig,
+  getUpstashCredentials,
+  GOOGLE_GEMINI_DEFAULT_BASE_URL,
+  parseOriginList,
+  readSecret,
+  requireSecrets,
+} from '../../../src/lib/config.js';
+import { HttpError } from '../../../src/lib/http/errors.js';
+
+const saved = { ...process.env };
+const NAMES = [
+  'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'GEMINI_BASE_URL', 'GOOGLE_GEMINI_BASE_URL',
+  'GEMINI_TEXT_MODEL', 'CORS_ORIGINS', 'RATE_LIMIT_PER_MINUTE', 'IMAGE_RATE_LIMIT_PER_MINUTE', 'S3_ENDPOINT', 'PUBLIC_URL_BASE',
+];
+
+function clearEnv(): void {
+  for (const name of NAMES) delete process.env[name];
+}
+
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe('getConfig', () => {
+  it('applies the defaults when nothing is set (as when mounted outside the CLI)', () => {
+    clearEnv();
+    const config = getConfig();
+    expect(config.gemini).toEqual({
+      baseUrl: GOOGLE_GEMINI_DEFAULT_BASE_URL,
+      textModel: 'gemini-flash-latest',
+      imageModel: 'gemini-3.1-flash-image',
+    });
+    expect(config.cors.origins).toEqual(['*']);
+    expect(config.rateLimit).toEqual({ perMinute: 100, imagePerMinute: 10 });
+    expect(config.s3.endpoint).toBeUndefined();
+  });
+
+  it('reads values per call, so a change is seen without a restart', () => {
+    clearEnv();
+    process.env.RATE_LIMIT_PER_MINUTE = '7';
+    process.env.GEMINI_TEXT_MODEL = 'gemini-test';
+    process.env.CORS_ORIGINS = ' https://a.test/ ,, https://b.test ';
+    const config = getConfig();
+    expect(config.rateLimit.perMinute).toBe(7);
+    expect(config.gemini.textModel).toBe('gemini-test');
+    expect(config.cors.origins).toEqual(['https://a.test', 'https://b.test']);
+  });
+
+  it('falls back to the default for unusable limits', () => {
+    clearEnv();
+    for (const bad of ['0', '-5', 'lots', '']) {
+      process.env.RATE_LIMIT_PER_MINUTE = bad;
+      expect(getConfig().rateLimit.perMinute).toBe(100);
+    }
+  });
+
+  it('resolves one Gemini base URL: GEMINI_BASE_URL, then GOOGLE_GEMINI_BASE_URL, then Google', () => {
+    clearEnv();
+    process.env.GOOGLE_GEMINI_BASE_URL = 'http://127.0.0.1:7000/';
+    expect(getConfig().gemini.baseUrl).toBe('http://127.0.0.1:7000');
+    process.env.GEMINI_BASE_URL = 'http://127.0.0.1:8000';
+    expect(getConfig().gemini.baseUrl).toBe('http://127.0.0.1:8000');
+  });
+
+  it('parses origin lists: trims, drops empties and trailing slashes', () => {
+    expect(parseOriginList('*')).toEqual(['*']);
+    expect(parseOriginList(' https://x.test/, ,http://localhost:3000 ')).toEqual(['https://x.test', 'http://localhost:3000']);
+  });
+});
+
+describe('secrets', () => {
+  it('treats unset and empty secrets as missing', () => {
+    clearEnv();
+    process.env.UPSTASH_REDIS_REST_URL = '';
+    expect(readSecret('GEMINI_API_KEY')).toBeUndefined();
+    expect(readSecret('UPSTASH_REDIS_REST_URL')).toBeUndefined();
+    process.env.GEMINI_API_KEY = 'k-123456';
+    expect(readSecret('GEMINI_API_KEY')).toBe('k-123456');
+  });
+
+  it('requireSecrets returns values or throws 503 not_configured naming (only) what is missing', () => {
+    clearEnv();
+    process.env.GEMINI_API_KEY = 'value-of-the-key';
+    expect(requireSecrets(['GEMINI_API_KEY'])).toEqual({ GEMINI_API_KEY: 'value-of-the-key' });
+    process.env.UPSTASH_REDIS_REST_TOKEN = 'token-value-xyz';
+    let thrown: unknown;
+    try {
+      requireSecrets(['GEMINI_API_KEY', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN']);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(HttpError);
+    expect(thrown).toMatchObject({ status: 503, code: 'not_configured', details: { missing: ['UPSTASH_REDIS_REST_URL'] } });
+    const text = JSON.stringify({ message: (thrown as Error).message, details: (thrown as HttpError).details });
+    expect(text).not.toContain('value-of-the-key');
+    expect(text).not.toContain('token-value-xyz');
+  });
+
+  it('a missing Upstash URL or token means "not configured", not an error', () => {
+    clearEnv();
+    expect(getUpstashCredentials()).toBeNull();
+    process.env.UPSTASH_REDIS_REST_URL = 'http://127.0.0.1:1';
+    expect(getUpstashCredentials()).toBeNull();
+    process.env.UPSTASH_REDIS_REST_TOKEN = 'tok-tok-tok';
+    expect(getUpstashCredentials()).toEqual({ url: 'http://127.0.0.1:1', token: 'tok-tok-tok' });
+  });
+});
