@@ -1,0 +1,135 @@
+// Reading a parsed Gemini request body: the log summary (no base64 kept), the checks the real API
+// makes before generating, and the prompt facts default replies are derived from.
+import { createHash } from 'node:crypto';
+import type { ContentSummary, InlineDataSummary, RequestBodySummary } from './types.js';
+
+/** A parsed JSON request body; fields are checked before use because clients send anything. */
+export type RequestBody = Record<string, unknown>;
+
+const MAX_LOGGED_TEXT = 64 * 1024;
+const KNOWN_FIELDS = new Set([
+  'contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig',
+  'cachedContent', 'generateContentRequest', 'model',
+]);
+/** Gemini bills an inline image as a fixed number of prompt tokens. */
+export const IMAGE_TOKENS = 258;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function partsOf(content: unknown): Record<string, unknown>[] {
+  if (!isRecord(content) || !Array.isArray(content.parts)) return [];
+  return content.parts.filter(isRecord);
+}
+
+function decodedBase64Length(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
+function summariseInlineData(inline: Record<string, unknown>): InlineDataSummary {
+  const data = typeof inline.data === 'string' ? inline.data : '';
+  return {
+    mimeType: typeof inline.mimeType === 'string' ? inline.mimeType : '',
+    base64Chars: data.length,
+    bytes: decodedBase64Length(data),
+    sha256: createHash('sha256').update(data, 'base64').digest('hex'),
+  };
+}
+
+function clip(text: string): string {
+  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…[${text.length} chars]` : text;
+}
+
+function summariseContent(content: unknown): ContentSummary {
+  const summary: ContentSummary = { texts: [], inlineData: [], otherParts: 0, thoughtParts: 0 };
+  if (isRecord(content) && typeof content.role === 'string') summary.role = content.role;
+  for (const part of partsOf(content)) {
+    if (part.thought === true) summary.thoughtParts++;
+    if (typeof part.text === 'string') summary.texts.push(clip(part.text));
+    else if (isRecord(part.inlineData)) summary.inlineData.push(summariseInlineData(part.inlineData));
+    else summary.otherParts++;
+  }
+  return summary;
+}
+
+/** countTokens may wrap the request as `generateContentRequest`. */
+export function effectiveBody(body: RequestBody): RequestBody {
+  return isRecord(body.generateContentRequest) ? body.generateContentRequest : body;
+}
+
+export function summariseBody(raw: RequestBody): RequestBodySummary {
+  const body = effectiveBody(raw);
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  const summary: RequestBodySummary = {
+    contents: contents.map(summariseContent),
+    otherFields: Object.keys(raw).filter((key) => !KNOWN_FIELDS.has(key)),
+  };
+  const system = systemInstructionText(body);
+  if (system !== undefined) summary.systemInstruction = clip(system);
+  if (isRecord(body.generationConfig)) summary.generationConfig = body.generationConfig;
+  if (Array.isArray(body.safetySettings)) summary.safetySettings = body.safetySettings;
+  if (Array.isArray(body.tools)) summary.tools = body.tools;
+  if (body.toolConfig !== undefined) summary.toolConfig = body.toolConfig;
+  if (typeof body.cachedContent === 'string') summary.cachedContent = body.cachedContent;
+  return summary;
+}
+
+function systemInstructionText(body: RequestBody): string | undefined {
+  const system = body.systemInstruction;
+  if (typeof system === 'string') return system;
+  if (!isRecord(system)) return undefined;
+  return partsOf(system).map((p) => (typeof p.text === 'string' ? p.text : '')).join('\n');
+}
+
+/** The message the real API answers with, or undefined when the request is acceptable. */
+export function validateGenerateRequest(body: RequestBody): string | undefined {
+  if (!Array.isArray(body.contents) || body.contents.length === 0) {
+    return '* GenerateContentRequest.contents: contents is not specified';
+  }
+  const config = generationConfig(body);
+  const thinking = isRecord(config.thinkingConfig) ? config.thinkingConfig : {};
+  if (thinking.thinkingBudget !== undefined && thinking.thinkingLevel !== undefined) {
+    return 'You can only set either thinking budget or thinking level, not both.';
+  }
+  return undefined;
+}
+
+export function generationConfig(body: RequestBody): Record<string, unknown> {
+  return isRecord(body.generationConfig) ? body.generationConfig : {};
+}
+
+/** Text of the last user turn (all its text parts joined). */
+export function lastUserText(body: RequestBody): string {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  for (let i = contents.length - 1; i >= 0; i--) {
+    const content = contents[i];
+    if (isRecord(content) && content.role !== undefined && content.role !== 'user') continue;
+    return partsOf(content).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+  }
+  return '';
+}
+
+export function userTurnCount(body: RequestBody): number {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  return contents.filter((c) => isRecord(c) && (c.role === undefined || c.role === 'user')).length;
+}
+
+export function estimateTextTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Deterministic prompt size: ~4 characters per token, a fixed count per inline image. */
+export function estimatePromptTokens(raw: RequestBody): number {
+  const body = effectiveBody(raw);
+  let tokens = estimateTextTokens(systemInstructionText(body) ?? '');
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  for (const content of contents) {
+    for (const part of partsOf(content)) {
+      if (typeof part.text === 'string') tokens += estimateTextTokens(part.text);
+      else if (isRecord(part.inlineData)) tokens += IMAGE_TOKENS;
+    }
+  }
+  return Math.max(1, tokens);
+}
