@@ -34,6 +34,13 @@ export interface DoneEvent {
   usage?: GeminiTokenUsage;
   modelVersion?: string;
   responseId?: string;
+  /**
+   * 0-based indexes (in image-start order) of images that were emitted but turned out to be thought
+   * (interim) images: Gemini puts `thought: true` after a part's data, so in an event too large to
+   * buffer the flag arrives after the image has streamed. Absent when there were none. (Thought
+   * images whose flag is known before their data are never emitted.)
+   */
+  thoughtImageIndexes?: number[];
 }
 
 export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | DoneEvent;
