@@ -1,0 +1,21 @@
+// Deterministic, explainable matching: pure functions, no I/O.
+export { scoreUserMatch, scoreEventMatch, USER_MATCH_WEIGHTS, EVENT_MATCH_WEIGHTS } from './score.js';
+export { rankUserMatches, rankEventMatches, DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT } from './rank.js';
+export { prepareProfile, isPreparedProfile, type PreparedProfile } from './profile.js';
+export { DEFAULT_RADIUS_KM, PLACE_SCORES } from './location.js';
+export { ATTENDEE_INTEREST_WEIGHT } from './event-signal.js';
+export { normalizeTag, normalizePlace } from './normalize.js';
+export type {
+  AttendeesByEvent,
+  EventRankOptions,
+  LocationMatch,
+  MatchComponents,
+  MatchEvent,
+  MatchExplanation,
+  MatchLocation,
+  MatchProfile,
+  MatchScore,
+  RankedMatch,
+  RankOptions,
+  ScoreOptions,
+} from './types.js';

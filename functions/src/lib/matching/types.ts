@@ -1,0 +1,82 @@
+// Input and output shapes of the match scorer. Inputs are deliberately loose (`unknown` fields):
+// they come straight from Firestore documents, and missing or malformed data must score 0, never throw.
+
+/** The place fields shared by `users/{uid}.location` and `events/{id}.location`. */
+export interface MatchLocation {
+  city?: unknown;
+  region?: unknown;
+  country?: unknown;
+  lat?: unknown;
+  lng?: unknown;
+}
+
+/** The fields of `users/{uid}` the scorer reads. Anything else on the document is ignored. */
+export interface MatchProfile {
+  id?: unknown;
+  interests?: unknown;
+  purposes?: unknown;
+  location?: unknown;
+}
+
+/** The fields of `events/{id}` the scorer reads. */
+export interface MatchEvent {
+  id?: unknown;
+  tags?: unknown;
+  location?: unknown;
+}
+
+export interface MatchComponents {
+  /** Interest overlap in [0, 1]. */
+  interests: number;
+  /** Purpose overlap in [0, 1]; always 0 for event matches. */
+  purpose: number;
+  /** Location closeness in [0, 1]. */
+  location: number;
+}
+
+/** What made two places score: a distance (both sides had coordinates) or a shared place name. */
+export type LocationMatch =
+  | { kind: 'distance'; km: number }
+  | { kind: 'city' | 'region' | 'country'; place: string };
+
+export interface MatchExplanation {
+  /** The first argument's (the viewer's) interests that matched, in their original spelling and order. */
+  interests: string[];
+  /** The first argument's purposes that matched, likewise; always [] for event matches. */
+  purposes: string[];
+  /** Why the location component is nonzero (the first argument's place name), or null when it is 0. */
+  location: LocationMatch | null;
+}
+
+export interface MatchScore {
+  /** Weighted sum of the components, in [0, 1]. */
+  score: number;
+  components: MatchComponents;
+  matched: MatchExplanation;
+}
+
+/** One ranked result: the candidate's (or event's) id plus its score and explanation. */
+export interface RankedMatch extends MatchScore {
+  id: string;
+}
+
+export interface ScoreOptions {
+  /** Distance at which the location component reaches 0 (km). Default 50. */
+  radiusKm?: number;
+}
+
+export interface RankOptions extends ScoreOptions {
+  /** Maximum results. Default 5, capped at 1000. */
+  limit?: number;
+  /** Only scores strictly above this are returned. Default 0.1. */
+  threshold?: number;
+}
+
+/** Attendee profiles per event id, as a Map or a plain object. */
+export type AttendeesByEvent =
+  | ReadonlyMap<string, readonly MatchProfile[]>
+  | Readonly<Record<string, readonly MatchProfile[]>>;
+
+export interface EventRankOptions extends RankOptions {
+  attendeesByEvent?: AttendeesByEvent;
+}
