@@ -310,15 +310,13 @@ describe('on the wire', () => {
     expect([jpeg.length, jpeg[0], jpeg[1]]).toEqual([200_000, 0xff, 0xd8]);
   });
 
-  it('streams a ~10 MB image in one event, quickly', async () => {
+  it('streams a ~10 MB image in one event', async () => {
     server.queue({ reply: { kind: 'content', parts: [{ type: 'image', imageBytes: 10_000_000 }] } });
-    const started = performance.now();
     const events = sseEvents(await (await post(streamUrl(), { contents: [{ parts: [{ text: 'x' }] }] })).text());
     expect(events).toHaveLength(1);
     const png = Buffer.from(events[0].candidates[0].content.parts[0].inlineData.data as string, 'base64');
     expect(png.length).toBe(10_000_000);
     expect(pngDimensions(png).width).toBeGreaterThan(1000);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('accepts the Vertex path shape and rejects unknown paths and malformed JSON', async () => {

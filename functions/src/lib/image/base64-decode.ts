@@ -4,6 +4,9 @@
 // any, and a stray newline is more likely a framing bug upstream than a line-wrapped encoder.
 // Padding is optional at the very end (an unpadded 2- or 3-char tail is accepted); non-canonical
 // trailing bits ("QR==") are not checked.
+// Padding that completes a quad may be followed by more data: that is a concatenation of separately
+// encoded segments, which is what a server sends when it base64-encodes each image fragment on its
+// own. Node's decoder would stop at the first '=', so each padded quad is decoded by itself.
 
 /** The decoded output would be corrupt: the input is not valid base64. */
 export class Base64DecodeError extends Error {
@@ -22,62 +25,57 @@ export class Base64DecodeError extends Error {
 // Decode at most this many chars per output Buffer (a multiple of 4), so one huge input string
 // becomes several ~768 KB Buffers that downstream stages can handle one at a time.
 const MAX_DECODE_CHARS = 1024 * 1024;
-const MAX_PADDING = 2;
+const PAD = 0x3d; // '='
 const NOT_STANDARD_ALPHABET = /[^A-Za-z0-9+/]/;
 
 export async function* base64Decode(chunks: AsyncIterable<string>): AsyncGenerator<Buffer> {
   let carry = ''; // 0-3 data chars that do not yet form a full quad
+  let padding = 0; // '=' seen in the current, not yet complete, padded quad
   let consumed = 0; // chars of input seen before the current chunk
-  let padding = 0; // '=' seen so far; once non-zero, only more '=' may follow
 
   for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
     const chunkStart = consumed;
     consumed += chunk.length;
-
-    if (padding > 0) {
-      padding = addPadding(padding, chunk, chunkStart);
-      continue;
-    }
-
-    let data = chunk;
-    const firstPad = chunk.indexOf('=');
-    if (firstPad !== -1) {
-      padding = addPadding(0, chunk.slice(firstPad), chunkStart + firstPad);
-      data = chunk.slice(0, firstPad);
-    }
-
-    let position = 0; // next unread char of `data`
-    if (carry.length > 0) {
-      const needed = 4 - carry.length;
-      if (data.length < needed) {
-        carry += data;
+    let position = 0;
+    while (position < chunk.length) {
+      if (padding > 0 || chunk.charCodeAt(position) === PAD) {
+        // Inside a padded quad: only '=' may follow until it is complete.
+        const offset = chunkStart + position;
+        if (chunk.charCodeAt(position) !== PAD) throw new Base64DecodeError('data after padding', offset);
+        if (carry.length < 2) throw new Base64DecodeError('padding does not complete a quad', offset);
+        padding += 1;
+        position += 1;
+        if (carry.length + padding === 4) {
+          yield decodeTail(carry, offset - padding - carry.length + 1);
+          carry = '';
+          padding = 0;
+        }
         continue;
       }
-      yield decodeQuads(carry + data.slice(0, needed), chunkStart - carry.length);
-      position = needed;
+      const nextPad = chunk.indexOf('=', position);
+      const dataEnd = nextPad === -1 ? chunk.length : nextPad;
+      if (carry.length > 0) {
+        const needed = Math.min(4 - carry.length, dataEnd - position);
+        carry += chunk.slice(position, position + needed);
+        position += needed;
+        if (carry.length < 4) continue;
+        yield decodeQuads(carry, chunkStart + position - 4);
+        carry = '';
+      }
+      const alignedEnd = position + ((dataEnd - position) & ~3);
+      while (position < alignedEnd) {
+        const end = Math.min(position + MAX_DECODE_CHARS, alignedEnd);
+        yield decodeQuads(chunk.slice(position, end), chunkStart + position);
+        position = end;
+      }
+      carry = chunk.slice(position, dataEnd);
+      position = dataEnd;
     }
-    const alignedEnd = position + ((data.length - position) & ~3);
-    while (position < alignedEnd) {
-      const end = Math.min(position + MAX_DECODE_CHARS, alignedEnd);
-      yield decodeQuads(data.slice(position, end), chunkStart + position);
-      position = end;
-    }
-    carry = data.slice(alignedEnd);
   }
 
-  const tail = finishTail(carry, padding, consumed);
-  if (tail.length > 0) yield tail;
-}
-
-/** Validates a run that must consist of '=' only; returns the padding count so far. */
-function addPadding(seen: number, text: string, offset: number): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 0x3d) throw new Base64DecodeError('data after padding', offset + i);
-  }
-  const total = seen + text.length;
-  if (total > MAX_PADDING) throw new Base64DecodeError('too much padding', offset);
-  return total;
+  if (padding > 0) throw new Base64DecodeError('padding does not complete the final quad', consumed);
+  if (carry.length === 1) throw new Base64DecodeError('length leaves a single dangling character', consumed - 1);
+  if (carry.length > 0) yield decodeTail(carry, consumed - carry.length);
 }
 
 function decodeQuads(text: string, offset: number): Buffer {
@@ -93,16 +91,9 @@ function decodeQuads(text: string, offset: number): Buffer {
   return out;
 }
 
-function finishTail(carry: string, padding: number, totalChars: number): Buffer {
-  const dataChars = totalChars - padding;
-  if (carry.length === 1) {
-    throw new Base64DecodeError('length leaves a single dangling character', dataChars - 1);
-  }
-  if (padding > 0 && carry.length + padding !== 4) {
-    throw new Base64DecodeError('padding does not complete the final quad', dataChars);
-  }
-  if (carry.length === 0) return Buffer.alloc(0);
-  if (NOT_STANDARD_ALPHABET.test(carry)) throw invalidCharacter(carry, dataChars - carry.length);
+/** A final 2- or 3-char group (padded or not) -> 1 or 2 bytes. */
+function decodeTail(carry: string, offset: number): Buffer {
+  if (NOT_STANDARD_ALPHABET.test(carry)) throw invalidCharacter(carry, offset);
   return Buffer.from(carry, 'base64');
 }
 

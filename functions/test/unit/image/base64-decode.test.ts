@@ -73,10 +73,22 @@ describe('base64Decode', () => {
     expect((await decodeError(['Q', 'U', '*'])).offset).toBe(2); // in the carried tail
   });
 
-  it('rejects data after padding, in the same chunk or a later one', async () => {
-    expect((await decodeError(['QQ==QUJD'])).message).toMatch(/data after padding/);
-    expect((await decodeError(['QQ==', 'QUJD'])).offset).toBe(4);
+  it('decodes separately padded segments one after another (fragments encoded on their own)', async () => {
+    expect((await decodeAll(['QQ==QkM='])).toString()).toBe('ABC');
+    expect((await decodeAll(['QQ==', 'QUJD'])).toString()).toBe('AABC');
+    expect((await decodeAll(['QQ', '=', '=Q', 'UI='])).toString()).toBe('AAB');
+    const segments = [randomBytes(10), randomBytes(7), randomBytes(32), randomBytes(1)];
+    const encoded = segments.map((segment) => segment.toString('base64')).join('');
+    for (let split = 0; split <= encoded.length; split++) {
+      const decoded = await decodeAll([encoded.slice(0, split), encoded.slice(split)]);
+      expect(decoded.equals(Buffer.concat(segments)), `split at ${split}`).toBe(true);
+    }
+  });
+
+  it('rejects data inside an incomplete padded quad, in the same chunk or a later one', async () => {
+    expect((await decodeError(['QQ=A'])).message).toMatch(/data after padding/);
     expect((await decodeError(['QQ=A'])).offset).toBe(3);
+    expect((await decodeError(['QQ=', 'QUJD'])).offset).toBe(3);
   });
 
   it('rejects wrong padding', async () => {
@@ -107,30 +119,4 @@ describe('base64Decode', () => {
     expect(Buffer.concat(out).toString()).toBe('ABC');
   });
 
-  it('validates at close to the speed of an unchecked Buffer.from decode', async () => {
-    // A ratio against Node's own decoder on the same slices, best of 3, so a busy machine slows
-    // both sides alike. Measured ~650-750 MB/s for both on 2 cores (Node 20).
-    const encoded = randomBytes(12 * 1024 * 1024).toString('base64');
-    const slices: string[] = [];
-    for (let i = 0; i < encoded.length; i += 65_537) slices.push(encoded.slice(i, i + 65_537)); // unaligned
-    let best = { ours: Infinity, plain: Infinity };
-    for (let round = 0; round < 3; round++) {
-      let started = performance.now();
-      let total = 0;
-      for await (const chunk of base64Decode(chunksOf(...slices))) total += chunk.length;
-      const ours = performance.now() - started;
-      expect(total).toBe(12 * 1024 * 1024);
-      started = performance.now();
-      let carry = '';
-      for (const slice of slices) {
-        const text = carry + slice;
-        const aligned = text.length & ~3;
-        Buffer.from(text.slice(0, aligned), 'base64');
-        carry = text.slice(aligned);
-      }
-      const plain = performance.now() - started;
-      best = { ours: Math.min(best.ours, ours), plain: Math.min(best.plain, plain) };
-    }
-    expect(best.ours).toBeLessThan(best.plain * 2);
-  });
 });
