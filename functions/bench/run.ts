@@ -1,0 +1,64 @@
+// `npm run bench`: every benchmark in its own Node process (clean heap and RSS high-water mark),
+// one after another, each printing its own table. A benchmark's JSON result line is collected into
+// bench/results.json instead of being echoed. Pass names to run a subset: `npm run bench -- ranking`.
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const BENCHES: Array<{ name: string; script: string; what: string }> = [
+  { name: 'sse-throughput', script: 'sse-throughput.ts', what: 'SSE parsing vs eventsource-parser (issue 3)' },
+  { name: 'image-pipeline', script: 'image-pipeline.ts', what: 'streaming core memory and speed vs @google/genai (issue 3)' },
+  { name: 'ranking', script: 'ranking.ts', what: 'match ranking over 10k / 100k candidates (issue 5)' },
+  { name: 'match-requests', script: 'match-requests.ts', what: 'Firestore documents read per matching request (issue 5)' },
+  { name: 'chat-relay', script: 'chat-relay.ts', what: 'chatStream relay overhead (issue 4)' },
+  { name: 'chat-concurrency', script: 'chat-concurrency.ts', what: '500 concurrent chatStream streams (issue 4)' },
+  { name: 'image-function', script: 'image-function.ts', what: 'generateImage end to end vs SDK + PutObject (issue 6)' },
+];
+
+function runOne(script: string): Promise<{ code: number | null; result?: unknown }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', resolve(__dirname, script)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CI: 'true', METADATA_SERVER_DETECTION: 'none' },
+    });
+    let result: unknown;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('{')) {
+        try {
+          result = JSON.parse(line);
+          return;
+        } catch {
+          // not a result line: print it
+        }
+      }
+      console.log(line);
+    });
+    child.on('close', (code) => done({ code, result }));
+  });
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const results: Record<string, unknown> = {};
+  let failures = 0;
+  for (const bench of BENCHES) {
+    if (only.length > 0 && !only.includes(bench.name)) continue;
+    if (!existsSync(resolve(__dirname, bench.script))) {
+      console.log(`\n## ${bench.name}: not present yet, skipped`);
+      continue;
+    }
+    console.log(`\n## ${bench.name}: ${bench.what}`);
+    const started = Date.now();
+    const { code, result } = await runOne(bench.script);
+    console.log(`   (${((Date.now() - started) / 1000).toFixed(1)} s${code === 0 ? '' : `, FAILED with exit code ${code}`})`);
+    if (code !== 0) failures += 1;
+    results[bench.name] = result ?? null;
+  }
+  const file = resolve(__dirname, 'results.json');
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+  console.log(`\nRaw figures: ${file}`);
+  if (failures > 0) process.exitCode = 1;
+}
+
+void main();
