@@ -30,7 +30,7 @@ export async function startS3(bucket = 'bench-images'): Promise<S3Child> {
 }
 
 async function serve(bucket: string): Promise<void> {
-  const { startS3: startLocalS3 } = await import('../../dev/services/s3');
+  const { startS3: startLocalS3 } = await import('../../dev/services/s3.js');
   const s3 = await startLocalS3({ bucket });
   console.log(JSON.stringify({ endpoint: s3.endpoint }));
   const stop = () => void s3.stop().finally(() => process.exit(0));

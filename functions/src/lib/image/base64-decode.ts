@@ -28,7 +28,22 @@ const MAX_DECODE_CHARS = 1024 * 1024;
 const PAD = 0x3d; // '='
 const NOT_STANDARD_ALPHABET = /[^A-Za-z0-9+/]/;
 
-export async function* base64Decode(chunks: AsyncIterable<string>): AsyncGenerator<Buffer> {
+export interface Base64DecodeOptions {
+  /**
+   * Decode into one reusable buffer: each yielded Buffer is then valid only until the next value is
+   * requested, so a consumer that keeps bytes must copy them. A pipeline that copies anyway (into an
+   * upload's part buffers) then allocates nothing per chunk, and its memory no longer depends on when
+   * the GC frees dead decode buffers. Off by default: every yielded Buffer is the caller's.
+   */
+  reuseBuffer?: boolean;
+}
+
+export async function* base64Decode(
+  chunks: AsyncIterable<string>,
+  { reuseBuffer = false }: Base64DecodeOptions = {},
+): AsyncGenerator<Buffer> {
+  const scratch = reuseBuffer ? Buffer.allocUnsafe((MAX_DECODE_CHARS / 4) * 3) : undefined;
+  const decodeQuads = (text: string, offset: number): Buffer => decodeQuadsInto(text, offset, scratch);
   let carry = ''; // 0-3 data chars that do not yet form a full quad
   let padding = 0; // '=' seen in the current, not yet complete, padded quad
   let consumed = 0; // chars of input seen before the current chunk
@@ -78,9 +93,10 @@ export async function* base64Decode(chunks: AsyncIterable<string>): AsyncGenerat
   if (carry.length > 0) yield decodeTail(carry, consumed - carry.length);
 }
 
-function decodeQuads(text: string, offset: number): Buffer {
+/** Decodes whole quads (text.length <= MAX_DECODE_CHARS) into `scratch`, or a new Buffer. */
+function decodeQuadsInto(text: string, offset: number, scratch: Buffer | undefined): Buffer {
   const expected = (text.length / 4) * 3;
-  const out = Buffer.allocUnsafe(expected);
+  const out = scratch ? scratch.subarray(0, expected) : Buffer.allocUnsafe(expected);
   // Node's decoder silently skips (or stops at) foreign chars, so any foreign char shows up as a
   // short write; it also accepts the URL-safe alphabet, which indexOf rules out. Both checks run at
   // several GB/s, far faster than a regex over every char.

@@ -61,7 +61,8 @@ export function createDimensionProbe({ maxProbeBytes = 256 * 1024 } = {}): Dimen
   const observe = (chunk: Buffer): void => {
     const room = maxProbeBytes - prefixBytes;
     if (room <= 0) return;
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    // Copied: the chunk may be a reused decode buffer (base64Decode's reuseBuffer option).
+    const part = Buffer.from(chunk.length > room ? chunk.subarray(0, room) : chunk);
     prefix.push(part);
     prefixBytes += part.length;
     if (prefixBytes < nextAttemptAt) return;

@@ -1,15 +1,9 @@
-// The production ImageUploadTarget: a streamed (multipart when > partSize) upload to S3 or any
-// S3-compatible store, with memory bounded to about partSize x (queueSize + 1).
-//
-// Cancellation: lib-storage's own upload.abort() makes done() reject at once, while parts already
-// in flight keep going and AbortMultipartUpload is sent later, or never if a worker is blocked
-// reading the body (checked in lib-storage 3.1169). So an abort here fails the BODY instead: lib-storage
-// then finishes the parts in flight, sends AbortMultipartUpload (leavePartsOnError: false) and
-// only then rejects, so nothing is left behind when the error reaches the caller.
+// The production ImageUploadTarget: a streamed upload (multipart when larger than one part) to S3 or
+// any S3-compatible store, with memory bounded to partSize x (queueSize + 1) per upload by reusable
+// part buffers (see s3-multipart.ts for why not lib-storage).
 
 import { DeleteObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { Readable } from 'node:stream';
+import { MIN_PART_SIZE, sharedPartBufferPool, uploadStreamed } from './s3-multipart';
 import type { ImageUploadRequest, ImageUploadTarget, UploadedObject } from './upload';
 
 export interface S3UploadTargetOptions {
@@ -24,8 +18,6 @@ export interface S3UploadTargetOptions {
   cacheControl?: string;
 }
 
-const MIN_PART_SIZE = 5 * 1024 * 1024;
-
 export function createS3UploadTarget({
   client,
   bucket,
@@ -37,21 +29,17 @@ export function createS3UploadTarget({
   return {
     async upload({ key, contentType, body, signal }: ImageUploadRequest): Promise<UploadedObject> {
       signal.throwIfAborted();
-      const upload = new Upload({
+      await uploadStreamed({
         client,
-        params: {
-          Bucket: bucket,
-          Key: key,
-          ContentType: contentType,
-          CacheControl: cacheControl,
-          // Read one chunk ahead at most; lib-storage does its own part buffering.
-          Body: Readable.from(failOnAbort(body, signal), { objectMode: true, highWaterMark: 1 }),
-        },
-        partSize,
+        bucket,
+        key,
+        contentType,
+        cacheControl,
+        body: failOnAbort(body, signal),
+        signal,
+        pool: sharedPartBufferPool(partSize),
         queueSize,
-        leavePartsOnError: false,
       });
-      await upload.done();
       if (signal.aborted) {
         // Cancelled after the last byte was read: the object exists now, so remove it.
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));

@@ -2,8 +2,9 @@
 // ImageBlocks while the base64 is still arriving; every other event passes through in order.
 //
 // Per image: deltas -> base64Decode -> byte cap -> dimension probe -> target.upload(body).
-// Memory is one delta, one decoded slice, the probe prefix (<= 256 KB) and whatever the target
-// buffers; the image never exists whole in the JS heap.
+// Memory is one delta, one reused decode buffer, the probe prefix (<= 256 KB) and whatever the target
+// buffers; the image never exists whole in the JS heap. Targets must copy the bytes they keep: each
+// body chunk is valid only until the next one is requested.
 
 import { randomUUID } from 'node:crypto';
 import type { AfterUploadEvent, GeminiStreamEvent, ImageBlock } from '../gemini/types';
@@ -13,6 +14,7 @@ import { createDimensionProbe } from './dimension-probe';
 export interface ImageUploadRequest {
   key: string;
   contentType: string;
+  /** The image bytes. Each chunk is valid only until the next is requested: copy what you keep. */
   body: AsyncIterable<Buffer>;
   /** Fires when the caller gives up; the target must then abort and reject. */
   signal: AbortSignal;
@@ -199,7 +201,7 @@ async function uploadOneImage(
 
   async function* body(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of probe.transform(base64Decode(imageDeltas()))) {
+      for await (const chunk of probe.transform(base64Decode(imageDeltas(), { reuseBuffer: true }))) {
         contentLength += chunk.length;
         if (contentLength > maxBytes) throw new ImageTooLargeError(maxBytes);
         config.onProgress?.(contentLength);

@@ -120,3 +120,21 @@ describe('base64Decode', () => {
   });
 
 });
+
+describe('base64Decode with reuseBuffer', () => {
+  it('yields the same bytes as the default mode, from one reused buffer', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 7);
+    const encoded = bytes.toString('base64');
+    const parts: string[] = [];
+    for (let i = 0; i < encoded.length; i += 65_537) parts.push(encoded.slice(i, i + 65_537));
+    const copies: Buffer[] = [];
+    const backing = new Set<ArrayBufferLike>();
+    for await (const chunk of base64Decode(chunksOf(...parts), { reuseBuffer: true })) {
+      copies.push(Buffer.from(chunk));
+      backing.add(chunk.buffer);
+    }
+    expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    // All full-quad output comes from one scratch buffer (only the short tail is separate).
+    expect(backing.size).toBeLessThanOrEqual(2);
+  });
+});
