@@ -1,12 +1,26 @@
-// POST /matchUsers — explainable user matches for the caller. Provisional schema.
+// POST /matchUsers — people matched to the caller, each with an explanation:
+//   { preferences?: { interests?, purposes?, maxDistanceKm? }, limit? }
+//   -> { matches: [{ userId, displayName, score, components, matched, explanation, explanationSource }] }
+// 404 profile_not_found when the caller has no users/{uid} document (docs/matching.md).
 import { z } from 'zod';
 import { defineEndpoint } from '../lib/http/index.js';
+import { defaultMatchDeps, matchUsersFor, reportMatchRun, type UserMatchesResponse } from '../lib/match-service/index.js';
+import { DEFAULT_LIMIT } from '../lib/matching/index.js';
 import { MATCH_LIMIT } from './rate-limits.js';
-import { notImplemented } from './not-implemented.js';
+
+const tagList = (max: number) => z.array(z.string().trim().min(1).max(64)).max(max);
 
 export const matchUsersBody = z.object({
-  limit: z.number().int().min(1).max(50).optional(),
-  context: z.string().max(500).optional(),
+  preferences: z
+    .object({
+      /** Replace the profile's interests / purposes for this request (retrieval and scoring). */
+      interests: tagList(30).optional(),
+      purposes: tagList(10).optional(),
+      /** Distance at which the location component reaches 0 (default MATCH_RADIUS_KM). */
+      maxDistanceKm: z.number().positive().max(20_000).optional(),
+    })
+    .optional(),
+  limit: z.number().int().min(1).max(20).optional(),
 });
 
 export const matchUsersHandler = defineEndpoint({
@@ -14,5 +28,13 @@ export const matchUsersHandler = defineEndpoint({
   method: 'POST',
   body: matchUsersBody,
   rateLimit: MATCH_LIMIT,
-  handle: () => notImplemented('matchUsers'),
+  handle: async ({ uid, body, config, log, signal, res }): Promise<UserMatchesResponse> => {
+    const { matches, stats } = await matchUsersFor(
+      defaultMatchDeps(config),
+      { uid, settings: config.matching, signal, log },
+      { limit: body.limit ?? DEFAULT_LIMIT, preferences: body.preferences },
+    );
+    reportMatchRun(res, log, stats);
+    return { matches };
+  },
 });

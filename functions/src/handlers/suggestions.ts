@@ -1,12 +1,21 @@
-// GET /suggestions or /suggestions/<uid> — suggestions for the caller. A uid in the path must be the
-// caller's own: the token's uid is the only identity. Provisional query schema.
+// GET /suggestions or /suggestions/<uid> — the caller's top people and upcoming events, explained by
+// one model call for both lists: -> { users: [...], events: [...] } (shapes as matchUsers/matchEvents).
+// A uid in the path must be the caller's own: the token's uid is the only identity.
 import { z } from 'zod';
 import { defineEndpoint, HttpError } from '../lib/http/index.js';
+import {
+  defaultMatchDeps,
+  reportMatchRun,
+  resolveEventWindow,
+  suggestionsFor,
+  type SuggestionsResponse,
+} from '../lib/match-service/index.js';
+import { DEFAULT_LIMIT } from '../lib/matching/index.js';
 import { MATCH_LIMIT } from './rate-limits.js';
-import { notImplemented } from './not-implemented.js';
 
 export const suggestionsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(50).optional(),
+  /** Per list (people, events); default 5. */
+  limit: z.coerce.number().int().min(1).max(10).optional(),
 });
 
 /** No segment, or exactly one (a uid). */
@@ -18,11 +27,17 @@ export const suggestionsHandler = defineEndpoint({
   query: suggestionsQuery,
   path: suggestionsPath,
   rateLimit: MATCH_LIMIT,
-  handle: ({ uid, path }) => {
+  handle: async ({ uid, path, query, config, log, signal, res }): Promise<SuggestionsResponse> => {
     const requested = path[0];
     if (requested !== undefined && requested !== uid) {
       throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
     }
-    return notImplemented('suggestions');
+    const { users, events, stats } = await suggestionsFor(
+      defaultMatchDeps(config),
+      { uid, settings: config.matching, signal, log },
+      { limit: query.limit ?? DEFAULT_LIMIT, window: resolveEventWindow({}, config.matching.eventWindowDays) },
+    );
+    reportMatchRun(res, log, stats);
+    return { users, events };
   },
 });

@@ -1,0 +1,55 @@
+// The explanation call itself. It uses the SDK's unary `models.generateContent` rather than our
+// streaming client: the answer is a few hundred tokens of JSON that is useless until complete, so
+// streaming buys nothing, and the unary path's whole-body parse is cheap at this size. No retries:
+// within a ~3 s budget a second attempt would rarely finish, and templates are a fine answer.
+import { ThinkingLevel, type GoogleGenAI, type ThinkingConfig } from '@google/genai';
+
+export interface ExplanationRequest {
+  model: string;
+  systemInstruction: string;
+  prompt: string;
+  schema: Record<string, unknown>;
+  temperature: number;
+  maxOutputTokens: number;
+  signal: AbortSignal;
+}
+
+/** Returns the model's text answer, or throws (HTTP error, abort, blocked, empty). */
+export type ExplanationModel = (request: ExplanationRequest) => Promise<string>;
+
+/**
+ * Reasoning costs latency and output tokens the budget cannot spare, so ask for as little as each
+ * model family allows. Unknown names (aliases such as gemini-flash-latest) get the model's default:
+ * Gemini 2.5 rejects thinkingLevel and Gemini 3 prefers it, so guessing could fail the call.
+ */
+export function lowLatencyThinking(model: string): ThinkingConfig | undefined {
+  const name = model.replace(/^(models|publishers\/google\/models)\//, '');
+  if (/^gemini-2\.5-flash/.test(name)) return { thinkingBudget: 0 };
+  if (/^gemini-3/.test(name)) return { thinkingLevel: ThinkingLevel.LOW };
+  return undefined;
+}
+
+export function geminiExplanationModel(client: GoogleGenAI): ExplanationModel {
+  return async (request) => {
+    const thinkingConfig = lowLatencyThinking(request.model);
+    const response = await client.models.generateContent({
+      model: request.model,
+      contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+      config: {
+        systemInstruction: request.systemInstruction,
+        temperature: request.temperature,
+        maxOutputTokens: request.maxOutputTokens,
+        responseMimeType: 'application/json',
+        responseJsonSchema: request.schema,
+        ...(thinkingConfig ? { thinkingConfig } : {}),
+        abortSignal: request.signal,
+      },
+    });
+    const text = response.text;
+    if (!text) {
+      const reason = response.promptFeedback?.blockReason ?? response.candidates?.[0]?.finishReason ?? 'empty';
+      throw new Error(`no explanation text (${reason})`);
+    }
+    return text;
+  };
+}

@@ -1,0 +1,179 @@
+// The three matching operations: read the caller, retrieve a bounded candidate set, rank it with
+// the pure scorer (lib/matching), explain the survivors with one model call, shape the response.
+import type { Firestore } from 'firebase-admin/firestore';
+import type { MatchingConfig } from '../config.js';
+import type { Logger } from '../logging.js';
+import { rankEventMatches, rankUserMatches, type RankedMatch } from '../matching/index.js';
+import { applyPreferences, loadCallerProfile } from './caller.js';
+import { retrieveUserCandidates } from './candidates.js';
+import { ReadCounter, type EventRecord, type UserRecord } from './documents.js';
+import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './events.js';
+import { explainMatches, type ExplainerDeps, type ExplainItem, type ExplainStats } from './explain/explainer.js';
+import { explanationFacts } from './explain/facts.js';
+import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } from './types.js';
+
+export interface MatchServiceDeps {
+  db: Firestore;
+  explainer: ExplainerDeps;
+}
+
+export interface MatchScope {
+  uid: string;
+  settings: MatchingConfig;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** Returned with every response body, for the handler's log line and X-Documents-Read header. */
+export interface MatchRunStats {
+  reads: ReadCounter;
+  candidates: number;
+  explain: ExplainStats;
+}
+
+interface RankedUsers {
+  ranked: RankedMatch[];
+  byId: Map<string, UserRecord>;
+}
+
+interface RankedEvents {
+  ranked: RankedMatch[];
+  byId: Map<string, EventRecord>;
+}
+
+async function rankUsersFor(
+  deps: MatchServiceDeps,
+  viewer: UserRecord,
+  options: { limit: number; radiusKm: number; cap: number },
+  reads: ReadCounter,
+): Promise<RankedUsers> {
+  const candidates = await retrieveUserCandidates(deps.db, viewer, options.cap, reads);
+  const ranked = rankUserMatches(viewer, candidates, { limit: options.limit, radiusKm: options.radiusKm });
+  return { ranked, byId: new Map(candidates.map((candidate) => [candidate.id, candidate])) };
+}
+
+async function rankEventsFor(
+  deps: MatchServiceDeps,
+  viewer: UserRecord,
+  window: EventWindow,
+  options: { limit: number; settings: MatchingConfig },
+  reads: ReadCounter,
+): Promise<RankedEvents> {
+  const { settings } = options;
+  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, reads);
+  // Events the caller already attends are not suggestions.
+  const events = upcoming.filter((event) => !event.attendeeIds.includes(viewer.id));
+  const attendeesByEvent = await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
+  const ranked = rankEventMatches(viewer, events, {
+    limit: options.limit,
+    radiusKm: settings.radiusKm,
+    attendeesByEvent,
+  });
+  return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
+}
+
+function userItems(viewerId: string, users: RankedUsers): ExplainItem[] {
+  return users.ranked.map((match) => ({
+    viewerId,
+    targetId: match.id,
+    facts: explanationFacts('person', match.matched),
+    components: match.components,
+  }));
+}
+
+function eventItems(viewerId: string, events: RankedEvents): ExplainItem[] {
+  return events.ranked.map((match) => ({
+    viewerId,
+    targetId: match.id,
+    facts: explanationFacts('event', match.matched, events.byId.get(match.id)?.title),
+    components: match.components,
+  }));
+}
+
+function userMatches(users: RankedUsers, explanations: { text: string; source: UserMatch['explanationSource'] }[]): UserMatch[] {
+  return users.ranked.map((match, i) => ({
+    userId: match.id,
+    displayName: users.byId.get(match.id)?.displayName ?? null,
+    score: match.score,
+    components: match.components,
+    matched: match.matched,
+    explanation: explanations[i].text,
+    explanationSource: explanations[i].source,
+  }));
+}
+
+function eventMatches(events: RankedEvents, explanations: { text: string; source: EventMatch['explanationSource'] }[]): EventMatch[] {
+  return events.ranked.map((match, i) => {
+    const event = events.byId.get(match.id);
+    return {
+      eventId: match.id,
+      title: event?.title ?? null,
+      startsAt: event?.startsAt.toISOString() ?? '',
+      score: match.score,
+      components: match.components,
+      matched: match.matched,
+      explanation: explanations[i].text,
+      explanationSource: explanations[i].source,
+    };
+  });
+}
+
+export async function matchUsersFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; preferences?: MatchPreferences },
+): Promise<{ matches: UserMatch[]; stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const viewer = applyPreferences(caller, request.preferences);
+  const radiusKm = request.preferences?.maxDistanceKm ?? scope.settings.radiusKm;
+  const users = await rankUsersFor(deps, viewer, { limit: request.limit, radiusKm, cap: scope.settings.candidateCap }, reads);
+  const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
+  return { matches: userMatches(users, explanations), stats: { reads, candidates: users.byId.size, explain: stats } };
+}
+
+export async function matchEventsFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; window: EventWindow },
+): Promise<{ matches: EventMatch[]; stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const events = await rankEventsFor(deps, caller, request.window, { limit: request.limit, settings: scope.settings }, reads);
+  const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
+  return { matches: eventMatches(events, explanations), stats: { reads, candidates: events.byId.size, explain: stats } };
+}
+
+/** Top people and events together, with ONE explanation call covering both lists. */
+export async function suggestionsFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; window: EventWindow },
+): Promise<SuggestionsResponse & { stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const { settings } = scope;
+  const [users, events] = await Promise.all([
+    rankUsersFor(deps, caller, { limit: request.limit, radiusKm: settings.radiusKm, cap: settings.candidateCap }, reads),
+    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads),
+  ]);
+  const people = userItems(caller.id, users);
+  const { explanations, stats } = await explainMatches([...people, ...eventItems(caller.id, events)], deps.explainer, scope);
+  return {
+    users: userMatches(users, explanations.slice(0, people.length)),
+    events: eventMatches(events, explanations.slice(people.length)),
+    stats: { reads, candidates: users.byId.size + events.byId.size, explain: stats },
+  };
+}
+
+/** `from` (default now, never earlier than now: only upcoming events) to `until` (default from + window). */
+export function resolveEventWindow(
+  request: { from?: string; until?: string },
+  windowDays: number,
+  now: Date = new Date(),
+): EventWindow {
+  const requested = request.from === undefined ? now : new Date(request.from);
+  const from = requested.getTime() < now.getTime() ? now : requested;
+  const until = request.until === undefined ? new Date(from.getTime() + windowDays * 86_400_000) : new Date(request.until);
+  return { from, until };
+}

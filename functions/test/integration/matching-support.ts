@@ -1,0 +1,123 @@
+// Shared set-up of the matching integration tests: matchUsers, matchEvents and suggestions mounted
+// in-process on real HTTP, a Gemini-protocol server owned by the test file, the shared Firestore and
+// Auth emulators, and helpers to write profiles and events.
+import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
+import { getAdminApp } from '../../src/lib/firebase.js';
+import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { applyServiceEnv, clearFirestore, signUp, type SignedUpUser } from '../support/services.js';
+
+export const EXPLANATION_MODEL = 'gemini-test-explain';
+
+export interface MatchingHarness {
+  gemini: GeminiServer;
+  mounted: MountedFunctions;
+  db: Firestore;
+  close(): Promise<void>;
+}
+
+export async function startMatchingHarness(): Promise<MatchingHarness> {
+  const saved = { ...process.env };
+  applyServiceEnv();
+  const gemini = await startGeminiServer();
+  Object.assign(process.env, {
+    RATE_LIMIT_PER_MINUTE: '10000',
+    GEMINI_BASE_URL: gemini.url,
+    GEMINI_API_KEY: gemini.apiKey,
+    MATCH_EXPLANATION_MODEL: EXPLANATION_MODEL,
+    // Per-instance memory cache: deterministic hits and misses within one test process.
+    UPSTASH_REDIS_REST_URL: '',
+    UPSTASH_REDIS_REST_TOKEN: '',
+  });
+  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
+  const mounted = await mountFunctions({
+    matchUsers: exported.matchUsers,
+    matchEvents: exported.matchEvents,
+    suggestions: exported.suggestions,
+  });
+  await clearFirestore();
+  return {
+    gemini,
+    mounted,
+    db: getFirestore(getAdminApp()),
+    close: async () => {
+      await mounted.close();
+      await gemini.close();
+      process.env = saved;
+    },
+  };
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  json: any; // quarantined: response bodies are asserted field by field
+  elapsedMs: number;
+}
+
+export async function call(
+  h: MatchingHarness,
+  name: 'matchUsers' | 'matchEvents' | 'suggestions',
+  user: SignedUpUser,
+  options: { body?: unknown; path?: string; query?: string } = {},
+): Promise<CallResult> {
+  const isGet = name === 'suggestions';
+  const url = `${h.mounted.url(name)}${options.path ?? ''}${options.query ?? ''}`;
+  const started = Date.now();
+  const res = await fetch(url, {
+    method: isGet ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${user.idToken}`, ...(isGet ? {} : { 'content-type': 'application/json' }) },
+    body: isGet ? undefined : JSON.stringify(options.body ?? {}),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const json: unknown = await res.json();
+  return { status: res.status, headers: res.headers, json, elapsedMs: Date.now() - started };
+}
+
+export interface Place {
+  city?: string;
+  region?: string;
+  country?: string;
+  lat?: number;
+  lng?: number;
+}
+
+export const OAKLAND: Place = { city: 'Oakland', region: 'California', country: 'US', lat: 37.8044, lng: -122.2712 };
+export const SAN_FRANCISCO: Place = { city: 'San Francisco', region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
+export const LONDON: Place = { city: 'London', region: 'England', country: 'GB', lat: 51.5074, lng: -0.1278 };
+
+export interface ProfileInput {
+  displayName?: string;
+  interests?: string[];
+  purposes?: string[];
+  location?: Place;
+  bio?: string;
+  discoverable?: boolean;
+}
+
+export async function writeProfiles(db: Firestore, profiles: Record<string, ProfileInput>): Promise<void> {
+  const batch = db.batch();
+  for (const [id, profile] of Object.entries(profiles)) batch.set(db.collection('users').doc(id), profile);
+  await batch.commit();
+}
+
+export interface EventInput {
+  title: string;
+  tags: string[];
+  location?: Place;
+  startsAt: Date;
+  attendeeIds?: string[];
+}
+
+export async function writeEvents(db: Firestore, events: Record<string, EventInput>): Promise<void> {
+  const batch = db.batch();
+  for (const [id, { startsAt, ...event }] of Object.entries(events)) {
+    batch.set(db.collection('events').doc(id), { ...event, attendeeIds: event.attendeeIds ?? [], startsAt: Timestamp.fromDate(startsAt) });
+  }
+  await batch.commit();
+}
+
+export const DAY_MS = 86_400_000;
+export const inDays = (days: number): Date => new Date(Date.now() + days * DAY_MS);
+
+export { signUp, clearFirestore, type SignedUpUser };

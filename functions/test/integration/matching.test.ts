@@ -1,0 +1,304 @@
+// matchUsers, matchEvents and suggestions in-process (real HTTP, Auth-emulator tokens, the Firestore
+// emulator, a scripted Gemini-protocol server): ranking, exclusions, retrieval bounds, explanations
+// and every fallback path, the cache, and the suggestions' single explanation call.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
+import {
+  call,
+  clearFirestore,
+  EXPLANATION_MODEL,
+  inDays,
+  LONDON,
+  OAKLAND,
+  SAN_FRANCISCO,
+  signUp,
+  startMatchingHarness,
+  writeEvents,
+  writeProfiles,
+  type MatchingHarness,
+  type SignedUpUser,
+} from './matching-support.js';
+
+let h: MatchingHarness;
+beforeAll(async () => {
+  h = await startMatchingHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  h.gemini.reset();
+  await clearFirestore();
+});
+
+const envOverrides: [string, string | undefined][] = [];
+function setEnv(values: Record<string, string>): void {
+  for (const [key, value] of Object.entries(values)) {
+    envOverrides.push([key, process.env[key]]);
+    process.env[key] = value;
+  }
+}
+afterEach(() => {
+  for (const [key, value] of envOverrides.splice(0).reverse()) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+const SECRET_BIO = 'my-private-bio-phrase';
+
+/** A caller with a profile and a small, varied neighbourhood. */
+async function seedNeighbourhood(): Promise<SignedUpUser> {
+  const me = await signUp();
+  await writeProfiles(h.db, {
+    [me.uid]: {
+      displayName: 'Me',
+      interests: ['hiking', 'photography', 'coffee', 'board games'],
+      purposes: ['friendship'],
+      location: SAN_FRANCISCO,
+      bio: SECRET_BIO,
+    },
+    // Everything shared, close by.
+    best: { displayName: 'Best', interests: ['Hiking', 'photography', 'coffee'], purposes: ['friendship'], location: OAKLAND, bio: SECRET_BIO },
+    // Two interests, no purpose, same city.
+    good: { displayName: 'Good', interests: ['coffee', 'board games', 'chess'], purposes: ['networking'], location: SAN_FRANCISCO },
+    // Only the purpose, far away.
+    weak: { displayName: 'Weak', interests: ['opera'], purposes: ['friendship'], location: LONDON },
+    // A perfect match who opted out of discovery.
+    hidden: { displayName: 'Hidden', interests: ['hiking', 'photography', 'coffee', 'board games'], purposes: ['friendship'], location: SAN_FRANCISCO, discoverable: false },
+    // Shares nothing: not even retrieved.
+    stranger: { displayName: 'Stranger', interests: ['opera'], purposes: ['dating'], location: LONDON },
+  });
+  return me;
+}
+
+function explanationRequests() {
+  return h.gemini.requests({ action: 'generateContent' });
+}
+
+describe('matchUsers', () => {
+  it('ranks retrieved people by score, without the caller or non-discoverable users, each explained by the model', async () => {
+    const me = await seedNeighbourhood();
+    const res = await call(h, 'matchUsers', me, { body: {} });
+    expect(res.status).toBe(200);
+    const matches = res.json.matches as { userId: string; score: number; components: { interests: number }; explanation: string }[];
+    expect(matches.map((m) => m.userId)).toEqual(['best', 'good', 'weak']);
+    const scores = matches.map((m) => m.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(matches[0]).toMatchObject({
+      displayName: 'Best',
+      matched: { interests: ['hiking', 'photography', 'coffee'], purposes: ['friendship'], location: { kind: 'distance' } },
+      explanationSource: 'model',
+    });
+    expect(matches[0].components.interests).toBeGreaterThan(0);
+    for (const match of matches) expect(match.explanation).toContain(OFFLINE_MARK);
+
+    // One structured-output call with the seed's settings, grounded in matched signals only.
+    const requests = explanationRequests();
+    expect(requests).toHaveLength(1);
+    const body = requests[0].body!;
+    expect(requests[0].model).toBe(EXPLANATION_MODEL);
+    expect(body.generationConfig).toMatchObject({ temperature: 0.8, responseMimeType: 'application/json', maxOutputTokens: 350 });
+    const sent = `${body.systemInstruction ?? ''}\n${body.contents.flatMap((c) => c.texts).join('\n')}`;
+    expect(sent).toContain('"sharedInterests":["hiking","photography","coffee"]');
+    expect(sent).not.toContain(SECRET_BIO);
+    expect(sent).not.toMatch(/Best|Good|Weak|best|good"|weak"/);
+  });
+
+  it('honours limit and preferences (replacing the profile\'s interests for this request)', async () => {
+    const me = await seedNeighbourhood();
+    const limited = await call(h, 'matchUsers', me, { body: { limit: 1 } });
+    expect(limited.json.matches.map((m: { userId: string }) => m.userId)).toEqual(['best']);
+
+    const chess = await call(h, 'matchUsers', me, { body: { preferences: { interests: ['chess'], purposes: [] } } });
+    expect(chess.json.matches[0]).toMatchObject({ userId: 'good', matched: { interests: ['chess'] } });
+  });
+
+  it('answers 404 profile_not_found, saying what to create, for a caller without a profile', async () => {
+    const nobody = await signUp();
+    const res = await call(h, 'matchUsers', nobody, { body: {} });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('profile_not_found');
+    expect(res.json.error.message).toMatch(/users\/\{your uid\}/);
+    expect(explanationRequests()).toHaveLength(0);
+  });
+
+  it('rejects an invalid body with 400', async () => {
+    const me = await seedNeighbourhood();
+    const res = await call(h, 'matchUsers', me, { body: { limit: 500, preferences: { maxDistanceKm: -1 } } });
+    expect(res.status).toBe(400);
+  });
+
+  it('reads at most MATCH_CANDIDATE_CAP candidate documents however many match', async () => {
+    setEnv({ MATCH_CANDIDATE_CAP: '40' });
+    const me = await signUp();
+    const crowd: Record<string, object> = {};
+    for (let i = 0; i < 150; i++) {
+      crowd[`crowd-${String(i).padStart(3, '0')}`] = {
+        displayName: `Crowd ${i}`,
+        interests: ['hiking', i % 2 === 0 ? 'coffee' : 'jazz'],
+        purposes: ['friendship'],
+        location: SAN_FRANCISCO,
+      };
+    }
+    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO }, ...crowd });
+
+    const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
+    expect(res.status).toBe(200);
+    // 1 (the caller's profile) + 26 (interests) + 13 (purposes): every query hit its limit.
+    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 26 + 13);
+    expect(res.json.matches).toHaveLength(5);
+    // Everyone retrieved who shares both interests outranks those sharing one.
+    for (const match of res.json.matches) expect(match.matched.interests).toEqual(['hiking', 'coffee']);
+
+    setEnv({ MATCH_CANDIDATE_CAP: '300' });
+    const wide = await call(h, 'matchUsers', me, { body: {} });
+    // The caller shares the crowd's interests, so the interest query also returns (and bills) them.
+    expect(Number(wide.headers.get('x-documents-read'))).toBe(1 + 151 + 100);
+  });
+});
+
+describe('explanation fallbacks', () => {
+  async function firstSources(): Promise<{ sources: string[]; texts: string[]; elapsedMs: number }> {
+    const me = await seedNeighbourhood();
+    const res = await call(h, 'matchUsers', me, { body: {} });
+    expect(res.status).toBe(200);
+    return {
+      sources: res.json.matches.map((m: { explanationSource: string }) => m.explanationSource),
+      texts: res.json.matches.map((m: { explanation: string }) => m.explanation),
+      elapsedMs: res.elapsedMs,
+    };
+  }
+
+  it('uses templates when the model answers HTTP 500', async () => {
+    h.gemini.queue({ reply: { kind: 'http-error', code: 500 } });
+    const { sources, texts } = await firstSources();
+    expect(sources).toEqual(['template', 'template', 'template']);
+    expect(texts[0]).toBe('You both like hiking, photography and coffee, and you are both here for friendship. You are about 15 km apart.');
+    expect(explanationRequests()).toHaveLength(1); // no retry inside the budget
+  });
+
+  it('uses templates once the time budget is spent', async () => {
+    setEnv({ MATCH_EXPLANATION_TIMEOUT_MS: '400' });
+    h.gemini.queue({ latencyMs: 5000, reply: { kind: 'default' } });
+    const { sources, elapsedMs } = await firstSources();
+    expect(sources).toEqual(['template', 'template', 'template']);
+    expect(elapsedMs).toBeLessThan(3000);
+    const [request] = explanationRequests();
+    expect((await h.gemini.waitForAbort(request.id, 5000)).outcome).toBe('aborted');
+  });
+
+  it('uses templates when the answer is not valid JSON', async () => {
+    h.gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks: ['{"m1": "You both', ' like hik'] }] } });
+    expect((await firstSources()).sources).toEqual(['template', 'template', 'template']);
+  });
+
+  it('uses the template only for a match the model left out', async () => {
+    const answer = JSON.stringify({ m1: 'You two would get along on a trail.', m3: 'You both want new friends.' });
+    h.gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', text: answer }] } });
+    const { sources, texts } = await firstSources();
+    expect(sources).toEqual(['model', 'template', 'model']);
+    expect(texts[0]).toBe('You two would get along on a trail.');
+    expect(texts[1]).toMatch(/^You both like coffee and board games\./);
+  });
+
+  it('uses templates when no Gemini key is configured', async () => {
+    setEnv({ GEMINI_API_KEY: '' });
+    expect((await firstSources()).sources).toEqual(['template', 'template', 'template']);
+    expect(explanationRequests()).toHaveLength(0);
+  });
+
+  it('serves cached model explanations on the next request without calling the model', async () => {
+    const me = await seedNeighbourhood();
+    const first = await call(h, 'matchUsers', me, { body: {} });
+    const second = await call(h, 'matchUsers', me, { body: {} });
+    expect(explanationRequests()).toHaveLength(1);
+    expect(second.json.matches).toEqual(first.json.matches);
+    expect(second.json.matches.every((m: { explanationSource: string }) => m.explanationSource === 'model')).toBe(true);
+
+    // A changed signal is a new cache key: only that match is asked for again.
+    await writeProfiles(h.db, { weak: { displayName: 'Weak', interests: ['opera'], purposes: ['friendship'], location: OAKLAND } });
+    await call(h, 'matchUsers', me, { body: {} });
+    const requests = explanationRequests();
+    expect(requests).toHaveLength(2);
+    expect(requests[1].body!.generationConfig).toMatchObject({ maxOutputTokens: 150 });
+  });
+});
+
+describe('matchEvents', () => {
+  it('ranks upcoming events in the window, leaving out past, too-late and already-attended ones', async () => {
+    const me = await signUp();
+    await writeProfiles(h.db, {
+      [me.uid]: { interests: ['hiking', 'photography', 'jazz'], purposes: ['friendship'], location: SAN_FRANCISCO },
+      fan: { interests: ['photography', 'jazz'], location: OAKLAND },
+      shy: { interests: ['hiking', 'photography', 'jazz'], discoverable: false },
+    });
+    await writeEvents(h.db, {
+      hike: { title: 'Sunrise hike', tags: ['hiking', 'outdoors'], location: OAKLAND, startsAt: inDays(3), attendeeIds: ['fan'] },
+      jazz: { title: 'Jazz night', tags: ['jazz'], location: LONDON, startsAt: inDays(5) },
+      opera: { title: 'Opera', tags: ['opera'], location: LONDON, startsAt: inDays(4) },
+      past: { title: 'Past hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(-1) },
+      later: { title: 'Far future hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(60) },
+      mine: { title: 'My own walk', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(2), attendeeIds: [me.uid] },
+    });
+    const res = await call(h, 'matchEvents', me, { body: { until: inDays(30).toISOString() } });
+    expect(res.status).toBe(200);
+    const matches = res.json.matches as { eventId: string; title: string; startsAt: string; matched: { interests: string[] }; explanationSource: string }[];
+    expect(matches.map((m) => m.eventId)).toEqual(['hike', 'jazz']);
+    expect(matches[0].title).toBe('Sunrise hike');
+    expect(Date.parse(matches[0].startsAt)).toBeGreaterThan(Date.now());
+    // The attendee's interests count: photography matched through "fan", not through the hidden "shy".
+    expect(matches[0].matched.interests).toEqual(['hiking', 'photography', 'jazz']);
+    expect(matches.every((m) => m.explanationSource === 'model')).toBe(true);
+    // 1 profile + 4 events in the window (hike, jazz, opera, mine) + 1 attendee profile.
+    expect(Number(res.headers.get('x-documents-read'))).toBe(6);
+
+    const later = await call(h, 'matchEvents', me, { body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() } });
+    expect(later.json.matches.map((m: { eventId: string }) => m.eventId)).toEqual(['later']);
+  });
+
+  it('validates the window', async () => {
+    const me = await signUp();
+    const backwards = await call(h, 'matchEvents', me, { body: { from: inDays(5).toISOString(), until: inDays(1).toISOString() } });
+    expect(backwards.status).toBe(400);
+    const notADate = await call(h, 'matchEvents', me, { body: { from: 'tomorrow' } });
+    expect(notADate.status).toBe(400);
+  });
+
+  it('answers 404 profile_not_found without a profile', async () => {
+    const res = await call(h, 'matchEvents', await signUp(), { body: {} });
+    expect([res.status, res.json.error.code]).toEqual([404, 'profile_not_found']);
+  });
+});
+
+describe('suggestions', () => {
+  it('returns the top people and events with ONE explanation call for both', async () => {
+    const me = await seedNeighbourhood();
+    await writeEvents(h.db, {
+      walk: { title: 'Photo walk', tags: ['photography'], location: OAKLAND, startsAt: inDays(2) },
+      games: { title: 'Board game night', tags: ['board games'], location: SAN_FRANCISCO, startsAt: inDays(4) },
+    });
+    const res = await call(h, 'suggestions', me, { path: `/${me.uid}` });
+    expect(res.status).toBe(200);
+    expect(res.json.users.map((u: { userId: string }) => u.userId)).toEqual(['best', 'good', 'weak']);
+    expect(res.json.events.map((e: { eventId: string }) => e.eventId).sort()).toEqual(['games', 'walk']);
+    const requests = explanationRequests();
+    expect(requests).toHaveLength(1);
+    expect(requests[0].body!.generationConfig).toMatchObject({ maxOutputTokens: 5 * 100 + 50 });
+    for (const match of [...res.json.users, ...res.json.events]) expect(match.explanationSource).toBe('model');
+
+    const top1 = await call(h, 'suggestions', me, { query: '?limit=1' });
+    expect([top1.json.users.length, top1.json.events.length]).toEqual([1, 1]);
+  });
+
+  it('is 403 for another user\'s uid', async () => {
+    const me = await seedNeighbourhood();
+    const res = await call(h, 'suggestions', me, { path: '/best' });
+    expect([res.status, res.json.error.code]).toEqual([403, 'forbidden']);
+  });
+
+  it('answers 404 profile_not_found without a profile', async () => {
+    const res = await call(h, 'suggestions', await signUp());
+    expect([res.status, res.json.error.code]).toEqual([404, 'profile_not_found']);
+  });
+});
