@@ -1,0 +1,89 @@
+// The public contract of chatMessage and chatStream: request, response, SSE events and error codes.
+// Types only (no runtime code), so the app client (functions/client) can import them on any platform.
+
+export interface ChatRequest {
+  /** Omit to start a new conversation owned by the caller. */
+  conversationId?: string;
+  /** 1..4000 characters (after trimming). */
+  message: string;
+  /**
+   * The app's id for this message (e.g. a UUID). Sending the same id again never creates a second
+   * message: the stored reply is returned (or re-streamed) instead.
+   */
+  clientMessageId?: string;
+}
+
+/** Token counts as Gemini reports them. */
+export interface ChatUsage {
+  promptTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  thoughtsTokens?: number;
+  cachedTokens?: number;
+}
+
+/** chatMessage's 200 body. */
+export interface ChatMessageResponse {
+  conversationId: string;
+  /** The assistant message's id (conversations/{conversationId}/messages/{messageId}). */
+  messageId: string;
+  reply: string;
+  model: string;
+  /** Gemini's finishReason, e.g. STOP or MAX_TOKENS (a truncated but usable reply). */
+  finishReason: string;
+  /** Undefined when the reply came from the cache or a replay and usage was not recorded. */
+  usage?: ChatUsage;
+  /** True when the reply was served from the response cache (Gemini was not called). */
+  cached: boolean;
+}
+
+/** Codes a chat call can fail with, beyond the request layer's (unauthenticated, rate_limited...). */
+export type ChatErrorCode =
+  /** conversationId does not exist, or is not the caller's (the two are indistinguishable). */
+  | 'conversation_not_found'
+  /** The same clientMessageId is still being answered; retry in a moment. */
+  | 'in_progress'
+  /** Gemini refused the prompt or stopped its reply for safety; rephrase. */
+  | 'blocked'
+  /** Gemini answered with an error (after retries where retrying made sense). */
+  | 'upstream_error'
+  /** Gemini is overloaded or out of quota (429/503 after retries); try later. */
+  | 'upstream_unavailable'
+  /** Gemini did not answer in time. */
+  | 'upstream_timeout'
+  | 'internal';
+
+/** SSE events of chatStream (the `event:` field is the type; `data:` is the JSON of the rest). */
+export interface ChatStreamStartEvent {
+  type: 'start';
+  conversationId: string;
+  /** The assistant message's id. */
+  messageId: string;
+}
+
+export interface ChatStreamDeltaEvent {
+  type: 'delta';
+  text: string;
+}
+
+export interface ChatStreamDoneEvent {
+  type: 'done';
+  finishReason: string;
+  usage?: ChatUsage;
+  model: string;
+  cached: boolean;
+}
+
+export interface ChatStreamErrorEvent {
+  type: 'error';
+  code: ChatErrorCode;
+  /** Presentable, never internals. */
+  message: string;
+}
+
+export type ChatStreamEvent = ChatStreamStartEvent | ChatStreamDeltaEvent | ChatStreamDoneEvent | ChatStreamErrorEvent;
+
+/** The standard error body of every function (non-2xx responses). */
+export interface ErrorResponseBody {
+  error: { code: string; message: string; details?: unknown; requestId: string };
+}
