@@ -30,8 +30,12 @@ export class ResponseWriter {
   /** Resolves when the connection closes (used to hold a stalled response open). */
   untilClosed(): Promise<void> {
     if (this.isClosed) return Promise.resolve();
-    return new Promise((resolve) => this.res.once('close', () => resolve()));
+    // One shared listener, however often it is awaited (every delayed event awaits it).
+    this.closedPromise ??= new Promise<void>((resolve) => this.res.once('close', () => resolve()));
+    return this.closedPromise;
   }
+
+  private closedPromise?: Promise<void>;
 
   /**
    * Writes the pieces in order. With `byteLimit`, stops after exactly that many bytes, waits until

@@ -1,0 +1,198 @@
+/**
+ * Starts the local services the functions talk to, wires them together, and hands back the
+ * environment the functions need to reach them:
+ *
+ *   const services = await startServices({ firestore: true, s3: true, redis: 'auto', gemini: true,
+ *     firebase: { only: ['auth', 'functions'] } });
+ *   services.functionsEnv   // FIRESTORE_EMULATOR_HOST, GEMINI_*, UPSTASH_*, S3_*, ...
+ *   await services.stop();  // stops everything it started, in reverse order
+ *
+ * Everything binds 127.0.0.1. Independent services start in parallel; the Firebase emulators start
+ * last because the functions they run need the others' coordinates.
+ */
+import { randomBytes } from 'node:crypto';
+import { SECRETS, SETTINGS } from '../../src/lib/config.js';
+import { spawnGeminiServer, type ChildGeminiServer } from '../gemini-server/child.js';
+import {
+  DEFAULT_PROJECT_ID,
+  startFirebaseEmulators,
+  type FirebaseEmulatorName,
+  type FirebaseEmulatorPorts,
+  type FirebaseEmulators,
+} from './firebase-emulators.js';
+import { startFirestore, type FirestoreEmulator, type StartFirestoreOptions } from './firestore.js';
+import { redisServerAvailable, startRedis, type RedisServer } from './redis.js';
+import { startS3, type S3Server } from './s3.js';
+import { startUpstashRest, type UpstashRestServer } from './upstash-rest.js';
+
+export const DEFAULT_BUCKET = 'social-ai-media';
+
+export interface StartServicesOptions {
+  projectId?: string;
+  firestore?: boolean | StartFirestoreOptions;
+  s3?: boolean | { bucket?: string; port?: number };
+  /** Redis behind the Upstash REST endpoint; 'auto' = only when redis-server is installed. */
+  redis?: boolean | 'auto';
+  /** The local Gemini-protocol server (child process). */
+  gemini?: boolean | { port?: number; apiKey?: string };
+  firebase?: {
+    only: readonly FirebaseEmulatorName[];
+    ports?: Partial<FirebaseEmulatorPorts>;
+    /** Applied over the generated functions environment (e.g. a developer's own values). */
+    envOverrides?: Readonly<Record<string, string>>;
+  };
+  /** Services already running elsewhere, used instead of starting them. */
+  external?: { firestoreHost?: string; authHost?: string };
+  /** Output lines of the service processes, labelled by service. */
+  onOutput?: (service: string, line: string) => void;
+}
+
+export interface RunningServices {
+  projectId: string;
+  firestore?: FirestoreEmulator;
+  s3?: S3Server;
+  redis?: RedisServer;
+  upstash?: UpstashRestServer;
+  gemini?: ChildGeminiServer;
+  firebase?: FirebaseEmulators;
+  /** Environment for the functions (also what code under test needs to act like them). */
+  functionsEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Variables that point the functions at services or carry credentials. Launchers remove them from
+ * the inherited environment before adding their own, so a developer's real keys (a GEMINI_API_KEY in
+ * the shell) never reach functions that are meant to talk to local stand-ins.
+ */
+export const MANAGED_ENV_KEYS: readonly string[] = [
+  ...Object.keys(SECRETS),
+  ...Object.values(SETTINGS).map((setting) => setting.param.name),
+  'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', // @google/genai fallbacks
+  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', // S3 SDK fallbacks
+  'FIRESTORE_EMULATOR_HOST', 'FIREBASE_AUTH_EMULATOR_HOST',
+];
+
+/** Names the functions declare as secrets (they go to .secret.local for the emulator). */
+export const SECRET_ENV_KEYS: readonly string[] = Object.keys(SECRETS);
+
+export function randomLocalKey(prefix: string): string {
+  return `${prefix}-${randomBytes(12).toString('hex')}`;
+}
+
+export async function startServices(options: StartServicesOptions): Promise<RunningServices> {
+  const projectId = options.projectId ?? DEFAULT_PROJECT_ID;
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    // Reverse start order: the functions stop before the services they use.
+    const results = await Promise.allSettled(stops.splice(0).reverse().map((stop) => stop()));
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length > 0) throw new AggregateError(failures.map((f) => f.reason), 'stopping services failed');
+  };
+  const track = <T extends { stop(): Promise<void> }>(service: T): T => {
+    stops.push(() => service.stop());
+    return service;
+  };
+  const label = (service: string) => (line: string) => options.onOutput?.(service, line);
+
+  try {
+    // allSettled, not all: when one fails, the others must finish starting (and be tracked)
+    // before the catch below stops them, or a slow starter would be left running.
+    const [firestore, s3, redisPair, gemini] = await allOrThrow([
+      options.firestore && !options.external?.firestoreHost
+        ? startFirestore({ ...asObject(options.firestore), onOutput: label('firestore') }).then(track)
+        : undefined,
+      options.s3
+        ? startS3({ bucket: asObject(options.s3).bucket ?? DEFAULT_BUCKET, port: asObject(options.s3).port }).then(track)
+        : undefined,
+      wantsRedis(options.redis) ? startRedisWithRest(track) : undefined,
+      options.gemini ? startGemini(asObject(options.gemini), track) : undefined,
+    ] as const);
+
+    const functionsEnv: Record<string, string> = {};
+    const firestoreHost = options.external?.firestoreHost ?? firestore?.host;
+    if (firestoreHost) functionsEnv.FIRESTORE_EMULATOR_HOST = firestoreHost;
+    if (options.external?.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = options.external.authHost;
+    if (gemini) Object.assign(functionsEnv, { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url });
+    if (redisPair) {
+      Object.assign(functionsEnv, {
+        UPSTASH_REDIS_REST_URL: redisPair.upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: redisPair.upstash.token,
+      });
+    }
+    if (s3) {
+      Object.assign(functionsEnv, {
+        S3_BUCKET: s3.bucket,
+        S3_REGION: s3.region,
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      });
+    }
+
+    let firebase: FirebaseEmulators | undefined;
+    if (options.firebase) {
+      const env = { ...functionsEnv, ...options.firebase.envOverrides };
+      firebase = track(
+        await startFirebaseEmulators({
+          only: options.firebase.only,
+          projectId,
+          ports: options.firebase.ports,
+          env,
+          secretNames: SECRET_ENV_KEYS,
+          scrubEnv: MANAGED_ENV_KEYS,
+          onOutput: label('firebase'),
+        }),
+      );
+      if (firebase.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = firebase.authHost;
+    }
+
+    return {
+      projectId,
+      firestore,
+      s3,
+      redis: redisPair?.redis,
+      upstash: redisPair?.upstash,
+      gemini,
+      firebase,
+      functionsEnv,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Like Promise.all, but waits for every promise to settle before rethrowing the first failure. */
+async function allOrThrow<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
+function asObject<T extends object>(value: boolean | T): Partial<T> {
+  return typeof value === 'object' ? value : {};
+}
+
+function wantsRedis(redis: StartServicesOptions['redis']): boolean {
+  return redis === true || (redis === 'auto' && redisServerAvailable());
+}
+
+type Track = <T extends { stop(): Promise<void> }>(service: T) => T;
+
+async function startRedisWithRest(track: Track): Promise<{ redis: RedisServer; upstash: UpstashRestServer }> {
+  const redis = track(await startRedis());
+  const upstash = track(await startUpstashRest({ redisUrl: redis.url, token: randomLocalKey('local-upstash') }));
+  return { redis, upstash };
+}
+
+async function startGemini(options: { port?: number; apiKey?: string }, track: Track): Promise<ChildGeminiServer> {
+  const server = await spawnGeminiServer({ port: options.port, apiKey: options.apiKey ?? randomLocalKey('local-gemini') });
+  // ChildGeminiServer.stop takes a grace period; adapt it to the no-argument stop the others have.
+  track({ stop: () => server.stop() });
+  return server;
+}
