@@ -106,4 +106,11 @@ describe('secrets', () => {
     process.env.UPSTASH_REDIS_REST_TOKEN = 'tok-tok-tok';
     expect(getUpstashCredentials()).toEqual({ url: 'http://127.0.0.1:1', token: 'tok-tok-tok' });
   });
+
+  it('a placeholder Upstash URL such as "none" (deploy needs every secret set) means "not configured"', () => {
+    clearEnv();
+    process.env.UPSTASH_REDIS_REST_URL = 'none';
+    process.env.UPSTASH_REDIS_REST_TOKEN = 'none';
+    expect(getUpstashCredentials()).toBeNull();
+  });
 });
