@@ -54,12 +54,14 @@ const matching: HttpsOptions = {
  */
 const image: HttpsOptions = {
   ...common,
+  // Arithmetic in docs/images.md: ~150 MiB runtime + 6 x (<= 48 MiB per 4K output request + up to
+  // ~60 MiB of data-URI request body) ~= 800 MiB in the worst case, under 1 GiB.
   memory: '1GiB',
   cpu: 1,
-  concurrency: 8,
+  concurrency: 6,
   timeoutSeconds: 300,
   maxInstances: 20,
-  secrets: GEMINI_SECRETS,
+  secrets: [...GEMINI_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
 };
 
 export const RUNTIME_OPTIONS = {

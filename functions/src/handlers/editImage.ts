@@ -1,18 +1,57 @@
-// POST /editImage — an edited copy of an image, uploaded to S3. Provisional schema.
-import { z } from 'zod';
+// POST /editImage — an edited copy of an input image (data URI or allowed https URL), streamed from
+// Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
+// `Accept: text/event-stream`. See docs/images.md.
 import { defineEndpoint } from '../lib/http/index.js';
+import { buildEditRequest } from '../lib/images/content.js';
+import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/images/deps.js';
+import { runImageJob } from '../lib/images/job.js';
+import { respondWithImageJob } from '../lib/images/respond.js';
+import { editImageBody } from '../lib/images/schemas.js';
+import { openSourceImage } from '../lib/images/source-image.js';
+import type { ImageHandlerOverrides } from './generateImage.js';
 import { IMAGE_LIMIT } from './rate-limits.js';
-import { notImplemented } from './not-implemented.js';
 
-export const editImageBody = z.object({
-  prompt: z.string().trim().min(1).max(2000),
-  imageUrl: z.url({ protocol: /^https?$/ }),
-});
+export { editImageBody };
 
-export const editImageHandler = defineEndpoint({
-  name: 'editImage',
-  method: 'POST',
-  body: editImageBody,
-  rateLimit: IMAGE_LIMIT,
-  handle: () => notImplemented('editImage'),
-});
+/** One ~7 MB image as a base64 data URI (x 4/3) plus the prompt. */
+export const EDIT_IMAGE_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function createEditImageHandler(overrides: ImageHandlerOverrides = {}) {
+  return defineEndpoint(
+    {
+      name: 'editImage',
+      method: 'POST',
+      body: editImageBody,
+      maxBodyBytes: EDIT_IMAGE_MAX_BODY_BYTES,
+      rateLimit: IMAGE_LIMIT,
+      requiredSecrets: ['GEMINI_API_KEY'],
+      handle: (ctx) => {
+        const { config, body } = ctx;
+        const model = config.images.editModel;
+        const deps = (overrides.jobDeps ?? defaultImageJobDeps)(config, ctx.log);
+        const policy = sourceFetchPolicy(config);
+        return respondWithImageJob(ctx, (options) =>
+          runImageJob(
+            {
+              kind: 'edit',
+              uid: ctx.uid,
+              model,
+              prompt: body.editPrompt,
+              timeoutMs: imageTimeoutMs(config, model),
+              maxOutputBytes: config.images.maxOutputBytes,
+              async prepare(signal) {
+                const image = await openSourceImage(body.image, policy, 'image', signal);
+                return { request: buildEditRequest({ editPrompt: body.editPrompt, image }), sources: [image] };
+              },
+            },
+            deps,
+            options,
+          ),
+        );
+      },
+    },
+    overrides.endpoint,
+  );
+}
+
+export const editImageHandler = createEditImageHandler();

@@ -1,18 +1,75 @@
-// POST /generateImage — an image from a prompt, uploaded to S3. Provisional schema.
-import { z } from 'zod';
-import { defineEndpoint } from '../lib/http/index.js';
+// POST /generateImage — an image from a prompt (optionally with up to 3 style reference images),
+// streamed from Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
+// `Accept: text/event-stream`. See docs/images.md.
+import type { AppConfig } from '../lib/config.js';
+import { defineEndpoint, type EndpointDeps } from '../lib/http/index.js';
+import { buildGenerateRequest } from '../lib/images/content.js';
+import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/images/deps.js';
+import { runImageJob, type ImageJobDeps } from '../lib/images/job.js';
+import { respondWithImageJob } from '../lib/images/respond.js';
+import { assertModelSupports, generateImageBody } from '../lib/images/schemas.js';
+import { openSourceImages } from '../lib/images/source-image.js';
+import type { Logger } from '../lib/logging.js';
 import { IMAGE_LIMIT } from './rate-limits.js';
-import { notImplemented } from './not-implemented.js';
 
-export const generateImageBody = z.object({
-  prompt: z.string().trim().min(1).max(2000),
-  aspectRatio: z.enum(['1:1', '3:4', '4:3', '9:16', '16:9']).optional(),
-});
+export { generateImageBody };
 
-export const generateImageHandler = defineEndpoint({
-  name: 'generateImage',
-  method: 'POST',
-  body: generateImageBody,
-  rateLimit: IMAGE_LIMIT,
-  handle: () => notImplemented('generateImage'),
-});
+/** Three ~7 MB references as base64 data URIs (4/3 each) plus the prompt: about 28 MB of JSON. */
+export const GENERATE_IMAGE_MAX_BODY_BYTES = 30 * 1024 * 1024;
+
+export interface ImageHandlerOverrides {
+  /** Replaces the Gemini client, store or record (tests, benches); default: from config. */
+  jobDeps?(config: AppConfig, log: Logger): ImageJobDeps;
+  endpoint?: Partial<EndpointDeps>;
+}
+
+export function createGenerateImageHandler(overrides: ImageHandlerOverrides = {}) {
+  return defineEndpoint(
+    {
+      name: 'generateImage',
+      method: 'POST',
+      body: generateImageBody,
+      maxBodyBytes: GENERATE_IMAGE_MAX_BODY_BYTES,
+      rateLimit: IMAGE_LIMIT,
+      requiredSecrets: ['GEMINI_API_KEY'],
+      handle: (ctx) => {
+        const { config, body } = ctx;
+        const model = config.gemini.imageModel;
+        assertModelSupports(model, body);
+        const deps = (overrides.jobDeps ?? defaultImageJobDeps)(config, ctx.log);
+        const policy = sourceFetchPolicy(config);
+        const references = (body.styleReferenceImages ?? []).map((value, index) => ({
+          value,
+          field: `styleReferenceImages.${index}`,
+        }));
+        return respondWithImageJob(ctx, (options) =>
+          runImageJob(
+            {
+              kind: 'generate',
+              uid: ctx.uid,
+              model,
+              prompt: body.prompt,
+              timeoutMs: imageTimeoutMs(config, model),
+              maxOutputBytes: config.images.maxOutputBytes,
+              async prepare(signal) {
+                const sources = await openSourceImages(references, policy, signal);
+                const request = buildGenerateRequest({
+                  prompt: body.prompt,
+                  aspectRatio: body.aspectRatio,
+                  imageSize: body.imageSize,
+                  styleReferences: sources,
+                });
+                return { request, sources };
+              },
+            },
+            deps,
+            options,
+          ),
+        );
+      },
+    },
+    overrides.endpoint,
+  );
+}
+
+export const generateImageHandler = createGenerateImageHandler();

@@ -1,0 +1,293 @@
+// generateImage and editImage mounted in-process, against the shared loopback services (Auth and
+// Firestore emulators, the local Gemini-protocol server) and an s3rver of this file's own whose
+// on-disk state is inspected (pending multipart uploads, objects). See images-emulator.test.ts for
+// the same functions through the Functions emulator.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { imageSize } from 'image-size';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GeminiServerControl } from '../../dev/gemini-server/control-client';
+import type { Scenario } from '../../dev/gemini-server/types';
+import { editImage, generateImage } from '../../src/index';
+import { getDb } from '../../src/lib/firebase';
+import { createS3Client } from '../../src/lib/image/s3-target';
+import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount';
+import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services';
+import { readSse, startInspectableS3, type InspectableS3 } from './images-support';
+import { makePng } from '../unit/image/fixtures';
+
+const BUCKET = 'images-test';
+let s3: InspectableS3;
+let functions: MountedFunctions;
+let gemini: GeminiServerControl;
+let user: SignedUpUser;
+const baseEnv: Record<string, string> = {};
+
+beforeAll(async () => {
+  const services = applyServiceEnv();
+  gemini = new GeminiServerControl(services.gemini.url);
+  s3 = await startInspectableS3(BUCKET);
+  Object.assign(baseEnv, {
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: BUCKET,
+    IMAGE_SOURCE_ALLOW_LOOPBACK: 'true',
+    IMAGE_SOURCE_ALLOWED_HOSTS: '127.0.0.1',
+    IMAGE_RATE_LIMIT_PER_MINUTE: '1000',
+  });
+  functions = await mountFunctions({
+    generateImage: generateImage as unknown as MountableFunction,
+    editImage: editImage as unknown as MountableFunction,
+  });
+});
+
+afterAll(async () => {
+  await functions?.close();
+  await s3?.stop();
+});
+
+beforeEach(async () => {
+  Object.assign(process.env, baseEnv);
+  delete process.env.IMAGE_MAX_OUTPUT_BYTES;
+  await gemini.reset();
+  user = await signUp();
+});
+
+function post(name: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+  return fetch(functions.url(name), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.idToken}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: signal ?? AbortSignal.timeout(60_000),
+  });
+}
+
+const imageReply = (image: Record<string, unknown>, extra: Partial<Scenario> = {}): Scenario => ({
+  reply: { kind: 'content', parts: [{ type: 'text', text: 'Here is your picture.' }, { type: 'image', ...image }] },
+  ...extra,
+});
+
+async function recordsOf(uid: string) {
+  const snapshot = await getDb().collection('images').where('owner', '==', uid).get();
+  return snapshot.docs.map((doc) => ({ id: doc.id, ...doc.data() }));
+}
+
+interface ImageJson {
+  image: { id: string; url: string; width: number; height: number; format: string; contentType: string; contentLength: number };
+  text?: string;
+  model: string;
+  finishReason: string;
+  usage: { totalTokenCount: number };
+}
+
+describe('generateImage', () => {
+  it('streams the image into S3, records it, and answers JSON', async () => {
+    await gemini.queue(imageReply({ width: 320, height: 180 }));
+    const response = await post('generateImage', { prompt: 'a lighthouse at dusk', aspectRatio: '16:9', imageSize: '2K' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as ImageJson;
+    expect(body).toMatchObject({
+      image: { width: 320, height: 180, format: 'png', contentType: 'image/png' },
+      text: 'Here is your picture.',
+      finishReason: 'STOP',
+    });
+
+    const stored = Buffer.from(await (await fetch(body.image.url)).arrayBuffer()); // the public URL serves it
+    expect(stored.length).toBe(body.image.contentLength);
+    expect(imageSize(stored)).toMatchObject({ width: 320, height: 180 });
+    expect(body.image.url).toBe(`${s3.endpoint}/${BUCKET}/${s3.objectKeys(`${user.uid}/generated-images/`)[0]}`);
+
+    const [record] = await recordsOf(user.uid);
+    expect(record).toMatchObject({
+      id: body.image.id,
+      owner: user.uid,
+      kind: 'generate',
+      prompt: 'a lighthouse at dusk',
+      model: body.model,
+      url: body.image.url,
+      width: 320,
+      height: 180,
+      finishReason: 'STOP',
+      usage: { totalTokenCount: body.usage.totalTokenCount },
+    });
+    expect(record).toHaveProperty('createdAt');
+
+    const [request] = await gemini.requests({ action: 'streamGenerateContent' });
+    expect(request.body?.generationConfig).toMatchObject({ imageConfig: { aspectRatio: '16:9', imageSize: '2K' } });
+    expect(request.body?.contents[0].texts).toContain('a lighthouse at dusk');
+  });
+
+  it('streams progress events with Accept: text/event-stream', async () => {
+    await gemini.queue(imageReply({ imageBytes: 6_000_000, delivery: 'cumulative', fragments: 5 }));
+    const response = await post('generateImage', { prompt: 'noise', aspectRatio: '1:1' }, { accept: 'text/event-stream' });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await readSse(response);
+    const names = events.map((event) => event.event);
+    expect(names[0]).toBe('start');
+    expect(names).toContain('text');
+    expect(names.slice(-2)).toEqual(['image', 'done']);
+    const progress = events.filter((event) => event.event === 'progress').map((event) => (event.data as { bytes: number }).bytes);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const done = events.at(-1)?.data as ImageJson;
+    expect(events.at(-2)?.data).toEqual(done.image);
+    expect(done.image.contentLength).toBe(6_000_000);
+    expect(Math.max(...progress)).toBeLessThanOrEqual(6_000_000);
+    expect(s3.pendingMultipartUploads()).toEqual([]);
+  });
+
+  it('refuses an aspect ratio or size the model does not take, before calling Gemini', async () => {
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '8:1', imageSize: '4K' }, {});
+    // The default model (gemini-3.1-flash-image) takes both: switch to one that takes neither.
+    expect(response.status).toBe(200);
+    process.env.GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image';
+    try {
+      const refused = await post('generateImage', { prompt: 'x', aspectRatio: '8:1', imageSize: '4K' });
+      expect(refused.status).toBe(400);
+      const { error } = (await refused.json()) as { error: { code: string; details: { issues: { path: string[] }[] } } };
+      expect(error.code).toBe('invalid_request');
+      expect(error.details.issues.map((issue) => issue.path[0])).toEqual(['aspectRatio', 'imageSize']);
+    } finally {
+      delete process.env.GEMINI_IMAGE_MODEL;
+    }
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(1);
+  });
+
+  it('answers 502 no_image with the finishReason', async () => {
+    await gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', text: 'No.' }], finishReason: 'NO_IMAGE' } });
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: 'no_image',
+      details: { finishReason: 'NO_IMAGE' },
+    });
+  });
+
+  it('answers 422 blocked for a blocked prompt and for an IMAGE_SAFETY stop, leaving nothing behind', async () => {
+    await gemini.queue(
+      { reply: { kind: 'blocked', blockReason: 'PROHIBITED_CONTENT' } },
+      { reply: { kind: 'content', parts: [{ type: 'image', imageBytes: 7_000_000 }], finishReason: 'IMAGE_SAFETY' } },
+    );
+    for (const reason of ['PROHIBITED_CONTENT', 'IMAGE_SAFETY']) {
+      const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'blocked', details: { reason } });
+    }
+    expect(s3.objectKeys(`${user.uid}/`)).toEqual([]);
+    expect(s3.pendingMultipartUploads()).toEqual([]);
+    expect(await recordsOf(user.uid)).toEqual([]);
+  });
+
+  it('retries a 429 before any output, and maps a 400 to 502 upstream_error', async () => {
+    await gemini.queue({ reply: { kind: 'http-error', code: 429, retryDelaySeconds: 0 } }, imageReply({}));
+    expect((await post('generateImage', { prompt: 'x', aspectRatio: '1:1' })).status).toBe(200);
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(2);
+
+    await gemini.queue({ reply: { kind: 'http-error', code: 400, message: 'bad' } });
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
+  });
+
+  it('caps output bytes: 502 output_too_large, no object, no pending parts', async () => {
+    process.env.IMAGE_MAX_OUTPUT_BYTES = String(6 * 1024 * 1024);
+    await gemini.queue(imageReply({ imageBytes: 12_000_000 }));
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('output_too_large');
+    expect(s3.objectKeys(`${user.uid}/`)).toEqual([]);
+    expect(s3.pendingMultipartUploads()).toEqual([]);
+  });
+
+  it('a client disconnect aborts the Gemini request and the upload: no parts, no object, no record', async () => {
+    // ~30 MB delivered slowly in 40 fragments, so the disconnect lands mid-upload.
+    await gemini.queue(imageReply({ imageBytes: 30_000_000, delivery: 'fragmented', fragments: 40 }, { chunkDelayMs: 60 }));
+    const controller = new AbortController();
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' }, { accept: 'text/event-stream' }, controller.signal);
+    let sawMultipart = false;
+    await readSse(response, (event) => {
+      if (event.event !== 'progress' || (event.data as { bytes: number }).bytes < 12 * 1024 * 1024) return false;
+      sawMultipart = s3.pendingMultipartUploads().length === 1; // parts are being uploaded right now
+      return true;
+    });
+    controller.abort();
+    expect(sawMultipart).toBe(true);
+
+    const [request] = await gemini.requests({ action: 'streamGenerateContent' });
+    const settled = await gemini.waitForAbort(request.id, 10_000);
+    expect(settled.outcome).toBe('aborted');
+    await expect.poll(() => s3.pendingMultipartUploads(), { timeout: 10_000 }).toEqual([]);
+    expect(s3.objectKeys(`${user.uid}/`)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a late record would show up by now
+    expect(await recordsOf(user.uid)).toEqual([]);
+  });
+
+  it('is rate limited per user (IMAGE_RATE_LIMIT_PER_MINUTE)', async () => {
+    process.env.IMAGE_RATE_LIMIT_PER_MINUTE = '2';
+    await gemini.queue(imageReply({}, { times: 2 }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post('generateImage', { prompt: 'x', aspectRatio: '1:1' })).status);
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+});
+
+describe('editImage', () => {
+  const source = makePng(64, 48, { noise: true });
+  const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+  it('edits a data-URI image: the base64 reaches Gemini byte for byte', async () => {
+    await gemini.queue(imageReply({ width: 64, height: 48 }));
+    const image = `data:image/png;base64,${source.toString('base64')}`;
+    const response = await post('editImage', { image, editPrompt: 'make it blue' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as ImageJson;
+    expect(s3.objectKeys(`${user.uid}/edited-images/`)).toHaveLength(1);
+    expect((await recordsOf(user.uid))[0]).toMatchObject({ id: body.image.id, kind: 'edit', prompt: 'make it blue' });
+
+    const [request] = await gemini.requests({ action: 'streamGenerateContent' });
+    expect(request.body?.contents[0].inlineData).toEqual([
+      { mimeType: 'image/png', base64Chars: image.length - 'data:image/png;base64,'.length, bytes: source.length, sha256: sha256(source) },
+    ]);
+    expect(request.body?.contents[0].texts).toEqual(['make it blue']);
+  });
+
+  it('edits an image fetched from the project bucket by URL (streamed into the request)', async () => {
+    const big = makePng(1200, 1200, { noise: true }); // ~4.3 MB: many base64 slices
+    const client = createS3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/source.png', Body: big, ContentType: 'image/png' }));
+    client.destroy();
+    await gemini.queue(imageReply({}));
+    const response = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'sepia' });
+    expect(response.status).toBe(200);
+    const [request] = await gemini.requests({ action: 'streamGenerateContent' });
+    expect(request.body?.contents[0].inlineData[0]).toMatchObject({ mimeType: 'image/png', bytes: big.length, sha256: sha256(big) });
+  });
+
+  it('refuses URLs off the allow-list, and loopback without the dev flag, before calling Gemini', async () => {
+    const url = `${s3.endpoint.replace('127.0.0.1', 'localhost')}/${BUCKET}/uploads/source.png`;
+    const offList = await post('editImage', { image: url, editPrompt: 'x' });
+    expect(offList.status).toBe(400);
+    expect(((await offList.json()) as { error: { code: string } }).error.code).toBe('source_not_allowed');
+
+    process.env.IMAGE_SOURCE_ALLOW_LOOPBACK = 'false';
+    const loopback = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'x' });
+    expect(loopback.status).toBe(400);
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
+  });
+
+  it('answers 415 for a source that is not an image and 413 for an oversized data URI', async () => {
+    const notImage = await post('editImage', { image: 'data:text/plain;base64,AAAA', editPrompt: 'x' });
+    expect(notImage.status).toBe(415);
+    process.env.IMAGE_SOURCE_MAX_BYTES = '1000';
+    try {
+      const tooBig = await post('editImage', { image: `data:image/png;base64,${source.toString('base64')}`, editPrompt: 'x' });
+      expect(tooBig.status).toBe(413);
+    } finally {
+      delete process.env.IMAGE_SOURCE_MAX_BYTES;
+    }
+  });
+});
