@@ -1,30 +1,62 @@
 // The seven exported functions behind real HTTP (mountFunctions), with real Auth-emulator ID tokens:
-// every request-layer rule applies to every function before its feature exists.
+// every request-layer rule applies to every function, whatever its feature then answers.
+// A valid call must get past the whole layer (auth, method, content type, size, JSON, schema, secrets,
+// rate limit): the feature's own answer (200, or 404 profile_not_found for a user without a profile)
+// does not matter here; a request-layer status or code, or any 5xx, does.
 // The Upstash part runs the limiter through a local Upstash-compatible endpoint and a real redis-server,
 // then stops the endpoint: limits must keep holding from memory, with no 5xx.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LogEntry } from 'firebase-functions/logger';
+import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { redisServerAvailable, startRedis, type RedisServer } from '../../dev/services/redis.js';
 import { startUpstashRest, type CommandEvent, type UpstashRestServer } from '../../dev/services/upstash-rest.js';
 import { applyServiceEnv, signUp } from '../support/services.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { makePng } from '../unit/image/fixtures.js';
+
+// Every log line the functions write, so the Upstash fallback can be checked by what it reports.
+const logged = vi.hoisted(() => [] as LogEntry[]);
+vi.mock('firebase-functions/logger', async (importOriginal) => {
+  const original = await importOriginal<typeof import('firebase-functions/logger')>();
+  return {
+    ...original,
+    write: (entry: LogEntry) => {
+      logged.push(entry);
+      original.write(entry);
+    },
+  };
+});
 
 const FUNCTION_NAMES = [
   'chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions', 'generateImage', 'editImage',
 ] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** A minimal valid request per function (against the provisional schemas). */
+/** A minimal valid request per function (src/lib/chat/schema.ts, the match handlers, src/lib/images/schemas.ts). */
 const VALID_BODIES: Record<Exclude<FunctionName, 'suggestions'>, unknown> = {
   chatMessage: { message: 'hello' },
   chatStream: { message: 'hello' },
   matchUsers: { limit: 5 },
   matchEvents: { limit: 5 },
-  generateImage: { prompt: 'a lighthouse at dusk' },
-  editImage: { prompt: 'make it snow', imageUrl: 'https://example.com/a.png' },
+  // 1:1 is a ratio every image model takes; the local Gemini server answers with a small PNG.
+  generateImage: { prompt: 'a lighthouse at dusk', aspectRatio: '1:1' },
+  editImage: { editPrompt: 'make it snow', image: `data:image/png;base64,${makePng(8, 8).toString('base64')}` },
 };
 
 const CHAT_LIMIT = 3;
 const IMAGE_LIMIT = 2;
+
+/** Per-minute limit of a function's bucket: images have their own, chat and matching the general one. */
+function limitOf(name: FunctionName): number {
+  return name === 'generateImage' || name === 'editImage' ? IMAGE_LIMIT : CHAT_LIMIT;
+}
+
+/** What only the request layer answers (src/lib/http, plus requireSecrets' 503 not_configured). */
+const REQUEST_LAYER_STATUSES = [400, 401, 403, 405, 413, 415, 429];
+const REQUEST_LAYER_CODES = [
+  'unauthenticated', 'invalid_token', 'auth_unavailable', 'method_not_allowed', 'unsupported_media_type',
+  'payload_too_large', 'invalid_json', 'invalid_request', 'not_found', 'not_configured', 'rate_limited', 'internal',
+];
 
 async function mountExported(): Promise<MountedFunctions> {
   const exported = (await import('../../src/index.js')) as unknown as Record<FunctionName, MountableFunction>;
@@ -40,6 +72,8 @@ interface CallOptions {
   path?: string;
 }
 
+type CallResult = Awaited<ReturnType<typeof call>>;
+
 async function call(mounted: MountedFunctions, name: FunctionName, options: CallOptions = {}) {
   const headers: Record<string, string> = {};
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -54,7 +88,7 @@ async function call(mounted: MountedFunctions, name: FunctionName, options: Call
   try {
     error = (JSON.parse(text) as { error?: typeof error }).error;
   } catch {
-    error = undefined;
+    error = undefined; // an SSE stream (chatStream) or another non-JSON answer
   }
   return { status: res.status, headers: res.headers, error };
 }
@@ -63,12 +97,38 @@ function validCall(name: FunctionName, token: string): CallOptions {
   return name === 'suggestions' ? { token } : { token, body: JSON.stringify(VALID_BODIES[name]) };
 }
 
+/**
+ * The call passed every request-layer check, was counted against `name`'s bucket (`remaining` left),
+ * and the feature answered without a server error.
+ */
+function expectPastRequestLayer(res: CallResult, name: FunctionName, remaining: number): void {
+  const outcome = `${name} answered ${res.status} ${res.error?.code ?? ''}`;
+  expect(res.status, outcome).toBeLessThan(500);
+  expect(REQUEST_LAYER_STATUSES, outcome).not.toContain(res.status);
+  expect(REQUEST_LAYER_CODES, outcome).not.toContain(res.error?.code);
+  expect(res.headers.get('x-request-id')).toBeTruthy();
+  expect(res.headers.get('ratelimit-limit')).toBe(String(limitOf(name)));
+  expect(res.headers.get('ratelimit-remaining')).toBe(String(remaining));
+  expect(Number(res.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
+}
+
+function expectRateLimited(res: CallResult, name: FunctionName): void {
+  expect(res.status).toBe(429);
+  expect(res.error?.code).toBe('rate_limited');
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(res.headers.get('ratelimit-limit')).toBe(String(limitOf(name)));
+  expect(res.headers.get('ratelimit-remaining')).toBe('0');
+  expect(Number(res.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
+}
+
 const savedEnv = { ...process.env };
 
-beforeAll(() => {
-  applyServiceEnv();
+beforeAll(async () => {
+  const services = applyServiceEnv();
   process.env.RATE_LIMIT_PER_MINUTE = String(CHAT_LIMIT);
   process.env.IMAGE_RATE_LIMIT_PER_MINUTE = String(IMAGE_LIMIT);
+  // Unscripted (default) replies only: nothing another file queued may answer these calls.
+  await new GeminiServerControl(services.gemini.url).reset();
 });
 afterAll(() => {
   process.env = { ...savedEnv };
@@ -102,13 +162,10 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
-  it.each(FUNCTION_NAMES)('%s: 501 not_implemented for a valid authenticated call, with RateLimit headers', async (name) => {
-    const caller = await signUp();
+  it.each(FUNCTION_NAMES)('%s: a valid authenticated call passes the request layer, with RateLimit headers', async (name) => {
+    const caller = await signUp(); // a fresh budget: the first call leaves limit - 1
     const res = await call(mounted, name, validCall(name, caller.idToken));
-    expect(res.status).toBe(501);
-    expect(res.error?.code).toBe('not_implemented');
-    expect(Number(res.headers.get('ratelimit-limit'))).toBe(name.includes('Image') ? IMAGE_LIMIT : CHAT_LIMIT);
-    expect(res.headers.get('x-request-id')).toBeTruthy();
+    expectPastRequestLayer(res, name, limitOf(name) - 1);
   });
 
   it('405 with Allow for the wrong method', async () => {
@@ -148,38 +205,43 @@ describe('request layer on the seven functions (in-memory limits)', () => {
   it('400 invalid_request naming the paths of the problems', async () => {
     const res = await call(mounted, 'editImage', {
       token: user.idToken,
-      body: JSON.stringify({ prompt: '', imageUrl: 'ftp://example.com/a.png' }),
+      body: JSON.stringify({ editPrompt: '  ', image: 'ftp://example.com/a.png' }),
     });
     expect(res.status).toBe(400);
     expect(res.error?.code).toBe('invalid_request');
     const paths = res.error?.details?.issues?.map((issue) => [issue.location, ...issue.path].join('.')).sort();
-    expect(paths).toEqual(['body.imageUrl', 'body.prompt']);
+    expect(paths).toEqual(['body.editPrompt', 'body.image']);
   });
 
   it("suggestions: 403 for another user's uid, the caller's own uid passes", async () => {
-    const other = await call(mounted, 'suggestions', { token: user.idToken, path: '/someone-else' });
+    const caller = await signUp();
+    const other = await call(mounted, 'suggestions', { token: caller.idToken, path: '/someone-else' });
     expect(other.status).toBe(403);
     expect(other.error?.code).toBe('forbidden');
-    const own = await call(mounted, 'suggestions', { token: user.idToken, path: `/${user.uid}` });
-    expect(own.status).toBe(501);
+    // The uid check runs in the handler, after the limiter counted the first call.
+    const own = await call(mounted, 'suggestions', { token: caller.idToken, path: `/${caller.uid}` });
+    expectPastRequestLayer(own, 'suggestions', CHAT_LIMIT - 2);
   });
 
   it('429 rate_limited after the limit, with Retry-After and RateLimit-*; chat functions share a budget', async () => {
     const caller = await signUp();
-    const statuses: number[] = [];
-    for (const name of ['chatMessage', 'chatStream', 'chatMessage'] as const) {
-      statuses.push((await call(mounted, name, validCall(name, caller.idToken))).status);
+    const sequence = ['chatMessage', 'chatStream', 'chatMessage'] as const;
+    for (const [index, name] of sequence.entries()) {
+      expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, CHAT_LIMIT - 1 - index);
     }
-    expect(statuses).toEqual([501, 501, 501]);
-    const blocked = await call(mounted, 'chatStream', validCall('chatStream', caller.idToken));
-    expect(blocked.status).toBe(429);
-    expect(blocked.error?.code).toBe('rate_limited');
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(blocked.headers.get('ratelimit-limit')).toBe(String(CHAT_LIMIT));
-    expect(blocked.headers.get('ratelimit-remaining')).toBe('0');
-    expect(Number(blocked.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
+    expectRateLimited(await call(mounted, 'chatStream', validCall('chatStream', caller.idToken)), 'chatStream');
     // A different bucket is unaffected.
-    expect((await call(mounted, 'matchUsers', validCall('matchUsers', caller.idToken))).status).toBe(501);
+    expectPastRequestLayer(await call(mounted, 'matchUsers', validCall('matchUsers', caller.idToken)), 'matchUsers', CHAT_LIMIT - 1);
+  });
+
+  it('image functions share their own, smaller budget', async () => {
+    const caller = await signUp();
+    const sequence = ['generateImage', 'editImage'] as const;
+    for (const [index, name] of sequence.entries()) {
+      expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, IMAGE_LIMIT - 1 - index);
+    }
+    expectRateLimited(await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)), 'generateImage');
+    expectPastRequestLayer(await call(mounted, 'chatMessage', validCall('chatMessage', caller.idToken)), 'chatMessage', CHAT_LIMIT - 1);
   });
 });
 
@@ -209,7 +271,8 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
     const first = await mountExported();
     try {
       for (let i = 0; i < IMAGE_LIMIT; i++) {
-        expect((await call(first, 'generateImage', validCall('generateImage', caller.idToken))).status).toBe(501);
+        const res = await call(first, 'generateImage', validCall('generateImage', caller.idToken));
+        expectPastRequestLayer(res, 'generateImage', IMAGE_LIMIT - 1 - i);
       }
       expect(commands.some((event) => event.command.startsWith('EVAL') && event.ok)).toBe(true);
     } finally {
@@ -218,9 +281,7 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
     vi.resetModules(); // a second instance: new limiters, empty memory, same Redis
     const second = await mountExported();
     try {
-      const res = await call(second, 'editImage', validCall('editImage', caller.idToken));
-      expect(res.status).toBe(429);
-      expect(res.headers.get('ratelimit-limit')).toBe(String(IMAGE_LIMIT));
+      expectRateLimited(await call(second, 'editImage', validCall('editImage', caller.idToken)), 'editImage');
     } finally {
       await second.close();
     }
@@ -231,16 +292,24 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
     try {
       await rest.stop();
       const caller = await signUp();
-      const statuses: number[] = [];
-      const started = Date.now();
-      for (let i = 0; i < IMAGE_LIMIT + 2; i++) {
-        statuses.push((await call(mounted, 'generateImage', validCall('generateImage', caller.idToken))).status);
+      const fallbackWarningsBefore = storeUnavailableWarnings('image');
+      for (let i = 0; i < IMAGE_LIMIT; i++) {
+        const res = await call(mounted, 'generateImage', validCall('generateImage', caller.idToken));
+        expectPastRequestLayer(res, 'generateImage', IMAGE_LIMIT - 1 - i);
       }
-      expect(statuses).toEqual([501, 501, 429, 429]);
-      // One failed Redis attempt, then the cool-down keeps requests fast.
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expectRateLimited(await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)), 'generateImage');
+      expectRateLimited(await call(mounted, 'editImage', validCall('editImage', caller.idToken)), 'editImage');
+      // One failed Redis attempt, then the cool-down answers from memory without trying Redis again.
+      expect(storeUnavailableWarnings('image') - fallbackWarningsBefore).toBe(1);
     } finally {
       await mounted.close();
     }
   });
 });
+
+/** How often the limiter of `bucket` has reported falling back to memory (src/lib/rate-limit). */
+function storeUnavailableWarnings(bucket: string): number {
+  return logged.filter(
+    (entry) => entry.severity === 'WARNING' && entry.bucket === bucket && /rate limit store unavailable/.test(String(entry.message)),
+  ).length;
+}

@@ -1,0 +1,173 @@
+// The typed, per-request view of every non-secret setting.
+import { GOOGLE_GEMINI_DEFAULT_BASE_URL, SETTINGS } from './settings.js';
+
+export interface AppConfig {
+  gemini: {
+    /** One effective base URL for both the SDK client (httpOptions.baseUrl) and raw fetch. */
+    baseUrl: string;
+    textModel: string;
+    imageModel: string;
+  };
+  s3: {
+    bucket: string;
+    region: string;
+    /** undefined = AWS S3 */
+    endpoint: string | undefined;
+    /** undefined = derive public URLs from the S3 endpoint and bucket */
+    publicUrlBase: string | undefined;
+  };
+  images: ImageConfig;
+  cors: { origins: string[] };
+  rateLimit: { perMinute: number; imagePerMinute: number };
+  chat: ChatConfig;
+  matching: MatchingConfig;
+}
+
+export interface ImageConfig {
+  /** Model for edits (GEMINI_IMAGE_EDIT_MODEL, else the image model). */
+  editModel: string;
+  defaultTimeoutMs: number;
+  /** Per-model timeouts, keyed by model name. */
+  modelTimeoutsMs: Record<string, number>;
+  maxOutputBytes: number;
+  sourceMaxBytes: number;
+  /** Lower-case host names (or "*.suffix" patterns) input image URLs may point at. */
+  sourceAllowedHosts: string[];
+  /** Dev only: http and loopback addresses allowed for input image URLs. */
+  sourceAllowLoopback: boolean;
+}
+
+export interface ChatConfig {
+  historyLength: number;
+  temperature: number;
+  topP: number;
+  topK: number;
+  maxOutputTokens: number;
+  firstChunkTimeoutMs: number;
+  idleTimeoutMs: number;
+  totalTimeoutMs: number;
+  retryMaxAttempts: number;
+  retryBudgetMs: number;
+  cacheTtlSeconds: number;
+}
+
+export interface MatchingConfig {
+  /** Model for explanations (MATCH_EXPLANATION_MODEL, else the text model). */
+  explanationModel: string;
+  explanationTimeoutMs: number;
+  explanationTemperature: number;
+  explanationTokensPerMatch: number;
+  candidateCap: number;
+  eventCap: number;
+  attendeeCap: number;
+  eventWindowDays: number;
+  radiusKm: number;
+  cacheTtlSeconds: number;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** Resolves GEMINI_BASE_URL, then the SDK's own GOOGLE_GEMINI_BASE_URL, then Google's endpoint. */
+function resolveGeminiBaseUrl(): string {
+  const configured = SETTINGS.geminiBaseUrl.read() || process.env.GOOGLE_GEMINI_BASE_URL?.trim() || '';
+  return withoutTrailingSlash(configured || GOOGLE_GEMINI_DEFAULT_BASE_URL);
+}
+
+export function parseOriginList(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => withoutTrailingSlash(origin.trim()))
+    .filter((origin) => origin.length > 0);
+}
+
+/** "a=120, b=240" -> { a: 120000, b: 240000 }; malformed entries are ignored. */
+export function parseModelTimeouts(value: string): Record<string, number> {
+  const timeouts: Record<string, number> = {};
+  for (const entry of value.split(',')) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(entry);
+    if (match && Number(match[2]) > 0) timeouts[match[1]] = Number(match[2]) * 1000;
+  }
+  return timeouts;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * IMAGE_SOURCE_ALLOWED_HOSTS, or by default the project's own storage: the PUBLIC_URL_BASE host, the
+ * custom S3 endpoint's host, else the bucket's virtual-hosted AWS host.
+ */
+function resolveSourceHosts(bucket: string, region: string, endpoint?: string, publicUrlBase?: string): string[] {
+  const configured = SETTINGS.imageSourceAllowedHosts
+    .read()
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host.length > 0);
+  if (configured.length > 0) return configured;
+  const hosts = [hostOf(publicUrlBase), endpoint ? hostOf(endpoint) : `${bucket}.s3.${region}.amazonaws.com`];
+  return [...new Set(hosts.filter((host): host is string => Boolean(host)))];
+}
+
+/** Non-secret configuration, read fresh on each call (a handful of env lookups: cheap). */
+export function getConfig(): AppConfig {
+  const s3Bucket = SETTINGS.s3Bucket.read();
+  const s3Region = SETTINGS.s3Region.read();
+  const s3Endpoint = SETTINGS.s3Endpoint.read() || undefined;
+  const publicUrlBase = withoutTrailingSlash(SETTINGS.publicUrlBase.read()) || undefined;
+  const imageModel = SETTINGS.geminiImageModel.read();
+  return {
+    gemini: {
+      baseUrl: resolveGeminiBaseUrl(),
+      textModel: SETTINGS.geminiTextModel.read(),
+      imageModel,
+    },
+    s3: { bucket: s3Bucket, region: s3Region, endpoint: s3Endpoint, publicUrlBase },
+    images: {
+      editModel: SETTINGS.geminiImageEditModel.read() || imageModel,
+      defaultTimeoutMs: SETTINGS.imageTimeoutSeconds.read() * 1000,
+      modelTimeoutsMs: parseModelTimeouts(SETTINGS.imageModelTimeouts.read()),
+      maxOutputBytes: SETTINGS.imageMaxOutputBytes.read(),
+      sourceMaxBytes: SETTINGS.imageSourceMaxBytes.read(),
+      sourceAllowedHosts: resolveSourceHosts(s3Bucket, s3Region, s3Endpoint, publicUrlBase),
+      sourceAllowLoopback: SETTINGS.imageSourceAllowLoopback.read(),
+    },
+    cors: { origins: parseOriginList(SETTINGS.corsOrigins.read()) },
+    rateLimit: {
+      perMinute: SETTINGS.rateLimitPerMinute.read(),
+      imagePerMinute: SETTINGS.imageRateLimitPerMinute.read(),
+    },
+    chat: {
+      historyLength: SETTINGS.chatHistoryLength.read(),
+      temperature: SETTINGS.chatTemperature.read(),
+      topP: SETTINGS.chatTopP.read(),
+      topK: SETTINGS.chatTopK.read(),
+      maxOutputTokens: SETTINGS.chatMaxOutputTokens.read(),
+      firstChunkTimeoutMs: SETTINGS.chatFirstChunkTimeoutMs.read(),
+      idleTimeoutMs: SETTINGS.chatIdleTimeoutMs.read(),
+      totalTimeoutMs: SETTINGS.chatTotalTimeoutMs.read(),
+      retryMaxAttempts: SETTINGS.chatRetryMaxAttempts.read(),
+      retryBudgetMs: SETTINGS.chatRetryBudgetMs.read(),
+      cacheTtlSeconds: SETTINGS.chatCacheTtlSeconds.read(),
+    },
+    matching: {
+      explanationModel: SETTINGS.matchExplanationModel.read() || SETTINGS.geminiTextModel.read(),
+      explanationTimeoutMs: SETTINGS.matchExplanationTimeoutMs.read(),
+      explanationTemperature: SETTINGS.matchExplanationTemperature.read(),
+      explanationTokensPerMatch: SETTINGS.matchExplanationTokensPerMatch.read(),
+      candidateCap: SETTINGS.matchCandidateCap.read(),
+      eventCap: SETTINGS.matchEventCap.read(),
+      attendeeCap: SETTINGS.matchAttendeeCap.read(),
+      eventWindowDays: SETTINGS.matchEventWindowDays.read(),
+      radiusKm: SETTINGS.matchRadiusKm.read(),
+      cacheTtlSeconds: SETTINGS.matchCacheTtlSeconds.read(),
+    },
+  };
+}
