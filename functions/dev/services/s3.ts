@@ -10,8 +10,13 @@
  * Clients must use `WHEN_REQUIRED` checksums: otherwise a streamed PutObject is sent aws-chunked and
  * s3rver stores the chunk framing as if it were the object's bytes.
  * s3rver runs in this process (it is light: a Koa app writing files); objects answer anonymous GETs.
+ *
+ * s3rver 3.7.1 lacks AbortMultipartUpload (it answers 405), so every aborted upload would leave its
+ * parts behind. A small middleware answers it the way S3 does (drops the upload's parts), and the
+ * on-disk state is exposed (pending multipart uploads, stored keys) so tests can check that nothing
+ * was left behind.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -36,8 +41,20 @@ export interface S3Server {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Ids of multipart uploads neither completed nor aborted. */
+  pendingMultipartUploads(): string[];
+  /** Keys of the stored objects under `prefix`. */
+  objectKeys(prefix?: string): string[];
   stop(): Promise<void>;
 }
+
+/** The slice of Koa's context the abort middleware needs. */
+interface KoaContext {
+  method: string;
+  query: Record<string, string | undefined>;
+  status: number;
+}
+type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 
 /**
  * The part of s3rver's API we use (the package ships no types). Not run(): its listen() leaves
@@ -45,6 +62,7 @@ export interface S3Server {
  * the HTTP server ourselves around s3rver's Koa request handler instead.
  */
 interface S3rverInstance {
+  middleware: KoaMiddleware[];
   configureBuckets(): Promise<void>;
   callback(): RequestListener;
 }
@@ -81,6 +99,18 @@ export async function startS3(options: StartS3Options): Promise<S3Server> {
     vhostBuckets: false,
   });
 
+  // s3rver keeps one directory per pending multipart upload, and each object as "<key>._S3rver_object".
+  const bucketDir = path.join(dataDir, options.bucket);
+  const uploadsDir = path.join(bucketDir, '._S3rver_uploads');
+  /** AbortMultipartUpload (DELETE /bucket/key?uploadId=...) as S3 does it: drop the parts. */
+  const abortMultipartUpload: KoaMiddleware = async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method !== 'DELETE' || !uploadId || !/^[0-9a-f]+$/.test(uploadId)) return next();
+    rmSync(path.join(uploadsDir, uploadId), { recursive: true, force: true });
+    ctx.status = 204;
+  };
+  s3rver.middleware.unshift(abortMultipartUpload); // Koa composes the middleware in callback()
+
   let httpServer: Server;
   let port: number;
   try {
@@ -110,8 +140,30 @@ export async function startS3(options: StartS3Options): Promise<S3Server> {
     region: options.region ?? DEFAULT_REGION,
     accessKeyId: S3RVER_ACCESS_KEY_ID,
     secretAccessKey: S3RVER_SECRET_ACCESS_KEY,
+    pendingMultipartUploads: () => listDir(uploadsDir),
+    objectKeys: (prefix = '') => storedKeys(bucketDir).filter((key) => key.startsWith(prefix)),
     stop,
   };
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return []; // not created yet: nothing stored there
+  }
+}
+
+const OBJECT_SUFFIX = '._S3rver_object';
+
+function storedKeys(bucketDir: string, relative = ''): string[] {
+  const keys: string[] = [];
+  for (const entry of listDir(path.join(bucketDir, relative))) {
+    const child = relative ? `${relative}/${entry}` : entry;
+    if (entry.endsWith(OBJECT_SUFFIX)) keys.push(child.slice(0, -OBJECT_SUFFIX.length));
+    else if (!entry.includes('._S3rver_')) keys.push(...storedKeys(bucketDir, child));
+  }
+  return keys;
 }
 
 function listenOnLoopback(server: Server, port: number): Promise<number> {

@@ -1,18 +1,10 @@
-// uploadImageChunks + createS3UploadTarget against a real S3-compatible server (s3rver on
-// 127.0.0.1, started here with its own temp dir so its on-disk state can be inspected).
-//
-// s3rver 3.7.1 implements neither AbortMultipartUpload (405) nor ListMultipartUploads
-// (NotImplemented). A small shim below answers AbortMultipartUpload the way S3 does (deletes the
-// upload's parts); pending uploads are then checked on disk, where s3rver keeps one directory per
-// multipart upload. Every S3 command the client sends is recorded as well.
+// uploadImageChunks + createS3UploadTarget against a real S3-compatible server (dev/services/s3.ts:
+// s3rver on 127.0.0.1 with S3's AbortMultipartUpload added, and its on-disk state inspectable:
+// pending multipart uploads, stored keys). Every S3 command the client sends is recorded as well.
 
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startS3, type S3Server } from '../../dev/services/s3';
 import type { GeminiStreamEvent, ImageBlock } from '../../src/lib/gemini/types';
 import { Base64DecodeError } from '../../src/lib/image/base64-decode';
 import { createS3Client, createS3UploadTarget } from '../../src/lib/image/s3-target';
@@ -21,66 +13,20 @@ import { gate, makePng } from '../unit/image/fixtures';
 
 const BUCKET = 'media';
 
-/** The part of s3rver (a Koa app, shipped without types) this test uses. */
-interface KoaContext {
-  method: string;
-  path: string;
-  query: Record<string, string | undefined>;
-  status: number;
-}
-type KoaMiddleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
-interface S3rverInstance {
-  middleware: KoaMiddleware[];
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-  httpServer?: Server;
-}
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
-// Quarantined untyped import (no type declarations ship with s3rver).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as S3rverConstructor;
-
-let dataDir: string;
-let server: S3rverInstance;
+let s3: S3Server;
 let endpoint: string;
 let client: S3Client;
 const sentCommands: string[] = [];
-
-const uploadsDir = (): string => path.join(dataDir, BUCKET, '._S3rver_uploads');
-const pendingMultipartUploads = (): string[] => {
-  try {
-    return readdirSync(uploadsDir());
-  } catch {
-    return []; // never created: no multipart upload was ever started
-  }
-};
-
-/** AbortMultipartUpload (DELETE /bucket/key?uploadId=...) as S3 does it: drop the parts. */
-const abortMultipartShim: KoaMiddleware = async (ctx, next) => {
-  const uploadId = ctx.query.uploadId;
-  if (ctx.method !== 'DELETE' || !uploadId || !/^[0-9a-f]+$/.test(uploadId)) return next();
-  rmSync(path.join(uploadsDir(), uploadId), { recursive: true, force: true });
-  ctx.status = 204;
-};
+const pendingMultipartUploads = (): string[] => s3.pendingMultipartUploads();
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 's3-upload-test-'));
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dataDir,
-    configureBuckets: [{ name: BUCKET }],
-    vhostBuckets: false,
-  });
-  server.middleware.unshift(abortMultipartShim); // Koa composes middleware when run() listens
-  const { port } = await server.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  s3 = await startS3({ bucket: BUCKET });
+  endpoint = s3.endpoint;
   client = createS3Client({
-    region: 'us-east-1',
+    region: s3.region,
     endpoint,
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -93,12 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
-  if (server) {
-    const closing = server.close();
-    server.httpServer?.closeAllConnections();
-    await closing;
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await s3?.stop();
 });
 
 beforeEach(() => {
