@@ -12,6 +12,7 @@
 //
 // Run: npx tsx bench/ranking.ts   The last stdout line is the JSON result.
 import { prepareProfile, rankUserMatches, type MatchProfile } from '../src/lib/matching/index';
+import { seededRandom } from '../dev/seeded-random.js';
 
 const WARMUPS = 5;
 const RUNS = 21;
@@ -37,17 +38,6 @@ export interface RankingBenchResult {
   vocabularySize: number;
 }
 
-/** mulberry32: same seed, same data. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE_INTERESTS = [
   'hiking', 'running', 'cycling', 'swimming', 'yoga', 'pilates', 'climbing', 'bouldering', 'surfing',

@@ -2,17 +2,7 @@
 // plural and diacritic variants) makes overlaps common; a small area makes distances fall inside
 // the default radius; a share of the data is missing or malformed on purpose.
 
-/** mulberry32: tiny, fast, good enough to drive test data; same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../../dev/seeded-random.js';
 
 export type Random = () => number;
 

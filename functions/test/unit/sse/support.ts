@@ -1,6 +1,7 @@
 // Test helpers for SSE bodies: chunked delivery, a seeded PRNG, and a normalised view of parsed
 // events (streamed events read to the end and joined) so that deliveries can be compared.
 import { isStreamedSseEvent, parseSseStream, type ParseSseOptions, type SseEvent } from '../../../src/lib/sse/parse';
+import { seededRandom } from '../../../dev/seeded-random.js';
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -9,17 +10,8 @@ export async function* bodyOf(chunks: Iterable<Uint8Array | string>): AsyncGener
   for (const chunk of chunks) yield typeof chunk === 'string' ? utf8(chunk) : chunk;
 }
 
-/** mulberry32: small, fast, seeded; good enough to pick chunk boundaries. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing random chunking can be replayed. */
+export const prng = seededRandom;
 
 export function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   const parts: Uint8Array[] = [];
