@@ -77,18 +77,17 @@ async function runMode(mode: string, env: NodeJS.ProcessEnv): Promise<ModeResult
     return new GeminiStreamingClient(new GoogleGenAIApiAdapter(geminiClient(GenAI, env.GEMINI_URL!, env.GEMINI_KEY!)));
   };
   const upload = mode === 'upload-s3' ? await uploadModules() : undefined;
-  // Warm-up, so the measured run is the size-dependent memory, not first-call module loading and
-  // compilation: a small image through the pipeline, and one small request over the same transport
-  // (to another model name, so it does not take the image scenario queued for MODEL).
+  // Warm-up, so the measured run shows the steady state of a running instance rather than first-call
+  // module loading, compilation and heap growth: a small image through the pipeline, and over HTTP
+  // one full-size image first (to another model name, whose scenario the orchestrator queues too).
   if (mode !== 'sdk-server') await drainPipeline(syntheticImageSseBody({ base64Chars: 1024 * 1024 }));
   if (mode === 'sdk-server') {
     const ai = geminiClient(transport!.GoogleGenAI, env.GEMINI_URL!, env.GEMINI_KEY!);
     for await (const chunk of await ai.models.generateContentStream({ model: WARMUP_MODEL, ...request })) void chunk;
   } else if (transport) {
     const response = await streamingClient().fetch({ model: WARMUP_MODEL, request });
-    for await (const chunk of response.body) void chunk;
+    await drainPipeline(response.body);
   }
-
   if (upload) {
     // And one small object (a single PutObject) so the S3 client's first-request set-up is done too.
     await upload.createS3UploadTarget({ client: s3Client(upload), bucket: env.S3_BUCKET! }).upload({
@@ -171,11 +170,14 @@ export async function run(): Promise<ImagePipelineBench> {
   const { startS3 } = await import('./support/s3-child.js');
   const s3 = await startS3();
   const rows: ImagePipelineBench['rows'] = [];
+  // Each HTTP-fed child gets the same image twice: once to warm up (WARMUP_MODEL), once measured.
   const queueImage = (base64Chars: number) =>
-    gemini.control.queue({
-      match: { model: MODEL },
-      reply: { kind: 'content', parts: [{ type: 'image', imageBytes: (base64Chars / 4) * 3 }] },
-    });
+    gemini.control.queue(
+      ...[WARMUP_MODEL, MODEL].map((model) => ({
+        match: { model },
+        reply: { kind: 'content' as const, parts: [{ type: 'image' as const, imageBytes: (base64Chars / 4) * 3 }] },
+      })),
+    );
   const child = async (label: string, mode: string, base64Chars: number, heapLimitMb?: number) => {
     const outcome = await runBenchChild<ModeResult>({
       script: 'image-pipeline.ts',
@@ -201,7 +203,7 @@ export async function run(): Promise<ImagePipelineBench> {
     await child('pipeline, 40 MB base64, in-process body', 'pipeline-synthetic', BASE64_40MB);
     await child('pipeline, 80 MB base64, V8 heap capped at 32 MB', 'pipeline-synthetic', 2 * BASE64_40MB, 32);
     // Have the server generate (and cache) the image once, so every side gets the bytes at once.
-    await queueImage(BASE64_40MB);
+    await gemini.control.queue({ reply: { kind: 'content', parts: [{ type: 'image', imageBytes: (BASE64_40MB / 4) * 3 }] } });
     await drainOnce(gemini.url, gemini.apiKey);
     await queueImage(BASE64_40MB);
     await child('pipeline, 40 MB via local Gemini server', 'pipeline-server', BASE64_40MB);

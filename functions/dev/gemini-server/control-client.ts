@@ -22,7 +22,9 @@ export class GeminiServerControl {
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.base}/${path}`, {
       method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      // No keep-alive: control calls are rare, and a pooled socket the server closed while idle
+      // would fail the next POST ("other side closed"), which fetch does not retry.
+      headers: { connection: 'close', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await response.json()) as T & { error?: string };
