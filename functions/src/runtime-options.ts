@@ -49,7 +49,7 @@ const matching: HttpsOptions = {
 
 /**
  * Images: each request streams a multi-MB image from Gemini through base64 decoding into a multipart
- * S3 upload (~25 MiB of part buffers each) and may hold an input image: memory, not CPU, is the limit,
+ * S3 upload (10 MiB of pooled part buffers each) and may hold an input image: memory, not CPU, is the limit,
  * so fewer requests per instance and fewer instances (image generation is the expensive path).
  */
 const image: HttpsOptions = {
