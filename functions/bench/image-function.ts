@@ -228,7 +228,10 @@ if (require.main === module) {
     : run(
         (argument('--sides')?.split(',') as Side[] | undefined) ?? undefined,
         argument('--levels')?.split(',').map(Number),
-      ).then(printImageFunctionBench);
+      ).then((result) => {
+        printImageFunctionBench(result);
+        console.log(JSON.stringify(result)); // the last line: the raw figures, for bench/run.ts
+      });
   main.then(
     () => process.exit(0),
     (error: unknown) => {
