@@ -14,7 +14,8 @@
  */
 import { mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../src/lib/image/s3-target.js';
 import { initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
@@ -155,13 +156,11 @@ async function seed(services: RunningServices): Promise<string> {
 async function uploadDemoImage(services: RunningServices): Promise<string | undefined> {
   const s3 = services.s3;
   if (!s3) return undefined;
-  const client = new S3Client({
+  const client = createS3Client({
     endpoint: s3.endpoint,
     region: s3.region,
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const { bytes } = makePng({ width: 256, height: 256, seed: 7 });
   await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: DEMO_IMAGE_KEY, Body: bytes, ContentType: 'image/png' }));

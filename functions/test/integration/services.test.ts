@@ -2,13 +2,14 @@
 // SDK, the Firestore emulator through firebase-admin, Auth-emulator tokens through verifyIdToken,
 // the Upstash REST endpoint through @upstash/redis, and the local Gemini server's key check.
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Redis } from '@upstash/redis';
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyServiceEnv, clearFirestore, getServices, signUp } from '../support/services.js';
+import { createS3Client } from '../../src/lib/image/s3-target.js';
 
 let app: App;
 const savedEnv = { ...process.env };
@@ -25,14 +26,12 @@ afterAll(async () => {
 describe('s3rver', () => {
   const client = () => {
     const { s3 } = getServices();
-    return new S3Client({
+    // The production client factory: its checksum settings keep s3rver from storing aws-chunked framing.
+    return createS3Client({
       endpoint: s3.endpoint,
       region: s3.region,
       forcePathStyle: true,
       credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      // Without these a PutObject may be sent aws-chunked, which s3rver stores verbatim.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
     });
   };
 
