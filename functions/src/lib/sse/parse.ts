@@ -96,6 +96,8 @@ class StreamedEvent implements SseStreamedMessage, AsyncIterator<string, void> {
 
 class SseEventReader implements AsyncGenerator<SseEvent, void, undefined>, SseLineSink {
   private readonly parser: SseLineParser;
+  // node:string_decoder, not TextDecoder: measured ~2x faster on 64 KiB chunks of a 40 MB data line.
+  // (Code that must run outside Node, like the app client, uses line-parser.ts with TextDecoder.)
   private readonly decoder = new StringDecoder('utf8');
   private readonly onRetry: ((ms: number) => void) | undefined;
   private readonly stopAtData: string | undefined;
