@@ -1,22 +1,18 @@
 // Production wiring of an image job: the Gemini streaming client for the configured endpoint and
 // key, the S3 store, the Firestore record, and the input-image fetch policy.
-import { GoogleGenAI } from '@google/genai';
 import type { AppConfig } from '../config';
 import { requireSecrets } from '../config';
-import { GoogleGenAIApiAdapter } from '../gemini/adapter';
-import { GeminiStreamingClient } from '../gemini/streaming-client';
+import { geminiStreamingClient } from '../gemini/clients';
 import type { Logger } from '../logging';
 import type { ImageJobDeps } from './job';
 import { firestoreImageMetadata } from './metadata';
 import type { SourceFetchPolicy } from './source-fetch';
 import { s3ImageStore } from './storage';
 
-/** Cheap to build per request: the SDK client holds no connections, fetch pools them globally. */
 export function defaultImageJobDeps(config: AppConfig, log?: Logger): ImageJobDeps {
   const { GEMINI_API_KEY } = requireSecrets(['GEMINI_API_KEY']);
-  const ai = new GoogleGenAI({ apiKey: GEMINI_API_KEY, httpOptions: { baseUrl: config.gemini.baseUrl } });
   return {
-    client: new GeminiStreamingClient(new GoogleGenAIApiAdapter(ai)),
+    client: geminiStreamingClient(GEMINI_API_KEY, config.gemini.baseUrl),
     store: s3ImageStore(config.s3),
     metadata: firestoreImageMetadata(),
     log,

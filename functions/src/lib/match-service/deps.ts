@@ -1,24 +1,17 @@
-// Production collaborators of the matching service. The SDK client is built once per instance (one
-// keep-alive pool) and rebuilt only if the key or base URL changes. No API key is not an error
-// here: explanations are optional, so the service answers with templates.
-import { GoogleGenAI } from '@google/genai';
+// Production collaborators of the matching service, with the instance's shared Gemini SDK client
+// (lib/gemini/clients.ts). No API key is not an error here: explanations are optional, so the
+// service answers with templates.
 import { getCache } from '../cache/index.js';
 import { readSecret, type AppConfig } from '../config.js';
 import { getDb } from '../firebase.js';
+import { geminiSdk } from '../gemini/clients.js';
 import { geminiExplanationModel, type ExplanationModel } from './explain/model.js';
 import type { MatchServiceDeps } from './service.js';
 
 export const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
-let cached: { key: string; model: ExplanationModel } | undefined;
-
 function explanationModel(apiKey: string | undefined, baseUrl: string): ExplanationModel | undefined {
-  if (apiKey === undefined) return undefined;
-  const key = `${baseUrl}\n${apiKey}`;
-  if (cached?.key !== key) {
-    cached = { key, model: geminiExplanationModel(new GoogleGenAI({ apiKey, httpOptions: { baseUrl } })) };
-  }
-  return cached.model;
+  return apiKey === undefined ? undefined : geminiExplanationModel(geminiSdk(apiKey, baseUrl));
 }
 
 export function defaultMatchDeps(config: AppConfig): MatchServiceDeps {
