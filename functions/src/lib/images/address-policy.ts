@@ -1,6 +1,10 @@
-// Which IP addresses an input-image fetch may connect to: public unicast only. Refused: private,
-// loopback, link-local, CGNAT, multicast, unspecified, reserved/documentation ranges, and IPv6
-// forms that embed one of those IPv4 addresses (IPv4-mapped, IPv4-compatible, NAT64, 6to4).
+// Which IP addresses an input-image fetch may connect to: public unicast only.
+// IPv4: everything but the special-purpose ranges in BLOCKED_V4.
+// IPv6: an address that routes to an IPv4 address inside it is judged by that IPv4 address
+// (IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64 well-known prefix, 6to4). Everything else
+// must be global unicast (2000::/3, fail-closed for whatever IANA assigns later) and outside the
+// special blocks in BLOCKED_V6. Teredo and local-use NAT64 are refused whole: their embedded IPv4
+// cannot be judged reliably (see docs/images.md, "Input image URLs", for every form and why).
 import { isIP } from 'node:net';
 
 export interface AddressPolicy {
@@ -8,7 +12,7 @@ export interface AddressPolicy {
   allowLoopback: boolean;
 }
 
-type Range = readonly [prefix: number[], bits: number];
+type Range = readonly [prefix: readonly number[], bits: number];
 
 // [network bytes, prefix length]
 const BLOCKED_V4: readonly Range[] = [
@@ -29,17 +33,32 @@ const BLOCKED_V4: readonly Range[] = [
   [[240, 0, 0, 0], 4], // reserved, incl. broadcast
 ];
 
+/** Everything outside it (ULA, link-local, multicast, discard, ::/8, 64:ff9b::/32, ...) is refused. */
+const GLOBAL_UNICAST_V6: Range = [[0x20], 3];
+
+/** Special blocks inside 2000::/3. */
 const BLOCKED_V6: readonly Range[] = [
-  [[0xfc], 7], // unique local
-  [[0xfe, 0x80], 10], // link-local
-  [[0xfe, 0xc0], 10], // site-local (deprecated)
-  [[0xff], 8], // multicast
+  [[0x20, 0x01, 0x00, 0x00], 23], // IETF protocol assignments, incl. Teredo 2001::/32 and benchmarking
   [[0x20, 0x01, 0x0d, 0xb8], 32], // documentation
-  [[0x20, 0x01, 0x00, 0x00], 32], // Teredo (tunnels to arbitrary IPv4)
-  [[0x01, 0x00, 0, 0, 0, 0, 0, 0], 64], // discard-only
+  [[0x3f, 0xff, 0x00], 20], // documentation (RFC 9637)
 ];
 
 const LOOPBACK_V4: Range = [[127, 0, 0, 0], 8];
+
+/** Where an IPv4 address sits inside an IPv6 address that routes to it. */
+interface Embedding {
+  prefix: Range;
+  /** Byte offset of the IPv4 address. */
+  at: number;
+}
+
+const EMBEDDINGS: readonly Embedding[] = [
+  { prefix: [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff], 96], at: 12 }, // IPv4-mapped ::ffff:a.b.c.d
+  { prefix: [[0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0], 96], at: 12 }, // IPv4-translated ::ffff:0:a.b.c.d
+  { prefix: [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 96], at: 12 }, // IPv4-compatible ::a.b.c.d (deprecated)
+  { prefix: [[0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0], 96], at: 12 }, // NAT64 64:ff9b::a.b.c.d
+  { prefix: [[0x20, 0x02], 16], at: 2 }, // 6to4 2002:AABB:CCDD::
+];
 
 export function isAllowedAddress(address: string, policy: AddressPolicy): boolean {
   const family = isIP(address);
@@ -48,34 +67,20 @@ export function isAllowedAddress(address: string, policy: AddressPolicy): boolea
   return false;
 }
 
-function isAllowedV4(bytes: number[], policy: AddressPolicy): boolean {
+function isAllowedV4(bytes: readonly number[], policy: AddressPolicy): boolean {
   if (policy.allowLoopback && inRange(bytes, LOOPBACK_V4)) return true;
   return !BLOCKED_V4.some((range) => inRange(bytes, range));
 }
 
-function isAllowedV6(bytes: number[], policy: AddressPolicy): boolean {
-  const embedded = embeddedV4(bytes);
-  if (embedded) return isAllowedV4(embedded, policy);
-  const allZeroPrefix = bytes.slice(0, 15).every((byte) => byte === 0);
-  if (allZeroPrefix && bytes[15] === 0) return false; // ::
-  if (allZeroPrefix && bytes[15] === 1) return policy.allowLoopback; // ::1
-  return !BLOCKED_V6.some((range) => inRange(bytes, range));
+function isAllowedV6(bytes: readonly number[], policy: AddressPolicy): boolean {
+  // ::1 first: it is also in the IPv4-compatible range (as 0.0.0.1), which is refused.
+  if (bytes.slice(0, 15).every((byte) => byte === 0) && bytes[15] === 1) return policy.allowLoopback;
+  const embedding = EMBEDDINGS.find(({ prefix }) => inRange(bytes, prefix));
+  if (embedding) return isAllowedV4(bytes.slice(embedding.at, embedding.at + 4), policy);
+  return inRange(bytes, GLOBAL_UNICAST_V6) && !BLOCKED_V6.some((range) => inRange(bytes, range));
 }
 
-/** The IPv4 address inside ::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d (NAT64) or 2002:AABB:CCDD:: (6to4). */
-function embeddedV4(bytes: number[]): number[] | undefined {
-  const zeros = (from: number, to: number): boolean => bytes.slice(from, to).every((byte) => byte === 0);
-  if (zeros(0, 10) && bytes[10] === 0xff && bytes[11] === 0xff) return bytes.slice(12);
-  if (zeros(0, 12) && !zeros(12, 15)) return bytes.slice(12); // IPv4-compatible (deprecated); not :: or ::1
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && zeros(4, 12)) return bytes.slice(12);
-  if (bytes[0] === 0x00 && bytes[1] === 0x64 && bytes[2] === 0xff && bytes[3] === 0x9b && bytes[4] === 0 && bytes[5] === 1) {
-    return bytes.slice(12); // 64:ff9b:1::/48, local-use NAT64
-  }
-  if (bytes[0] === 0x20 && bytes[1] === 0x02) return bytes.slice(2, 6);
-  return undefined;
-}
-
-function inRange(bytes: number[], [prefix, bits]: Range): boolean {
+function inRange(bytes: readonly number[], [prefix, bits]: Range): boolean {
   for (let bit = 0; bit < bits; bit += 8) {
     const remaining = Math.min(8, bits - bit);
     const mask = (0xff << (8 - remaining)) & 0xff;
