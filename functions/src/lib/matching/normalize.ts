@@ -38,30 +38,101 @@ export function foldTag(raw: string): string {
   return folded.split(' ').map(singularWord).join(' ');
 }
 
-/**
- * Memoises a pure string function with a bounded map. Ranking folds the same few hundred tags over
- * and over; clearing the whole map when it fills keeps memory bounded without LRU bookkeeping.
- */
-function memoize(fn: (raw: string) => string, maxEntries: number): (raw: string) => string {
-  const cache = new Map<string, string>();
-  return (raw) => {
-    let value = cache.get(raw);
-    if (value === undefined) {
-      value = fn(raw);
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(raw, value);
-    }
-    return value;
-  };
+/** Of a tag or place name, only this many UTF-16 code units are folded: enough for any 64-character
+ * key unless the text is mostly punctuation or emoji, and it keeps a 100 KB "tag" from costing
+ * 100 KB of folding and memory. */
+export const MAX_FOLD_INPUT_LENGTH = 4 * MAX_NORMALIZED_LENGTH;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
-const CACHE_ENTRIES = 20_000;
+/** The first `maxLength` code units of `text`, never ending in half of a surrogate pair. */
+export function codePointPrefix(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const end = maxLength > 0 && isHighSurrogate(text.charCodeAt(maxLength - 1)) ? maxLength - 1 : maxLength;
+  return text.slice(0, end);
+}
 
-/** Memoised `foldTag`. Returns "" for text with no letters or digits. */
-export const normalizeTag = memoize(foldTag, CACHE_ENTRIES);
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8 represents a slice of
+ * 13 or more characters as a view into its parent, so a memo key cut from a 100 KB tag would keep
+ * all 100 KB alive; a string rebuilt from its bytes is a fresh one.
+ */
+function detachedCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
 
-/** Memoised `foldText`, for city / region / country names. */
-export const normalizePlace = memoize(foldText, CACHE_ENTRIES);
+export interface FoldMemoLimits {
+  maxEntries: number;
+  /** Estimated bytes held (see `entryBytes`). */
+  maxBytes: number;
+}
+
+/** Per-entry cost estimate: UTF-16 payload of key and value plus Map entry and string headers. */
+const ENTRY_OVERHEAD_BYTES = 64;
+
+function entryBytes(key: string, value: string): number {
+  return 2 * (key.length + value.length) + ENTRY_OVERHEAD_BYTES;
+}
+
+/**
+ * Memoises a fold over a bounded input: keys are the first MAX_FOLD_INPUT_LENGTH code units (the
+ * only part the fold reads), stored as detached copies, and the memo is capped in entries and in
+ * estimated bytes. Ranking folds the same few hundred tags over and over; clearing the whole map
+ * when it fills keeps memory bounded without LRU bookkeeping.
+ */
+export class FoldMemo {
+  private readonly entries = new Map<string, string>();
+  private heldBytes = 0;
+
+  constructor(
+    private readonly fold: (text: string) => string,
+    private readonly limits: FoldMemoLimits,
+  ) {}
+
+  get(raw: string): string {
+    const input = codePointPrefix(raw, MAX_FOLD_INPUT_LENGTH);
+    let value = this.entries.get(input);
+    if (value === undefined) {
+      // Fold the detached copy, so the value cannot be a view into the caller's string either.
+      const key = detachedCopy(input);
+      value = this.fold(key);
+      const cost = entryBytes(key, value);
+      if (this.entries.size >= this.limits.maxEntries || this.heldBytes + cost > this.limits.maxBytes) this.clear();
+      this.entries.set(key, value);
+      this.heldBytes += cost;
+    }
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.heldBytes = 0;
+  }
+
+  /** What the memo holds now: entries and their estimated bytes. */
+  stats(): { entries: number; bytes: number; maxKeyLength: number } {
+    let maxKeyLength = 0;
+    for (const key of this.entries.keys()) maxKeyLength = Math.max(maxKeyLength, key.length);
+    return { entries: this.entries.size, bytes: this.heldBytes, maxKeyLength };
+  }
+}
+
+export const FOLD_MEMO_LIMITS: Readonly<FoldMemoLimits> = Object.freeze({ maxEntries: 20_000, maxBytes: 4 * 1024 * 1024 });
+
+export const tagKeyMemo = new FoldMemo(foldTag, FOLD_MEMO_LIMITS);
+export const placeKeyMemo = new FoldMemo(foldText, FOLD_MEMO_LIMITS);
+
+/** Memoised `foldTag` of the tag's first MAX_FOLD_INPUT_LENGTH code units. "" for text with no letters or digits. */
+export function normalizeTag(raw: string): string {
+  return tagKeyMemo.get(raw);
+}
+
+/** Memoised `foldText`, for city / region / country names (bounded like `normalizeTag`). */
+export function normalizePlace(raw: string): string {
+  return placeKeyMemo.get(raw);
+}
 
 /** How a caller's own text is shown back (explanations): trimmed, inner whitespace collapsed, capped. */
 export function displayText(raw: string): string {
