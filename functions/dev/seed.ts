@@ -7,7 +7,8 @@
  *   users/{uid}:  displayName, interests[], purposes[], location {city, region, country, lat, lng},
  *                 bio, discoverable
  *   events/{id}:  title, tags[], location {venue, city, region, country, lat, lng}, startsAt (Timestamp),
- *                 attendeeIds[]
+ *                 attendeeCount (public fields only)
+ *   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
  */
 import type { Auth } from 'firebase-admin/auth';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
@@ -41,6 +42,7 @@ interface SeedEvent {
   /** Days from now, so events are always upcoming whenever the stack starts. */
   inDays: number;
   hour: number;
+  /** Written to eventAttendees/{id}; the event itself gets only attendeeCount. */
   attendeeIds: string[];
 }
 
@@ -140,9 +142,10 @@ export async function seedDemoData(db: Firestore, now = new Date()): Promise<{ u
   const batch = db.batch();
   for (const { id, ...profile } of SEED_USERS) batch.set(db.collection('users').doc(id), profile);
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  for (const { id, inDays, hour, ...event } of SEED_EVENTS) {
+  for (const { id, inDays, hour, attendeeIds, ...event } of SEED_EVENTS) {
     const startsAt = Timestamp.fromMillis(today + inDays * DAY_MS + hour * 60 * 60 * 1000);
-    batch.set(db.collection('events').doc(id), { ...event, startsAt });
+    batch.set(db.collection('events').doc(id), { ...event, startsAt, attendeeCount: attendeeIds.length });
+    batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }
   await batch.commit();
   return { users: SEED_USERS.length, events: SEED_EVENTS.length };

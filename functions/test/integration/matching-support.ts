@@ -106,13 +106,15 @@ export interface EventInput {
   tags: string[];
   location?: Place;
   startsAt: Date;
+  /** Stored as the production layout does: `attendeeCount` on the event, the ids in eventAttendees/{id}. */
   attendeeIds?: string[];
 }
 
 export async function writeEvents(db: Firestore, events: Record<string, EventInput>): Promise<void> {
   const batch = db.batch();
-  for (const [id, { startsAt, ...event }] of Object.entries(events)) {
-    batch.set(db.collection('events').doc(id), { ...event, attendeeIds: event.attendeeIds ?? [], startsAt: Timestamp.fromDate(startsAt) });
+  for (const [id, { startsAt, attendeeIds = [], ...event }] of Object.entries(events)) {
+    batch.set(db.collection('events').doc(id), { ...event, attendeeCount: attendeeIds.length, startsAt: Timestamp.fromDate(startsAt) });
+    if (attendeeIds.length > 0) batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }
   await batch.commit();
 }

@@ -1,24 +1,26 @@
 // Candidate retrieval for matchUsers: a few bounded Firestore queries instead of a scan.
 //
-//   users where interests array-contains-any <caller's interests>   (chunks of <= 30 values)
-//   users where purposes  array-contains-any <caller's purposes>    (<= 30 values)
+//   users where interests     array-contains-any <caller's interests>   (chunks of <= 30 values)
+//   users where purposes      array-contains-any <caller's purposes>    (<= 30 values)
+//   users where location.city in [<caller's city as written>, <lower-cased>]
 //
-// each with a `limit`, the limits summing to at most `cap` documents per request. Both are
-// single-field queries, served by Firestore's automatic indexes (no composite index needed), and
-// supported by the local emulator. The caller and `discoverable: false` profiles are dropped after
-// the read: a `!=` filter would also drop profiles that never set the field (missing means
-// discoverable), so the few non-discoverable documents are read and discarded instead.
+// each with a `limit`, the limits summing to at most `cap` documents per request (shares 2:1:1). All
+// are single-field queries (a map's subfield is indexed like a top-level field), served by
+// Firestore's automatic indexes: no composite index needed. The caller and `discoverable: false`
+// profiles are dropped after the read: a `!=` filter would also drop profiles that never set the
+// field (missing means discoverable), so the few non-discoverable documents are read and discarded.
 //
-// No same-city query: the city is nested (`location.city`), and the local emulator cannot filter on
-// nested fields. A same-city query needs a top-level, normalised place key maintained server-side
-// (see docs/matching.md, "Recall").
+// The city query matches the stored spelling only (a later server-written, normalised place key will
+// widen it). It is a supplement: if it fails (e.g. on the Node Firestore stand-in, which cannot
+// filter on nested fields) the request answers from the other sources and records the skip in
+// ReadCounter.skippedSources. A failing interest or purpose query still fails the request.
 //
 // Recall trade-off (docs/matching.md): a candidate is found only through an exact stored spelling of
-// a shared tag (we also try the lower-cased spelling) or a shared purpose; the scorer's fuzzier
-// matching ("indie music" ~ "music", plurals) and the location component apply only to what was
-// retrieved. With more matches than a query's limit, Firestore returns them in document-id order,
-// so the same subset wins every time.
-import type { Firestore, Query } from 'firebase-admin/firestore';
+// a shared tag or city (we also try the lower-cased spelling) or a shared purpose; the scorer's
+// fuzzier matching ("indie music" ~ "music", plurals) and distance apply only to what was retrieved.
+// With more matches than a query's limit, Firestore returns them in document-id order, so the same
+// subset wins every time.
+import type { Firestore, Query, QuerySnapshot } from 'firebase-admin/firestore';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
 
 /** Firestore's limit on array-contains-any / in values per query. */
@@ -26,17 +28,20 @@ export const MAX_DISJUNCTION_VALUES = 30;
 /** At most this many interest queries (60 values): tags beyond the first are rarely decisive. */
 export const MAX_INTEREST_CHUNKS = 2;
 
-/** Relative shares of the document budget per source (2:1), redistributed when a source is absent. */
-const SHARES = { interests: 2, purposes: 1 } as const;
+/** Relative shares of the document budget per source (2:1:1), redistributed when a source is absent. */
+export const CANDIDATE_SHARES = Object.freeze({ interests: 2, purposes: 1, city: 1 });
+
+type Source = keyof typeof CANDIDATE_SHARES;
 
 export interface CandidateQuery {
-  field: 'interests' | 'purposes';
-  op: 'array-contains-any';
+  source: Source;
+  field: 'interests' | 'purposes' | 'location.city';
+  op: 'array-contains-any' | 'in';
   value: string[];
   limit: number;
 }
 
-/** The caller's tags as stored, then lower-cased variants; distinct, non-empty, first `max`. */
+/** The caller's tags (or city) as stored, then lower-cased variants; distinct, non-empty, first `max`. */
 export function queryValues(tags: unknown, max: number): string[] {
   if (!Array.isArray(tags)) return [];
   const written: string[] = [];
@@ -60,22 +65,27 @@ export function planCandidateQueries(viewer: UserRecord, cap: number): Candidate
     MAX_DISJUNCTION_VALUES,
   );
   const purposes = queryValues(viewer.purposes, MAX_DISJUNCTION_VALUES);
+  const cities = queryValues([viewer.location?.city], MAX_DISJUNCTION_VALUES);
 
-  const present = {
-    interests: interestChunks.length > 0 ? SHARES.interests : 0,
-    purposes: purposes.length > 0 ? SHARES.purposes : 0,
+  const present: Record<Source, number> = {
+    interests: interestChunks.length > 0 ? CANDIDATE_SHARES.interests : 0,
+    purposes: purposes.length > 0 ? CANDIDATE_SHARES.purposes : 0,
+    city: cities.length > 0 ? CANDIDATE_SHARES.city : 0,
   };
-  const total = present.interests + present.purposes;
+  const total = present.interests + present.purposes + present.city;
   if (total === 0 || cap < 1) return [];
-  const budget = (source: keyof typeof present): number => Math.floor((cap * present[source]) / total);
+  const budget = (source: Source): number => Math.floor((cap * present[source]) / total);
 
   const queries: CandidateQuery[] = [];
   const perChunk = Math.floor(budget('interests') / Math.max(1, interestChunks.length));
   for (const values of interestChunks) {
-    queries.push({ field: 'interests', op: 'array-contains-any', value: values, limit: perChunk });
+    queries.push({ source: 'interests', field: 'interests', op: 'array-contains-any', value: values, limit: perChunk });
   }
   if (purposes.length > 0) {
-    queries.push({ field: 'purposes', op: 'array-contains-any', value: purposes, limit: budget('purposes') });
+    queries.push({ source: 'purposes', field: 'purposes', op: 'array-contains-any', value: purposes, limit: budget('purposes') });
+  }
+  if (cities.length > 0) {
+    queries.push({ source: 'city', field: 'location.city', op: 'in', value: cities, limit: budget('city') });
   }
   return queries.filter((query) => query.limit >= 1);
 }
@@ -84,8 +94,18 @@ function toFirestoreQuery(db: Firestore, query: CandidateQuery): Query {
   return db.collection('users').where(query.field, query.op, query.value).limit(query.limit);
 }
 
+/** Runs one planned query; a failed city query (a supplement) resolves to undefined and is recorded. */
+function runQuery(db: Firestore, plan: CandidateQuery, reads: ReadCounter): Promise<QuerySnapshot | undefined> {
+  const pending = toFirestoreQuery(db, plan).get();
+  if (plan.source !== 'city') return pending;
+  return pending.catch(() => {
+    reads.skippedSources.push(plan.source);
+    return undefined;
+  });
+}
+
 /**
- * Discoverable users other than the caller that share an interest or a purpose, at most
+ * Discoverable users other than the caller that share an interest, a purpose or the city, at most
  * `cap` documents read. Duplicates across queries are read (and counted) but returned once.
  */
 export async function retrieveUserCandidates(
@@ -95,9 +115,10 @@ export async function retrieveUserCandidates(
   reads: ReadCounter,
 ): Promise<UserRecord[]> {
   const plans = planCandidateQueries(viewer, cap);
-  const snapshots = await Promise.all(plans.map((plan) => toFirestoreQuery(db, plan).get()));
+  const snapshots = await Promise.all(plans.map((plan) => runQuery(db, plan, reads)));
   const byId = new Map<string, UserRecord>();
   for (const snapshot of snapshots) {
+    if (snapshot === undefined) continue;
     reads.addQuery(snapshot.size);
     for (const doc of snapshot.docs) {
       if (doc.id === viewer.id || byId.has(doc.id)) continue;

@@ -1,16 +1,55 @@
-// Firestore documents as the matching service reads them. Fields stay loose (`unknown`) for the
-// scorer, which treats malformed data as missing; only what the responses show is narrowed here.
+// Firestore documents as the matching service reads them, converted into bounded records: user-written
+// data (profiles, and events an admin tool wrote) may hold anything the rules let through, so every
+// field is narrowed, cut to a size and made well-formed here, at read time, before it reaches the
+// scorer, a response or a Gemini prompt.
 //
-//   users/{uid}:  displayName, interests[], purposes[], location {city, region, country, lat, lng},
-//                 bio (never read into prompts), discoverable (missing = true)
-//   events/{id}:  title, tags[], location {..., lat, lng}, startsAt (Timestamp), attendeeIds[]
-import type { DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
+//   users/{uid}:              displayName, interests[], purposes[], location {city, region, country,
+//                             lat, lng}, bio (never read), discoverable (missing = true)
+//   events/{id}:              title, tags[], location {...}, startsAt (Timestamp), attendeeCount
+//   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
+//
+// Ill-formed strings (lone surrogates, which user-written documents can hold) cannot be encoded as
+// UTF-8: a Gemini request or a response carrying one fails or is garbled. They are made well-formed
+// (each lone surrogate becomes U+FFFD) before anything else looks at them.
+/// <reference lib="es2024.string" />
+import type { DocumentData, DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
 import type { MatchEvent, MatchProfile } from '../matching/index.js';
+import { codePointPrefix } from '../matching/normalize.js';
+
+/** What is read of each field; anything beyond is cut (text, lists) or dropped (place names, ids). */
+export const READ_LIMITS = Object.freeze({
+  /** As in firestore.rules. */
+  displayName: 100,
+  title: 200,
+  /** Per tag: the scorer's keys, shown tags and request preferences are all at most 64 characters. */
+  tagLength: 64,
+  /** Tags kept per list (the scorer keeps at most 64 distinct ones)... */
+  tagsPerList: 64,
+  /** ...found among this many entries, so a list of junk costs bounded time. */
+  tagsScanned: 256,
+  /** A longer "city" is not a place name: dropped, not cut (a cut name would be a different place). */
+  placeName: 100,
+  /** Firebase Auth uids are at most 128 characters. */
+  attendeeId: 128,
+});
+
+/** A location as matching uses it: only these fields, each usable or absent. */
+export interface PlaceRecord {
+  city?: string;
+  region?: string;
+  country?: string;
+  /** Present only as a pair of finite, in-range numbers. */
+  lat?: number;
+  lng?: number;
+}
 
 export interface UserRecord extends MatchProfile {
   id: string;
   displayName: string | null;
+  interests?: string[];
+  purposes?: string[];
+  location?: PlaceRecord;
   /** False only when the document says `discoverable: false`. */
   discoverable: boolean;
 }
@@ -18,7 +57,12 @@ export interface UserRecord extends MatchProfile {
 export interface EventRecord extends MatchEvent {
   id: string;
   title: string | null;
+  tags?: string[];
+  location?: PlaceRecord;
   startsAt: Date;
+  /** The event's public head count; attendance is read only for events where it is above 0. */
+  attendeeCount: number;
+  /** From `eventAttendees/{id}`; [] when not read. */
   attendeeIds: string[];
 }
 
@@ -31,6 +75,8 @@ export class ReadCounter {
   documents = 0;
   queries = 0;
   emptyQueries = 0;
+  /** Optional retrieval sources whose query failed and were left out; the request still answers. */
+  readonly skippedSources: string[] = [];
 
   addQuery(size: number): void {
     this.queries++;
@@ -48,22 +94,67 @@ export class ReadCounter {
   }
 }
 
-function optionalText(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+/** A string, well-formed and trimmed, cut to `maxLength` code units (never inside a pair); null when blank. */
+export function boundedText(value: unknown, maxLength: number): string | null {
+  if (typeof value !== 'string') return null;
+  const text = codePointPrefix(value.toWellFormed().trim(), maxLength).trimEnd();
+  return text === '' ? null : text;
 }
 
-/** Only the fields the scorer and the response need: bios and anything else stay behind. */
-export function toUserRecord(snapshot: DocumentSnapshot | QueryDocumentSnapshot): UserRecord | undefined {
-  const data = snapshot.data();
-  if (data === undefined) return undefined;
+/** A tag list: non-strings and blanks dropped, each tag bounded, at most `tagsPerList` kept. */
+export function boundedTags(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const tags: string[] = [];
+  const scanned = Math.min(value.length, READ_LIMITS.tagsScanned);
+  for (let i = 0; i < scanned && tags.length < READ_LIMITS.tagsPerList; i++) {
+    const tag = boundedText(value[i], READ_LIMITS.tagLength);
+    if (tag !== null) tags.push(tag);
+  }
+  return tags;
+}
+
+function placeName(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > READ_LIMITS.placeName) return undefined;
+  return boundedText(value, READ_LIMITS.placeName) ?? undefined;
+}
+
+function isCoordinate(value: unknown, limit: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
+}
+
+/** Only city / region / country strings and a usable lat/lng pair; undefined when none is usable. */
+export function boundedPlace(value: unknown): PlaceRecord | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const raw = value as Record<string, unknown>;
+  const place: PlaceRecord = {};
+  const city = placeName(raw.city);
+  const region = placeName(raw.region);
+  const country = placeName(raw.country);
+  if (city !== undefined) place.city = city;
+  if (region !== undefined) place.region = region;
+  if (country !== undefined) place.country = country;
+  if (isCoordinate(raw.lat, 90) && isCoordinate(raw.lng, 180)) {
+    place.lat = raw.lat;
+    place.lng = raw.lng;
+  }
+  return Object.keys(place).length > 0 ? place : undefined;
+}
+
+/** Only the fields the scorer and the response need, bounded: bios and anything else stay behind. */
+export function userRecord(id: string, data: DocumentData): UserRecord {
   return {
-    id: snapshot.id,
-    displayName: optionalText(data.displayName),
-    interests: data.interests,
-    purposes: data.purposes,
-    location: data.location,
+    id,
+    displayName: boundedText(data.displayName, READ_LIMITS.displayName),
+    interests: boundedTags(data.interests),
+    purposes: boundedTags(data.purposes),
+    location: boundedPlace(data.location),
     discoverable: data.discoverable !== false,
   };
+}
+
+export function toUserRecord(snapshot: DocumentSnapshot | QueryDocumentSnapshot): UserRecord | undefined {
+  const data = snapshot.data();
+  return data === undefined ? undefined : userRecord(snapshot.id, data);
 }
 
 function toDate(value: unknown): Date | undefined {
@@ -72,20 +163,43 @@ function toDate(value: unknown): Date | undefined {
   return undefined;
 }
 
-/** An event without a usable `startsAt` cannot be "upcoming": it is dropped. */
-export function toEventRecord(snapshot: QueryDocumentSnapshot): EventRecord | undefined {
-  const data = snapshot.data();
+function toCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** An event without a usable `startsAt` cannot be "upcoming": it is dropped. Attendees are read separately. */
+export function eventRecord(id: string, data: DocumentData): EventRecord | undefined {
   const startsAt = toDate(data.startsAt);
   if (startsAt === undefined) return undefined;
-  const attendeeIds = Array.isArray(data.attendeeIds)
-    ? data.attendeeIds.filter((id: unknown): id is string => typeof id === 'string' && id !== '')
-    : [];
   return {
-    id: snapshot.id,
-    title: optionalText(data.title),
-    tags: data.tags,
-    location: data.location,
+    id,
+    title: boundedText(data.title, READ_LIMITS.title),
+    tags: boundedTags(data.tags),
+    location: boundedPlace(data.location),
     startsAt,
-    attendeeIds,
+    attendeeCount: toCount(data.attendeeCount),
+    attendeeIds: [],
   };
+}
+
+export function toEventRecord(snapshot: QueryDocumentSnapshot): EventRecord | undefined {
+  return eventRecord(snapshot.id, snapshot.data());
+}
+
+/** A usable document id: a string Firestore accepts as one path segment, of a uid's length. */
+function isDocumentId(value: unknown): value is string {
+  return (
+    typeof value === 'string' && value !== '' && value.length <= READ_LIMITS.attendeeId &&
+    !value.includes('/') && value !== '.' && value !== '..' && !/^__.*__$/.test(value) && value.isWellFormed()
+  );
+}
+
+/**
+ * The attendee ids of an `eventAttendees/{eventId}` document (server-written), distinct, unusable
+ * entries dropped. Kept whole: the caller's own attendance must be found anywhere in the list.
+ */
+export function attendeeIdsOf(data: DocumentData | undefined): string[] {
+  const ids: unknown = data?.attendeeIds;
+  if (!Array.isArray(ids)) return [];
+  return [...new Set(ids.filter(isDocumentId))];
 }

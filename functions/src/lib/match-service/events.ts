@@ -1,13 +1,18 @@
 // Event retrieval for matchEvents and suggestions: upcoming events in a time window, soonest first,
-// and a bounded sample of their attendees' profiles for the events' interest signal.
+// who attends them, and a bounded sample of their attendees' profiles for the events' interest signal.
 //
 //   events where startsAt >= from and startsAt <= until orderBy startsAt limit <eventCap>
+//   getAll eventAttendees/{id}   for the retrieved events whose attendeeCount > 0
+//   getAll users/{id}            a round-robin sample of those attendees (<= attendeeCap)
 //
 // A range and orderBy on the same single field: Firestore's automatic index serves it, no composite
 // index. Recall trade-off: in a busy window only the soonest `eventCap` events are ranked.
+// Attendance lives apart from the public event (`eventAttendees`, server-only) so that reading an
+// event never tells a client who goes; the service reads it to leave out events the caller already
+// attends and to sample the crowd's interests.
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { MatchProfile } from '../matching/index.js';
-import { toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
+import { attendeeIdsOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
 
 /** Attendees sampled per event before any event gets more: the crowd's taste, not its size. */
 export const MAX_ATTENDEES_PER_EVENT = 20;
@@ -17,6 +22,7 @@ export interface EventWindow {
   until: Date;
 }
 
+/** Upcoming events in the window, soonest first, each with its attendee ids (read in one getAll). */
 export async function retrieveUpcomingEvents(
   db: Firestore,
   window: EventWindow,
@@ -36,7 +42,22 @@ export async function retrieveUpcomingEvents(
     const event = toEventRecord(doc);
     if (event !== undefined) events.push(event);
   }
+  await loadAttendance(db, events, reads);
   return events;
+}
+
+/**
+ * Fills `attendeeIds` from `eventAttendees/{id}`, in one getAll, for the events whose public
+ * `attendeeCount` says anyone attends: an empty event costs no read.
+ */
+async function loadAttendance(db: Firestore, events: EventRecord[], reads: ReadCounter): Promise<void> {
+  const attended = events.filter((event) => event.attendeeCount > 0);
+  if (attended.length === 0) return;
+  const snapshots = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
+  reads.addLookups(attended.length);
+  attended.forEach((event, i) => {
+    event.attendeeIds = attendeeIdsOf(snapshots[i].data());
+  });
 }
 
 /**

@@ -13,6 +13,7 @@ export function reportMatchRun(res: Response, log: Logger, stats: MatchRunStats)
     queries: stats.reads.queries,
     billedReads: stats.reads.billed,
     candidates: stats.candidates,
+    ...(stats.reads.skippedSources.length > 0 ? { skippedSources: stats.reads.skippedSources } : {}),
     ...stats.explain,
   });
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DISJUNCTION_VALUES, planCandidateQueries, queryValues } from '../../../src/lib/match-service/candidates.js';
-import type { UserRecord } from '../../../src/lib/match-service/documents.js';
+import type { EventRecord, UserRecord } from '../../../src/lib/match-service/documents.js';
 import { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from '../../../src/lib/match-service/events.js';
-import type { EventRecord } from '../../../src/lib/match-service/documents.js';
 import { resolveEventWindow } from '../../../src/lib/match-service/service.js';
 
 function viewer(fields: Partial<UserRecord>): UserRecord {
@@ -14,7 +13,7 @@ const manyTags = (n: number) => Array.from({ length: n }, (_, i) => `Tag ${i}`);
 describe('planCandidateQueries', () => {
   it.each([1, 7, 50, 300, 1001])('limits sum to at most the cap (%i)', (cap) => {
     const plans = planCandidateQueries(
-      viewer({ interests: manyTags(50), purposes: ['friendship'] }),
+      viewer({ interests: manyTags(50), purposes: ['friendship'], location: { city: 'Oakland' } }),
       cap,
     );
     const total = plans.reduce((sum, plan) => sum + plan.limit, 0);
@@ -39,16 +38,31 @@ describe('planCandidateQueries', () => {
     expect(interestQueries.map((plan) => plan.limit)).toEqual([150, 150]);
   });
 
-  it('splits the budget 2:1 between interests and purposes, and gives an absent source its share back', () => {
+  it('splits the budget 2:1:1 between interests, purposes and the city, and gives an absent source its share back', () => {
+    const all = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300);
+    expect(all.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 150], ['purposes', 75], ['location.city', 75]]);
     const both = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'] }), 300);
     expect(both.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
     const onlyPurposes = planCandidateQueries(viewer({ purposes: ['Networking'] }), 300);
-    expect(onlyPurposes).toEqual([{ field: 'purposes', op: 'array-contains-any', value: ['Networking', 'networking'], limit: 300 }]);
+    expect(onlyPurposes).toEqual([
+      { source: 'purposes', field: 'purposes', op: 'array-contains-any', value: ['Networking', 'networking'], limit: 300 },
+    ]);
   });
 
-  it('plans nothing for a profile with no tags (no unbounded fallback scan)', () => {
-    expect(planCandidateQueries(viewer({ interests: [], location: { city: 'Oakland', lat: 1, lng: 2 } }), 300)).toEqual([]);
-    expect(planCandidateQueries(viewer({ interests: 'hiking', purposes: null }), 300)).toEqual([]);
+  it('queries the caller\'s city as written and lower-cased with `in`, taking the whole budget when it is the only source', () => {
+    expect(planCandidateQueries(viewer({ location: { city: ' San Francisco ', lat: 37.77, lng: -122.42 } }), 300)).toEqual([
+      { source: 'city', field: 'location.city', op: 'in', value: ['San Francisco', 'san francisco'], limit: 300 },
+    ]);
+    const lower = planCandidateQueries(viewer({ interests: ['chess'], location: { city: 'oakland' } }), 90);
+    expect(lower.map((plan) => [plan.field, plan.value, plan.limit])).toEqual([
+      ['interests', ['chess'], 60],
+      ['location.city', ['oakland'], 30],
+    ]);
+  });
+
+  it('plans nothing for a profile with no tags and no city (no unbounded fallback scan)', () => {
+    expect(planCandidateQueries(viewer({ interests: [], location: { region: 'California', lat: 1, lng: 2 } }), 300)).toEqual([]);
+    expect(planCandidateQueries(viewer({ interests: [], location: { city: '   ' } }), 300)).toEqual([]);
   });
 });
 
@@ -56,11 +70,13 @@ describe('queryValues', () => {
   it('keeps stored spellings, adds lower-cased variants, drops blanks, non-strings and duplicates', () => {
     expect(queryValues([' Hiking ', 'hiking', 3, '', 'Board Games'], 10)).toEqual(['Hiking', 'hiking', 'Board Games', 'board games']);
     expect(queryValues(['a', 'b', 'c'], 2)).toEqual(['a', 'b']);
+    expect(queryValues('hiking', 10)).toEqual([]);
+    expect(queryValues(null, 10)).toEqual([]);
   });
 });
 
 function event(id: string, attendeeIds: string[]): EventRecord {
-  return { id, title: id, startsAt: new Date(0), attendeeIds };
+  return { id, title: id, startsAt: new Date(0), attendeeCount: attendeeIds.length, attendeeIds };
 }
 
 describe('pickAttendeeIds', () => {
