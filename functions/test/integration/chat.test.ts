@@ -215,6 +215,21 @@ describe('response cache', () => {
     expect((await messagesOf(h.db, second.conversationId)).find((m) => m.role === 'assistant')).toMatchObject({ cached: true, status: 'complete' });
   });
 
+  it('is per user: a second user (no profile) sending the same first message gets their own answer from Gemini', async () => {
+    const [first, second] = await Promise.all([signUp(), signUp()]);
+    // Neither has a profile, so both requests are byte-identical apart from who sends them.
+    const message = `what should I ask ${randomUUID()}`;
+    h.gemini.queue(textReply(['Answer for the first user.']), textReply(['Answer for the second user.']));
+    expect(await h.clientFor(first).sendMessage({ message })).toMatchObject({ cached: false, reply: 'Answer for the first user.' });
+
+    const other = await h.clientFor(second).sendMessage({ message });
+    expect(other).toMatchObject({ cached: false, reply: 'Answer for the second user.' });
+    const streamed = await collectEvents(h.clientFor(second).streamMessage({ message }));
+    expect(deltaText(streamed)).toBe('Answer for the second user.'); // the second user's own entry
+    expect(streamed.at(-1)).toMatchObject({ type: 'done', cached: true });
+    expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(2);
+  });
+
   it('any change of profile, model or history misses', async () => {
     const user = await signUp();
     const client = h.clientFor(user);

@@ -133,7 +133,7 @@ class TurnRunner {
     private readonly attemptId: string,
     private readonly prompt: ChatPrompt,
   ) {
-    this.cacheKey = chatCacheKey(prompt);
+    this.cacheKey = chatCacheKey(input.uid, prompt);
   }
 
   async run(signal: AbortSignal, onText: (text: string) => void | Promise<void>): Promise<TurnResult> {

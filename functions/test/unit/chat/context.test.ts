@@ -64,11 +64,24 @@ describe('chatCacheKey', () => {
 
   it('is equal for equal requests, whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
-    expect(chatCacheKey(buildChatPrompt(base))).toBe(chatCacheKey(buildChatPrompt({ ...base })));
+    expect(chatCacheKey('uid-a', buildChatPrompt(base))).toBe(chatCacheKey('uid-a', buildChatPrompt({ ...base })));
+  });
+
+  it('differs between users for the very same request: no entry is ever shared between two uids', () => {
+    // Two users without a profile sending the same first message make identical requests.
+    const prompt = buildChatPrompt({ ...base, profile: undefined, history: [] });
+    const uids = ['uid-a', 'uid-b', 'uid-a ', 'UID-A', ''];
+    const keys = uids.map((uid) => chatCacheKey(uid, prompt));
+    expect(new Set(keys).size).toBe(uids.length);
+    expect(chatCacheKey('uid-b', prompt)).toBe(keys[1]);
+  });
+
+  it('is versioned v2 (entries written before keys carried the uid are never read)', () => {
+    expect(chatCacheKey('uid-a', buildChatPrompt(base))).toMatch(/^v2:[0-9a-f]{64}$/);
   });
 
   it('changes with the model, any setting, the profile, the history and the message', () => {
-    const key = chatCacheKey(buildChatPrompt(base));
+    const key = chatCacheKey('uid-a', buildChatPrompt(base));
     const variants = [
       { ...base, model: 'm2' },
       { ...base, settings: { ...settings, temperature: 0.8 } },
@@ -79,7 +92,7 @@ describe('chatCacheKey', () => {
       { ...base, history: [{ role: 'user' as const, text: 'hi' }, { role: 'assistant' as const, text: 'hello' }] },
       { ...base, message: 'q?' },
     ];
-    const keys = variants.map((variant) => chatCacheKey(buildChatPrompt(variant)));
+    const keys = variants.map((variant) => chatCacheKey('uid-a', buildChatPrompt(variant)));
     expect(new Set([key, ...keys]).size).toBe(variants.length + 1);
   });
 });
