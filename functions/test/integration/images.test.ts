@@ -4,6 +4,8 @@
 // the same functions through the Functions emulator.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { imageSize } from 'image-size';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client';
@@ -31,7 +33,7 @@ beforeAll(async () => {
     S3_ENDPOINT: s3.endpoint,
     S3_BUCKET: BUCKET,
     IMAGE_SOURCE_ALLOW_LOOPBACK: 'true',
-    IMAGE_SOURCE_ALLOWED_HOSTS: '127.0.0.1',
+    IMAGE_SOURCE_ALLOWED_HOSTS: new URL(s3.endpoint).host, // 127.0.0.1:<port>: entries match the port too
     IMAGE_RATE_LIMIT_PER_MINUTE: '1000',
   });
   functions = await mountFunctions({
@@ -276,6 +278,27 @@ describe('editImage', () => {
     process.env.IMAGE_SOURCE_ALLOW_LOOPBACK = 'false';
     const loopback = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'x' });
     expect(loopback.status).toBe(400);
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
+  });
+
+  it('answers 422 for a redirect to an unparseable Location and 400 for an allowed host on another port, before calling Gemini', async () => {
+    const redirector = createServer((_req, res) => res.writeHead(302, { location: 'http://exa mple.test/x.png' }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const redirectorHost = `127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+    try {
+      process.env.IMAGE_SOURCE_ALLOWED_HOSTS = `${new URL(s3.endpoint).host},${redirectorHost}`;
+      const redirected = await post('editImage', { image: `http://${redirectorHost}/photo.png`, editPrompt: 'x' });
+      expect(redirected.status).toBe(422);
+      expect(((await redirected.json()) as { error: { code: string } }).error.code).toBe('source_unavailable');
+
+      process.env.IMAGE_SOURCE_ALLOWED_HOSTS = '127.0.0.1'; // no port: port 80 only
+      const otherPort = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'x' });
+      expect(otherPort.status).toBe(400);
+      expect(((await otherPort.json()) as { error: { code: string } }).error.code).toBe('source_not_allowed');
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise((resolve) => redirector.close(resolve));
+    }
     expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
   });
 

@@ -92,10 +92,11 @@ export function parseModelTimeouts(value: string): Record<string, number> {
   return timeouts;
 }
 
+/** `host[:port]` (port only when not the scheme's default): allow-list entries match ports too. */
 function hostOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return new URL(url).hostname.toLowerCase();
+    return new URL(url).host.toLowerCase();
   } catch {
     return undefined;
   }

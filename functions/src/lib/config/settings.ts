@@ -87,7 +87,7 @@ export const SETTINGS = {
   imageSourceAllowedHosts: stringSetting(
     'IMAGE_SOURCE_ALLOWED_HOSTS',
     '',
-    'Comma-separated hosts input image URLs may use ("*.example.com" allowed); empty = the bucket and PUBLIC_URL_BASE hosts',
+    'Comma-separated hosts input image URLs may use: "host" (default port only), "host:port", "*.example.com[:port]" (subdomains); empty = the bucket and PUBLIC_URL_BASE hosts with their ports',
   ),
   imageSourceAllowLoopback: flagSetting(
     'IMAGE_SOURCE_ALLOW_LOOPBACK',

@@ -1,5 +1,5 @@
 // Fetching an input image by URL without opening an SSRF hole:
-// - https only, host on the allow-list, checked again on every redirect (at most 3, followed by hand);
+// - https only, host and port on the allow-list (host-allow-list.ts), checked again on every redirect (at most 3, followed by hand);
 // - the host is resolved here and EVERY address it resolves to must be public (address-policy.ts);
 //   the connection then goes to the address that was checked (custom `lookup`, one connection per
 //   request), so a second DNS answer cannot swap in a private address (no rebinding window);
@@ -12,11 +12,12 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress, type AddressPolicy } from './address-policy';
 import { tooLarge } from './data-uri';
+import { isAllowedHost } from './host-allow-list';
 import { SourceImageError } from './errors';
 import { normalizeMimeType, SUPPORTED_SOURCE_MIME_TYPES } from './mime';
 
 export interface SourceFetchPolicy extends AddressPolicy {
-  /** Lower-case host names, or "*.example.com" for any subdomain. */
+  /** IMAGE_SOURCE_ALLOWED_HOSTS entries: "host", "host:port", "*.example.com[:port]" (host-allow-list.ts). */
   allowedHosts: readonly string[];
   maxBytes: number;
   /** Socket inactivity limit (connect, headers, and between body chunks). */
@@ -35,20 +36,13 @@ const MAX_REDIRECTS = 3;
 const DEFAULT_IDLE_TIMEOUT_MS = 15_000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-export function isAllowedHost(hostname: string, allowedHosts: readonly string[]): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return allowedHosts.some((allowed) =>
-    allowed.startsWith('*.') ? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1 : host === allowed,
-  );
-}
-
 /** Throws SourceImageError(400 source_not_allowed) unless `url` may be fetched under `policy`. */
 export function assertFetchableUrl(url: URL, policy: SourceFetchPolicy, field: string): void {
   const httpAllowed = policy.allowLoopback && url.protocol === 'http:';
   if (url.protocol !== 'https:' && !httpAllowed) throw notAllowed(field, 'must use https');
   if (url.username || url.password) throw notAllowed(field, 'must not carry credentials');
+  if (!isAllowedHost(url, policy.allowedHosts)) throw notAllowed(field, 'is not on an allowed host and port');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  if (!isAllowedHost(hostname, policy.allowedHosts)) throw notAllowed(field, 'is not on an allowed host');
   if (isIP(hostname) && !isAllowedAddress(hostname, policy)) throw notAllowed(field, 'points at a non-public address');
 }
 
@@ -66,10 +60,19 @@ export async function fetchSourceImage(
     if (REDIRECT_STATUSES.has(status) && response.headers.location) {
       response.destroy();
       if (redirects >= MAX_REDIRECTS) throw unavailable(field, 'redirected too many times');
-      current = new URL(response.headers.location, current);
+      current = redirectTarget(response.headers.location, current, field);
       continue;
     }
     return checkedImage(response, policy, field);
+  }
+}
+
+/** The next hop; a Location no URL parser accepts is the source's fault, not ours (422, not 502). */
+function redirectTarget(location: string, base: URL, field: string): URL {
+  try {
+    return new URL(location, base);
+  } catch (error) {
+    throw unavailable(field, 'redirected to an invalid URL', undefined, error);
   }
 }
 

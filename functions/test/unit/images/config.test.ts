@@ -34,7 +34,8 @@ describe('image configuration', () => {
 
   it('derives allowed hosts from PUBLIC_URL_BASE and a custom endpoint, unless listed explicitly', () => {
     const derived = configWith({ PUBLIC_URL_BASE: 'https://CDN.example.com/img/', S3_ENDPOINT: 'https://store.example.net:9000' });
-    expect(derived.images.sourceAllowedHosts).toEqual(['cdn.example.com', 'store.example.net']);
+    // The endpoint's port stays on the entry: an entry without a port allows the default port only.
+    expect(derived.images.sourceAllowedHosts).toEqual(['cdn.example.com', 'store.example.net:9000']);
     const listed = configWith({ IMAGE_SOURCE_ALLOWED_HOSTS: ' A.example.com, *.cdn.example.com ,' });
     expect(listed.images.sourceAllowedHosts).toEqual(['a.example.com', '*.cdn.example.com']);
   });

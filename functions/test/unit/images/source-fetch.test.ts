@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceImageError } from '../../../src/lib/images/errors';
-import { fetchSourceImage, isAllowedHost, type SourceFetchPolicy } from '../../../src/lib/images/source-fetch';
+import { fetchSourceImage, type SourceFetchPolicy } from '../../../src/lib/images/source-fetch';
 
 const dnsAnswers = vi.hoisted(() => new Map<string, { address: string; family: number }[]>());
 vi.mock('node:dns', async (importOriginal) => {
@@ -51,6 +51,9 @@ beforeAll(async () => {
       case '/redirect':
         res.writeHead(302, { location: url.searchParams.get('to') ?? '/image.png' }).end();
         return;
+      case '/bad-location': // a Location no URL parser accepts
+        res.writeHead(302, { location: 'http://exa mple.test/x.png' }).end();
+        return;
       case '/loop':
         res.writeHead(301, { location: '/loop' }).end();
         return;
@@ -61,6 +64,8 @@ beforeAll(async () => {
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
+  dev = { allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`], allowLoopback: true, maxBytes: 16_000 };
+  strict = { ...dev, allowLoopback: false, allowedHosts: [`images.example.test:${port}`, `127.0.0.1:${port}`] };
 });
 
 afterAll(async () => {
@@ -74,8 +79,9 @@ beforeEach(() => {
   dnsAnswers.clear();
 });
 
-const dev: SourceFetchPolicy = { allowedHosts: ['127.0.0.1', 'localhost'], allowLoopback: true, maxBytes: 16_000 };
-const strict: SourceFetchPolicy = { ...dev, allowLoopback: false, allowedHosts: ['images.example.test', '127.0.0.1'] };
+// Allow-list entries name the test server's port: an entry without one means the default port only.
+let dev: SourceFetchPolicy;
+let strict: SourceFetchPolicy;
 
 async function read(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -94,16 +100,6 @@ async function failure(promise: Promise<unknown>): Promise<SourceImageError> {
 
 const fetchUrl = (url: string, policy: SourceFetchPolicy) =>
   fetchSourceImage(new URL(url), policy, 'image', AbortSignal.timeout(5_000));
-
-describe('isAllowedHost', () => {
-  it('matches exact hosts and *.suffix patterns, case-insensitively', () => {
-    expect(isAllowedHost('CDN.example.com', ['cdn.example.com'])).toBe(true);
-    expect(isAllowedHost('a.cdn.example.com', ['*.cdn.example.com'])).toBe(true);
-    expect(isAllowedHost('cdn.example.com', ['*.cdn.example.com'])).toBe(false);
-    expect(isAllowedHost('evilcdn.example.com', ['*.cdn.example.com'])).toBe(false);
-    expect(isAllowedHost('cdn.example.com.evil.test', ['cdn.example.com'])).toBe(false);
-  });
-});
 
 describe('fetchSourceImage', () => {
   it('streams an allowed image with its bytes intact (dev mode: http + loopback)', async () => {
@@ -126,7 +122,7 @@ describe('fetchSourceImage', () => {
   });
 
   it('refuses hosts that are not on the allow-list, before connecting', async () => {
-    const error = await failure(fetchUrl(`http://localhost:${port}/image.png`, { ...dev, allowedHosts: ['127.0.0.1'] }));
+    const error = await failure(fetchUrl(`http://localhost:${port}/image.png`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }));
     expect(error.code).toBe('source_not_allowed');
     expect(connections).toBe(0);
   });
@@ -157,6 +153,29 @@ describe('fetchSourceImage', () => {
     const away = encodeURIComponent('http://evil.example.test/x.png');
     const error = await failure(fetchUrl(`http://127.0.0.1:${port}/redirect?to=${away}`, dev));
     expect(error.code).toBe('source_not_allowed');
+  });
+
+  it('answers 422 source_unavailable for a redirect whose Location is not a URL', async () => {
+    const error = await failure(fetchUrl(`http://127.0.0.1:${port}/bad-location`, dev));
+    expect([error.status, error.code]).toEqual([422, 'source_unavailable']);
+    expect(error.message).toMatch(/redirected to an invalid URL/);
+    expect(requestedPaths).toEqual(['/bad-location']);
+  });
+
+  it('refuses an allowed host on a port its entry does not name, before connecting', async () => {
+    const noPort = { ...dev, allowedHosts: ['127.0.0.1'] }; // the scheme's default port only
+    const error = await failure(fetchUrl(`http://127.0.0.1:${port}/image.png`, noPort));
+    expect([error.status, error.code]).toEqual([400, 'source_not_allowed']);
+    const otherPort = { ...dev, allowedHosts: [`127.0.0.1:${port + 1}`] };
+    expect((await failure(fetchUrl(`http://127.0.0.1:${port}/image.png`, otherPort))).code).toBe('source_not_allowed');
+    expect(connections).toBe(0);
+  });
+
+  it('re-checks the port on every redirect hop', async () => {
+    const elsewhere = encodeURIComponent(`http://127.0.0.1:${port + 1}/image.png`);
+    const error = await failure(fetchUrl(`http://127.0.0.1:${port}/redirect?to=${elsewhere}`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }));
+    expect(error.code).toBe('source_not_allowed');
+    expect(requestedPaths).toHaveLength(1);
   });
 
   it('gives up after 3 redirects', async () => {
