@@ -2,7 +2,8 @@
  * `npm start` (repo root) = build, then this: the whole backend on loopback, seeded, until Ctrl-C.
  *
  *   Functions + Auth emulators  on the ports in firebase.json (stable URLs: 5001, 9099)
- *   Firestore emulator          on firebase.json's Firestore port (8080)
+ *   Firestore emulator          on firebase.json's Firestore port (8080): the official one with
+ *                               firestore.rules where installed, else the Node stand-in
  *   s3rver                      on 127.0.0.1:4568 with the images bucket
  *   Redis + Upstash REST        when redis-server is installed (else the functions use memory)
  *   Gemini                      Google's API when GEMINI_API_KEY is set (shell or functions/.secret.local),
@@ -227,8 +228,8 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
     ['Functions', real(`Firebase Functions emulator  ${firebase?.functionsBaseUrl}/<name>`)],
     ['Auth', real(`Firebase Auth emulator  http://${firebase?.authHost}`)],
     ['Firestore', firestore?.kind === 'official'
-      ? real(`official Firestore emulator  ${firestore.host}`)
-      : standIn(`embedded Node Firestore emulator  ${firestore?.host} (no security rules)`)],
+      ? real(`${firestore.summary}, security rules enforced for client SDKs`)
+      : standIn(firestore?.summary ?? 'not running')],
     ['S3', standIn(`s3rver  ${s3?.endpoint}/${s3?.bucket}`)],
     ['Redis', upstash
       ? standIn(`redis-server behind a local Upstash REST endpoint  ${upstash.url}`)

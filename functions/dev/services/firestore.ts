@@ -1,32 +1,40 @@
 /**
  * A Firestore emulator on 127.0.0.1 in a child process, for tests and the local stack.
  *
- *   const firestore = await startFirestore();           // { kind, host: '127.0.0.1:PORT', controlOrigin, stop }
+ *   const firestore = await startFirestore();   // { kind, host: '127.0.0.1:PORT', controlOrigin, summary, stop }
  *   process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
  *   await clearFirestore(firestore.controlOrigin, 'demo-social-ai');
  *
- * Which emulator: the official one (Java, what `firebase emulators:start --only firestore` runs)
- * when this machine can run it: Java >= 21 and its jar already in the firebase-tools cache (we never
- * download it). Otherwise the embedded Node emulator (@firestore-emulator/server): enough for
- * firebase-admin reads, writes, transactions and simple queries, but no security rules,
- * listDocuments, BatchWrite (BulkWriter) or collection-group queries. See firestore-child.ts for how
- * it is kept on loopback.
+ * Which emulator: the OFFICIAL Cloud Firestore emulator wherever this machine has it (see
+ * firestore-official.ts for where we look), started with the project's firestore.rules so that
+ * client-SDK access is checked as in production (firebase-admin bypasses rules, as it does there).
+ * Otherwise, or with `prefer: 'node'`, the embedded Node stand-in (@firestore-emulator/server):
+ * enough for firebase-admin reads, writes, transactions and simple queries, but no security rules,
+ * no filters on nested fields, no listDocuments, BatchWrite or collection-group queries. See
+ * firestore-child.ts for how it is kept on loopback. `summary` says in one line which one runs.
  */
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findOfficialFirestoreEmulator, officialEmulatorArgs, type OfficialEmulator } from './firestore-official.js';
 import { getFreePort } from './ports.js';
 import { spawnManaged, waitUntil, type ManagedProcess } from './process.js';
 
 export type FirestoreEmulatorKind = 'official' | 'node';
 
+/** The project's security rules, loaded into the official emulator at start. */
+export const PROJECT_RULES_FILE = path.resolve(__dirname, '..', '..', '..', 'firestore.rules');
+
 export interface StartFirestoreOptions {
   /** Fixed port on 127.0.0.1; by default a free one. */
   port?: number;
-  /** 'auto' (default) = official when runnable, else node. */
+  /** 'auto' (default) = official where it exists, else node; 'official' fails when it is absent. */
   prefer?: FirestoreEmulatorKind | 'auto';
+  /** Rules file for the official emulator; default the project's firestore.rules, `false` for none. */
+  rules?: string | false;
+  /** Project id for the official emulator's single-project mode (warns on other ids). */
+  projectId?: string;
+  /** host:port of a Functions emulator, so the official emulator delivers Firestore triggers to it. */
+  functionsEmulator?: string;
   /** Called with each output line of the emulator process. */
   onOutput?: (line: string) => void;
 }
@@ -35,22 +43,29 @@ export interface FirestoreEmulator {
   kind: FirestoreEmulatorKind;
   /** Value for FIRESTORE_EMULATOR_HOST, e.g. 127.0.0.1:8080 */
   host: string;
-  /** Origin of the HTTP control API (clearing data), e.g. http://127.0.0.1:8081 */
+  /** Origin of the HTTP control API (clearing data, loading rules), e.g. http://127.0.0.1:8080 */
   controlOrigin: string;
+  /** Security rules loaded into the emulator (official only). */
+  rulesFile?: string;
+  /** One line for banners and test logs: which emulator runs, and why when it is the fallback. */
+  summary: string;
+  /** The emulator process (to prove it is gone after stop()). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 30_000;
-const MIN_JAVA_MAJOR = 21;
+const READY_TIMEOUT_MS = 60_000;
 const CHILD_SCRIPT = path.join(__dirname, 'firestore-child.ts');
+/** The JVM reports a taken port as a BindException; getFreePort can lose that race, so retry. */
+const PORT_ATTEMPTS = 3;
 
 export async function startFirestore(options: StartFirestoreOptions = {}): Promise<FirestoreEmulator> {
   const prefer = options.prefer ?? 'auto';
-  const jar = prefer === 'node' ? undefined : findRunnableOfficialJar();
-  if (prefer === 'official' && !jar) {
-    throw new Error(`official Firestore emulator needs Java >= ${MIN_JAVA_MAJOR} and its jar in ${emulatorCacheDir()}`);
-  }
-  return jar ? startOfficial(jar, options) : startNode(options);
+  if (prefer === 'node') return startNode(options, 'chosen explicitly');
+  const lookup = findOfficialFirestoreEmulator();
+  if (lookup.found) return startOfficial(lookup.emulator, options);
+  if (prefer === 'official') throw new Error(`official Cloud Firestore emulator unavailable: ${lookup.reason}`);
+  return startNode(options, `official emulator ${lookup.reason}`);
 }
 
 /** Deletes every document (Node emulator: of every project) through the control API. */
@@ -60,7 +75,7 @@ export async function clearFirestore(controlOrigin: string, projectId: string): 
   if (!response.ok) throw new Error(`clearing Firestore emulator failed: HTTP ${response.status}`);
 }
 
-async function startNode(options: StartFirestoreOptions): Promise<FirestoreEmulator> {
+async function startNode(options: StartFirestoreOptions, why: string): Promise<FirestoreEmulator> {
   let ready: { port: number; controlPort: number } | undefined;
   const proc = spawnManaged(
     process.execPath,
@@ -76,36 +91,54 @@ async function startNode(options: StartFirestoreOptions): Promise<FirestoreEmula
   );
   await waitOrStop(proc, async () => ready !== undefined, 'the Node Firestore emulator to report ready');
   const { port, controlPort } = ready as { port: number; controlPort: number };
+  const host = `127.0.0.1:${port}`;
   return {
     kind: 'node',
-    host: `127.0.0.1:${port}`,
+    host,
     controlOrigin: `http://127.0.0.1:${controlPort}`,
+    summary: `Node Firestore stand-in (@firestore-emulator/server) on ${host}, NO security rules (${why})`,
+    pid: proc.pid,
     stop: async () => {
       await proc.stop();
     },
   };
 }
 
-async function startOfficial(jar: string, options: StartFirestoreOptions): Promise<FirestoreEmulator> {
-  const port = options.port ?? (await getFreePort());
-  // Its websocket port (used by the Emulator UI) would default to a fixed port; take a free one.
-  const websocketPort = await getFreePort();
-  const proc = spawnManaged(
-    'java',
-    ['-Duser.language=en', '-jar', jar, '--host', '127.0.0.1', '--port', String(port),
-      '--websocket_port', String(websocketPort)],
-    { name: 'firestore-emulator (official)', onOutput: options.onOutput, processGroup: true },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  await waitOrStop(proc, () => httpOk(origin), `the official Firestore emulator on ${origin}`);
-  return {
-    kind: 'official',
-    host: `127.0.0.1:${port}`,
-    controlOrigin: origin,
-    stop: async () => {
-      await proc.stop();
-    },
-  };
+async function startOfficial(emulator: OfficialEmulator, options: StartFirestoreOptions): Promise<FirestoreEmulator> {
+  const rulesFile = options.rules === false ? undefined : (options.rules ?? PROJECT_RULES_FILE);
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await getFreePort());
+    // Its websocket port (for the Emulator UI) defaults to a fixed one; take a free one.
+    const websocketPort = await getFreePort();
+    const args = officialEmulatorArgs(emulator.jar, {
+      port, websocketPort, rules: rulesFile, projectId: options.projectId, functionsEmulator: options.functionsEmulator,
+    });
+    // Its own process group: stop() takes the JVM and anything it started, never a launcher's orphan.
+    const proc = spawnManaged(emulator.java, args, {
+      name: 'firestore-emulator (official)', onOutput: options.onOutput, processGroup: true,
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    try {
+      await waitOrStop(proc, () => httpOk(origin), `the official Firestore emulator on ${origin}`);
+    } catch (error) {
+      const lostPortRace = /BindException|Address already in use/.test(proc.recentOutput());
+      if (lostPortRace && options.port === undefined && attempt < PORT_ATTEMPTS) continue;
+      throw error;
+    }
+    const host = `127.0.0.1:${port}`;
+    const rulesNote = rulesFile ? `rules: ${path.basename(rulesFile)}` : 'no rules file';
+    return {
+      kind: 'official',
+      host,
+      controlOrigin: origin,
+      rulesFile,
+      summary: `official Cloud Firestore emulator on ${host} (${emulator.source}, Java ${emulator.javaMajor}, ${rulesNote})`,
+      pid: proc.pid,
+      stop: async () => {
+        await proc.stop();
+      },
+    };
+  }
 }
 
 async function waitOrStop(proc: ManagedProcess, probe: () => Promise<boolean>, what: string): Promise<void> {
@@ -134,30 +167,4 @@ async function httpOk(url: string): Promise<boolean> {
   const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
   await response.body?.cancel();
   return response.ok;
-}
-
-function emulatorCacheDir(): string {
-  return process.env.FIREBASE_EMULATORS_PATH ?? path.join(os.homedir(), '.cache', 'firebase', 'emulators');
-}
-
-/** The newest cached official emulator jar, if Java is new enough to run it. */
-function findRunnableOfficialJar(): string | undefined {
-  let jars: string[];
-  try {
-    jars = readdirSync(emulatorCacheDir()).filter((name) => /^cloud-firestore-emulator-v[\d.]+\.jar$/.test(name));
-  } catch {
-    return undefined;
-  }
-  if (jars.length === 0 || javaMajorVersion() < MIN_JAVA_MAJOR) return undefined;
-  const newest = jars.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) as string;
-  return path.join(emulatorCacheDir(), newest);
-}
-
-function javaMajorVersion(): number {
-  const result = spawnSync('java', ['-version'], { encoding: 'utf8', timeout: 5_000 });
-  // e.g. `openjdk version "17.0.15" 2025-04-15` or `java version "1.8.0_392"` (on stderr).
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${result.stderr ?? ''}${result.stdout ?? ''}`);
-  if (!match) return 0;
-  const major = Number(match[1]);
-  return major === 1 ? Number(match[2] ?? 0) : major;
 }

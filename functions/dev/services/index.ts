@@ -100,7 +100,7 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     // before the catch below stops them, or a slow starter would be left running.
     const [firestore, s3, redisPair, gemini] = await allOrThrow([
       options.firestore && !options.external?.firestoreHost
-        ? startFirestore({ ...asObject(options.firestore), onOutput: label('firestore') }).then(track)
+        ? startFirestore({ projectId, ...asObject(options.firestore), onOutput: label('firestore') }).then(track)
         : undefined,
       options.s3
         ? startS3({ bucket: asObject(options.s3).bucket ?? DEFAULT_BUCKET, port: asObject(options.s3).port }).then(track)

@@ -54,6 +54,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     projectId: services.projectId,
     firestoreHost: services.functionsEnv.FIRESTORE_EMULATOR_HOST as string,
     firestoreControlOrigin: firestore?.controlOrigin ?? `http://${externalFirestore}`,
+    firestoreKind: firestore?.kind ?? 'official',
     authHost: services.functionsEnv.FIREBASE_AUTH_EMULATOR_HOST as string,
     functionsBaseUrl: externalFunctions ?? firebase?.functionsBaseUrl,
     functionsUnavailable: build.ok ? undefined : build.reason,
@@ -73,6 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('services', coordinates);
 
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`[integration] Firestore: ${firestore?.summary ?? `external emulator at ${externalFirestore}`}`);
   console.log(
     `[integration] services ready in ${seconds} s${build.builtMs ? ` (${(build.builtMs / 1000).toFixed(1)} s of it building lib/)` : ''}: firestore(${firestore?.kind ?? 'external'}) ` +
       `auth${externalAuth ? '(external)' : ''} functions(${functionsState(coordinates, externalFunctions)}) ` +

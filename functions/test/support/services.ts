@@ -15,6 +15,12 @@ export interface ServiceCoordinates {
   firestoreHost: string;
   /** Origin of the Firestore emulator's control API (clearing data). */
   firestoreControlOrigin: string;
+  /**
+   * Which Firestore emulator runs: the official one (rules, nested-field filters, collection groups)
+   * or the Node stand-in. Tests of what only the official one supports skip on 'node' and say so.
+   * An external emulator (FIRESTORE_EMULATOR_HOST) is assumed to be the official one.
+   */
+  firestoreKind: 'official' | 'node';
   /** FIREBASE_AUTH_EMULATOR_HOST value */
   authHost: string;
   /** e.g. http://127.0.0.1:PORT/demo-social-ai/us-central1, when the Functions emulator runs */
