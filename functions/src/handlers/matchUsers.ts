@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../lib/http/index.js';
 import { defaultMatchDeps, matchUsersFor, reportMatchRun, type UserMatchesResponse } from '../lib/match-service/index.js';
-import { DEFAULT_LIMIT } from '../lib/matching/index.js';
+import { DEFAULT_LIMIT, MAX_RADIUS_KM, MIN_RADIUS_KM } from '../lib/matching/index.js';
 import { MATCH_LIMIT } from './rate-limits.js';
 
 const tagList = (max: number) => z.array(z.string().trim().min(1).max(64)).max(max);
@@ -16,8 +16,9 @@ export const matchUsersBody = z.object({
       /** Replace the profile's interests / purposes for this request (retrieval and scoring). */
       interests: tagList(30).optional(),
       purposes: tagList(10).optional(),
-      /** Distance at which the location component reaches 0 (default MATCH_RADIUS_KM). */
-      maxDistanceKm: z.number().positive().max(20_000).optional(),
+      /** Distance at which the location component reaches 0 (default MATCH_RADIUS_KM): 1-200 km, rounded
+       * up to a distance-band edge (docs/matching.md, "Location privacy"). */
+      maxDistanceKm: z.number().min(MIN_RADIUS_KM).max(MAX_RADIUS_KM).optional(),
     })
     .optional(),
   limit: z.number().int().min(1).max(20).optional(),

@@ -3,13 +3,13 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../config.js';
 import type { Logger } from '../logging.js';
-import { rankEventMatches, rankUserMatches, type RankedMatch } from '../matching/index.js';
+import { rankEventMatches, rankUserMatches } from '../matching/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
 import { retrieveUserCandidates } from './candidates.js';
-import { ReadCounter, type EventRecord, type UserRecord } from './documents.js';
+import { ReadCounter, type UserRecord } from './documents.js';
 import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './events.js';
-import { explainMatches, type ExplainerDeps, type ExplainItem, type ExplainStats } from './explain/explainer.js';
-import { explanationFacts } from './explain/facts.js';
+import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
+import { eventItems, eventMatches, userItems, userMatches, type RankedEvents, type RankedUsers } from './responses.js';
 import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } from './types.js';
 
 export interface MatchServiceDeps {
@@ -29,16 +29,6 @@ export interface MatchRunStats {
   reads: ReadCounter;
   candidates: number;
   explain: ExplainStats;
-}
-
-interface RankedUsers {
-  ranked: RankedMatch[];
-  byId: Map<string, UserRecord>;
-}
-
-interface RankedEvents {
-  ranked: RankedMatch[];
-  byId: Map<string, EventRecord>;
 }
 
 async function rankUsersFor(
@@ -70,52 +60,6 @@ async function rankEventsFor(
     attendeesByEvent,
   });
   return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
-}
-
-function userItems(viewerId: string, users: RankedUsers): ExplainItem[] {
-  return users.ranked.map((match) => ({
-    viewerId,
-    targetId: match.id,
-    facts: explanationFacts('person', match.matched),
-    components: match.components,
-  }));
-}
-
-function eventItems(viewerId: string, events: RankedEvents): ExplainItem[] {
-  return events.ranked.map((match) => ({
-    viewerId,
-    targetId: match.id,
-    facts: explanationFacts('event', match.matched, events.byId.get(match.id)?.title),
-    components: match.components,
-  }));
-}
-
-function userMatches(users: RankedUsers, explanations: { text: string; source: UserMatch['explanationSource'] }[]): UserMatch[] {
-  return users.ranked.map((match, i) => ({
-    userId: match.id,
-    displayName: users.byId.get(match.id)?.displayName ?? null,
-    score: match.score,
-    components: match.components,
-    matched: match.matched,
-    explanation: explanations[i].text,
-    explanationSource: explanations[i].source,
-  }));
-}
-
-function eventMatches(events: RankedEvents, explanations: { text: string; source: EventMatch['explanationSource'] }[]): EventMatch[] {
-  return events.ranked.map((match, i) => {
-    const event = events.byId.get(match.id);
-    return {
-      eventId: match.id,
-      title: event?.title ?? null,
-      startsAt: event?.startsAt.toISOString() ?? '',
-      score: match.score,
-      components: match.components,
-      matched: match.matched,
-      explanation: explanations[i].text,
-      explanationSource: explanations[i].source,
-    };
-  });
 }
 
 export async function matchUsersFor(

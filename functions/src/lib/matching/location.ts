@@ -1,14 +1,20 @@
 /**
  * Location closeness in [0, 1].
  *
- * Both sides have usable coordinates: linear distance decay,
- *
- *     location = max(0, 1 - d / radiusKm)      (d = great-circle distance, haversine, in km)
- *
- * so 1 at 0 km, 0.5 at half the radius, 0 at the radius and beyond (default radius 50 km). Linear
- * rather than a smooth curve because it explains itself: "12 km apart" maps to a number a reviewer
- * can recompute. Coordinates are usable when both are finite and in range; (0, 0) is treated as
+ * Coordinates are never used as given: `fillLocation` snaps them to the representative point of a
+ * fixed ~1 km grid cell (coarse-location.ts) as it reads them, so the raw position never reaches the
+ * scorer, and everything derived from it (component, band, ranking, explanations) depends only on
+ * the two cells. Coordinates are usable when both are finite and in range; (0, 0) is treated as
  * missing, since it is far more often an unset default than a real position.
+ *
+ * Both sides have usable coordinates: the great-circle distance (haversine) between the two cells'
+ * points falls into a band (distance-band.ts: under 1 km, whole km to 10, then 5 km steps), and
+ *
+ *     location = 1 - (band's lower edge) / radiusKm      (two decimals; 0 from the radius on)
+ *
+ * so 1 in the same cell, 0.8 for "10-15 km" at the default 50 km radius, 0 at the radius. Linear in
+ * the band rather than a smooth curve because it explains itself: "10-15 km apart" maps to a number
+ * a reviewer can recompute, and the number says no more than the band.
  *
  * Otherwise: place names, compared after folding case, diacritics, punctuation and whitespace
  * (normalize.ts). Two names are "compatible" when either is missing or they are equal.
@@ -19,14 +25,14 @@
  * A country (or region) mismatch vetoes the finer levels: Paris, France is not Paris, Texas, US.
  * No aliasing ("USA" vs "United States"): geocoding would be the next step, as in the seed.
  */
+import { coarsenCoordinates, EARTH_RADIUS_KM } from './coarse-location.js';
+import { bandScore, bandStartKm, distanceBand } from './distance-band.js';
 import { displayText, normalizePlace } from './normalize.js';
-import type { LocationMatch } from './types.js';
+import type { LocationMatch, MatchLocation } from './types.js';
 
-export const DEFAULT_RADIUS_KM = 50;
+export { DEFAULT_RADIUS_KM, resolveRadiusKm } from './distance-band.js';
 export const PLACE_SCORES = Object.freeze({ city: 1, region: 0.6, country: 0.3 });
 
-/** Mean Earth radius (IUGG), km. */
-const EARTH_RADIUS_KM = 6371.0088;
 const DEG = Math.PI / 180;
 
 /**
@@ -34,7 +40,7 @@ const DEG = Math.PI / 180;
  * instance per raw candidate instead of allocating.
  */
 export interface PreparedLocation {
-  /** Latitude in radians, or NaN when coordinates are unusable. */
+  /** Latitude of the grid cell's point (never the raw position) in radians, or NaN when unusable. */
   lat: number;
   lng: number;
   /** cos(lat), precomputed for haversine. */
@@ -77,11 +83,33 @@ export function fillLocation(value: unknown, into: PreparedLocation): PreparedLo
   into.cityText = into.city === '' ? '' : (raw.city as string);
   into.regionText = into.region === '' ? '' : (raw.region as string);
   into.countryText = into.country === '' ? '' : (raw.country as string);
-  const usable = usableCoordinates(raw.lat, raw.lng);
-  into.lat = usable ? (raw.lat as number) * DEG : NaN;
-  into.lng = usable ? (raw.lng as number) * DEG : NaN;
+  if (usableCoordinates(raw.lat, raw.lng)) {
+    const cell = coarsenCoordinates(raw.lat, raw.lng as number);
+    into.lat = cell.lat * DEG;
+    into.lng = cell.lng * DEG;
+  } else {
+    into.lat = NaN;
+    into.lng = NaN;
+  }
   into.cosLat = Math.cos(into.lat);
   return into;
+}
+
+/**
+ * A `location` object with its coordinates replaced by their grid cell's point (dropped when
+ * unusable) and only the place names kept: what may be held or stored for matching without keeping
+ * the exact position. Scoring it gives exactly what scoring the original gives (snapping is
+ * idempotent).
+ */
+export function coarsenLocation(value: unknown): MatchLocation | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const raw = value as Record<string, unknown>;
+  const coarse: MatchLocation = {};
+  for (const name of ['city', 'region', 'country'] as const) {
+    if (typeof raw[name] === 'string') coarse[name] = raw[name];
+  }
+  if (usableCoordinates(raw.lat, raw.lng)) Object.assign(coarse, coarsenCoordinates(raw.lat, raw.lng as number));
+  return coarse;
 }
 
 /** Reads a `location` object from untrusted data. */
@@ -95,20 +123,14 @@ export function hasCoordinates(location: PreparedLocation): boolean {
 }
 
 /**
- * Great-circle distance in km. Uses |Δ| so that swapping the points gives a bit-identical result.
+ * Great-circle distance in km between the two cells' points. Uses |Δ| so that swapping the points
+ * gives a bit-identical result.
  */
 export function distanceKm(a: PreparedLocation, b: PreparedLocation): number {
   const sinLat = Math.sin(Math.abs(a.lat - b.lat) / 2);
   const sinLng = Math.sin(Math.abs(a.lng - b.lng) / 2);
   const h = sinLat * sinLat + a.cosLat * b.cosLat * sinLng * sinLng;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
-/** A radius option from untrusted input: finite and positive, else the default. */
-export function resolveRadiusKm(radiusKm: unknown): number {
-  return typeof radiusKm === 'number' && Number.isFinite(radiusKm) && radiusKm > 0
-    ? radiusKm
-    : DEFAULT_RADIUS_KM;
 }
 
 function compatible(x: string, y: string): boolean {
@@ -132,10 +154,10 @@ function sharedPlaceLevel(a: PreparedLocation, b: PreparedLocation): PlaceLevel 
 
 const PLACE_TEXT = { city: 'cityText', region: 'regionText', country: 'countryText' } as const;
 
-/** The location component. `radiusKm` must already be resolved (positive, finite). */
+/** The location component. `radiusKm` must come from `resolveRadiusKm`. */
 export function locationScore(a: PreparedLocation, b: PreparedLocation, radiusKm: number): number {
   if (hasCoordinates(a) && hasCoordinates(b)) {
-    return Math.max(0, 1 - distanceKm(a, b) / radiusKm);
+    return bandScore(bandStartKm(distanceKm(a, b)), radiusKm);
   }
   const level = sharedPlaceLevel(a, b);
   return level === null ? 0 : PLACE_SCORES[level];
@@ -148,8 +170,8 @@ export function explainLocation(
   radiusKm: number,
 ): LocationMatch | null {
   if (hasCoordinates(a) && hasCoordinates(b)) {
-    const km = distanceKm(a, b);
-    return km < radiusKm ? { kind: 'distance', km: Math.round(km * 10) / 10 } : null;
+    const band = distanceBand(distanceKm(a, b));
+    return band.minKm < radiusKm ? { kind: 'distance', minKm: band.minKm, maxKm: band.maxKm } : null;
   }
   const level = sharedPlaceLevel(a, b);
   if (level === null) return null;

@@ -4,6 +4,12 @@
 //
 //   user match:  score = 0.5 * interests + 0.3 * purpose + 0.2 * location
 //   event match: score = 0.7 * interests + 0.3 * location        (purpose is 0)
+//
+// Location privacy: profiles and events are read through location.ts, which snaps coordinates to a
+// ~1 km grid cell on the way in, and the location component is a function of the distance band
+// between cells. So the score, and everything derived from it (ranking order, the threshold,
+// explanations), depends on the two cells only: knowing the tag components, a caller can solve the
+// score for the location component, and learns the band, never more.
 import { eventInterestSignal } from './event-signal.js';
 import { explainLocation, locationScore, prepareLocation, resolveRadiusKm } from './location.js';
 import { prepareProfile, type PreparedProfile } from './profile.js';

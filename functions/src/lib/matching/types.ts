@@ -30,13 +30,16 @@ export interface MatchComponents {
   interests: number;
   /** Purpose overlap in [0, 1]; always 0 for event matches. */
   purpose: number;
-  /** Location closeness in [0, 1]. */
+  /** Location closeness in [0, 1], from the distance band or the shared place name: two decimals. */
   location: number;
 }
 
-/** What made two places score: a distance (both sides had coordinates) or a shared place name. */
+/**
+ * What made two places score: a distance band (both sides had coordinates; `minKm` <= distance <
+ * `maxKm` between the two ~1 km grid cells, never a finer number) or a shared place name.
+ */
 export type LocationMatch =
-  | { kind: 'distance'; km: number }
+  | { kind: 'distance'; minKm: number; maxKm: number }
   | { kind: 'city' | 'region' | 'country'; place: string };
 
 export interface MatchExplanation {
@@ -61,7 +64,8 @@ export interface RankedMatch extends MatchScore {
 }
 
 export interface ScoreOptions {
-  /** Distance at which the location component reaches 0 (km). Default 50. */
+  /** Distance at which the location component reaches 0 (km). Default 50; kept in [1, 200] and
+   * rounded up to a distance-band edge (distance-band.ts). */
   radiusKm?: number;
 }
 

@@ -8,6 +8,8 @@ import {
   type ExplainerSettings,
 } from '../../../src/lib/match-service/explain/explainer.js';
 import { explanationFacts } from '../../../src/lib/match-service/explain/facts.js';
+import { cellBounds, cellOf } from '../../../src/lib/matching/coarse-location.js';
+import { scoreUserMatch } from '../../../src/lib/matching/index.js';
 import type { ExplanationModel, ExplanationRequest } from '../../../src/lib/match-service/explain/model.js';
 import { templateExplanation } from '../../../src/lib/match-service/explain/templates.js';
 
@@ -167,5 +169,16 @@ describe('explanationCacheKey', () => {
     expect(explanationCacheKey({ ...base, components: { ...base.components, location: 0.5 } }, 'm')).not.toBe(key);
     expect(explanationCacheKey(item('a', ['hiking', 'coffee']), 'm')).not.toBe(key);
     expect(explanationCacheKey(base, 'other-model')).not.toBe(key);
+  });
+
+  it('is the same for two positions of the target within one ~1 km grid cell', () => {
+    const viewer = { id: 'me', interests: ['hiking'], location: { lat: 38.7, lng: -9.1 } };
+    const keyFor = (lat: number, lng: number) => {
+      const { components, matched } = scoreUserMatch(viewer, { id: 'a', interests: ['hiking'], location: { lat, lng } });
+      return explanationCacheKey({ viewerId: 'me', targetId: 'a', facts: explanationFacts('person', matched), components }, 'm');
+    };
+    // Opposite corners of one cell, about 1.4 km apart.
+    const { south, north, west, east } = cellBounds(cellOf(38.65, -9.03));
+    expect(keyFor(south + 1e-6, west + 1e-6)).toBe(keyFor(north - 1e-6, east - 1e-6));
   });
 });

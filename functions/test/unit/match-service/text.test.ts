@@ -11,10 +11,10 @@ describe('explanation facts', () => {
     expect(facts).toEqual({ kind: 'event', title: 'Board night', sharedInterests: tags.slice(0, MAX_FACT_TAGS), sharedPurposes: [] });
   });
 
-  it('describe distance and place in words', () => {
-    expect(describePlace({ kind: 'distance', km: 12.4 }, 'person')).toBe('about 10 km apart');
-    expect(describePlace({ kind: 'distance', km: 3.6 }, 'event')).toBe('about 4 km from you');
-    expect(describePlace({ kind: 'distance', km: 0.2 }, 'person')).toBe('less than 1 km apart');
+  it('describe distance (its band, nothing finer) and place in words', () => {
+    expect(describePlace({ kind: 'distance', minKm: 10, maxKm: 15 }, 'person')).toBe('10-15 km apart');
+    expect(describePlace({ kind: 'distance', minKm: 3, maxKm: 4 }, 'event')).toBe('3-4 km from you');
+    expect(describePlace({ kind: 'distance', minKm: 0, maxKm: 1 }, 'person')).toBe('less than 1 km apart');
     expect(describePlace({ kind: 'region', place: 'California' }, 'person')).toBe('both in California');
     expect(describePlace(null, 'person')).toBeUndefined();
   });
@@ -30,8 +30,8 @@ describe('templates', () => {
     expect(templateExplanation(person)).toBe(
       'You both like hiking, coffee and board games, and you are both here for friendship. You are both in San Francisco.',
     );
-    const event = explanationFacts('event', { interests: ['jazz'], purposes: [], location: { kind: 'distance', km: 4 } }, 'Jazz night');
-    expect(templateExplanation(event)).toBe('It matches your interest in jazz. It is about 4 km from you.');
+    const event = explanationFacts('event', { interests: ['jazz'], purposes: [], location: { kind: 'distance', minKm: 4, maxKm: 5 } }, 'Jazz night');
+    expect(templateExplanation(event)).toBe('It matches your interest in jazz. It is 4-5 km from you.');
   });
 
   it('cope with a location-only or purpose-only match', () => {

@@ -7,6 +7,7 @@ import {
   scoreUserMatch,
   type RankedMatch,
 } from '../../../src/lib/matching/index.js';
+import { cellBounds, cellOf } from '../../../src/lib/matching/coarse-location.js';
 import { randomEvent, randomProfile, seededRandom, shuffled, type RandomProfile } from './random-profiles.js';
 
 /** The obvious, slow ranking: score all, filter, keep each id's best, full sort, slice. */
@@ -119,6 +120,17 @@ describe('rankUserMatches', () => {
     const user = randomProfile(random, 'me');
     const pool = Array.from({ length: 300 }, (_, i) => randomProfile(random, `c${i}`));
     expect(rankUserMatches(prepareProfile(user), pool.map(prepareProfile))).toEqual(rankUserMatches(user, pool));
+  });
+
+  it('ranks two people in one grid cell as equals, whatever their exact positions (order is by id)', () => {
+    const viewer = { id: 'u', interests: ['jazz'], location: { lat: 38.7, lng: -9.1 } };
+    // A cell north-east of the viewer: "b" at its corner nearest the viewer, "a" at the farthest.
+    const { south, north, west, east } = cellBounds(cellOf(38.73, -9.07));
+    const a = { id: 'a', interests: ['jazz'], location: { lat: north - 1e-6, lng: east - 1e-6 } };
+    const b = { id: 'b', interests: ['jazz'], location: { lat: south + 1e-6, lng: west + 1e-6 } };
+    const ranked = rankUserMatches(viewer, [b, a]);
+    expect(ranked.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(ranked[0].score).toBe(ranked[1].score);
   });
 
   it('returns [] for a non-array candidate list', () => {

@@ -10,7 +10,14 @@ import {
 } from '../../../src/lib/matching/index.js';
 import { ScratchProfile } from '../../../src/lib/matching/profile.js';
 import { UserMatchScorer } from '../../../src/lib/matching/score.js';
+import { cellBounds, cellOf } from '../../../src/lib/matching/coarse-location.js';
 import { randomEvent, randomProfile, seededRandom } from './random-profiles.js';
+
+/** Two positions at opposite corners of the grid cell holding (lat, lng): about 1.4 km apart. */
+function oppositeCorners(lat: number, lng: number) {
+  const { south, north, west, east } = cellBounds(cellOf(lat, lng));
+  return [{ lat: south + 1e-6, lng: west + 1e-6 }, { lat: north - 1e-6, lng: east - 1e-6 }] as const;
+}
 
 const RUNS = 2000;
 
@@ -123,6 +130,28 @@ describe('scoreUserMatch: explanations and options', () => {
   });
 });
 
+describe('scoreUserMatch: location privacy', () => {
+  it('gives the same score, components and explanation for any two positions of the other person in one cell', () => {
+    const viewer = { id: 'v', interests: ['hiking'], purposes: ['friends'], location: { lat: 38.7, lng: -9.1 } };
+    const random = seededRandom(31);
+    for (let i = 0; i < 200; i++) {
+      const [near, far] = oppositeCorners(38.7 + (random() - 0.5) * 0.5, -9.1 + (random() - 0.5) * 0.5);
+      const other = { id: 'o', interests: ['hiking', 'jazz'], purposes: ['friends'] };
+      expect(scoreUserMatch(viewer, { ...other, location: far })).toEqual(scoreUserMatch(viewer, { ...other, location: near }));
+    }
+  });
+
+  it('reports the location component with two decimals, from the band', () => {
+    const random = seededRandom(32);
+    for (let i = 0; i < 500; i++) {
+      const a = { location: { lat: 38.7, lng: -9.1 } };
+      const b = { location: { lat: 38.7 + (random() - 0.5) * 0.6, lng: -9.1 + (random() - 0.5) * 0.6 } };
+      const { components } = scoreUserMatch(a, b, { radiusKm: 200 });
+      expect(Math.round(components.location * 100) / 100).toBe(components.location);
+    }
+  });
+});
+
 describe('scoreUserMatch: missing and malformed data', () => {
   const garbage: unknown[] = [
     undefined, null, 42, 'string', [], {}, { interests: 'hiking' }, { interests: [null, 1, {}] },
@@ -205,6 +234,14 @@ describe('scoreEventMatch', () => {
       expect(result.components.purpose).toBe(0);
       expect(result.score).toBeCloseTo(0.7 * result.components.interests + 0.3 * result.components.location, 12);
     }
+  });
+
+  it('reads event positions through the same grid: anywhere in one cell scores alike', () => {
+    const viewer = { id: 'u', interests: ['jazz'], location: { lat: 38.72, lng: -9.14 } };
+    const [a, b] = oppositeCorners(38.75, -9.2);
+    expect(scoreEventMatch(viewer, { id: 'e', tags: ['jazz'], location: a })).toEqual(
+      scoreEventMatch(viewer, { id: 'e', tags: ['jazz'], location: b }),
+    );
   });
 
   it('scores 0 and never throws on malformed input', () => {

@@ -12,23 +12,24 @@ export interface ExplanationFacts {
   sharedInterests: string[];
   /** The caller's purposes that matched (people only). */
   sharedPurposes: string[];
-  /** A phrase about place, e.g. "about 12 km apart", "both in Oakland"; absent when location did not score. */
+  /** A phrase about place, e.g. "10-15 km apart", "both in Oakland"; absent when location did not score.
+   * Built from the distance band only, so the model and the templates never see a finer distance. */
   place?: string;
 }
 
 /** At most this many tags per list reach a prompt or template: enough to explain, bounded tokens. */
 export const MAX_FACT_TAGS = 5;
 
-function roundKm(km: number): number {
-  return km < 1 ? 1 : km < 10 ? Math.round(km) : Math.round(km / 5) * 5;
+/** "less than 1 km" or "10-15 km": the band and nothing finer (matching/distance-band.ts). */
+function bandText(minKm: number, maxKm: number): string {
+  return minKm === 0 ? `less than ${maxKm} km` : `${minKm}-${maxKm} km`;
 }
 
 export function describePlace(location: LocationMatch | null, kind: MatchKind): string | undefined {
   if (location === null) return undefined;
   if (location.kind === 'distance') {
-    const km = roundKm(location.km);
-    if (location.km < 1) return kind === 'person' ? 'less than 1 km apart' : 'less than 1 km from you';
-    return kind === 'person' ? `about ${km} km apart` : `about ${km} km from you`;
+    const band = bandText(location.minKm, location.maxKm);
+    return kind === 'person' ? `${band} apart` : `${band} from you`;
   }
   return kind === 'person' ? `both in ${location.place}` : `in ${location.place}, like you`;
 }

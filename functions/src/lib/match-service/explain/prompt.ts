@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ExplanationFacts } from './facts.js';
 
-export const PROMPT_VERSION = 'match-explain-v1';
+export const PROMPT_VERSION = 'match-explain-v2';
 
 export const SYSTEM_INSTRUCTION = [
   'You write the short explanations shown under match suggestions in a social app.',
