@@ -1,6 +1,7 @@
 // defineEndpoint: the whole request layer around a handler, in this order:
 //   request id -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
-//   -> JSON -> zod (body, query, path) -> required secrets -> rate limit -> handle -> response
+//   -> JSON -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
+//   -> required secrets -> rate limit -> handle -> response
 // Anything thrown becomes the one error shape; the result is a plain (req, res) handler for onRequest.
 import type { Request, Response } from 'express';
 import type { DecodedIdToken } from 'firebase-admin/auth';
@@ -19,6 +20,7 @@ import { rateLimitedError, setRateLimitHeaders } from './rate-limit.js';
 import { resolveRequestId } from './request-id.js';
 import { sendError, sendResult } from './respond.js';
 import { invalidRequest, readPathSegments, readQuery, validate, type ValidationIssue } from './validation.js';
+import { assertInputShape } from './well-formed.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -137,9 +139,12 @@ export function defineEndpoint<
       }
       const segments = readPathSegments(req);
       if (!spec.path && segments.length > 0) throw new HttpError(404, 'not_found', 'No such resource');
+      const rawQuery = readQuery(req);
+      // Before any schema: every string well-formed, nesting and size bounded (well-formed.ts).
+      assertInputShape({ body: rawBody, query: rawQuery, path: segments });
       // `spec.body` etc. are typed `Schema | undefined` (optional); the casts restore the inferred type.
       const body = check(spec.body as BodySchema, rawBody, 'body');
-      const query = check(spec.query as QuerySchema, readQuery(req), 'query');
+      const query = check(spec.query as QuerySchema, rawQuery, 'query');
       const path = check(spec.path as PathSchema, segments, 'path');
       if (issues.length > 0) throw invalidRequest(issues);
 

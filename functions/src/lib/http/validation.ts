@@ -33,9 +33,16 @@ export function validate<S extends z.ZodType>(
   };
 }
 
+/** Issues sent back per request: enough to fix a client, while a body of a thousand bad values stays a small answer. */
+export const MAX_REPORTED_ISSUES = 20;
+
 export function invalidRequest(issues: ValidationIssue[]): HttpError {
-  const where = [...new Set(issues.map((issue) => [issue.location, ...issue.path].join('.')))].join(', ');
-  return new HttpError(400, 'invalid_request', `The request is invalid: ${where}`, { details: { issues } });
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES);
+  const where = [...new Set(shown.map((issue) => [issue.location, ...issue.path].join('.')))].join(', ');
+  const omitted = issues.length - shown.length;
+  return new HttpError(400, 'invalid_request', `The request is invalid: ${where}${omitted > 0 ? ` (and ${omitted} more)` : ''}`, {
+    details: { issues: shown, ...(omitted > 0 ? { omittedIssues: omitted } : {}) },
+  });
 }
 
 /** Query parameters from the URL itself (independent of the host's query parser): repeats become arrays. */
@@ -53,14 +60,17 @@ export function readQuery(req: Request): Record<string, string | string[]> {
 /** Decoded path segments after the function name: `/suggestions/abc` -> ["abc"]. */
 export function readPathSegments(req: Request): string[] {
   const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  try {
-    return pathname
-      .split('/')
-      .filter((segment) => segment !== '')
-      .map((segment) => decodeURIComponent(segment));
-  } catch {
-    throw new HttpError(400, 'invalid_request', 'The request path is not valid percent-encoding', {
-      details: { issues: [{ location: 'path', path: [], message: 'Invalid percent-encoding', code: 'invalid_format' }] },
+  return pathname
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment, index) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        // Also what a percent-encoded lone surrogate (%ED%A0%80) gets: it is not valid UTF-8.
+        throw new HttpError(400, 'invalid_request', `The request is invalid: path.${index}`, {
+          details: { issues: [{ location: 'path', path: [index], message: 'Invalid percent-encoding (or not UTF-8)', code: 'invalid_format' }] },
+        });
+      }
     });
-  }
 }

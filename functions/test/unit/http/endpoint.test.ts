@@ -8,6 +8,8 @@ const logs = vi.hoisted(() => [] as Array<Record<string, unknown>>);
 vi.mock('firebase-functions/logger', () => ({ write: (entry: Record<string, unknown>) => logs.push(entry) }));
 
 import { defineEndpoint, HttpError, type EndpointDeps } from '../../../src/lib/http/index.js';
+import { MAX_REPORTED_ISSUES } from '../../../src/lib/http/validation.js';
+import { MAX_INPUT_VALUES } from '../../../src/lib/http/well-formed.js';
 import { MemorySlidingWindowLimiter } from '../../../src/lib/rate-limit/memory-sliding-window.js';
 import { mountFunctions, type MountedFunctions } from '../../support/mount.js';
 
@@ -234,6 +236,94 @@ describe('request checks', () => {
     expect(res.status).toBe(202);
     expect(res.headers.get('x-extra')).toBe('yes');
     expect(res.json).toEqual({ path: [] });
+  });
+});
+
+describe('input shape (before any schema, for every endpoint)', () => {
+  const issuesOf = (res: { json: any }) => // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper
+    res.json.error.details.issues.map((issue: { location: string; path: unknown[]; code: string }) =>
+      `${issue.code}@${[issue.location, ...issue.path].join('.')}`,
+    );
+
+  it('answers 400 invalid_request naming a lone surrogate in a string field (JSON \\ud800)', async () => {
+    // Raw JSON text: JSON.stringify would escape it the same way; the parsed string is ill-formed.
+    const res = await call('echo', { body: '{"message":"hi \\ud800","tags":["ok","\\udc00"]}' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('invalid_request');
+    expect(issuesOf(res)).toEqual(['ill_formed_string@body.message', 'ill_formed_string@body.tags.1']);
+    expect(res.json.error.message).toBe('The request is invalid: body.message, body.tags.1');
+  });
+
+  it('refuses an ill-formed key or value the schema would have stripped unseen', async () => {
+    const key = await call('echo', { body: '{"message":"hi","\\ud800x":1}' });
+    expect([key.status, ...issuesOf(key)]).toEqual([400, 'ill_formed_string@body.\ufffdx']);
+    const value = await call('echo', { body: '{"message":"hi","extra":{"note":"\\udfff"}}' });
+    expect([value.status, ...issuesOf(value)]).toEqual([400, 'ill_formed_string@body.extra.note']);
+  });
+
+  it('refuses deep nesting, even in fields no schema names', async () => {
+    const deep = await call('echo', { body: `{"message":"hi","extra":${'['.repeat(40)}${']'.repeat(40)}}` });
+    expect(deep.status).toBe(400);
+    expect(issuesOf(deep)[0]).toMatch(/^too_deep@body\.extra(\.0)+$/);
+  });
+
+  it('accepts surrogate pairs (emoji) as they are', async () => {
+    const res = await call('echo', { body: '{"message":"\\ud83d\\ude00 ok"}' });
+    expect([res.status, res.json.body]).toEqual([200, { message: '😀 ok' }]);
+  });
+
+  it('names the path segment that is not UTF-8 (a percent-encoded lone surrogate)', async () => {
+    const res = await call('byPath', { path: '/%ED%A0%80' });
+    expect(res.status).toBe(400);
+    expect(issuesOf(res)).toEqual(['invalid_format@path.0']);
+  });
+
+  it('gets query values as URL parsing leaves them: invalid UTF-8 becomes U+FFFD, never a lone surrogate', async () => {
+    // So the schema, not the shape check, refuses it here (enum a|b).
+    const res = await call('echo', { path: '?mode=%ED%A0%80', body: '{"message":"hi"}' });
+    expect(issuesOf(res)).toEqual(['invalid_value@query.mode']);
+  });
+
+  it('does not count shape-rejected requests against the rate limit', async () => {
+    for (let i = 0; i < 5; i++) expect((await call('echo', { body: '{"message":"\\ud800"}' })).status).toBe(400);
+    expect((await call('echo', { body: '{"message":"hi"}' })).status).toBe(200);
+  });
+});
+
+describe('many values', () => {
+  const many = defineEndpoint(
+    { name: 'many', method: 'POST', body: z.object({ n: z.array(z.string()) }), rateLimit: false, handle: () => ({}) },
+    deps,
+  );
+  let local: MountedFunctions;
+  beforeAll(async () => {
+    local = await mountFunctions({ many });
+  });
+  afterAll(async () => {
+    await local.close();
+  });
+  const post = async (body: unknown) => {
+    const res = await fetch(local.url('many'), {
+      method: 'POST',
+      headers: { authorization: 'Bearer token-alice', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as { error: { message: string; details: { issues: Array<{ code: string; path: unknown[] }>; omittedIssues?: number } } } };
+  };
+
+  it(`refuses a body of more than ${MAX_INPUT_VALUES} values before the schema runs`, async () => {
+    // Had the schema run first, it would have reported a thousand invalid_type issues.
+    const res = await post({ n: Array(MAX_INPUT_VALUES).fill(0) });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details.issues).toEqual([expect.objectContaining({ code: 'too_many_values', path: ['n'] })]);
+  });
+
+  it('reports at most MAX_REPORTED_ISSUES schema issues and says how many were left out', async () => {
+    const res = await post({ n: Array(100).fill(1) });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details.issues).toHaveLength(MAX_REPORTED_ISSUES);
+    expect(res.json.error.details.omittedIssues).toBe(100 - MAX_REPORTED_ISSUES);
+    expect(res.json.error.message).toMatch(/\(and 80 more\)$/);
   });
 });
 
