@@ -1,9 +1,11 @@
 // POST /matchEvents — upcoming events ranked for the caller, each with an explanation:
-//   { limit?, from?, until? }   (ISO 8601; from defaults to now, until to from + MATCH_EVENT_WINDOW_DAYS)
+//   { limit?, from?, until? }   (ISO 8601 in [2000, now + 5 years]; from defaults to now and is never
+//   earlier; until defaults to from + MATCH_EVENT_WINDOW_DAYS, and is after from, at most 366 days on)
 //   -> { matches: [{ eventId, title, startsAt, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no profile (docs/matching.md).
 import { z } from 'zod';
 import { defineEndpoint } from '../lib/http/index.js';
+import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../lib/http/request-dates.js';
 import {
   defaultMatchDeps,
   matchEventsFor,
@@ -14,22 +16,35 @@ import {
 import { DEFAULT_LIMIT } from '../lib/matching/index.js';
 import { MATCH_LIMIT } from './rate-limits.js';
 
-const MAX_WINDOW_MS = 366 * 86_400_000;
-const isoDateTime = z.iso.datetime({ offset: true });
+/** The longest window one request may query, measured from its effective start (never before now). */
+export const MAX_EVENT_WINDOW_DAYS = 366;
+
+/**
+ * The window checks, whichever of from/until are given. The effective start is what
+ * resolveEventWindow queries: `from`, but never earlier than now. Without `until` the end is
+ * start + MATCH_EVENT_WINDOW_DAYS (a bounded param), so only an explicit `until` needs checking.
+ */
+export function eventWindowProblem(body: { from?: string; until?: string }, nowMs: number): string | undefined {
+  if (body.until === undefined) return undefined;
+  const from = body.from === undefined ? nowMs : Date.parse(body.from);
+  const until = Date.parse(body.until);
+  // A date outside the range (or not a date) is reported by its own field's check.
+  if (!isWithinRequestDateRange(from, nowMs) || !isWithinRequestDateRange(until, nowMs)) return undefined;
+  const start = Math.max(from, nowMs);
+  if (until <= start) return 'until must be after from and after now (only upcoming events are matched)';
+  if (until - start > MAX_EVENT_WINDOW_DAYS * DAY_MS) return `the window may span at most ${MAX_EVENT_WINDOW_DAYS} days`;
+  return undefined;
+}
 
 export const matchEventsBody = z
   .object({
     limit: z.number().int().min(1).max(20).optional(),
-    from: isoDateTime.optional(),
-    until: isoDateTime.optional(),
+    from: requestDateTime.optional(),
+    until: requestDateTime.optional(),
   })
-  .refine((body) => !body.from || !body.until || Date.parse(body.until) > Date.parse(body.from), {
-    message: 'until must be after from',
-    path: ['until'],
-  })
-  .refine((body) => !body.from || !body.until || Date.parse(body.until) - Date.parse(body.from) <= MAX_WINDOW_MS, {
-    message: 'the window may span at most 366 days',
-    path: ['until'],
+  .superRefine((body, ctx) => {
+    const problem = eventWindowProblem(body, Date.now());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['until'] });
   });
 
 export const matchEventsHandler = defineEndpoint({
