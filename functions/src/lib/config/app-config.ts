@@ -1,5 +1,5 @@
 // The typed, per-request view of every non-secret setting.
-import { GOOGLE_GEMINI_DEFAULT_BASE_URL, SETTINGS } from './settings.js';
+import { GOOGLE_GEMINI_DEFAULT_BASE_URL, MAX_IMAGE_TIMEOUT_SECONDS, SETTINGS } from './settings.js';
 
 export interface AppConfig {
   gemini: {
@@ -82,12 +82,16 @@ export function parseOriginList(value: string): string[] {
     .filter((origin) => origin.length > 0);
 }
 
-/** "a=120, b=240" -> { a: 120000, b: 240000 }; malformed entries are ignored. */
+/**
+ * "a=120, b=240" -> { a: 120000, b: 240000 }; malformed entries are ignored, and seconds are capped at
+ * MAX_IMAGE_TIMEOUT_SECONDS like IMAGE_TIMEOUT_SECONDS (a huge value would overflow setTimeout, which
+ * then fires at once).
+ */
 export function parseModelTimeouts(value: string): Record<string, number> {
   const timeouts: Record<string, number> = {};
   for (const entry of value.split(',')) {
     const match = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(entry);
-    if (match && Number(match[2]) > 0) timeouts[match[1]] = Number(match[2]) * 1000;
+    if (match && Number(match[2]) > 0) timeouts[match[1]] = Math.min(Number(match[2]), MAX_IMAGE_TIMEOUT_SECONDS) * 1000;
   }
   return timeouts;
 }

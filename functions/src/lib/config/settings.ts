@@ -1,7 +1,10 @@
 // Plain params (firebase-functions `defineString`/`defineInt`), each with its default and description.
+// Every numeric setting is bounded where it is read (intSetting, numberSetting): values are deploy-time
+// text, and an absurd one must degrade to a sane value, not to a 500 or a runaway bill.
 // To add one: one entry in SETTINGS here, one field in AppConfig/getConfig (app-config.ts).
 import { defineInt, defineString } from 'firebase-functions/params';
 import type { IntParam, StringParam } from 'firebase-functions/params';
+import { write } from 'firebase-functions/logger';
 
 export interface Setting<P, T> {
   param: P;
@@ -13,14 +16,34 @@ function stringSetting(name: string, fallback: string, description: string): Set
   return { param, read: () => param.value().trim() || fallback };
 }
 
-/** Values below 1 (including unset or unparsable, which the SDK reads as 0) mean "use the default". */
-function positiveIntSetting(name: string, fallback: number, description: string): Setting<IntParam, number> {
-  const param = defineInt(name, { default: fallback, description });
+const warnedClamps = new Set<string>();
+
+/** Logged once per instance and value: a misconfiguration is visible without flooding the logs. */
+function warnClamped(name: string, value: number, max: number): void {
+  const key = `${name}=${value}`;
+  if (warnedClamps.has(key)) return;
+  warnedClamps.add(key);
+  write({ severity: 'WARNING', message: `setting ${name}=${value} is above its maximum; using ${max}`, setting: name, value, max });
+}
+
+/**
+ * A whole-number setting in [1, max]. Below 1 (including unset or unparsable, which the SDK reads as 0)
+ * means "use the default"; above `max` is clamped to `max` (closest to what was meant) with a warning,
+ * so an absurd value (a negative cap, a timeout past setTimeout's 2^31 ms, a window past year 9999)
+ * never reaches the code that uses it.
+ */
+function intSetting(name: string, fallback: number, max: number, description: string): Setting<IntParam, number> {
+  const param = defineInt(name, { default: fallback, description: `${description} (1-${max})` });
   return {
     param,
     read: () => {
       const value = param.value();
-      return Number.isInteger(value) && value >= 1 ? value : fallback;
+      if (!Number.isInteger(value) || value < 1) return fallback;
+      if (value > max) {
+        warnClamped(name, value, max);
+        return max;
+      }
+      return value;
     },
   };
 }
@@ -49,6 +72,11 @@ function flagSetting(name: string, description: string): Setting<StringParam, bo
   return { param, read: () => /^(true|1|yes)$/i.test(param.value().trim()) };
 }
 
+/** Cached replies and explanations older than a month are not worth keeping. */
+const MAX_TTL_SECONDS = 30 * 86_400;
+/** Cloud Functions (2nd gen) HTTP functions time out after at most 60 minutes. */
+export const MAX_IMAGE_TIMEOUT_SECONDS = 3600;
+
 export const GOOGLE_GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
 export const SETTINGS = {
@@ -64,9 +92,10 @@ export const SETTINGS = {
     '',
     'Gemini model for image edits; empty = GEMINI_IMAGE_MODEL',
   ),
-  imageTimeoutSeconds: positiveIntSetting(
+  imageTimeoutSeconds: intSetting(
     'IMAGE_TIMEOUT_SECONDS',
     120,
+    MAX_IMAGE_TIMEOUT_SECONDS,
     'Whole-request timeout of one image generation or edit (keep below the function timeout)',
   ),
   imageModelTimeouts: stringSetting(
@@ -74,14 +103,16 @@ export const SETTINGS = {
     'gemini-3-pro-image=240',
     'Per-model overrides of IMAGE_TIMEOUT_SECONDS: "model=seconds,model=seconds"',
   ),
-  imageMaxOutputBytes: positiveIntSetting(
+  imageMaxOutputBytes: intSetting(
     'IMAGE_MAX_OUTPUT_BYTES',
     40 * 1024 * 1024,
+    256 * 1024 * 1024,
     'Cap on the decoded bytes of one generated image',
   ),
-  imageSourceMaxBytes: positiveIntSetting(
+  imageSourceMaxBytes: intSetting(
     'IMAGE_SOURCE_MAX_BYTES',
     7 * 1024 * 1024,
+    20 * 1024 * 1024,
     'Cap on the bytes of one input image (URL or data URI)',
   ),
   imageSourceAllowedHosts: stringSetting(
@@ -98,45 +129,50 @@ export const SETTINGS = {
   s3Endpoint: stringSetting('S3_ENDPOINT', '', 'S3-compatible endpoint URL; empty = AWS S3'),
   publicUrlBase: stringSetting('PUBLIC_URL_BASE', '', 'Base of public image URLs; empty = derived from S3'),
   corsOrigins: stringSetting('CORS_ORIGINS', '*', 'Comma-separated allowed browser origins, or *'),
-  rateLimitPerMinute: positiveIntSetting('RATE_LIMIT_PER_MINUTE', 100, 'Requests per user per minute'),
-  imageRateLimitPerMinute: positiveIntSetting(
+  rateLimitPerMinute: intSetting('RATE_LIMIT_PER_MINUTE', 100, 10_000, 'Requests per user per minute'),
+  imageRateLimitPerMinute: intSetting(
     'IMAGE_RATE_LIMIT_PER_MINUTE',
     10,
+    1_000,
     'Image requests per user per minute',
   ),
   // Chat (chatMessage, chatStream). The model is GEMINI_TEXT_MODEL.
-  chatHistoryLength: positiveIntSetting('CHAT_HISTORY_LENGTH', 10, 'Previous messages sent to the model as context'),
+  chatHistoryLength: intSetting('CHAT_HISTORY_LENGTH', 10, 100, 'Previous messages sent to the model as context'),
   chatTemperature: numberSetting('CHAT_TEMPERATURE', 0.7, { min: 0, max: 2 }, 'Chat sampling temperature'),
   chatTopP: numberSetting('CHAT_TOP_P', 0.8, { min: 0, max: 1 }, 'Chat nucleus sampling (topP)'),
-  chatTopK: positiveIntSetting('CHAT_TOP_K', 40, 'Chat top-k sampling'),
-  chatMaxOutputTokens: positiveIntSetting('CHAT_MAX_OUTPUT_TOKENS', 512, 'Cap on tokens per chat reply'),
-  chatFirstChunkTimeoutMs: positiveIntSetting(
+  chatTopK: intSetting('CHAT_TOP_K', 40, 1_000, 'Chat top-k sampling'),
+  chatMaxOutputTokens: intSetting('CHAT_MAX_OUTPUT_TOKENS', 512, 65_536, 'Cap on tokens per chat reply'),
+  chatFirstChunkTimeoutMs: intSetting(
     'CHAT_FIRST_CHUNK_TIMEOUT_MS',
     20_000,
+    300_000,
     'Per attempt: time allowed until Gemini sends its first event',
   ),
-  chatIdleTimeoutMs: positiveIntSetting('CHAT_IDLE_TIMEOUT_MS', 20_000, 'Longest silence allowed between Gemini events'),
-  chatTotalTimeoutMs: positiveIntSetting(
+  chatIdleTimeoutMs: intSetting('CHAT_IDLE_TIMEOUT_MS', 20_000, 300_000, 'Longest silence allowed between Gemini events'),
+  chatTotalTimeoutMs: intSetting(
     'CHAT_TOTAL_TIMEOUT_MS',
     55_000,
+    3_600_000,
     'Whole model call including retries (keep under the function timeout)',
   ),
-  chatRetryMaxAttempts: positiveIntSetting('CHAT_RETRY_MAX_ATTEMPTS', 3, 'Gemini attempts before the first token'),
-  chatRetryBudgetMs: positiveIntSetting(
+  chatRetryMaxAttempts: intSetting('CHAT_RETRY_MAX_ATTEMPTS', 3, 10, 'Gemini attempts before the first token'),
+  chatRetryBudgetMs: intSetting(
     'CHAT_RETRY_BUDGET_MS',
     15_000,
+    3_600_000,
     'Time after which no new attempt starts (backoff waits included)',
   ),
-  chatCacheTtlSeconds: positiveIntSetting('CHAT_CACHE_TTL_SECONDS', 3600, 'Lifetime of cached chat replies'),
+  chatCacheTtlSeconds: intSetting('CHAT_CACHE_TTL_SECONDS', 3600, MAX_TTL_SECONDS, 'Lifetime of cached chat replies'),
   // Matching (matchUsers, matchEvents, suggestions).
   matchExplanationModel: stringSetting(
     'MATCH_EXPLANATION_MODEL',
     '',
     'Gemini model that writes match explanations; empty = GEMINI_TEXT_MODEL',
   ),
-  matchExplanationTimeoutMs: positiveIntSetting(
+  matchExplanationTimeoutMs: intSetting(
     'MATCH_EXPLANATION_TIMEOUT_MS',
     3000,
+    60_000,
     'Time allowed for the one explanation call per request; templates are used after it',
   ),
   matchExplanationTemperature: numberSetting(
@@ -145,31 +181,36 @@ export const SETTINGS = {
     { min: 0, max: 2 },
     'Sampling temperature of match explanations',
   ),
-  matchExplanationTokensPerMatch: positiveIntSetting(
+  matchExplanationTokensPerMatch: intSetting(
     'MATCH_EXPLANATION_TOKENS_PER_MATCH',
     100,
+    1_000,
     'Output token allowance per explained match (the call gets this times the match count, plus a little)',
   ),
-  matchCandidateCap: positiveIntSetting(
+  matchCandidateCap: intSetting(
     'MATCH_CANDIDATE_CAP',
     300,
+    1_000,
     'Most user documents read as match candidates per request',
   ),
-  matchEventCap: positiveIntSetting('MATCH_EVENT_CAP', 100, 'Most upcoming event documents read per request'),
-  matchAttendeeCap: positiveIntSetting(
+  matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
+  matchAttendeeCap: intSetting(
     'MATCH_ATTENDEE_CAP',
     200,
+    1_000,
     'Most attendee profiles read per request for the events\' interest signal',
   ),
-  matchEventWindowDays: positiveIntSetting(
+  matchEventWindowDays: intSetting(
     'MATCH_EVENT_WINDOW_DAYS',
     30,
+    366,
     'Default look-ahead of matchEvents when the request gives no `until`',
   ),
-  matchRadiusKm: positiveIntSetting('MATCH_RADIUS_KM', 50, 'Distance at which the location component reaches 0'),
-  matchCacheTtlSeconds: positiveIntSetting(
+  matchRadiusKm: intSetting('MATCH_RADIUS_KM', 50, 20_000, 'Distance at which the location component reaches 0'),
+  matchCacheTtlSeconds: intSetting(
     'MATCH_CACHE_TTL_SECONDS',
     86_400,
+    MAX_TTL_SECONDS,
     'Lifetime of cached match explanations (keys change whenever the matched signals do)',
   ),
 };

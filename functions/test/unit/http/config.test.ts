@@ -1,4 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const logged = vi.hoisted(() => [] as Array<Record<string, unknown>>);
+vi.mock('firebase-functions/logger', () => ({ write: (entry: Record<string, unknown>) => logged.push(entry) }));
+
 import {
   getConfig,
   getUpstashCredentials,
@@ -112,5 +116,74 @@ describe('secrets', () => {
     process.env.UPSTASH_REDIS_REST_URL = 'none';
     process.env.UPSTASH_REDIS_REST_TOKEN = 'none';
     expect(getUpstashCredentials()).toBeNull();
+  });
+});
+
+describe('bounds of numeric params', () => {
+  /** Every whole-number param with the cap it must never exceed, whatever is configured. */
+  const CAPS: Array<[string, (config: ReturnType<typeof getConfig>) => number, number]> = [
+    ['IMAGE_TIMEOUT_SECONDS', (c) => c.images.defaultTimeoutMs, 3_600_000],
+    ['IMAGE_MAX_OUTPUT_BYTES', (c) => c.images.maxOutputBytes, 256 * 1024 * 1024],
+    ['IMAGE_SOURCE_MAX_BYTES', (c) => c.images.sourceMaxBytes, 20 * 1024 * 1024],
+    ['RATE_LIMIT_PER_MINUTE', (c) => c.rateLimit.perMinute, 10_000],
+    ['IMAGE_RATE_LIMIT_PER_MINUTE', (c) => c.rateLimit.imagePerMinute, 1_000],
+    ['CHAT_HISTORY_LENGTH', (c) => c.chat.historyLength, 100],
+    ['CHAT_TOP_K', (c) => c.chat.topK, 1_000],
+    ['CHAT_MAX_OUTPUT_TOKENS', (c) => c.chat.maxOutputTokens, 65_536],
+    ['CHAT_FIRST_CHUNK_TIMEOUT_MS', (c) => c.chat.firstChunkTimeoutMs, 300_000],
+    ['CHAT_IDLE_TIMEOUT_MS', (c) => c.chat.idleTimeoutMs, 300_000],
+    ['CHAT_TOTAL_TIMEOUT_MS', (c) => c.chat.totalTimeoutMs, 3_600_000],
+    ['CHAT_RETRY_MAX_ATTEMPTS', (c) => c.chat.retryMaxAttempts, 10],
+    ['CHAT_RETRY_BUDGET_MS', (c) => c.chat.retryBudgetMs, 3_600_000],
+    ['CHAT_CACHE_TTL_SECONDS', (c) => c.chat.cacheTtlSeconds, 30 * 86_400],
+    ['MATCH_EXPLANATION_TIMEOUT_MS', (c) => c.matching.explanationTimeoutMs, 60_000],
+    ['MATCH_EXPLANATION_TOKENS_PER_MATCH', (c) => c.matching.explanationTokensPerMatch, 1_000],
+    ['MATCH_CANDIDATE_CAP', (c) => c.matching.candidateCap, 1_000],
+    ['MATCH_EVENT_CAP', (c) => c.matching.eventCap, 1_000],
+    ['MATCH_ATTENDEE_CAP', (c) => c.matching.attendeeCap, 1_000],
+    ['MATCH_EVENT_WINDOW_DAYS', (c) => c.matching.eventWindowDays, 366],
+    ['MATCH_RADIUS_KM', (c) => c.matching.radiusKm, 20_000],
+    ['MATCH_CACHE_TTL_SECONDS', (c) => c.matching.cacheTtlSeconds, 30 * 86_400],
+  ];
+  /** setTimeout fires at once for delays past this (and warns): a huge timeout must never get there. */
+  const SET_TIMEOUT_MAX = 2 ** 31 - 1;
+
+  it.each(CAPS)('%s: an absurd value is clamped to its maximum', (name, read, cap) => {
+    process.env[name] = '99999999999999999999';
+    expect(read(getConfig())).toBe(cap);
+    process.env[name] = String(cap);
+    expect(read(getConfig())).toBe(cap);
+  });
+
+  it.each(CAPS)('%s: negative or zero still means the default', (name, read) => {
+    delete process.env[name];
+    const fallback = read(getConfig());
+    for (const bad of ['-5', '0']) {
+      process.env[name] = bad;
+      expect(read(getConfig())).toBe(fallback);
+    }
+  });
+
+  it('keeps every configured timeout within what setTimeout can wait', () => {
+    for (const [name] of CAPS) process.env[name] = '99999999999999999999';
+    process.env.IMAGE_MODEL_TIMEOUTS = 'gemini-3-pro-image=99999999999';
+    const config = getConfig();
+    const timeouts = [
+      config.images.defaultTimeoutMs, ...Object.values(config.images.modelTimeoutsMs), config.chat.firstChunkTimeoutMs,
+      config.chat.idleTimeoutMs, config.chat.totalTimeoutMs, config.chat.retryBudgetMs, config.matching.explanationTimeoutMs,
+    ];
+    for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(SET_TIMEOUT_MAX);
+    expect(config.images.modelTimeoutsMs['gemini-3-pro-image']).toBe(3_600_000);
+  });
+
+  it('logs a clamp once per instance and value, naming the setting', () => {
+    logged.length = 0;
+    process.env.MATCH_CANDIDATE_CAP = '123456789';
+    getConfig();
+    getConfig();
+    const warnings = logged.filter((entry) => entry.setting === 'MATCH_CANDIDATE_CAP');
+    expect(warnings).toEqual([
+      expect.objectContaining({ severity: 'WARNING', value: 123456789, max: 1_000, message: expect.stringMatching(/MATCH_CANDIDATE_CAP/) }),
+    ]);
   });
 });
