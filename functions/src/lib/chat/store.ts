@@ -4,6 +4,12 @@
 // A turn is claimed in one transaction (ownership check, idempotency, the user's message written
 // BEFORE the model is called) and its reply is written once, with the conversation's preview, in
 // one batch afterwards.
+// Concurrent claims of the same first message (same uid and clientMessageId, no conversationId) target
+// the same derived conversation. Where the transaction's reads take no locks (seen with the Node
+// Firestore emulator) both read "no conversation" and the later commit fails ALREADY_EXISTS on its
+// create(); where they do (the official emulator, Firestore) the loser is retried by the SDK and reads
+// the winner's claim. ALREADY_EXISTS is that same contention, not a fault: the claim is read again and
+// the duplicate rule (409 in_progress, or the stored reply) answers.
 import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import type { HistoryMessage } from './context';
@@ -65,6 +71,17 @@ function conversationNotFound(): ChatError {
   return new ChatError(404, 'conversation_not_found', CHAT_MESSAGES.conversationNotFound);
 }
 
+function inProgress(cause?: unknown): ChatError {
+  return new ChatError(409, 'in_progress', CHAT_MESSAGES.inProgress, { headers: { 'Retry-After': '2' }, cause });
+}
+
+/** gRPC status 6: a create() found the document already there (it was created after our read). */
+const GRPC_ALREADY_EXISTS = 6;
+
+function isAlreadyExists(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === GRPC_ALREADY_EXISTS;
+}
+
 function storedReply(data: DocumentData): StoredReply {
   return {
     text: typeof data.text === 'string' ? data.text : '',
@@ -100,7 +117,23 @@ export class FirestoreChatStore implements ChatStore {
     return { conversation, user: messages.doc(ids.userMessageId), assistant: messages.doc(ids.assistantMessageId) };
   }
 
-  async claimTurn({ uid, ids, message, clientMessageId, leaseMs }: ClaimInput): Promise<TurnClaim> {
+  async claimTurn(input: ClaimInput): Promise<TurnClaim> {
+    try {
+      return await this.claimOnce(input);
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+    // A concurrent claim of this very message created the conversation after we read it: read again.
+    try {
+      return await this.claimOnce(input);
+    } catch (error) {
+      // Still racing (cannot happen once the conversation exists, but never a 500 for contention).
+      if (isAlreadyExists(error)) throw inProgress(error);
+      throw error;
+    }
+  }
+
+  private async claimOnce({ uid, ids, message, clientMessageId, leaseMs }: ClaimInput): Promise<TurnClaim> {
     const refs = this.refs(ids);
     return this.db.runTransaction(async (tx) => {
       const [conversation, user, assistant] = await tx.getAll(refs.conversation, refs.user, refs.assistant);
@@ -113,7 +146,7 @@ export class FirestoreChatStore implements ChatStore {
       const now = this.now();
       const attempt = user.get('attempt') as { id?: string; leaseUntil?: number } | undefined;
       const attemptRunning = user.exists && (attempt?.leaseUntil ?? 0) > now && assistant.get('attemptId') !== attempt?.id;
-      if (attemptRunning) throw new ChatError(409, 'in_progress', CHAT_MESSAGES.inProgress, { headers: { 'Retry-After': '2' } });
+      if (attemptRunning) throw inProgress();
 
       // New turn, or a retry of one that failed or was interrupted: (re)claim it with a fresh attempt.
       const attemptId = randomUUID();
