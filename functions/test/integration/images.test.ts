@@ -302,6 +302,24 @@ describe('editImage', () => {
     expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
   });
 
+  it('refuses bytes that are no image (data URI or URL) with 400 invalid_image, before calling Gemini', async () => {
+    const client = createS3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/page.png', Body: '<html>denied</html>', ContentType: 'image/png' }));
+    client.destroy();
+    const garbage = Buffer.from('<html>denied</html>').toString('base64');
+    for (const image of [`data:image/png;base64,${garbage}`, `${s3.endpoint}/${BUCKET}/uploads/page.png`]) {
+      const response = await post('editImage', { image, editPrompt: 'x' });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_image');
+    }
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
+  });
+
   it('answers 415 for a source that is not an image and 413 for an oversized data URI', async () => {
     const notImage = await post('editImage', { image: 'data:text/plain;base64,AAAA', editPrompt: 'x' });
     expect(notImage.status).toBe(415);

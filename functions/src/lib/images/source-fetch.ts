@@ -4,7 +4,8 @@
 //   the connection then goes to the address that was checked (custom `lookup`, one connection per
 //   request), so a second DNS answer cannot swap in a private address (no rebinding window);
 // - content-type must be a supported image type, Content-Length is checked first, and the bytes are
-//   counted while they stream, so at most `maxBytes` are ever read.
+//   counted while they stream, so at most `maxBytes` are ever read;
+// - the first bytes must be a supported image (image-signature.ts), read before the body is handed on.
 // The body is returned as a stream for the Gemini request body: it is never buffered whole.
 import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
@@ -13,6 +14,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress, type AddressPolicy } from './address-policy';
 import { tooLarge } from './data-uri';
 import { isAllowedHost } from './host-allow-list';
+import { confirmImageType, SIGNATURE_BYTES } from './image-signature';
 import { SourceImageError } from './errors';
 import { normalizeMimeType, SUPPORTED_SOURCE_MIME_TYPES } from './mime';
 
@@ -63,7 +65,7 @@ export async function fetchSourceImage(
       current = redirectTarget(response.headers.location, current, field);
       continue;
     }
-    return checkedImage(response, policy, field);
+    return confirmedImage(checkedImage(response, policy, field), field);
   }
 }
 
@@ -103,6 +105,34 @@ function checkedImage(response: IncomingMessage, policy: SourceFetchPolicy, fiel
     body: cappedBody(response, policy.maxBytes, field),
     close: () => response.destroy(),
   };
+}
+
+/**
+ * Reads the first bytes before anything is handed on, so a body that is no image (an error page
+ * served as image/png) is refused before Gemini is called; the bytes read are yielded again.
+ */
+async function confirmedImage(image: FetchedImage, field: string): Promise<FetchedImage> {
+  const iterator = image.body[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let mimeType: string;
+  try {
+    while (headBytes < SIGNATURE_BYTES) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+    mimeType = confirmImageType(image.mimeType, Buffer.concat(head), field);
+  } catch (error) {
+    image.close();
+    throw error;
+  }
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield* head;
+    yield* { [Symbol.asyncIterator]: () => iterator }; // forwards an early return, which frees the socket
+  }
+  return { mimeType, body: body(), close: image.close };
 }
 
 async function* cappedBody(response: IncomingMessage, maxBytes: number, field: string): AsyncGenerator<Uint8Array> {

@@ -3,6 +3,7 @@ import { parseDataUri } from '../../../src/lib/images/data-uri';
 import { SourceImageError } from '../../../src/lib/images/errors';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const jpeg = Buffer.from('ffd8ffe000104a46494600010100', 'hex');
 
 function errorOf(fn: () => unknown): SourceImageError {
   try {
@@ -16,16 +17,41 @@ function errorOf(fn: () => unknown): SourceImageError {
 
 describe('parseDataUri', () => {
   it('passes the base64 through untouched and reports the decoded size', () => {
-    for (const length of [1, 2, 3, 16]) {
-      const bytes = png.subarray(0, length);
+    for (const extra of [0, 1, 2]) {
+      // 16, 17, 18 bytes: base64 with two, one and no padding characters
+      const bytes = Buffer.concat([png, Buffer.alloc(extra, 1)]);
       const base64 = bytes.toString('base64');
       const parsed = parseDataUri(`data:image/png;base64,${base64}`, 1000, 'image');
-      expect(parsed).toEqual({ mimeType: 'image/png', base64, bytes: length });
+      expect(parsed).toEqual({ mimeType: 'image/png', base64, bytes: bytes.length });
     }
   });
 
   it('normalizes the mime type and accepts parameters before ;base64', () => {
-    expect(parseDataUri('data:IMAGE/JPG;name=a.jpg;base64,AAAA', 10, 'image').mimeType).toBe('image/jpeg');
+    expect(parseDataUri(`data:IMAGE/JPG;name=a.jpg;base64,${jpeg.toString('base64')}`, 100, 'image').mimeType).toBe('image/jpeg');
+  });
+
+  it('refuses bytes that are no supported image with 400 invalid_image, before any upstream call', () => {
+    for (const bytes of [Buffer.alloc(3), Buffer.from('<html><body>Not found</body></html>'), png.subarray(0, 7)]) {
+      const error = errorOf(() => parseDataUri(`data:image/png;base64,${bytes.toString('base64')}`, 100, 'image'));
+      expect([error.status, error.code]).toEqual([400, 'invalid_image']);
+      expect(error.details).toEqual({ field: 'image', declaredMimeType: 'image/png' });
+    }
+  });
+
+  it('sends a mislabeled image with the type its bytes have', () => {
+    expect(parseDataUri(`data:image/png;base64,${jpeg.toString('base64')}`, 100, 'image').mimeType).toBe('image/jpeg');
+  });
+
+  it('refuses a head with a huge parameter list as 400, without overflowing the regex stack', () => {
+    const value = `data:image/png${';'.repeat(6_000_000)};base64,${png.toString('base64')}`;
+    const error = errorOf(() => parseDataUri(value, 100, 'image'));
+    expect([error.status, error.code]).toEqual([400, 'invalid_image']);
+  });
+
+  it('does not echo an overlong media type back', () => {
+    const error = errorOf(() => parseDataUri(`data:image/${'x'.repeat(100_000)};base64,AAAA`, 100, 'image'));
+    expect([error.status, error.code]).toEqual([400, 'invalid_image']);
+    expect(JSON.stringify(error.details).length).toBeLessThan(200);
   });
 
   it('refuses unsupported types with 415', () => {
@@ -49,7 +75,7 @@ describe('parseDataUri', () => {
   });
 
   it('enforces the byte cap on the decoded size', () => {
-    const base64 = Buffer.alloc(30).toString('base64');
+    const base64 = Buffer.concat([png, Buffer.alloc(14)]).toString('base64');
     expect(parseDataUri(`data:image/png;base64,${base64}`, 30, 'image').bytes).toBe(30);
     const error = errorOf(() => parseDataUri(`data:image/png;base64,${base64}`, 29, 'image'));
     expect([error.status, error.code]).toEqual([413, 'image_too_large']);

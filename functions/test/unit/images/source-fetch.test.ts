@@ -20,6 +20,7 @@ vi.mock('node:dns', async (importOriginal) => {
 });
 
 const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(5000, 7)]);
+const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), Buffer.alloc(3000, 9)]);
 let server: Server;
 let port: number;
 let connections = 0;
@@ -41,6 +42,14 @@ beforeAll(async () => {
       case '/declared-huge.png':
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': 50_000_000 });
         res.write(png); // never completes; the client must not wait for it
+        return;
+      case '/html-as.png': // an error page served with an image type
+        res.writeHead(200, { 'content-type': 'image/png' }).end('<html><body>Access denied</body></html>');
+        return;
+      case '/jpeg-as.png': // a mislabeled JPEG, its signature split across writes
+        res.writeHead(200, { 'content-type': 'image/png' });
+        res.write(jpeg.subarray(0, 2));
+        setImmediate(() => res.end(jpeg.subarray(2)));
         return;
       case '/page.html':
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
@@ -192,16 +201,29 @@ describe('fetchSourceImage', () => {
     expect(missing.details).toMatchObject({ status: 404 });
   });
 
+  it('refuses a body that is no image by its first bytes, before handing it on', async () => {
+    const error = await failure(fetchUrl(`http://127.0.0.1:${port}/html-as.png`, dev));
+    expect([error.status, error.code]).toEqual([400, 'invalid_image']);
+    expect(error.details).toEqual({ field: 'image', declaredMimeType: 'image/png' });
+  });
+
+  it('passes a mislabeled image on with the type its bytes have and every byte intact', async () => {
+    const image = await fetchUrl(`http://127.0.0.1:${port}/jpeg-as.png`, dev);
+    expect(image.mimeType).toBe('image/jpeg');
+    expect((await read(image.body)).equals(jpeg)).toBe(true);
+  });
+
   it('refuses a declared Content-Length over the cap without reading the body', async () => {
     const error = await failure(fetchUrl(`http://127.0.0.1:${port}/declared-huge.png`, dev));
     expect([error.status, error.code]).toEqual([413, 'image_too_large']);
   });
 
   it('stops a body without Content-Length as soon as it passes the cap', async () => {
-    const image = await fetchUrl(`http://127.0.0.1:${port}/chunked.png`, dev);
     let received = 0;
+    // Refused while the first bytes are checked (one large first chunk) or later, while reading.
     const error = await failure(
       (async () => {
+        const image = await fetchUrl(`http://127.0.0.1:${port}/chunked.png`, dev);
         for await (const chunk of image.body) received += chunk.length;
       })(),
     );
