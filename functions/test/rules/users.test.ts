@@ -115,6 +115,11 @@ describeRules('firestore.rules: users/{uid}', () => {
       await assertFails(createCarol({ purposes: withAt(tags(20), 0, '') }));
     });
 
+    it('counts tag sizes in characters (code points), so 64 emoji fit and 65 do not', async () => {
+      await assertSucceeds(createCarol({ interests: [chars(64, '😀')] }));
+      await assertFails(createCarol({ interests: [chars(65, '😀')] }));
+    });
+
     it('denies tags with a line break (the rules split lists on it), even when each part is short', async () => {
       await assertFails(createCarol({ interests: ['jazz\nblues'] }));
       await assertFails(createCarol({ purposes: ['friends', `${chars(60)}\n${chars(60)}`] }));
