@@ -28,13 +28,7 @@ export function isDataUri(value: string): boolean {
 
 export function parseDataUri(value: string, maxBytes: number, field: string): InlineBase64Image {
   const { mimeType: declared, bodyStart } = parseHead(value, field);
-  if (!SUPPORTED_SOURCE_MIME_TYPES.has(declared)) {
-    throw new SourceImageError(415, 'unsupported_image_type', `${field}: unsupported image type`, {
-      field,
-      mimeType: declared,
-      supported: [...SUPPORTED_SOURCE_MIME_TYPES],
-    });
-  }
+  if (!SUPPORTED_SOURCE_MIME_TYPES.has(declared)) throw unsupportedType(field, declared);
   const base64 = value.slice(bodyStart);
   if (base64.length === 0 || base64.length % 4 !== 0 || !BASE64_BODY.test(base64)) {
     throw invalid(field, 'is not valid base64');
@@ -64,6 +58,18 @@ function parseHead(value: string, field: string): { mimeType: string; bodyStart:
 
 function invalid(field: string, problem: string): SourceImageError {
   return new SourceImageError(400, 'invalid_image', `${field} ${problem}`, { field });
+}
+
+/** RFC 6838 type/subtype names; anything else is not echoed back (it could be any string at all). */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$/;
+
+/** 415 for a declared (data URI) or served (Content-Type) type we do not take. */
+export function unsupportedType(field: string, mimeType: string): SourceImageError {
+  return new SourceImageError(415, 'unsupported_image_type', `${field}: unsupported image type`, {
+    field,
+    mimeType: MEDIA_TYPE.test(mimeType) ? mimeType : null,
+    supported: [...SUPPORTED_SOURCE_MIME_TYPES],
+  });
 }
 
 export function tooLarge(field: string, maxBytes: number): SourceImageError {

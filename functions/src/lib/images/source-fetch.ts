@@ -12,7 +12,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress, type AddressPolicy } from './address-policy';
-import { tooLarge } from './data-uri';
+import { tooLarge, unsupportedType } from './data-uri';
 import { isAllowedHost } from './host-allow-list';
 import { confirmImageType, SIGNATURE_BYTES } from './image-signature';
 import { SourceImageError } from './errors';
@@ -88,15 +88,7 @@ function checkedImage(response: IncomingMessage, policy: SourceFetchPolicy, fiel
   const encoding = response.headers['content-encoding'];
   if (encoding && encoding.toLowerCase() !== 'identity') fail(unavailable(field, 'is content-encoded'));
   const mimeType = normalizeMimeType(response.headers['content-type'] ?? '');
-  if (!SUPPORTED_SOURCE_MIME_TYPES.has(mimeType)) {
-    fail(
-      new SourceImageError(415, 'unsupported_image_type', `${field}: unsupported image type`, {
-        field,
-        mimeType: mimeType || null,
-        supported: [...SUPPORTED_SOURCE_MIME_TYPES],
-      }),
-    );
-  }
+  if (!SUPPORTED_SOURCE_MIME_TYPES.has(mimeType)) fail(unsupportedType(field, mimeType));
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > policy.maxBytes) fail(tooLarge(field, policy.maxBytes));
 

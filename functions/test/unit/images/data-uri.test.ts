@@ -60,6 +60,14 @@ describe('parseDataUri', () => {
     expect(errorOf(() => parseDataUri('data:text/html;base64,AAAA', 10, 'image')).status).toBe(415);
   });
 
+  it('echoes only a well-formed media type in a 415', () => {
+    const odd = errorOf(() => parseDataUri('data:image/sv\uD800g;base64,AAAA', 10, 'image'));
+    expect([odd.status, odd.code]).toEqual([415, 'unsupported_image_type']);
+    expect(odd.details).toMatchObject({ field: 'image', mimeType: null });
+    const tiff = errorOf(() => parseDataUri('data:image/TIFF;base64,AAAA', 10, 'image'));
+    expect(tiff.details).toMatchObject({ mimeType: 'image/tiff' });
+  });
+
   it.each([
     ['data:image/png,rawbytes', 'not base64-encoded'],
     ['data:image/png;base64,', 'empty'],

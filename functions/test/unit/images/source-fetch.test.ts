@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceImageError } from '../../../src/lib/images/errors';
-import { fetchSourceImage, type SourceFetchPolicy } from '../../../src/lib/images/source-fetch';
+import { assertFetchableUrl, fetchSourceImage, type SourceFetchPolicy } from '../../../src/lib/images/source-fetch';
 
 const dnsAnswers = vi.hoisted(() => new Map<string, { address: string; family: number }[]>());
 vi.mock('node:dns', async (importOriginal) => {
@@ -109,6 +109,39 @@ async function failure(promise: Promise<unknown>): Promise<SourceImageError> {
 
 const fetchUrl = (url: string, policy: SourceFetchPolicy) =>
   fetchSourceImage(new URL(url), policy, 'image', AbortSignal.timeout(5_000));
+
+describe('assertFetchableUrl', () => {
+  // Every host is on the allow-list here, so only the address policy can refuse.
+  const everyHost = (url: URL): SourceFetchPolicy => ({ allowedHosts: [url.host], allowLoopback: false, maxBytes: 1 });
+  it.each([
+    'https://0x7f.1/a.png', // 127.0.0.1 in shorthand hex
+    'https://2130706433/a.png', // 127.0.0.1 as one number
+    'https://0251.0376.0251.0376/a.png', // 169.254.169.254 in octal
+    'https://[::FFFF:127.0.0.1]/a.png', // IPv4-mapped, upper case
+    'https://[::ffff:0:127.0.0.1]/a.png', // IPv4-translated
+    'https://[::ffff:0:a9fe:a9fe]/a.png', // IPv4-translated metadata, hex
+    'https://[::169.254.169.254]/a.png', // IPv4-compatible
+    'https://[64:ff9b::10.0.0.1]/a.png', // NAT64
+    'https://[64:ff9b:1::808:808]/a.png', // local-use NAT64
+    'https://[2002:a9fe:a9fe::]/a.png', // 6to4
+    'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/a.png', // Teredo
+  ])('refuses %s, judged as the address it names, even on the allow-list', (text) => {
+    const url = new URL(text);
+    let error: unknown;
+    try {
+      assertFetchableUrl(url, everyHost(url), 'image');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SourceImageError);
+    expect(error).toMatchObject({ status: 400, code: 'source_not_allowed' });
+  });
+
+  it('lets a public IPv4 literal through when it is allowed', () => {
+    const url = new URL('https://[::ffff:8.8.8.8]/a.png');
+    expect(() => assertFetchableUrl(url, everyHost(url), 'image')).not.toThrow();
+  });
+});
 
 describe('fetchSourceImage', () => {
   it('streams an allowed image with its bytes intact (dev mode: http + loopback)', async () => {
