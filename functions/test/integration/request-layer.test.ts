@@ -213,6 +213,20 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     expect(paths).toEqual(['body.editPrompt', 'body.image']);
   });
 
+  it.each(FUNCTION_NAMES)('%s: 400 invalid_request for ill-formed Unicode anywhere, before the rate limit counts it', async (name) => {
+    const caller = await signUp();
+    // A lone surrogate in a key no schema names (JSON "\ud800"), or a path segment that decodes to one.
+    const bad: CallOptions =
+      name === 'suggestions'
+        ? { token: caller.idToken, path: '/%ED%A0%80' }
+        : { token: caller.idToken, body: JSON.stringify({ ...(VALID_BODIES[name] as object), '\ud800': 1 }) };
+    const res = await call(mounted, name, bad);
+    expect(res.status).toBe(400);
+    expect(res.error?.code).toBe('invalid_request');
+    expect(res.error?.details?.issues?.map((issue) => issue.location)).toEqual([name === 'suggestions' ? 'path' : 'body']);
+    expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, limitOf(name) - 1);
+  });
+
   it("suggestions: 403 for another user's uid, the caller's own uid passes", async () => {
     const caller = await signUp();
     const other = await call(mounted, 'suggestions', { token: caller.idToken, path: '/someone-else' });
