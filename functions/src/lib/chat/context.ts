@@ -3,6 +3,7 @@
 // Pure functions: the same inputs always give the same request, which the cache key relies on.
 import type { GenerateContentRequestBody, StreamingContent } from '../gemini/request-body';
 import type { ChatConfig } from '../config';
+import { codePointPrefix } from '../matching/normalize';
 
 export const PERSONA =
   'You are the assistant inside a social and events app. You help people meet others, find and ' +
@@ -15,10 +16,32 @@ const PROFILE_PREAMBLE =
 
 const NO_PROFILE = 'The user has not filled in a profile.';
 
-/** Bounds on what of a profile reaches the model (the rules cap lengths too; this caps cost). */
-const MAX_FIELD_CHARS = 200;
+/**
+ * Bounds on what of a profile reaches the model, in UTF-16 code units. The rules cap what a client may
+ * write (names and places 100, tags 64, bio 2000, lists 50/20), but a document written another way, or
+ * before the rules, may hold anything up to Firestore's 1 MiB: these bound the prompt whatever it holds.
+ */
+const MAX_NAME_CHARS = 100;
+const MAX_PLACE_CHARS = 100;
+const MAX_TAG_CHARS = 64;
 const MAX_BIO_CHARS = 1_000;
 const MAX_LIST_ITEMS = 30;
+/** Entries of a list looked at: a list of a million non-strings costs no more than a short one. */
+const MAX_LIST_SCAN = 2 * MAX_LIST_ITEMS;
+
+/**
+ * The only fields of `users/{uid}` chat reads (a Firestore field mask): coordinates and every other field
+ * never leave Firestore for a chat turn. Keep in step with ProfileContext.
+ */
+export const PROFILE_CONTEXT_FIELDS: readonly string[] = [
+  'displayName',
+  'interests',
+  'purposes',
+  'location.city',
+  'location.region',
+  'location.country',
+  'bio',
+];
 
 /** The profile fields used as context, in a fixed order (a stable prompt prefix, a stable cache key). */
 export interface ProfileContext {
@@ -36,18 +59,25 @@ export interface HistoryMessage {
   text: string;
 }
 
+/**
+ * A trimmed, well-formed string of at most `maxChars`, or undefined. It is cut first (never inside a
+ * surrogate pair) and repaired after, so an oversized field is never copied whole; lone surrogates
+ * (ill-formed UTF-16 that a client can store) become U+FFFD instead of reaching the prompt.
+ */
 function cleanText(value: unknown, maxChars: number): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return text === '' ? undefined : text.slice(0, maxChars);
+  const text = codePointPrefix(value.trimStart(), maxChars).toWellFormed().trimEnd();
+  return text === '' ? undefined : text;
 }
 
 function cleanList(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const items = value
-    .map((item) => cleanText(item, MAX_FIELD_CHARS))
-    .filter((item): item is string => item !== undefined)
-    .slice(0, MAX_LIST_ITEMS);
+  const items: string[] = [];
+  for (const item of value.slice(0, MAX_LIST_SCAN)) {
+    const text = cleanText(item, MAX_TAG_CHARS);
+    if (text !== undefined) items.push(text);
+    if (items.length === MAX_LIST_ITEMS) break;
+  }
   return items.length > 0 ? items : undefined;
 }
 
@@ -59,12 +89,12 @@ export function profileContext(data: Record<string, unknown> | undefined): Profi
   if (!data) return undefined;
   const rawLocation = typeof data.location === 'object' && data.location !== null ? (data.location as Record<string, unknown>) : {};
   const location = {
-    city: cleanText(rawLocation.city, MAX_FIELD_CHARS),
-    region: cleanText(rawLocation.region, MAX_FIELD_CHARS),
-    country: cleanText(rawLocation.country, MAX_FIELD_CHARS),
+    city: cleanText(rawLocation.city, MAX_PLACE_CHARS),
+    region: cleanText(rawLocation.region, MAX_PLACE_CHARS),
+    country: cleanText(rawLocation.country, MAX_PLACE_CHARS),
   };
   const profile: ProfileContext = {
-    displayName: cleanText(data.displayName, MAX_FIELD_CHARS),
+    displayName: cleanText(data.displayName, MAX_NAME_CHARS),
     interests: cleanList(data.interests),
     purposes: cleanList(data.purposes),
     location: Object.values(location).some((v) => v !== undefined) ? location : undefined,

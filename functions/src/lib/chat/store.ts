@@ -12,7 +12,7 @@
 // the duplicate rule (409 in_progress, or the stored reply) answers.
 import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
-import type { HistoryMessage } from './context';
+import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context';
 import { CHAT_MESSAGES, ChatError } from './errors';
 import type { TurnIds } from './ids';
 import type { ChatErrorCode, ChatUsage } from './wire';
@@ -177,8 +177,9 @@ export class FirestoreChatStore implements ChatStore {
     });
   }
 
+  /** Only the fields chat uses are read (a field mask): not coordinates, not whatever else is stored. */
   async loadProfile(uid: string): Promise<Record<string, unknown> | undefined> {
-    const snapshot = await this.db.collection('users').doc(uid).get();
+    const [snapshot] = await this.db.getAll(this.db.collection('users').doc(uid), { fieldMask: [...PROFILE_CONTEXT_FIELDS] });
     return snapshot.exists ? (snapshot.data() as Record<string, unknown>) : undefined;
   }
 

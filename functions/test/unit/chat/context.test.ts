@@ -15,11 +15,49 @@ describe('profileContext', () => {
       isAdmin: true,
     });
     expect(profile?.displayName).toBe('Ana');
-    expect(profile?.interests).toEqual(['jazz', 'x'.repeat(200)]);
+    expect(profile?.interests).toEqual(['jazz', 'x'.repeat(64)]);
     expect(profile?.purposes).toBeUndefined();
     expect(profile?.location).toEqual({ city: 'Lisbon' });
     expect(profile?.bio).toHaveLength(1000);
     expect(JSON.stringify(profile)).not.toMatch(/isAdmin|lat|lng/);
+  });
+
+  it('bounds an oversized profile: every field cut, lists capped, and only the head of a huge list looked at', () => {
+    const huge = 'y'.repeat(1_000_000);
+    const profile = profileContext({
+      displayName: huge,
+      interests: Array.from({ length: 100_000 }, () => huge),
+      // 1000 non-strings first: the valid tag after them is beyond what is scanned.
+      purposes: [...Array.from({ length: 1000 }, () => 7), 'networking'],
+      location: { city: huge, region: huge, country: huge },
+      bio: huge,
+    });
+    expect(profile?.displayName).toHaveLength(100);
+    expect(profile?.interests).toHaveLength(30);
+    expect(profile?.interests?.every((tag) => tag.length === 64)).toBe(true);
+    expect(profile?.purposes).toBeUndefined();
+    expect(profile?.location).toEqual({ city: 'y'.repeat(100), region: 'y'.repeat(100), country: 'y'.repeat(100) });
+    expect(profile?.bio).toHaveLength(1000);
+    // The whole profile block is a few thousand characters, whatever the document holds.
+    expect(buildSystemInstruction(profile).length).toBeLessThan(PERSONA.length + 6_000);
+  });
+
+  it('sends only well-formed text: lone surrogates become U+FFFD, and a cut never splits a pair', () => {
+    const emoji = '\u{1F600}'; // two UTF-16 code units
+    const profile = profileContext({
+      displayName: 'An\uD800a',
+      interests: ['\uDC00jazz', `${'t'.repeat(63)}${emoji}`],
+      location: { city: 'Lisb\uDBFFon' },
+      bio: `${'b'.repeat(999)}${emoji} and more`,
+    });
+    expect(profile).toEqual({
+      displayName: 'An\uFFFDa',
+      interests: ['\uFFFDjazz', 't'.repeat(63)],
+      location: { city: 'Lisb\uFFFDon' },
+      bio: 'b'.repeat(999),
+    });
+    expect(buildSystemInstruction(profile).isWellFormed()).toBe(true);
+    expect(JSON.stringify(profile)).not.toMatch(/\\ud[89a-f]/i);
   });
 
   it('is undefined for a missing or empty profile', () => {
