@@ -3,6 +3,7 @@
 // and every fallback path, the cache, and the suggestions' single explanation call.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
+import { cellBounds, cellOf } from '../../src/lib/matching/coarse-location.js';
 import {
   call,
   clearFirestore,
@@ -158,6 +159,35 @@ describe('matchUsers', () => {
   });
 });
 
+describe('location privacy', () => {
+  it('answers matchUsers and suggestions identically for two positions of another user within one ~1 km cell', async () => {
+    const me = await signUp();
+    // Opposite corners of the grid cell around Oakland's centre, about 1.4 km apart.
+    const { south, north, west, east } = cellBounds(cellOf(37.8044, -122.2712));
+    const corners = [{ lat: south + 1e-6, lng: west + 1e-6 }, { lat: north - 1e-6, lng: east - 1e-6 }];
+    // The caller moves their own profile around, as an attacker would: inside the cell, next to it, farther.
+    const probes = [corners[0], { lat: south - 0.004, lng: west + 0.001 }, { lat: north + 0.02, lng: east + 0.03 }, SAN_FRANCISCO];
+    for (const probe of probes) {
+      await writeProfiles(h.db, { [me.uid]: { interests: ['chess'], purposes: ['friendship'], location: { lat: probe.lat, lng: probe.lng } } });
+      const seen = [];
+      const modelCalls = [];
+      for (const at of corners) {
+        await writeProfiles(h.db, { target: { displayName: 'Target', interests: ['chess', 'go'], purposes: ['friendship'], location: { city: 'Oakland', ...at } } });
+        const users = await call(h, 'matchUsers', me, { body: { preferences: { maxDistanceKm: 200 } } });
+        const suggestions = await call(h, 'suggestions', me);
+        expect([users.status, suggestions.status]).toEqual([200, 200]);
+        expect(users.json.matches).toHaveLength(1);
+        seen.push({ users: users.json.matches, suggested: suggestions.json.users });
+        modelCalls.push(explanationRequests().length);
+      }
+      expect(seen[1]).toEqual(seen[0]);
+      // The second position asked the model nothing new: the explanation cache key (like everything
+      // else) never saw the exact position.
+      expect(modelCalls[1]).toBe(modelCalls[0]);
+    }
+  });
+});
+
 describe('explanation fallbacks', () => {
   async function firstSources(): Promise<{ sources: string[]; texts: string[]; elapsedMs: number }> {
     const me = await seedNeighbourhood();
@@ -174,7 +204,7 @@ describe('explanation fallbacks', () => {
     h.gemini.queue({ reply: { kind: 'http-error', code: 500 } });
     const { sources, texts } = await firstSources();
     expect(sources).toEqual(['template', 'template', 'template']);
-    expect(texts[0]).toBe('You both like hiking, photography and coffee, and you are both here for friendship. You are about 15 km apart.');
+    expect(texts[0]).toBe('You both like hiking, photography and coffee, and you are both here for friendship. You are 10-15 km apart.');
     expect(explanationRequests()).toHaveLength(1); // no retry inside the budget
   });
 
