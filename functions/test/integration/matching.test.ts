@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
 import { cellBounds, cellOf } from '../../src/lib/matching/coarse-location.js';
+import { getServices } from '../support/services.js';
 import {
   call,
   clearFirestore,
@@ -142,7 +143,10 @@ describe('matchUsers', () => {
         location: SAN_FRANCISCO,
       };
     }
-    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO }, ...crowd });
+    // No city for the caller: this test counts the interest and purpose queries on either emulator
+    // (the same-city share is counted below, on the official one).
+    const noCity = { region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
+    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: noCity }, ...crowd });
 
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
@@ -156,6 +160,49 @@ describe('matchUsers', () => {
     const wide = await call(h, 'matchUsers', me, { body: {} });
     // The caller shares the crowd's interests, so the interest query also returns (and bills) them.
     expect(Number(wide.headers.get('x-documents-read'))).toBe(1 + 151 + 100);
+  });
+});
+
+// The Node stand-in cannot filter on nested fields (`location.city`): there matching skips the
+// same-city query, so these tests run only on the official emulator.
+const NESTED_FILTERS_UNSUPPORTED = getServices().firestoreKind === 'node';
+
+describe('same-city retrieval (official Firestore emulator only: the Node stand-in cannot filter on location.city)', () => {
+  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('finds a nearby person in the same city who shares no tag, in either stored spelling', async () => {
+    const me = await signUp();
+    await writeProfiles(h.db, {
+      [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
+      // Nothing in common but the city, 1 km away.
+      neighbour: { displayName: 'Neighbour', interests: ['opera'], purposes: ['dating'], location: { ...SAN_FRANCISCO, lat: 37.7839 } },
+      lowercase: { displayName: 'Lowercase', interests: ['opera'], purposes: ['dating'], location: { city: 'san francisco', lat: 37.7659, lng: -122.4194 } },
+      // Nearby too, but another city and no shared tag: still not retrieved (recall limit, docs/matching.md).
+      across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
+    });
+    const res = await call(h, 'matchUsers', me, { body: {} });
+    expect(res.status).toBe(200);
+    const matches = res.json.matches as { userId: string; components: { interests: number; purpose: number; location: number } }[];
+    expect(matches.map((m) => m.userId).sort()).toEqual(['lowercase', 'neighbour']);
+    for (const match of matches) {
+      expect(match.components.interests).toBe(0);
+      expect(match.components.purpose).toBe(0);
+      expect(match.components.location).toBeGreaterThan(0.5);
+    }
+    // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour, lowercase).
+    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 1 + 1 + 3);
+  });
+
+  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1)', async () => {
+    setEnv({ MATCH_CANDIDATE_CAP: '40' });
+    const me = await signUp();
+    const crowd: Record<string, object> = {};
+    for (let i = 0; i < 60; i++) {
+      crowd[`crowd-${String(i).padStart(3, '0')}`] = { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO };
+    }
+    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO }, ...crowd });
+    const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
+    expect(res.status).toBe(200);
+    // 1 (caller) + 20 (interests) + 10 (purposes) + 10 (city): every query hit its limit.
+    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 20 + 10 + 10);
   });
 });
 
@@ -280,8 +327,9 @@ describe('matchEvents', () => {
     // The attendee's interests count: photography matched through "fan", not through the hidden "shy".
     expect(matches[0].matched.interests).toEqual(['hiking', 'photography', 'jazz']);
     expect(matches.every((m) => m.explanationSource === 'model')).toBe(true);
-    // 1 profile + 4 events in the window (hike, jazz, opera, mine) + 1 attendee profile.
-    expect(Number(res.headers.get('x-documents-read'))).toBe(6);
+    // 1 profile + 4 events in the window (hike, jazz, opera, mine) + 2 attendance docs (the events
+    // with attendeeCount > 0: hike, mine) + 1 attendee profile.
+    expect(Number(res.headers.get('x-documents-read'))).toBe(8);
 
     const later = await call(h, 'matchEvents', me, { body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() } });
     expect(later.json.matches.map((m: { eventId: string }) => m.eventId)).toEqual(['later']);

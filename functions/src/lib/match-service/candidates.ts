@@ -12,8 +12,10 @@
 //
 // The city query matches the stored spelling only (a later server-written, normalised place key will
 // widen it). It is a supplement: if it fails (e.g. on the Node Firestore stand-in, which cannot
-// filter on nested fields) the request answers from the other sources and records the skip in
-// ReadCounter.skippedSources. A failing interest or purpose query still fails the request.
+// filter on nested fields) the request answers from the other sources, the skip is recorded in
+// ReadCounter.skippedSources (and logged), and this instance leaves the city out for
+// CITY_RETRY_AFTER_MS: the SDK retries a failing query for about 7 s, which every request would
+// otherwise pay again. A failing interest or purpose query still fails the request.
 //
 // Recall trade-off (docs/matching.md): a candidate is found only through an exact stored spelling of
 // a shared tag or city (we also try the lower-cased spelling) or a shared purpose; the scorer's
@@ -32,6 +34,10 @@ export const MAX_INTEREST_CHUNKS = 2;
 export const CANDIDATE_SHARES = Object.freeze({ interests: 2, purposes: 1, city: 1 });
 
 type Source = keyof typeof CANDIDATE_SHARES;
+
+/** How long a failed city query keeps this instance from sending it again. */
+export const CITY_RETRY_AFTER_MS = 10 * 60_000;
+let cityQueryPausedUntil = 0;
 
 export interface CandidateQuery {
   source: Source;
@@ -58,14 +64,21 @@ function chunk<T>(values: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** The queries for `viewer`, with limits summing to at most `cap`. Pure: unit-tested. */
-export function planCandidateQueries(viewer: UserRecord, cap: number): CandidateQuery[] {
+/**
+ * The queries for `viewer`, with limits summing to at most `cap`; without `sameCity` the city's
+ * share goes to the other sources. Pure: unit-tested.
+ */
+export function planCandidateQueries(
+  viewer: UserRecord,
+  cap: number,
+  options: { sameCity: boolean } = { sameCity: true },
+): CandidateQuery[] {
   const interestChunks = chunk(
     queryValues(viewer.interests, MAX_DISJUNCTION_VALUES * MAX_INTEREST_CHUNKS),
     MAX_DISJUNCTION_VALUES,
   );
   const purposes = queryValues(viewer.purposes, MAX_DISJUNCTION_VALUES);
-  const cities = queryValues([viewer.location?.city], MAX_DISJUNCTION_VALUES);
+  const cities = options.sameCity ? queryValues([viewer.location?.city], MAX_DISJUNCTION_VALUES) : [];
 
   const present: Record<Source, number> = {
     interests: interestChunks.length > 0 ? CANDIDATE_SHARES.interests : 0,
@@ -94,11 +107,12 @@ function toFirestoreQuery(db: Firestore, query: CandidateQuery): Query {
   return db.collection('users').where(query.field, query.op, query.value).limit(query.limit);
 }
 
-/** Runs one planned query; a failed city query (a supplement) resolves to undefined and is recorded. */
+/** Runs one planned query; a failed city query (a supplement) resolves to undefined and pauses the source. */
 function runQuery(db: Firestore, plan: CandidateQuery, reads: ReadCounter): Promise<QuerySnapshot | undefined> {
   const pending = toFirestoreQuery(db, plan).get();
   if (plan.source !== 'city') return pending;
   return pending.catch(() => {
+    cityQueryPausedUntil = Date.now() + CITY_RETRY_AFTER_MS;
     reads.skippedSources.push(plan.source);
     return undefined;
   });
@@ -114,7 +128,9 @@ export async function retrieveUserCandidates(
   cap: number,
   reads: ReadCounter,
 ): Promise<UserRecord[]> {
-  const plans = planCandidateQueries(viewer, cap);
+  const sameCity = Date.now() >= cityQueryPausedUntil;
+  if (!sameCity && viewer.location?.city !== undefined) reads.skippedSources.push('city');
+  const plans = planCandidateQueries(viewer, cap, { sameCity });
   const snapshots = await Promise.all(plans.map((plan) => runQuery(db, plan, reads)));
   const byId = new Map<string, UserRecord>();
   for (const snapshot of snapshots) {

@@ -60,6 +60,12 @@ describe('planCandidateQueries', () => {
     ]);
   });
 
+  it('gives the city\'s share to the other sources while the same-city query is paused', () => {
+    const paused = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300, { sameCity: false });
+    expect(paused.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
+    expect(planCandidateQueries(viewer({ location: { city: 'Oakland' } }), 300, { sameCity: false })).toEqual([]);
+  });
+
   it('plans nothing for a profile with no tags and no city (no unbounded fallback scan)', () => {
     expect(planCandidateQueries(viewer({ interests: [], location: { region: 'California', lat: 1, lng: 2 } }), 300)).toEqual([]);
     expect(planCandidateQueries(viewer({ interests: [], location: { city: '   ' } }), 300)).toEqual([]);
