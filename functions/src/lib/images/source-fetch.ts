@@ -1,5 +1,6 @@
 // Fetching an input image by URL without opening an SSRF hole:
-// - https only, host and port on the allow-list (host-allow-list.ts), checked again on every redirect (at most 3, followed by hand);
+// - https only, host and port on the allow-list (host-allow-list.ts), checked again on every
+//   redirect (at most 3, followed by hand);
 // - the host is resolved here and EVERY address it resolves to must be public (address-policy.ts);
 //   the connection then goes to the address that was checked (custom `lookup`, one connection per
 //   request), so a second DNS answer cannot swap in a private address (no rebinding window);

@@ -27,7 +27,9 @@ describe('parseDataUri', () => {
   });
 
   it('normalizes the mime type and accepts parameters before ;base64', () => {
-    expect(parseDataUri(`data:IMAGE/JPG;name=a.jpg;base64,${jpeg.toString('base64')}`, 100, 'image').mimeType).toBe('image/jpeg');
+    expect(parseDataUri(`data:IMAGE/JPG;name=a.jpg;base64,${jpeg.toString('base64')}`, 100, 'image').mimeType).toBe(
+      'image/jpeg',
+    );
   });
 
   it('refuses bytes that are no supported image with 400 invalid_image, before any upstream call', () => {

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SourceImageError } from '../../../src/lib/images/errors';
 import { confirmImageType, sniffImageType } from '../../../src/lib/images/image-signature';
 
-const bytes = (hex: string, ascii = ''): Buffer => Buffer.concat([Buffer.from(hex, 'hex'), Buffer.from(ascii, 'latin1')]);
-const ftyp = (brand: string): Buffer => Buffer.concat([Buffer.from('00000018', 'hex'), Buffer.from(`ftyp${brand}`, 'latin1')]);
+const bytes = (hex: string, ascii = ''): Buffer =>
+  Buffer.concat([Buffer.from(hex, 'hex'), Buffer.from(ascii, 'latin1')]);
+const ftyp = (brand: string): Buffer =>
+  Buffer.concat([Buffer.from('00000018', 'hex'), Buffer.from(`ftyp${brand}`, 'latin1')]);
 
 describe('sniffImageType', () => {
   it.each([

@@ -164,7 +164,9 @@ describe('fetchSourceImage', () => {
   });
 
   it('refuses hosts that are not on the allow-list, before connecting', async () => {
-    const error = await failure(fetchUrl(`http://localhost:${port}/image.png`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }));
+    const error = await failure(
+      fetchUrl(`http://localhost:${port}/image.png`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }),
+    );
     expect(error.code).toBe('source_not_allowed');
     expect(connections).toBe(0);
   });
@@ -173,7 +175,10 @@ describe('fetchSourceImage', () => {
     for (const answer of [
       [{ address: '127.0.0.1', family: 4 }],
       [{ address: '169.254.169.254', family: 4 }],
-      [{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.5', family: 4 }],
+      [
+        { address: '8.8.8.8', family: 4 },
+        { address: '10.0.0.5', family: 4 },
+      ],
       [{ address: '::ffff:192.168.0.1', family: 6 }],
     ]) {
       dnsAnswers.set('images.example.test', answer);
@@ -215,7 +220,9 @@ describe('fetchSourceImage', () => {
 
   it('re-checks the port on every redirect hop', async () => {
     const elsewhere = encodeURIComponent(`http://127.0.0.1:${port + 1}/image.png`);
-    const error = await failure(fetchUrl(`http://127.0.0.1:${port}/redirect?to=${elsewhere}`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }));
+    const error = await failure(
+      fetchUrl(`http://127.0.0.1:${port}/redirect?to=${elsewhere}`, { ...dev, allowedHosts: [`127.0.0.1:${port}`] }),
+    );
     expect(error.code).toBe('source_not_allowed');
     expect(requestedPaths).toHaveLength(1);
   });
