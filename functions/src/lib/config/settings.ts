@@ -33,7 +33,7 @@ function warnClamped(name: string, value: number, max: number): void {
  * never reaches the code that uses it.
  */
 function intSetting(name: string, fallback: number, max: number, description: string): Setting<IntParam, number> {
-  const param = defineInt(name, { default: fallback, description: `${description} (1-${max})` });
+  const param = defineInt(name, { default: fallback, description: `${description} [1-${max}]` });
   return {
     param,
     read: () => {
