@@ -206,7 +206,8 @@ export const SETTINGS = {
     366,
     'Default look-ahead of matchEvents when the request gives no `until`',
   ),
-  matchRadiusKm: intSetting('MATCH_RADIUS_KM', 50, 20_000, 'Distance at which the location component reaches 0'),
+  // The same range as a request's maxDistanceKm (matching/distance-band.ts MAX_RADIUS_KM, kept equal by a test).
+  matchRadiusKm: intSetting('MATCH_RADIUS_KM', 50, 200, 'Distance at which the location component reaches 0'),
   matchCacheTtlSeconds: intSetting(
     'MATCH_CACHE_TTL_SECONDS',
     86_400,

@@ -12,6 +12,7 @@ import {
   requireSecrets,
 } from '../../../src/lib/config.js';
 import { HttpError } from '../../../src/lib/http/errors.js';
+import { MAX_RADIUS_KM } from '../../../src/lib/matching/distance-band.js';
 
 const saved = { ...process.env };
 const NAMES = [
@@ -142,7 +143,7 @@ describe('bounds of numeric params', () => {
     ['MATCH_EVENT_CAP', (c) => c.matching.eventCap, 1_000],
     ['MATCH_ATTENDEE_CAP', (c) => c.matching.attendeeCap, 1_000],
     ['MATCH_EVENT_WINDOW_DAYS', (c) => c.matching.eventWindowDays, 366],
-    ['MATCH_RADIUS_KM', (c) => c.matching.radiusKm, 20_000],
+    ['MATCH_RADIUS_KM', (c) => c.matching.radiusKm, MAX_RADIUS_KM],
     ['MATCH_CACHE_TTL_SECONDS', (c) => c.matching.cacheTtlSeconds, 30 * 86_400],
   ];
   /** setTimeout fires at once for delays past this (and warns): a huge timeout must never get there. */
