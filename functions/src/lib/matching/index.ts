@@ -2,7 +2,7 @@
 export { scoreUserMatch, scoreEventMatch, USER_MATCH_WEIGHTS, EVENT_MATCH_WEIGHTS } from './score.js';
 export { rankUserMatches, rankEventMatches, DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT } from './rank.js';
 export { prepareProfile, isPreparedProfile, type PreparedProfile } from './profile.js';
-export { DEFAULT_RADIUS_KM, PLACE_SCORES, coarsenLocation } from './location.js';
+export { DEFAULT_RADIUS_KM, PLACE_SCORES, coarsenLocation, coarsePosition } from './location.js';
 export { MAX_RADIUS_KM, MIN_RADIUS_KM } from './distance-band.js';
 export { CELL_KM } from './coarse-location.js';
 export { ATTENDEE_INTEREST_WEIGHT } from './event-signal.js';

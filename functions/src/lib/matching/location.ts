@@ -25,7 +25,7 @@
  * A country (or region) mismatch vetoes the finer levels: Paris, France is not Paris, Texas, US.
  * No aliasing ("USA" vs "United States"): geocoding would be the next step, as in the seed.
  */
-import { coarsenCoordinates, EARTH_RADIUS_KM } from './coarse-location.js';
+import { coarsenCoordinates, EARTH_RADIUS_KM, type LatLng } from './coarse-location.js';
 import { bandScore, bandStartKm, distanceBand } from './distance-band.js';
 import { displayText, normalizePlace } from './normalize.js';
 import type { LocationMatch, MatchLocation } from './types.js';
@@ -108,8 +108,14 @@ export function coarsenLocation(value: unknown): MatchLocation | undefined {
   for (const name of ['city', 'region', 'country'] as const) {
     if (typeof raw[name] === 'string') coarse[name] = raw[name];
   }
-  if (usableCoordinates(raw.lat, raw.lng)) Object.assign(coarse, coarsenCoordinates(raw.lat, raw.lng as number));
+  const position = coarsePosition(raw.lat, raw.lng);
+  if (position !== undefined) Object.assign(coarse, position);
   return coarse;
+}
+
+/** Untrusted coordinates as their grid cell's point, or undefined when unusable (including (0, 0)). */
+export function coarsePosition(lat: unknown, lng: unknown): LatLng | undefined {
+  return usableCoordinates(lat, lng) ? coarsenCoordinates(lat, lng as number) : undefined;
 }
 
 /** Reads a `location` object from untrusted data. */

@@ -10,6 +10,7 @@ import {
 import { distanceBand, MAX_RADIUS_KM } from '../../../src/lib/matching/distance-band.js';
 import {
   coarsenLocation,
+  coarsePosition,
   DEFAULT_RADIUS_KM,
   distanceKm,
   explainLocation,
@@ -172,6 +173,11 @@ describe('coarsenLocation', () => {
     expect(prepareLocation(coarse)).toEqual(prepareLocation(raw));
     expect(coarsenLocation({ city: 'Lisbon', lat: 'x', lng: 3 })).toEqual({ city: 'Lisbon' });
     expect(coarsenLocation('Lisbon')).toBeUndefined();
+  });
+
+  it('coarsePosition snaps usable coordinates and, like the scorer, treats (0, 0) as unset', () => {
+    expect(coarsePosition(38.72231, -9.13934)).toEqual(coarsenCoordinates(38.72231, -9.13934));
+    for (const [lat, lng] of [[0, 0], [91, 0], [NaN, 1], ['1', 2]]) expect(coarsePosition(lat, lng)).toBeUndefined();
   });
 });
 describe('place match', () => {
