@@ -56,7 +56,7 @@ describe('SSE wire format', () => {
     const headersAt = performance.timeOrigin + performance.now();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
 
     const raw = await response.text();

@@ -6,23 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
+import { EXAMPLE_REQUESTS, FUNCTION_NAMES, type FunctionName } from '../support/example-requests.js';
 import { functionUrl, getServices, signUp, type SignedUpUser } from '../support/services.js';
 
-/** A valid 1x1 PNG, so editImage needs no URL fetch. */
-const ONE_PIXEL_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
-
-const FUNCTIONS = {
-  chatMessage: { method: 'POST', body: { message: 'hello' } },
-  chatStream: { method: 'POST', body: { message: 'hello' } },
-  matchUsers: { method: 'POST', body: { limit: 5 } },
-  matchEvents: { method: 'POST', body: { limit: 5 } },
-  suggestions: { method: 'GET', body: undefined },
-  generateImage: { method: 'POST', body: { prompt: 'a lighthouse at dusk', aspectRatio: '1:1' } },
-  editImage: { method: 'POST', body: { image: `data:image/png;base64,${ONE_PIXEL_PNG}`, editPrompt: 'make it snow' } },
-} as const;
-type FunctionName = keyof typeof FUNCTIONS;
-const NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+const FUNCTIONS = EXAMPLE_REQUESTS;
+const NAMES = FUNCTION_NAMES;
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; requestId?: unknown };

@@ -1,5 +1,5 @@
 // defineEndpoint: the whole request layer around a handler, in this order:
-//   request id -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
+//   request id, security headers -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
 //   -> JSON -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
 //   -> required secrets -> rate limit -> handle -> response
 // Anything thrown becomes the one error shape; the result is a plain (req, res) handler for onRequest.
@@ -19,6 +19,7 @@ import { assertMethod, type HttpMethod } from './method.js';
 import { rateLimitedError, setRateLimitHeaders } from './rate-limit.js';
 import { resolveRequestId } from './request-id.js';
 import { sendError, sendResult } from './respond.js';
+import { applySecurityHeaders } from './security-headers.js';
 import { invalidRequest, readPathSegments, readQuery, validate, type ValidationIssue } from './validation.js';
 import { assertInputShape } from './well-formed.js';
 
@@ -102,6 +103,7 @@ export function defineEndpoint<
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const log = createLogger({ requestId, endpoint: spec.name });
     res.setHeader('X-Request-Id', requestId);
+    applySecurityHeaders(res); // first: every answer below, errors and preflights included, carries them
     let uid: string | undefined;
     res.once('finish', () => {
       log.info('request', { method: req.method, status: res.statusCode, uid, durationMs: Date.now() - startedAt });

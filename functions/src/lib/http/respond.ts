@@ -1,5 +1,6 @@
 // Writing results and errors. A handler returns a JSON-able value (sent as 200), a `{ status, body,
-// headers? }` object, or undefined after writing the response itself (SSE).
+// headers? }` object, or undefined after writing the response itself (SSE). Caching and the other
+// security headers are set for every response up front (security-headers.ts), not here.
 import type { Response } from 'express';
 import type { Logger } from '../logging.js';
 import { describeError } from '../logging.js';
@@ -35,7 +36,6 @@ export function sendJson(res: Response, status: number, body: unknown, headers: 
   }
   res.status(status);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
   res.end(JSON.stringify(body));
 }
 

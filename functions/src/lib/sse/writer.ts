@@ -78,7 +78,7 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
   res.on('close', markClosed);
   if (!res.headersSent) {
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache');
+    res.setHeader('cache-control', 'no-store'); // streams carry personal data: never stored
     res.setHeader('x-accel-buffering', 'no');
     res.setHeader('connection', 'keep-alive');
   }

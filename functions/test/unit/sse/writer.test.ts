@@ -73,7 +73,7 @@ describe('createSseWriter', () => {
     const { response, waitFor, writer } = await connect();
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['cache-control']).toBe('no-store');
     expect(response.headers['x-accel-buffering']).toBe('no');
     expect(response.headers.connection).toBe('keep-alive');
     await waitFor(': ok\n\n');
