@@ -14,7 +14,7 @@
 /// <reference lib="es2024.string" />
 import type { DocumentData, DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
-import type { MatchEvent, MatchProfile } from '../matching/index.js';
+import { coarsePosition, type MatchEvent, type MatchProfile } from '../matching/index.js';
 import { codePointPrefix } from '../matching/normalize.js';
 
 /** What is read of each field; anything beyond is cut (text, lists) or dropped (place names, ids). */
@@ -39,7 +39,8 @@ export interface PlaceRecord {
   city?: string;
   region?: string;
   country?: string;
-  /** Present only as a pair of finite, in-range numbers. */
+  /** Present only as a pair: the ~1 km grid cell's point of a usable position (docs/matching.md,
+   * location privacy), so no record holds anyone's exact position. */
   lat?: number;
   lng?: number;
 }
@@ -118,11 +119,10 @@ function placeName(value: unknown): string | undefined {
   return boundedText(value, READ_LIMITS.placeName) ?? undefined;
 }
 
-function isCoordinate(value: unknown, limit: number): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
-}
-
-/** Only city / region / country strings and a usable lat/lng pair; undefined when none is usable. */
+/**
+ * Only city / region / country strings and, for a usable lat/lng pair (finite, in range, not (0, 0)),
+ * its grid cell's point; undefined when none is usable.
+ */
 export function boundedPlace(value: unknown): PlaceRecord | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const raw = value as Record<string, unknown>;
@@ -133,9 +133,10 @@ export function boundedPlace(value: unknown): PlaceRecord | undefined {
   if (city !== undefined) place.city = city;
   if (region !== undefined) place.region = region;
   if (country !== undefined) place.country = country;
-  if (isCoordinate(raw.lat, 90) && isCoordinate(raw.lng, 180)) {
-    place.lat = raw.lat;
-    place.lng = raw.lng;
+  const position = coarsePosition(raw.lat, raw.lng);
+  if (position !== undefined) {
+    place.lat = position.lat;
+    place.lng = position.lng;
   }
   return Object.keys(place).length > 0 ? place : undefined;
 }

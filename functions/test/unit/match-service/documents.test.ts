@@ -1,6 +1,7 @@
 // The bounded read of user-written documents: what survives of a profile or an event, at what size.
 import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
+import { coarsePosition } from '../../../src/lib/matching/index.js';
 import {
   attendeeIdsOf,
   boundedPlace,
@@ -31,7 +32,7 @@ describe('userRecord', () => {
       displayName: 'Maya',
       interests: ['hiking'],
       purposes: ['friendship'],
-      location: { city: 'Oakland', lat: 37.8, lng: -122.27 },
+      location: { city: 'Oakland', ...coarsePosition(37.8, -122.27) },
       discoverable: true,
     });
     expect(userRecord('u2', { discoverable: false }).discoverable).toBe(false);
@@ -82,16 +83,24 @@ describe('boundedPlace', () => {
     expect(boundedPlace({
       city: 'Oakland', region: 'California', country: 'US', lat: 37.8, lng: -122.27,
       street: '1 Main St', nested: { deep: 'x'.repeat(100_000) }, geohash: '9q9p',
-    })).toEqual({ city: 'Oakland', region: 'California', country: 'US', lat: 37.8, lng: -122.27 });
+    })).toEqual({ city: 'Oakland', region: 'California', country: 'US', ...coarsePosition(37.8, -122.27) });
   });
 
-  it('drops coordinates that are not finite numbers in range, as a pair', () => {
+  it('keeps no exact position: two points in one ~1 km cell read the same', () => {
+    const a = boundedPlace({ lat: 37.80001, lng: -122.27001 });
+    const b = boundedPlace({ lat: 37.80002, lng: -122.27002 });
+    expect(a).toEqual(b);
+    expect(a?.lat).not.toBe(37.80001);
+  });
+
+  it('drops coordinates that are not finite numbers in range (or the unset (0, 0)), as a pair', () => {
     expect(boundedPlace({ city: 'X', lat: 91, lng: 0 })).toEqual({ city: 'X' });
     expect(boundedPlace({ city: 'X', lat: 10, lng: -180.5 })).toEqual({ city: 'X' });
     expect(boundedPlace({ city: 'X', lat: Number.NaN, lng: 1 })).toEqual({ city: 'X' });
     expect(boundedPlace({ city: 'X', lat: '37.8', lng: '-122' })).toEqual({ city: 'X' });
     expect(boundedPlace({ city: 'X', lat: 37.8 })).toEqual({ city: 'X' });
-    expect(boundedPlace({ lat: -90, lng: 180 })).toEqual({ lat: -90, lng: 180 });
+    expect(boundedPlace({ city: 'X', lat: 0, lng: 0 })).toEqual({ city: 'X' });
+    expect(boundedPlace({ lat: -90, lng: 180 })).toEqual(coarsePosition(-90, 180));
   });
 
   it('drops over-long and non-string place names instead of cutting them', () => {
@@ -122,7 +131,7 @@ describe('eventRecord', () => {
       id: 'e1',
       title: `T${'i'.repeat(READ_LIMITS.title - 1)}`,
       tags: ['hiking', 'y'.repeat(READ_LIMITS.tagLength)],
-      location: { city: 'Oakland', lat: 37.8, lng: -122.27 },
+      location: { city: 'Oakland', ...coarsePosition(37.8, -122.27) },
       startsAt: new Date('2030-01-01T10:00:00Z'),
       attendeeCount: 3,
       attendeeIds: [],
