@@ -92,17 +92,20 @@ export class FoldMemo {
   ) {}
 
   get(raw: string): string {
-    const input = codePointPrefix(raw, MAX_FOLD_INPUT_LENGTH);
-    let value = this.entries.get(input);
-    if (value === undefined) {
-      // Fold the detached copy, so the value cannot be a view into the caller's string either.
-      const key = detachedCopy(input);
-      value = this.fold(key);
-      const cost = entryBytes(key, value);
-      if (this.entries.size >= this.limits.maxEntries || this.heldBytes + cost > this.limits.maxBytes) this.clear();
-      this.entries.set(key, value);
-      this.heldBytes += cost;
-    }
+    // Fast path: a short text is its own key (no key is longer than MAX_FOLD_INPUT_LENGTH).
+    return this.entries.get(raw) ?? this.getBounded(codePointPrefix(raw, MAX_FOLD_INPUT_LENGTH));
+  }
+
+  private getBounded(input: string): string {
+    const hit = this.entries.get(input);
+    if (hit !== undefined) return hit;
+    // Fold the detached copy, so the value cannot be a view into the caller's string either.
+    const key = detachedCopy(input);
+    const value = this.fold(key);
+    const cost = entryBytes(key, value);
+    if (this.entries.size >= this.limits.maxEntries || this.heldBytes + cost > this.limits.maxBytes) this.clear();
+    this.entries.set(key, value);
+    this.heldBytes += cost;
     return value;
   }
 
