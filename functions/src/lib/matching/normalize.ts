@@ -7,6 +7,7 @@
 //   3. Every run of characters other than letters, digits, "+" and "#" becomes one space, so
 //      hyphens, underscores, dots, emoji and inner whitespace all separate words the same way.
 //   4. "+" and "#" survive only after a letter or digit ("c++", "c#"); a leading hashtag "#" goes.
+/// <reference lib="es2024.string" />
 import { singularWord } from './singular.js';
 
 /** Normalised tags and place names are cut to this many characters. */
@@ -26,9 +27,7 @@ export function foldText(raw: string): string {
     .replace(/(^| )[+#]+/g, '$1')
     .replace(/ {2,}/g, ' ')
     .trim();
-  return folded.length > MAX_NORMALIZED_LENGTH
-    ? folded.slice(0, MAX_NORMALIZED_LENGTH).trimEnd()
-    : folded;
+  return codePointPrefix(folded, MAX_NORMALIZED_LENGTH).trimEnd();
 }
 
 /** A tag's matching key: folded text with each word's plural folded ("Board-Games" -> "board game"). */
@@ -137,10 +136,11 @@ export function normalizePlace(raw: string): string {
   return placeKeyMemo.get(raw);
 }
 
-/** How a caller's own text is shown back (explanations): trimmed, inner whitespace collapsed, capped. */
+/**
+ * How a caller's own text is shown back (explanations, prompts): well-formed, trimmed, inner
+ * whitespace collapsed, capped on a code point boundary. Reads a bounded prefix, like the folds.
+ */
 export function displayText(raw: string): string {
-  const collapsed = raw.replace(/\s+/g, ' ').trim();
-  return collapsed.length > MAX_NORMALIZED_LENGTH
-    ? collapsed.slice(0, MAX_NORMALIZED_LENGTH).trimEnd()
-    : collapsed;
+  const collapsed = codePointPrefix(raw, MAX_FOLD_INPUT_LENGTH).toWellFormed().replace(/\s+/g, ' ').trim();
+  return codePointPrefix(collapsed, MAX_NORMALIZED_LENGTH).trimEnd();
 }

@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
   codePointPrefix,
+  displayText,
   FOLD_MEMO_LIMITS,
   FoldMemo,
   foldTag,
@@ -137,6 +138,14 @@ describe('bounded folding', () => {
     tagKeyMemo.clear();
     for (let i = 0; i < 30_000; i++) normalizeTag(`${i} ${'w'.repeat(MAX_FOLD_INPUT_LENGTH)}`);
     expect(tagKeyMemo.stats().bytes).toBeLessThanOrEqual(FOLD_MEMO_LIMITS.maxBytes);
+  });
+
+  it('shows text back well-formed and capped without splitting a surrogate pair', () => {
+    const shown = displayText(`${'a'.repeat(MAX_NORMALIZED_LENGTH - 1)}😀 more`);
+    expect(shown).toBe('a'.repeat(MAX_NORMALIZED_LENGTH - 1));
+    expect(displayText('Oak\ud83dland  hills')).toBe('Oak\ufffdland hills');
+    expect(displayText(`${' '.repeat(10_000)}hiking`)).toBe('');
+    expect(foldText(`${'a'.repeat(MAX_NORMALIZED_LENGTH - 1)}𠀀`)).toBe('a'.repeat(MAX_NORMALIZED_LENGTH - 1));
   });
 
   it('cuts text on a code point boundary, never inside a surrogate pair', () => {
