@@ -18,6 +18,8 @@ export interface AppConfig {
   };
   images: ImageConfig;
   cors: { origins: string[] };
+  /** Seconds a passed ID-token revocation check is trusted per sign-in; 0 = check every request. */
+  auth: { revocationCacheSeconds: number };
   rateLimit: { perMinute: number; imagePerMinute: number };
   chat: ChatConfig;
   matching: MatchingConfig;
@@ -145,6 +147,7 @@ export function getConfig(): AppConfig {
       sourceAllowLoopback: SETTINGS.imageSourceAllowLoopback.read(),
     },
     cors: { origins: parseOriginList(SETTINGS.corsOrigins.read()) },
+    auth: { revocationCacheSeconds: SETTINGS.authRevocationCacheSeconds.read() },
     rateLimit: {
       perMinute: SETTINGS.rateLimitPerMinute.read(),
       imagePerMinute: SETTINGS.imageRateLimitPerMinute.read(),

@@ -129,6 +129,12 @@ export const SETTINGS = {
   s3Endpoint: stringSetting('S3_ENDPOINT', '', 'S3-compatible endpoint URL; empty = AWS S3'),
   publicUrlBase: stringSetting('PUBLIC_URL_BASE', '', 'Base of public image URLs; empty = derived from S3'),
   corsOrigins: stringSetting('CORS_ORIGINS', '*', 'Comma-separated allowed browser origins, or *'),
+  authRevocationCacheSeconds: numberSetting(
+    'AUTH_REVOCATION_CACHE_SECONDS',
+    30,
+    { min: 0, max: 300 },
+    'Seconds one instance trusts a passed revocation check of a sign-in (uid + auth_time): how long a revoked or disabled user can still be served; 0 = ask the Auth backend on every request [0-300]',
+  ),
   rateLimitPerMinute: intSetting('RATE_LIMIT_PER_MINUTE', 100, 10_000, 'Requests per user per minute'),
   imageRateLimitPerMinute: intSetting(
     'IMAGE_RATE_LIMIT_PER_MINUTE',
