@@ -36,7 +36,6 @@ export interface MatchRequestRow {
   docsReadMax: number;
   queriesPerRequest: number;
   /** Optional queries (the same-city one) that failed and were left out, over all requests. */
-  skippedQueries: number;
   candidatesMean: number;
   p50Ms: number;
 }
@@ -96,7 +95,6 @@ function summarise(request: MatchRequestRow['request'], runs: { stats: MatchRunS
     docsReadMean: round(docs.reduce((a, b) => a + b, 0) / runs.length),
     docsReadMax: Math.max(...docs),
     queriesPerRequest: round(runs.reduce((a, run) => a + run.stats.reads.queries, 0) / runs.length),
-    skippedQueries: runs.reduce((a, run) => a + run.stats.reads.skippedSources.length, 0),
     candidatesMean: round(runs.reduce((a, run) => a + run.stats.candidates, 0) / runs.length),
     p50Ms: round(percentile(runs.map((run) => run.ms).sort((a, b) => a - b), 50)),
   };
@@ -108,6 +106,8 @@ export async function run(): Promise<MatchRequestBenchResult> {
   try {
     const db = getFirestore(getAdminApp());
     const viewers = await seed(db);
+    // The Node stand-in cannot filter on nested fields (dev/services/index.ts does the same).
+    if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
     const settings = getConfig().matching;
     const deps: MatchServiceDeps = {
       db,
@@ -150,12 +150,12 @@ export async function run(): Promise<MatchRequestBenchResult> {
 
 function printTable(result: MatchRequestBenchResult): void {
   console.log(`${result.emulator} Firestore emulator; population: ${result.population.users} users, ${result.population.events} events; caps: ${JSON.stringify(result.caps)}`);
-  const header = ['requests', 'docs mean', 'docs max', 'queries', 'skipped', 'candidates', 'p50 ms'];
+  const header = ['requests', 'docs mean', 'docs max', 'queries', 'candidates', 'p50 ms'];
   console.log('request'.padEnd(14), ...header.map((title) => title.padStart(11)));
   for (const row of result.rows) {
     console.log(
       row.request.padEnd(14),
-      ...[row.requests, row.docsReadMean, row.docsReadMax, row.queriesPerRequest, row.skippedQueries, row.candidatesMean, row.p50Ms].map((v) => String(v).padStart(11)),
+      ...[row.requests, row.docsReadMean, row.docsReadMax, row.queriesPerRequest, row.candidatesMean, row.p50Ms].map((v) => String(v).padStart(11)),
     );
   }
   console.log('(ranking speed after retrieval: bench/ranking.ts)');

@@ -112,6 +112,8 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     const functionsEnv: Record<string, string> = {};
     const firestoreHost = options.external?.firestoreHost ?? firestore?.host;
     if (firestoreHost) functionsEnv.FIRESTORE_EMULATOR_HOST = firestoreHost;
+    // The Node stand-in cannot filter on nested fields: matching leaves out its same-city query there.
+    if (firestore?.kind === 'node') functionsEnv.MATCH_SAME_CITY_QUERY = 'false';
     if (options.external?.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = options.external.authHost;
     if (gemini) Object.assign(functionsEnv, { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url });
     if (redisPair) {

@@ -52,13 +52,13 @@ export const matchEventsHandler = defineEndpoint({
   method: 'POST',
   body: matchEventsBody,
   rateLimit: MATCH_LIMIT,
-  handle: async ({ uid, body, config, log, signal, res }): Promise<EventMatchesResponse> => {
+  handle: async ({ uid, body, config, log, signal }): Promise<EventMatchesResponse> => {
     const { matches, stats } = await matchEventsFor(
       defaultMatchDeps(config),
       { uid, settings: config.matching, signal, log },
       { limit: body.limit ?? DEFAULT_LIMIT, window: resolveEventWindow(body, config.matching.eventWindowDays) },
     );
-    reportMatchRun(res, log, stats);
+    reportMatchRun(log, stats);
     return { matches };
   },
 });

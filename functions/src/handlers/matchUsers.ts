@@ -29,13 +29,13 @@ export const matchUsersHandler = defineEndpoint({
   method: 'POST',
   body: matchUsersBody,
   rateLimit: MATCH_LIMIT,
-  handle: async ({ uid, body, config, log, signal, res }): Promise<UserMatchesResponse> => {
+  handle: async ({ uid, body, config, log, signal }): Promise<UserMatchesResponse> => {
     const { matches, stats } = await matchUsersFor(
       defaultMatchDeps(config),
       { uid, settings: config.matching, signal, log },
       { limit: body.limit ?? DEFAULT_LIMIT, preferences: body.preferences },
     );
-    reportMatchRun(res, log, stats);
+    reportMatchRun(log, stats);
     return { matches };
   },
 });

@@ -27,7 +27,7 @@ export const suggestionsHandler = defineEndpoint({
   query: suggestionsQuery,
   path: suggestionsPath,
   rateLimit: MATCH_LIMIT,
-  handle: async ({ uid, path, query, config, log, signal, res }): Promise<SuggestionsResponse> => {
+  handle: async ({ uid, path, query, config, log, signal }): Promise<SuggestionsResponse> => {
     const requested = path[0];
     if (requested !== undefined && requested !== uid) {
       throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
@@ -37,7 +37,7 @@ export const suggestionsHandler = defineEndpoint({
       { uid, settings: config.matching, signal, log },
       { limit: query.limit ?? DEFAULT_LIMIT, window: resolveEventWindow({}, config.matching.eventWindowDays) },
     );
-    reportMatchRun(res, log, stats);
+    reportMatchRun(log, stats);
     return { users, events };
   },
 });

@@ -74,11 +74,22 @@ async function send(name: FunctionName, options: { body?: string; path?: string 
   }
 }
 
-/** Documents in every top-level collection and in every `messages` subcollection. */
+/** Every collection the functions write, and every conversation's messages. */
+const COLLECTIONS = ['users', 'conversations', 'events', 'eventAttendees', 'images'] as const;
+
+/**
+ * Documents per collection the functions could write. Named collections and per-conversation
+ * subcollections, not listCollections() or a collection-group count, which the Node Firestore
+ * stand-in does not implement.
+ */
 async function documentCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const collection of await db.listCollections()) counts[collection.id] = (await collection.count().get()).data().count;
-  counts['**/messages'] = (await db.collectionGroup('messages').count().get()).data().count;
+  for (const name of COLLECTIONS) counts[name] = (await db.collection(name).count().get()).data().count;
+  let messages = 0;
+  for (const conversation of (await db.collection('conversations').get()).docs) {
+    messages += (await conversation.ref.collection('messages').count().get()).data().count;
+  }
+  counts['conversations/*/messages'] = messages;
   return counts;
 }
 

@@ -4,6 +4,8 @@
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
 import { getAdminApp } from '../../src/lib/firebase.js';
+import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/match-service/index.js';
+import { captureLogs } from '../support/logs.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, clearFirestore, signUp, type SignedUpUser } from '../support/services.js';
 
@@ -53,6 +55,8 @@ export interface CallResult {
   headers: Headers;
   json: any; // quarantined: response bodies are asserted field by field
   elapsedMs: number;
+  /** Firestore documents the request read, from its `matching` log line (never sent to the caller). */
+  documentsRead?: number;
 }
 
 export async function call(
@@ -64,14 +68,20 @@ export async function call(
   const isGet = name === 'suggestions';
   const url = `${h.mounted.url(name)}${options.path ?? ''}${options.query ?? ''}`;
   const started = Date.now();
-  const res = await fetch(url, {
-    method: isGet ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${user.idToken}`, ...(isGet ? {} : { 'content-type': 'application/json' }) },
-    body: isGet ? undefined : JSON.stringify(options.body ?? {}),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const json: unknown = await res.json();
-  return { status: res.status, headers: res.headers, json, elapsedMs: Date.now() - started };
+  const logs = captureLogs();
+  try {
+    const res = await fetch(url, {
+      method: isGet ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${user.idToken}`, ...(isGet ? {} : { 'content-type': 'application/json' }) },
+      body: isGet ? undefined : JSON.stringify(options.body ?? {}),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const json: unknown = await res.json();
+    const documentsRead = logs.find(MATCH_RUN_LOG_MESSAGE)?.documentsRead as number | undefined;
+    return { status: res.status, headers: res.headers, json, elapsedMs: Date.now() - started, documentsRead };
+  } finally {
+    logs.stop();
+  }
 }
 
 export interface Place {

@@ -151,7 +151,7 @@ describe('matchUsers', () => {
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
     // 1 (the caller's profile) + 26 (interests) + 13 (purposes): every query hit its limit.
-    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 26 + 13);
+    expect(res.documentsRead).toBe(1 + 26 + 13);
     expect(res.json.matches).toHaveLength(5);
     // Everyone retrieved who shares both interests outranks those sharing one.
     for (const match of res.json.matches) expect(match.matched.interests).toEqual(['hiking', 'coffee']);
@@ -159,7 +159,7 @@ describe('matchUsers', () => {
     setEnv({ MATCH_CANDIDATE_CAP: '300' });
     const wide = await call(h, 'matchUsers', me, { body: {} });
     // The caller shares the crowd's interests, so the interest query also returns (and bills) them.
-    expect(Number(wide.headers.get('x-documents-read'))).toBe(1 + 151 + 100);
+    expect(wide.documentsRead).toBe(1 + 151 + 100);
   });
 });
 
@@ -188,7 +188,7 @@ describe('same-city retrieval (official Firestore emulator only: the Node stand-
       expect(match.components.location).toBeGreaterThan(0.5);
     }
     // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour, lowercase).
-    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 1 + 1 + 3);
+    expect(res.documentsRead).toBe(1 + 1 + 1 + 3);
   });
 
   it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1)', async () => {
@@ -202,7 +202,7 @@ describe('same-city retrieval (official Firestore emulator only: the Node stand-
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
     // 1 (caller) + 20 (interests) + 10 (purposes) + 10 (city): every query hit its limit.
-    expect(Number(res.headers.get('x-documents-read'))).toBe(1 + 20 + 10 + 10);
+    expect(res.documentsRead).toBe(1 + 20 + 10 + 10);
   });
 });
 
@@ -232,6 +232,26 @@ describe('location privacy', () => {
       // else) never saw the exact position.
       expect(modelCalls[1]).toBe(modelCalls[0]);
     }
+  });
+});
+
+describe('hidden profiles', () => {
+  it('leave no trace in matchUsers answers: same body and headers whether or not one shares the tag', async () => {
+    const me = await signUp();
+    await writeProfiles(h.db, { [me.uid]: { interests: ['theremin'], purposes: [], location: SAN_FRANCISCO } });
+    const probe = async () => {
+      const res = await call(h, 'matchUsers', me, { body: { preferences: { interests: ['theremin'] } } });
+      const headers = [...res.headers.entries()].filter(([name]) => !['date', 'x-request-id', 'content-length'].includes(name) && !name.startsWith('ratelimit-'));
+      return { status: res.status, json: res.json, headers, documentsRead: res.documentsRead };
+    };
+    const before = await probe();
+    await writeProfiles(h.db, { hidden: { displayName: 'Hidden', interests: ['theremin'], discoverable: false, location: { lat: 37.77, lng: -122.42 } } });
+    const after = await probe();
+    // The server did read the hidden profile (it is dropped after the read) ...
+    expect(after.documentsRead).toBe((before.documentsRead as number) + 1);
+    // ... but nothing the caller receives says so.
+    expect({ ...after, documentsRead: 0 }).toEqual({ ...before, documentsRead: 0 });
+    expect(after.json.matches).toEqual([]);
   });
 });
 
@@ -329,7 +349,7 @@ describe('matchEvents', () => {
     expect(matches.every((m) => m.explanationSource === 'model')).toBe(true);
     // 1 profile + 4 events in the window (hike, jazz, opera, mine) + 2 attendance docs (the events
     // with attendeeCount > 0: hike, mine) + 1 attendee profile.
-    expect(Number(res.headers.get('x-documents-read'))).toBe(8);
+    expect(res.documentsRead).toBe(8);
 
     const later = await call(h, 'matchEvents', me, { body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() } });
     expect(later.json.matches.map((m: { eventId: string }) => m.eventId)).toEqual(['later']);

@@ -60,6 +60,8 @@ export interface MatchingConfig {
   explanationTemperature: number;
   explanationTokensPerMatch: number;
   candidateCap: number;
+  /** Whether the same-city candidate query runs (MATCH_SAME_CITY_QUERY). */
+  sameCityQuery: boolean;
   eventCap: number;
   attendeeCap: number;
   eventWindowDays: number;
@@ -171,6 +173,7 @@ export function getConfig(): AppConfig {
       explanationTemperature: SETTINGS.matchExplanationTemperature.read(),
       explanationTokensPerMatch: SETTINGS.matchExplanationTokensPerMatch.read(),
       candidateCap: SETTINGS.matchCandidateCap.read(),
+      sameCityQuery: SETTINGS.matchSameCityQuery.read(),
       eventCap: SETTINGS.matchEventCap.read(),
       attendeeCap: SETTINGS.matchAttendeeCap.read(),
       eventWindowDays: SETTINGS.matchEventWindowDays.read(),

@@ -67,8 +67,8 @@ function numberSetting(
 }
 
 /** "true"/"1"/"yes" (any case) is true; anything else, including unset, is the fallback `false`. */
-function flagSetting(name: string, description: string): Setting<StringParam, boolean> {
-  const param = defineString(name, { default: 'false', description });
+function flagSetting(name: string, description: string, byDefault = false): Setting<StringParam, boolean> {
+  const param = defineString(name, { default: String(byDefault), description });
   return { param, read: () => /^(true|1|yes)$/i.test(param.value().trim()) };
 }
 
@@ -198,6 +198,11 @@ export const SETTINGS = {
     300,
     1_000,
     'Most user documents read as match candidates per request',
+  ),
+  matchSameCityQuery: flagSetting(
+    'MATCH_SAME_CITY_QUERY',
+    'Also retrieve match candidates from the caller\'s city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields',
+    true,
   ),
   matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
   matchAttendeeCap: intSetting(

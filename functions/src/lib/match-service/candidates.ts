@@ -11,18 +11,16 @@
 // field (missing means discoverable), so the few non-discoverable documents are read and discarded.
 //
 // The city query matches the stored spelling only (a later server-written, normalised place key will
-// widen it). It is a supplement: if it fails (e.g. on the Node Firestore stand-in, which cannot
-// filter on nested fields) the request answers from the other sources, the skip is recorded in
-// ReadCounter.skippedSources (and logged), and this instance leaves the city out for
-// CITY_RETRY_AFTER_MS: the SDK retries a failing query for about 7 s, which every request would
-// otherwise pay again. A failing interest or purpose query still fails the request.
+// widen it). MATCH_SAME_CITY_QUERY turns it off: the local stack and the tests do so on the Node
+// Firestore stand-in, which cannot filter on nested fields; the official emulator and production
+// run it.
 //
 // Recall trade-off (docs/matching.md): a candidate is found only through an exact stored spelling of
 // a shared tag or city (we also try the lower-cased spelling) or a shared purpose; the scorer's
 // fuzzier matching ("indie music" ~ "music", plurals) and distance apply only to what was retrieved.
 // With more matches than a query's limit, Firestore returns them in document-id order, so the same
 // subset wins every time.
-import type { Firestore, Query, QuerySnapshot } from 'firebase-admin/firestore';
+import type { Firestore, Query } from 'firebase-admin/firestore';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
 
 /** Firestore's limit on array-contains-any / in values per query. */
@@ -34,10 +32,6 @@ export const MAX_INTEREST_CHUNKS = 2;
 export const CANDIDATE_SHARES = Object.freeze({ interests: 2, purposes: 1, city: 1 });
 
 type Source = keyof typeof CANDIDATE_SHARES;
-
-/** How long a failed city query keeps this instance from sending it again. */
-export const CITY_RETRY_AFTER_MS = 10 * 60_000;
-let cityQueryPausedUntil = 0;
 
 export interface CandidateQuery {
   source: Source;
@@ -107,17 +101,6 @@ function toFirestoreQuery(db: Firestore, query: CandidateQuery): Query {
   return db.collection('users').where(query.field, query.op, query.value).limit(query.limit);
 }
 
-/** Runs one planned query; a failed city query (a supplement) resolves to undefined and pauses the source. */
-function runQuery(db: Firestore, plan: CandidateQuery, reads: ReadCounter): Promise<QuerySnapshot | undefined> {
-  const pending = toFirestoreQuery(db, plan).get();
-  if (plan.source !== 'city') return pending;
-  return pending.catch(() => {
-    cityQueryPausedUntil = Date.now() + CITY_RETRY_AFTER_MS;
-    reads.skippedSources.push(plan.source);
-    return undefined;
-  });
-}
-
 /**
  * Discoverable users other than the caller that share an interest, a purpose or the city, at most
  * `cap` documents read. Duplicates across queries are read (and counted) but returned once.
@@ -125,16 +108,13 @@ function runQuery(db: Firestore, plan: CandidateQuery, reads: ReadCounter): Prom
 export async function retrieveUserCandidates(
   db: Firestore,
   viewer: UserRecord,
-  cap: number,
+  options: { cap: number; sameCity: boolean },
   reads: ReadCounter,
 ): Promise<UserRecord[]> {
-  const sameCity = Date.now() >= cityQueryPausedUntil;
-  if (!sameCity && viewer.location?.city !== undefined) reads.skippedSources.push('city');
-  const plans = planCandidateQueries(viewer, cap, { sameCity });
-  const snapshots = await Promise.all(plans.map((plan) => runQuery(db, plan, reads)));
+  const plans = planCandidateQueries(viewer, options.cap, { sameCity: options.sameCity });
+  const snapshots = await Promise.all(plans.map((plan) => toFirestoreQuery(db, plan).get()));
   const byId = new Map<string, UserRecord>();
   for (const snapshot of snapshots) {
-    if (snapshot === undefined) continue;
     reads.addQuery(snapshot.size);
     for (const doc of snapshot.docs) {
       if (doc.id === viewer.id || byId.has(doc.id)) continue;

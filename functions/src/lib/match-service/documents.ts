@@ -63,8 +63,10 @@ export interface EventRecord extends MatchEvent {
   startsAt: Date;
   /** The event's public head count; attendance is read only for events where it is above 0. */
   attendeeCount: number;
-  /** From `eventAttendees/{id}`; [] when not read. */
+  /** From `eventAttendees/{id}`: a sample of who attends, without the caller; [] when not read. */
   attendeeIds: string[];
+  /** Whether the caller is on the event's attendance list. */
+  viewerAttends: boolean;
 }
 
 /**
@@ -76,8 +78,6 @@ export class ReadCounter {
   documents = 0;
   queries = 0;
   emptyQueries = 0;
-  /** Optional retrieval sources whose query failed and were left out; the request still answers. */
-  readonly skippedSources: string[] = [];
 
   addQuery(size: number): void {
     this.queries++;
@@ -180,6 +180,7 @@ export function eventRecord(id: string, data: DocumentData): EventRecord | undef
     startsAt,
     attendeeCount: toCount(data.attendeeCount),
     attendeeIds: [],
+    viewerAttends: false,
   };
 }
 
@@ -196,11 +197,23 @@ function isDocumentId(value: unknown): value is string {
 }
 
 /**
- * The attendee ids of an `eventAttendees/{eventId}` document (server-written), distinct, unusable
- * entries dropped. Kept whole: the caller's own attendance must be found anywhere in the list.
+ * What matching needs from an `eventAttendees/{eventId}` document (server-written): whether the
+ * caller attends, and the first `sampleSize` other usable, distinct ids. One pass over the list;
+ * nothing else of it is kept once the request moves on.
  */
-export function attendeeIdsOf(data: DocumentData | undefined): string[] {
+export function attendanceOf(
+  data: DocumentData | undefined,
+  viewerId: string,
+  sampleSize: number,
+): { viewerAttends: boolean; sample: string[] } {
   const ids: unknown = data?.attendeeIds;
-  if (!Array.isArray(ids)) return [];
-  return [...new Set(ids.filter(isDocumentId))];
+  const sample = new Set<string>();
+  let viewerAttends = false;
+  if (!Array.isArray(ids)) return { viewerAttends, sample: [] };
+  for (const id of ids) {
+    if (id === viewerId) viewerAttends = true;
+    else if (sample.size < sampleSize && isDocumentId(id)) sample.add(id);
+    if (viewerAttends && sample.size >= sampleSize) break;
+  }
+  return { viewerAttends, sample: [...sample] };
 }

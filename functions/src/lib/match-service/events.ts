@@ -12,7 +12,7 @@
 // attends and to sample the crowd's interests.
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { MatchProfile } from '../matching/index.js';
-import { attendeeIdsOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
+import { attendanceOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
 
 /** Attendees sampled per event before any event gets more: the crowd's taste, not its size. */
 export const MAX_ATTENDEES_PER_EVENT = 20;
@@ -22,11 +22,15 @@ export interface EventWindow {
   until: Date;
 }
 
-/** Upcoming events in the window, soonest first, each with its attendee ids (read in one getAll). */
+/**
+ * Upcoming events in the window, soonest first, each with whether `viewerId` attends and a sample of
+ * its other attendees (read in one getAll).
+ */
 export async function retrieveUpcomingEvents(
   db: Firestore,
   window: EventWindow,
   cap: number,
+  viewerId: string,
   reads: ReadCounter,
 ): Promise<EventRecord[]> {
   const snapshot = await db
@@ -42,21 +46,23 @@ export async function retrieveUpcomingEvents(
     const event = toEventRecord(doc);
     if (event !== undefined) events.push(event);
   }
-  await loadAttendance(db, events, reads);
+  await loadAttendance(db, events, viewerId, reads);
   return events;
 }
 
 /**
- * Fills `attendeeIds` from `eventAttendees/{id}`, in one getAll, for the events whose public
- * `attendeeCount` says anyone attends: an empty event costs no read.
+ * Fills `viewerAttends` and the `attendeeIds` sample from `eventAttendees/{id}`, in one getAll, for
+ * the events whose public `attendeeCount` says anyone attends: an empty event costs no read.
  */
-async function loadAttendance(db: Firestore, events: EventRecord[], reads: ReadCounter): Promise<void> {
+async function loadAttendance(db: Firestore, events: EventRecord[], viewerId: string, reads: ReadCounter): Promise<void> {
   const attended = events.filter((event) => event.attendeeCount > 0);
   if (attended.length === 0) return;
   const snapshots = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
   reads.addLookups(attended.length);
   attended.forEach((event, i) => {
-    event.attendeeIds = attendeeIdsOf(snapshots[i].data());
+    const { viewerAttends, sample } = attendanceOf(snapshots[i].data(), viewerId, MAX_ATTENDEES_PER_EVENT);
+    event.viewerAttends = viewerAttends;
+    event.attendeeIds = sample;
   });
 }
 

@@ -12,4 +12,4 @@ export type { ExplainItem, Explanation, ExplainerDeps, ExplainerSettings, Explai
 export { PROMPT_VERSION } from './explain/prompt.js';
 export type { ExplanationModel, ExplanationRequest } from './explain/model.js';
 export type * from './types.js';
-export { reportMatchRun, DOCUMENTS_READ_HEADER } from './report.js';
+export { reportMatchRun, MATCH_RUN_LOG_MESSAGE } from './report.js';

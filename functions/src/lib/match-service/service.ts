@@ -24,7 +24,7 @@ export interface MatchScope {
   log: Logger;
 }
 
-/** Returned with every response body, for the handler's log line and X-Documents-Read header. */
+/** Returned with every response body, for the handler's log line (never sent to the caller). */
 export interface MatchRunStats {
   reads: ReadCounter;
   candidates: number;
@@ -34,10 +34,10 @@ export interface MatchRunStats {
 async function rankUsersFor(
   deps: MatchServiceDeps,
   viewer: UserRecord,
-  options: { limit: number; radiusKm: number; cap: number },
+  options: { limit: number; radiusKm: number; cap: number; sameCity: boolean },
   reads: ReadCounter,
 ): Promise<RankedUsers> {
-  const candidates = await retrieveUserCandidates(deps.db, viewer, options.cap, reads);
+  const candidates = await retrieveUserCandidates(deps.db, viewer, { cap: options.cap, sameCity: options.sameCity }, reads);
   const ranked = rankUserMatches(viewer, candidates, { limit: options.limit, radiusKm: options.radiusKm });
   return { ranked, byId: new Map(candidates.map((candidate) => [candidate.id, candidate])) };
 }
@@ -50,9 +50,9 @@ async function rankEventsFor(
   reads: ReadCounter,
 ): Promise<RankedEvents> {
   const { settings } = options;
-  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, reads);
+  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads);
   // Events the caller already attends are not suggestions.
-  const events = upcoming.filter((event) => !event.attendeeIds.includes(viewer.id));
+  const events = upcoming.filter((event) => !event.viewerAttends);
   const attendeesByEvent = await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
   const ranked = rankEventMatches(viewer, events, {
     limit: options.limit,
@@ -71,7 +71,7 @@ export async function matchUsersFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const viewer = applyPreferences(caller, request.preferences);
   const radiusKm = request.preferences?.maxDistanceKm ?? scope.settings.radiusKm;
-  const users = await rankUsersFor(deps, viewer, { limit: request.limit, radiusKm, cap: scope.settings.candidateCap }, reads);
+  const users = await rankUsersFor(deps, viewer, { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery }, reads);
   const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
   return { matches: userMatches(users, explanations), stats: { reads, candidates: users.byId.size, explain: stats } };
 }
@@ -98,7 +98,7 @@ export async function suggestionsFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
   const [users, events] = await Promise.all([
-    rankUsersFor(deps, caller, { limit: request.limit, radiusKm: settings.radiusKm, cap: settings.candidateCap }, reads),
+    rankUsersFor(deps, caller, { limit: request.limit, radiusKm: settings.radiusKm, cap: settings.candidateCap, sameCity: settings.sameCityQuery }, reads),
     rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads),
   ]);
   const people = userItems(caller.id, users);

@@ -3,7 +3,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { coarsePosition } from '../../../src/lib/matching/index.js';
 import {
-  attendeeIdsOf,
+  attendanceOf,
   boundedPlace,
   eventRecord,
   READ_LIMITS,
@@ -135,6 +135,7 @@ describe('eventRecord', () => {
       startsAt: new Date('2030-01-01T10:00:00Z'),
       attendeeCount: 3,
       attendeeIds: [],
+      viewerAttends: false,
     });
   });
 
@@ -147,20 +148,26 @@ describe('eventRecord', () => {
   });
 });
 
-describe('attendeeIdsOf', () => {
-  it('keeps distinct ids usable as document ids and drops the rest', () => {
-    expect(attendeeIdsOf({
-      attendeeIds: ['a', 'b', 'a', '', 7, null, 'x/y', '.', '..', '__id__', 'u'.repeat(129), `z${LONE_HIGH}`, 'c'],
-    })).toEqual(['a', 'b', 'c']);
+describe('attendanceOf', () => {
+  it('samples distinct ids usable as document ids and drops the rest', () => {
+    const data = { attendeeIds: ['a', 'b', 'a', '', 7, null, 'x/y', '.', '..', '__id__', 'u'.repeat(129), `z${LONE_HIGH}`, 'c'] };
+    expect(attendanceOf(data, 'me', 20)).toEqual({ viewerAttends: false, sample: ['a', 'b', 'c'] });
   });
 
-  it('keeps the whole list, so the caller is found anywhere in a large crowd', () => {
+  it('finds the caller anywhere in a large crowd while keeping only the sample', () => {
     const crowd = Array.from({ length: 5_000 }, (_, i) => `p${i}`);
-    expect(attendeeIdsOf({ attendeeIds: crowd })).toHaveLength(5_000);
+    crowd.splice(4_321, 0, 'me');
+    const attendance = attendanceOf({ attendeeIds: crowd }, 'me', 20);
+    expect(attendance.viewerAttends).toBe(true);
+    expect(attendance.sample).toEqual(crowd.slice(0, 20));
+  });
+
+  it('never samples the caller', () => {
+    expect(attendanceOf({ attendeeIds: ['me', 'a'] }, 'me', 1)).toEqual({ viewerAttends: true, sample: ['a'] });
   });
 
   it('is empty for a missing document or field', () => {
-    expect(attendeeIdsOf(undefined)).toEqual([]);
-    expect(attendeeIdsOf({ attendeeIds: 'a,b' })).toEqual([]);
+    expect(attendanceOf(undefined, 'me', 20)).toEqual({ viewerAttends: false, sample: [] });
+    expect(attendanceOf({ attendeeIds: 'a,b' }, 'me', 20)).toEqual({ viewerAttends: false, sample: [] });
   });
 });

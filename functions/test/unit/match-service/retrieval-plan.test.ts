@@ -60,9 +60,9 @@ describe('planCandidateQueries', () => {
     ]);
   });
 
-  it('gives the city\'s share to the other sources while the same-city query is paused', () => {
-    const paused = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300, { sameCity: false });
-    expect(paused.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
+  it('gives the city\'s share to the other sources when the same-city query is turned off (MATCH_SAME_CITY_QUERY=false)', () => {
+    const off = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300, { sameCity: false });
+    expect(off.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
     expect(planCandidateQueries(viewer({ location: { city: 'Oakland' } }), 300, { sameCity: false })).toEqual([]);
   });
 
@@ -82,7 +82,7 @@ describe('queryValues', () => {
 });
 
 function event(id: string, attendeeIds: string[]): EventRecord {
-  return { id, title: id, startsAt: new Date(0), attendeeCount: attendeeIds.length, attendeeIds };
+  return { id, title: id, startsAt: new Date(0), attendeeCount: attendeeIds.length, attendeeIds, viewerAttends: false };
 }
 
 describe('pickAttendeeIds', () => {
