@@ -14,6 +14,7 @@ import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/fi
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context';
 import { CHAT_MESSAGES, ChatError } from './errors';
+import { codePointPrefix } from '../matching/normalize';
 import type { TurnIds } from './ids';
 import type { ChatErrorCode, ChatUsage } from './wire';
 
@@ -64,7 +65,8 @@ const PREVIEW_CHARS = 140;
 
 export function previewOf(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
+  // Cut on a whole character: half an emoji would be a lone surrogate, which Firestore refuses.
+  return flat.length > PREVIEW_CHARS ? `${codePointPrefix(flat, PREVIEW_CHARS - 1)}…` : flat;
 }
 
 function conversationNotFound(): ChatError {

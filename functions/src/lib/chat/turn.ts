@@ -71,7 +71,6 @@ export function toChatUsage(usage: GeminiTokenUsage | undefined): ChatUsage | un
     outputTokens: usage.candidatesTokenCount,
     totalTokens: usage.totalTokenCount,
     ...(usage.thoughtsTokenCount !== undefined ? { thoughtsTokens: usage.thoughtsTokenCount } : {}),
-    ...(usage.cachedContentTokenCount !== undefined ? { cachedTokens: usage.cachedContentTokenCount } : {}),
   };
 }
 

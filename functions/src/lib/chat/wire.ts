@@ -13,13 +13,16 @@ export interface ChatRequest {
   clientMessageId?: string;
 }
 
-/** Token counts as Gemini reports them. */
+/**
+ * Token counts as Gemini reports them. Not Gemini's cached-token count: its implicit cache is shared
+ * by the whole project, so a hit would tell a caller that someone else recently sent the same prompt
+ * prefix (for example an identical profile).
+ */
 export interface ChatUsage {
   promptTokens: number;
   outputTokens: number;
   totalTokens: number;
   thoughtsTokens?: number;
-  cachedTokens?: number;
 }
 
 /** chatMessage's 200 body. */

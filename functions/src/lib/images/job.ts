@@ -196,7 +196,8 @@ async function streamOnce(
     const blocks = collectText(
       uploadImageChunks(events, {
         target: deps.store.target,
-        keyPrefix: `${spec.uid}/${spec.kind === 'generate' ? 'generated-images' : 'edited-images'}`,
+        // No uid in the key: an image URL is shared publicly, and must not say who made it.
+        keyPrefix: spec.kind === 'generate' ? 'generated-images' : 'edited-images',
         maxBytes: spec.maxOutputBytes,
         onProgress: throttledProgress(hooks.emit),
         signal,

@@ -42,4 +42,11 @@ describe('previewOf', () => {
     expect(previewOf(' a\n\nb ')).toBe('a b');
     expect(previewOf('y'.repeat(500))).toHaveLength(140);
   });
+
+  it('never cuts an emoji in half (a lone surrogate that Firestore refuses)', () => {
+    // 138 letters, then emoji: the cut at 139 code units would fall inside the first emoji's pair.
+    const preview = previewOf(`${'y'.repeat(138)}${'😀'.repeat(10)}`);
+    expect(preview.isWellFormed()).toBe(true);
+    expect(preview).toBe(`${'y'.repeat(138)}…`);
+  });
 });

@@ -110,7 +110,7 @@ describe('runImageJob', () => {
       usage: { totalTokenCount: 15 },
     });
     const [key] = h.target.objects.keys();
-    expect(key).toMatch(/^u1\/generated-images\/[0-9a-f-]+\.png$/);
+    expect(key).toMatch(/^generated-images\/[0-9a-f-]+\.png$/); // no uid: a shared URL must not say who made it
     expect(h.target.objects.get(key)?.bytes.equals(png)).toBe(true);
     expect(h.records.get('img-1')).toMatchObject({ owner: 'u1', kind: 'generate', prompt: 'a red fox', key, width: 48 });
     const types = h.events.map((event) => event.type);
@@ -124,7 +124,7 @@ describe('runImageJob', () => {
   it('keys edits under edited-images', async () => {
     const h = new Harness({ events: [content([image(png)], 'STOP')] });
     await h.run({ kind: 'edit' });
-    expect([...h.target.objects.keys()][0]).toMatch(/^u1\/edited-images\//);
+    expect([...h.target.objects.keys()][0]).toMatch(/^edited-images\//);
   });
 
   it('keeps only the final image: thought images are skipped, extras removed', async () => {

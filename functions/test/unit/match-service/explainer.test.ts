@@ -171,6 +171,14 @@ describe('explanationCacheKey', () => {
     expect(explanationCacheKey(base, 'other-model')).not.toBe(key);
   });
 
+  it('cannot be forged by ids that contain separators (a uid is any text up to 128 characters)', () => {
+    const base = item('a', ['hiking']);
+    const kind = base.facts.kind;
+    const shifted = { ...base, viewerId: `${base.viewerId}\n${kind}`, targetId: 'b' };
+    const other = { ...base, targetId: `${kind}\nb` };
+    expect(explanationCacheKey(shifted, 'm')).not.toBe(explanationCacheKey(other, 'm'));
+  });
+
   it('is the same for two positions of the target within one ~1 km grid cell', () => {
     const viewer = { id: 'me', interests: ['hiking'], location: { lat: 38.7, lng: -9.1 } };
     const keyFor = (lat: number, lng: number) => {

@@ -61,9 +61,10 @@ function round(value: number): number {
 
 export function explanationCacheKey(item: ExplainItem, model: string): string {
   const { interests, purpose, location } = item.components;
-  const identity = [PROMPT_VERSION, model, item.viewerId, item.facts.kind, item.targetId];
-  const signal = JSON.stringify([round(interests), round(purpose), round(location), item.facts]);
-  return createHash('sha256').update(`${identity.join('\n')}\n${signal}`).digest('base64url');
+  // One JSON array: no separator a uid (any text up to 128 characters) could forge.
+  const parts = [PROMPT_VERSION, model, item.viewerId, item.facts.kind, item.targetId,
+    round(interests), round(purpose), round(location), item.facts];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
 async function readCache(cache: Cache, key: string): Promise<string | undefined> {
