@@ -69,7 +69,12 @@ function numberSetting(
 /** "true"/"1"/"yes" (any case) is true; anything else, including unset, is the fallback `false`. */
 function flagSetting(name: string, description: string, byDefault = false): Setting<StringParam, boolean> {
   const param = defineString(name, { default: String(byDefault), description });
-  return { param, read: () => /^(true|1|yes)$/i.test(param.value().trim()) };
+  // value() is "" where the param is unset outside a deploy (tests, scripts): that means the default.
+  const read = (): boolean => {
+    const value = param.value().trim();
+    return value === '' ? byDefault : /^(true|1|yes)$/i.test(value);
+  };
+  return { param, read };
 }
 
 /** Cached replies and explanations older than a month are not worth keeping. */

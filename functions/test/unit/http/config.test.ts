@@ -53,6 +53,17 @@ describe('getConfig', () => {
     expect(config.cors.origins).toEqual(['https://a.test', 'https://b.test']);
   });
 
+  it('reads flags with their own default when unset (MATCH_SAME_CITY_QUERY on, IMAGE_SOURCE_ALLOW_LOOPBACK off)', () => {
+    delete process.env.MATCH_SAME_CITY_QUERY;
+    delete process.env.IMAGE_SOURCE_ALLOW_LOOPBACK;
+    expect(getConfig().matching.sameCityQuery).toBe(true);
+    expect(getConfig().images.sourceAllowLoopback).toBe(false);
+    process.env.MATCH_SAME_CITY_QUERY = 'false';
+    process.env.IMAGE_SOURCE_ALLOW_LOOPBACK = 'true';
+    expect(getConfig().matching.sameCityQuery).toBe(false);
+    expect(getConfig().images.sourceAllowLoopback).toBe(true);
+  });
+
   it('falls back to the default for unusable limits', () => {
     clearEnv();
     for (const bad of ['0', '-5', 'lots', '']) {
