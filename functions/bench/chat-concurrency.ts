@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
-import { createChatClient, type ChatClient } from '../client/index';
-import { startChatStack } from './support/chat-stack';
-import { MB } from './support/memory';
+import { createChatClient, type ChatClient } from '../client/index.js';
+import { startChatStack } from './support/chat-stack.js';
+import { MB } from './support/memory.js';
 
 const STREAMS = 500;
 const CHUNKS = 100;

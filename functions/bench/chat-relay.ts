@@ -13,10 +13,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createChatClient, type ChatClient } from '../client/index';
-import { parseGeminiEvents } from '../src/lib/gemini/events';
-import { parseSseStream } from '../src/lib/sse/parse';
-import { startChatStack } from './support/chat-stack';
+import { createChatClient, type ChatClient } from '../client/index.js';
+import { parseGeminiEvents } from '../src/lib/platform/gemini/stream-events.js';
+import { parseSseStream } from '../src/lib/platform/sse/parse.js';
+import { startChatStack } from './support/chat-stack.js';
 
 const TTFT_STREAMS = 200;
 const CHUNK_STREAMS = 40;

@@ -9,8 +9,8 @@
 //
 //   npx tsx bench/image-function.ts          (or run() from bench/run.ts)
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import { runBenchChild } from './support/child';
-import { formatMb, MB, memoryBaseline, peakRssGrowth } from './support/memory';
+import { runBenchChild } from './support/child.js';
+import { formatMb, MB, memoryBaseline, peakRssGrowth } from './support/memory.js';
 
 const RAW_IMAGE_BYTES = 30 * 1024 * 1024; // -> 41,943,040 base64 chars in one SSE event
 const WARMUP_IMAGE_BYTES = 256 * 1024;
@@ -174,7 +174,7 @@ async function runFunctionSide(concurrency: number): Promise<ChildResult> {
 async function runBaselineSide(concurrency: number): Promise<ChildResult> {
   const { GoogleGenAI } = await import('@google/genai');
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { createS3Client } = await import('../src/lib/image/s3-target.js');
+  const { createS3Client } = await import('../src/lib/platform/image-pipeline/s3-target.js');
   const ai = new GoogleGenAI({ apiKey: process.env.BENCH_GEMINI_KEY, httpOptions: { baseUrl: process.env.BENCH_GEMINI_URL } });
   const s3 = createS3Client({
     region: 'us-east-1',

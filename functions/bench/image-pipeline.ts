@@ -10,10 +10,10 @@
 // Each mode imports only what it uses, before its baseline: module loading inflates V8's young
 // generation for the rest of the process, which would otherwise be charged to the pipeline.
 import type { GoogleGenAI } from '@google/genai';
-import type { GeminiStreamEvent } from '../src/lib/gemini/types';
-import { runBenchChild } from './support/child';
-import { formatMb, memoryBaseline, peakRssGrowth, MB } from './support/memory';
-import { syntheticImageSseBody } from './support/synthetic-image';
+import type { GeminiStreamEvent } from '../src/lib/platform/gemini/types.js';
+import { runBenchChild } from './support/child.js';
+import { formatMb, memoryBaseline, peakRssGrowth, MB } from './support/memory.js';
+import { syntheticImageSseBody } from './support/synthetic-image.js';
 
 const MODEL = 'bench-image-model';
 const WARMUP_MODEL = 'bench-warmup-model';
@@ -35,10 +35,10 @@ async function* imageDeltas(events: AsyncIterable<GeminiStreamEvent>): AsyncGene
 
 async function pipelineModules() {
   const [{ parseSseStream }, { parseGeminiEvents }, { base64Decode }, { createDimensionProbe }] = await Promise.all([
-    import('../src/lib/sse/parse.js'),
-    import('../src/lib/gemini/events.js'),
-    import('../src/lib/image/base64-decode.js'),
-    import('../src/lib/image/dimension-probe.js'),
+    import('../src/lib/platform/sse/parse.js'),
+    import('../src/lib/platform/gemini/stream-events.js'),
+    import('../src/lib/platform/image-pipeline/base64-decode.js'),
+    import('../src/lib/platform/image-pipeline/dimension-probe.js'),
   ]);
   return { parseSseStream, parseGeminiEvents, base64Decode, createDimensionProbe };
 }
@@ -46,8 +46,8 @@ async function pipelineModules() {
 async function transportModules() {
   const [{ GoogleGenAI }, { GoogleGenAIApiAdapter }, { GeminiStreamingClient }] = await Promise.all([
     import('@google/genai'),
-    import('../src/lib/gemini/adapter.js'),
-    import('../src/lib/gemini/streaming-client.js'),
+    import('../src/lib/platform/gemini/adapter.js'),
+    import('../src/lib/platform/gemini/streaming-client.js'),
   ]);
   return { GoogleGenAI, GoogleGenAIApiAdapter, GeminiStreamingClient };
 }
@@ -152,9 +152,9 @@ function s3Client(upload: Awaited<ReturnType<typeof uploadModules>>) {
 
 async function uploadModules() {
   const [{ uploadImageChunks }, { collectText }, { createS3Client, createS3UploadTarget }] = await Promise.all([
-    import('../src/lib/image/upload.js'),
-    import('../src/lib/gemini/text.js'),
-    import('../src/lib/image/s3-target.js'),
+    import('../src/lib/platform/image-pipeline/upload.js'),
+    import('../src/lib/platform/gemini/text.js'),
+    import('../src/lib/platform/image-pipeline/s3-target.js'),
   ]);
   return { uploadImageChunks, collectText, createS3Client, createS3UploadTarget };
 }

@@ -10,11 +10,11 @@
 //
 // Run: npx tsx bench/match-requests.ts   The last stdout line is the JSON result.
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
-import { startFirestore } from '../dev/services/firestore';
-import { MemoryLruCache } from '../src/lib/cache/index';
-import { getConfig } from '../src/lib/config';
-import { getAdminApp } from '../src/lib/firebase';
-import { createLogger } from '../src/lib/logging';
+import { startFirestore } from '../dev/services/firestore.js';
+import { MemoryLruCache } from '../src/lib/platform/cache/index.js';
+import { getConfig } from '../src/lib/platform/config/index.js';
+import { getAdminApp } from '../src/lib/platform/firebase.js';
+import { createLogger } from '../src/lib/platform/logging.js';
 import {
   matchEventsFor,
   matchUsersFor,
@@ -22,8 +22,8 @@ import {
   suggestionsFor,
   type MatchRunStats,
   type MatchServiceDeps,
-} from '../src/lib/match-service/index';
-import { generateProfiles } from './ranking';
+} from '../src/lib/features/matching/index.js';
+import { generateProfiles } from './ranking.js';
 
 const USERS = 5_000;
 const EVENTS = 400;

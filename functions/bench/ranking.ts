@@ -11,7 +11,7 @@
 // Targets: 10k <= 20 ms p50, 100k <= 200 ms p50, one core.
 //
 // Run: npx tsx bench/ranking.ts   The last stdout line is the JSON result.
-import { prepareProfile, rankUserMatches, type MatchProfile } from '../src/lib/matching/index';
+import { prepareProfile, rankUserMatches, type MatchProfile } from '../src/lib/features/matching/scoring/index.js';
 import { seededRandom } from '../dev/seeded-random.js';
 
 const WARMUPS = 5;

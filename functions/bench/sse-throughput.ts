@@ -14,8 +14,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { SseLineParser, type SseLineSink } from '../src/lib/sse/line-parser';
-import { isStreamedSseEvent, parseSseStream } from '../src/lib/sse/parse';
+import { SseLineParser, type SseLineSink } from '../src/lib/platform/sse/line-parser.js';
+import { isStreamedSseEvent, parseSseStream } from '../src/lib/platform/sse/parse.js';
 
 const CHUNK = 64 * 1024;
 const EVENTS = 100_000;

@@ -8,9 +8,9 @@ import type {
   ChatMessageResponse,
   ChatRequest,
   ChatStreamEvent,
-} from '../src/lib/chat/wire';
-import { ChatApiError, errorFromResponse } from './errors';
-import { readSseFrames, type ByteStreamLike } from './sse';
+} from '../src/lib/features/chat/wire.js';
+import { ChatApiError, errorFromResponse } from './errors.js';
+import { readSseFrames, type ByteStreamLike } from './sse.js';
 
 /** The subset of a fetch Response the client uses (global fetch and expo/fetch both fit). */
 export interface FetchResponseLike {

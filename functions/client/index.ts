@@ -1,7 +1,7 @@
 // The app's chat client (see docs/chat.md).
-export { createChatClient, newClientMessageId } from './chat-client';
-export type { ChatClient, ChatClientOptions, ChatStream, CallOptions, FetchLike, FetchResponseLike } from './chat-client';
-export { ChatApiError } from './errors';
+export { createChatClient, newClientMessageId } from './chat-client.js';
+export type { ChatClient, ChatClientOptions, ChatStream, CallOptions, FetchLike, FetchResponseLike } from './chat-client.js';
+export { ChatApiError } from './errors.js';
 export type {
   ChatErrorCode,
   ChatMessageResponse,
@@ -12,4 +12,4 @@ export type {
   ChatStreamEvent,
   ChatStreamStartEvent,
   ChatUsage,
-} from '../src/lib/chat/wire';
+} from '../src/lib/features/chat/wire.js';

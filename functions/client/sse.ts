@@ -1,8 +1,8 @@
 // SSE frames from a fetch response body, on any platform with TextDecoder and WHATWG streams (web,
-// React Native with expo/fetch, Node 18+). Uses the repo's own line parser (src/lib/sse/line-parser,
+// React Native with expo/fetch, Node 18+). Uses the repo's own line parser (src/lib/platform/sse/line-parser,
 // pure TypeScript); parse.ts is not used because it needs node:string_decoder.
 // Reads with getReader(), since async iteration of ReadableStream is missing on some platforms.
-import { SseLineParser, type SseLineSink } from '../src/lib/sse/line-parser';
+import { SseLineParser, type SseLineSink } from '../src/lib/platform/sse/line-parser.js';
 
 export interface SseFrame {
   event: string;

@@ -1,7 +1,7 @@
-// Prints the README's configuration table from the declared params and secrets (src/lib/config.ts),
+// Prints the README's configuration table from the declared params and secrets (src/lib/platform/config/index.ts),
 // so the manual cannot drift from the code: `npx tsx dev/config-table.ts`. A unit test checks that the
 // README lists every name.
-import { SECRETS, SETTINGS } from '../src/lib/config.js';
+import { SECRETS, SETTINGS } from '../src/lib/platform/config/index.js';
 
 interface ParamLike {
   name: string;

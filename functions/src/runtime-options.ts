@@ -2,7 +2,7 @@
 // Every function is public at the HTTP level (`invoker: 'public'`): callers are authenticated inside,
 // by Firebase ID token, and rate-limited per uid.
 import type { HttpsOptions } from 'firebase-functions/v2/https';
-import { SECRETS } from './lib/config.js';
+import { SECRETS } from './lib/platform/config/index.js';
 
 /** One region for everything: Firestore, Auth and the app's users are served from here. */
 export const REGION = 'us-central1';

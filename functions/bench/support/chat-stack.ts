@@ -6,9 +6,9 @@
 // answers commands over IPC ('baseline', 'peak', 'env').
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { startServices, type RunningServices } from '../../dev/services/index';
-import type { MountableFunction } from '../../test/support/mount';
-import { formatMb, memoryBaseline, peakRssGrowth, type MemoryBaseline } from './memory';
+import { startServices, type RunningServices } from '../../dev/services/index.js';
+import type { MountableFunction } from '../../test/support/mount.js';
+import { formatMb, memoryBaseline, peakRssGrowth, type MemoryBaseline } from './memory.js';
 
 export interface FunctionsProcess {
   baseUrl: string;

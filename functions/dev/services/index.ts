@@ -11,7 +11,7 @@
  * last because the functions they run need the others' coordinates.
  */
 import { randomBytes } from 'node:crypto';
-import { SECRETS, SETTINGS } from '../../src/lib/config.js';
+import { SECRETS, SETTINGS } from '../../src/lib/platform/config/index.js';
 import { spawnGeminiServer, type ChildGeminiServer } from '../gemini-server/child.js';
 import {
   DEFAULT_PROJECT_ID,

@@ -1,9 +1,9 @@
 // POST /chatMessage — one assistant reply as JSON:
 //   {conversationId, messageId, reply, model, finishReason, usage, cached}
 // Errors: 404 conversation_not_found, 409 in_progress, 422 blocked, 502/503/504 upstream_* (docs/chat.md).
-import { ClientAbortedError, chatRequestBody, defaultChatDeps, prepareTurn, type ChatMessageResponse } from '../lib/chat/index.js';
-import { defineEndpoint, HttpError } from '../lib/http/index.js';
-import { CHAT_LIMIT } from './rate-limits.js';
+import { ClientAbortedError, chatRequestBody, defaultChatDeps, prepareTurn, type ChatMessageResponse } from '../lib/features/chat/index.js';
+import { defineEndpoint, HttpError } from '../lib/platform/http/index.js';
+import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 export const chatMessageHandler = defineEndpoint({
   name: 'chatMessage',

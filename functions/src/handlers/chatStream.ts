@@ -9,11 +9,11 @@ import {
   prepareTurn,
   toChatError,
   type ChatStreamEvent,
-} from '../lib/chat/index.js';
-import { describeError } from '../lib/logging.js';
-import { defineEndpoint } from '../lib/http/index.js';
-import { createSseWriter, type SseWriter } from '../lib/sse/writer.js';
-import { CHAT_LIMIT } from './rate-limits.js';
+} from '../lib/features/chat/index.js';
+import { describeError } from '../lib/platform/logging.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { createSseWriter, type SseWriter } from '../lib/platform/sse/writer.js';
+import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 export const CHAT_HEARTBEAT_MS = 15_000;
 

@@ -1,15 +1,15 @@
 // POST /editImage — an edited copy of an input image (data URI or allowed https URL), streamed from
 // Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
 // `Accept: text/event-stream`. See docs/images.md.
-import { defineEndpoint } from '../lib/http/index.js';
-import { buildEditRequest } from '../lib/images/content.js';
-import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/images/deps.js';
-import { runImageJob } from '../lib/images/job.js';
-import { respondWithImageJob } from '../lib/images/respond.js';
-import { editImageBody } from '../lib/images/schemas.js';
-import { openSourceImage } from '../lib/images/source-image.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { buildEditRequest } from '../lib/features/images/content.js';
+import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/deps.js';
+import { runImageJob } from '../lib/features/images/job.js';
+import { respondWithImageJob } from '../lib/features/images/respond.js';
+import { editImageBody } from '../lib/features/images/schemas.js';
+import { openSourceImage } from '../lib/features/images/source-image.js';
 import type { ImageHandlerOverrides } from './generateImage.js';
-import { IMAGE_LIMIT } from './rate-limits.js';
+import { IMAGE_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 export { editImageBody };
 

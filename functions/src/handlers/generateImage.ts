@@ -1,16 +1,16 @@
 // POST /generateImage — an image from a prompt (optionally with up to 3 style reference images),
 // streamed from Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
 // `Accept: text/event-stream`. See docs/images.md.
-import type { AppConfig } from '../lib/config.js';
-import { defineEndpoint, type EndpointDeps } from '../lib/http/index.js';
-import { buildGenerateRequest } from '../lib/images/content.js';
-import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/images/deps.js';
-import { runImageJob, type ImageJobDeps } from '../lib/images/job.js';
-import { respondWithImageJob } from '../lib/images/respond.js';
-import { assertModelSupports, generateImageBody } from '../lib/images/schemas.js';
-import { openSourceImages } from '../lib/images/source-image.js';
-import type { Logger } from '../lib/logging.js';
-import { IMAGE_LIMIT } from './rate-limits.js';
+import type { AppConfig } from '../lib/platform/config/index.js';
+import { defineEndpoint, type EndpointDeps } from '../lib/platform/http/index.js';
+import { buildGenerateRequest } from '../lib/features/images/content.js';
+import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/deps.js';
+import { runImageJob, type ImageJobDeps } from '../lib/features/images/job.js';
+import { respondWithImageJob } from '../lib/features/images/respond.js';
+import { assertModelSupports, generateImageBody } from '../lib/features/images/schemas.js';
+import { openSourceImages } from '../lib/features/images/source-image.js';
+import type { Logger } from '../lib/platform/logging.js';
+import { IMAGE_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 export { generateImageBody };
 

@@ -4,17 +4,17 @@
 //   -> { matches: [{ eventId, title, startsAt, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no profile (docs/matching.md).
 import { z } from 'zod';
-import { defineEndpoint } from '../lib/http/index.js';
-import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../lib/http/request-dates.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../lib/platform/http/request-dates.js';
 import {
   defaultMatchDeps,
   matchEventsFor,
   reportMatchRun,
   resolveEventWindow,
   type EventMatchesResponse,
-} from '../lib/match-service/index.js';
-import { DEFAULT_LIMIT } from '../lib/matching/index.js';
-import { MATCH_LIMIT } from './rate-limits.js';
+} from '../lib/features/matching/index.js';
+import { DEFAULT_LIMIT } from '../lib/features/matching/scoring/index.js';
+import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 /** The longest window one request may query, measured from its effective start (never before now). */
 export const MAX_EVENT_WINDOW_DAYS = 366;

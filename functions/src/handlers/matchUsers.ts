@@ -3,10 +3,10 @@
 //   -> { matches: [{ userId, displayName, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no users/{uid} document (docs/matching.md).
 import { z } from 'zod';
-import { defineEndpoint } from '../lib/http/index.js';
-import { defaultMatchDeps, matchUsersFor, reportMatchRun, type UserMatchesResponse } from '../lib/match-service/index.js';
-import { DEFAULT_LIMIT, MAX_RADIUS_KM, MIN_RADIUS_KM } from '../lib/matching/index.js';
-import { MATCH_LIMIT } from './rate-limits.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { defaultMatchDeps, matchUsersFor, reportMatchRun, type UserMatchesResponse } from '../lib/features/matching/index.js';
+import { DEFAULT_LIMIT, MAX_RADIUS_KM, MIN_RADIUS_KM } from '../lib/features/matching/scoring/index.js';
+import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 const tagList = (max: number) => z.array(z.string().trim().min(1).max(64)).max(max);
 

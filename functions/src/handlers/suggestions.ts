@@ -2,16 +2,16 @@
 // one model call for both lists: -> { users: [...], events: [...] } (shapes as matchUsers/matchEvents).
 // A uid in the path must be the caller's own: the token's uid is the only identity.
 import { z } from 'zod';
-import { defineEndpoint, HttpError } from '../lib/http/index.js';
+import { defineEndpoint, HttpError } from '../lib/platform/http/index.js';
 import {
   defaultMatchDeps,
   reportMatchRun,
   resolveEventWindow,
   suggestionsFor,
   type SuggestionsResponse,
-} from '../lib/match-service/index.js';
-import { DEFAULT_LIMIT } from '../lib/matching/index.js';
-import { MATCH_LIMIT } from './rate-limits.js';
+} from '../lib/features/matching/index.js';
+import { DEFAULT_LIMIT } from '../lib/features/matching/scoring/index.js';
+import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
 export const suggestionsQuery = z.object({
   /** Per list (people, events); default 5. */

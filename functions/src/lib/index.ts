@@ -13,41 +13,41 @@ export {
   DEFAULT_MAX_BUFFERED_DATA,
   SseError,
   SseIncompleteEventError,
-} from './sse/parse';
-export type { ParseSseOptions, SseEvent, SseMessage, SseStreamedMessage } from './sse/parse';
-export { createSseWriter, formatMessage } from './sse/writer';
-export type { OutgoingSseMessage, SseWriter, SseWriterOptions } from './sse/writer';
+} from './platform/sse/parse.js';
+export type { ParseSseOptions, SseEvent, SseMessage, SseStreamedMessage } from './platform/sse/parse.js';
+export { createSseWriter, formatMessage } from './platform/sse/writer.js';
+export type { OutgoingSseMessage, SseWriter, SseWriterOptions } from './platform/sse/writer.js';
 
 // Layer 1: Gemini stream events.
-export { parseGeminiEvents } from './gemini/events';
+export { parseGeminiEvents } from './platform/gemini/stream-events.js';
 export {
   GeminiError,
   GeminiApiError,
   GeminiBlockedError,
   GeminiProtocolError,
   RETRYABLE_STATUSES,
-} from './gemini/errors';
-export type * from './gemini/types';
+} from './platform/gemini/errors.js';
+export type * from './platform/gemini/types.js';
 
 // Layer 2: image bytes to object storage.
-export { base64Decode, Base64DecodeError } from './image/base64-decode';
-export { createDimensionProbe, ImageProbeError } from './image/dimension-probe';
-export type { DimensionProbe, ImageDimensions } from './image/dimension-probe';
-export { uploadImageChunks, ImageTooLargeError, ImageStreamError } from './image/upload';
-export type { ImageUploadTarget, ImageUploadRequest, UploadedObject, UploadImageChunksConfig } from './image/upload';
-export { createS3UploadTarget, createS3Client } from './image/s3-target';
-export type { S3UploadTargetOptions, S3ClientOptions } from './image/s3-target';
+export { base64Decode, Base64DecodeError } from './platform/image-pipeline/base64-decode.js';
+export { createDimensionProbe, ImageProbeError } from './platform/image-pipeline/dimension-probe.js';
+export type { DimensionProbe, ImageDimensions } from './platform/image-pipeline/dimension-probe.js';
+export { uploadImageChunks, ImageTooLargeError, ImageStreamError } from './platform/image-pipeline/upload.js';
+export type { ImageUploadTarget, ImageUploadRequest, UploadedObject, UploadImageChunksConfig } from './platform/image-pipeline/upload.js';
+export { createS3UploadTarget, createS3Client } from './platform/image-pipeline/s3-target.js';
+export type { S3UploadTargetOptions, S3ClientOptions } from './platform/image-pipeline/s3-target.js';
 
 // Layer 3: text collection.
-export { collectText } from './gemini/text';
+export { collectText } from './platform/gemini/text.js';
 
 // Transport: raw streaming requests to Gemini, with the SDK's internals quarantined in the adapter.
-export { GoogleGenAIApiAdapter } from './gemini/adapter';
-export type { GeminiApiAdapter, GeminiAction } from './gemini/adapter';
-export { GeminiStreamingClient, GeminiHttpError } from './gemini/streaming-client';
-export type { GeminiStreamRequest, GeminiStreamResponse } from './gemini/streaming-client';
-export { serializeRequestBody } from './gemini/request-body';
-export type { GenerateContentRequestBody, InlineDataSource, StreamingContent, StreamingPart } from './gemini/request-body';
+export { GoogleGenAIApiAdapter } from './platform/gemini/adapter.js';
+export type { GeminiApiAdapter, GeminiAction } from './platform/gemini/adapter.js';
+export { GeminiStreamingClient, GeminiHttpError } from './platform/gemini/streaming-client.js';
+export type { GeminiStreamRequest, GeminiStreamResponse } from './platform/gemini/streaming-client.js';
+export { serializeRequestBody } from './platform/gemini/request-body.js';
+export type { GenerateContentRequestBody, InlineDataSource, StreamingContent, StreamingPart } from './platform/gemini/request-body.js';
 
 // Matching: deterministic, explainable scoring.
-export * from './matching/index';
+export * from './features/matching/scoring/index.js';

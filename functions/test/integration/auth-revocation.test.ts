@@ -4,9 +4,9 @@
 // the account, works again at once (refusals are never remembered).
 // Under the Auth emulator firebase-admin checks revocation on EVERY verification (even without
 // checkRevoked), so the per-instance window of AUTH_REVOCATION_CACHE_SECONDS cannot be seen here: the
-// window is tested in test/unit/http/auth-revocation.test.ts, with this default configuration in force.
+// window is tested in test/unit/platform/http/auth-revocation.test.ts, with this default configuration in force.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getAdminAuth } from '../../src/lib/firebase.js';
+import { getAdminAuth } from '../../src/lib/platform/firebase.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, functionUrl, getServices, signUp, type SignedUpUser } from '../support/services.js';
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { getFirestore } from 'firebase-admin/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type ChatClient, type ChatStreamEvent } from '../../client/index.js';
-import { getAdminApp } from '../../src/lib/firebase.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { applyServiceEnv, functionUrl, signUp, type SignedUpUser } from '../support/services.js';
 
 describe('chat through the emulators', () => {

@@ -16,9 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFirestore, type FirestoreEmulator } from '../../dev/services/firestore.js';
-import { ChatError } from '../../src/lib/chat/errors.js';
-import { turnIds } from '../../src/lib/chat/ids.js';
-import { FirestoreChatStore } from '../../src/lib/chat/store.js';
+import { ChatError } from '../../src/lib/features/chat/errors.js';
+import { turnIds } from '../../src/lib/features/chat/ids.js';
+import { FirestoreChatStore } from '../../src/lib/features/chat/store.js';
 import { getServices } from '../support/services.js';
 
 /** A Firestore client for one emulator (the SDK takes the emulator host from the env when it is built). */

@@ -5,7 +5,7 @@ import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { createChatClient, type ChatClient } from '../../client/index.js';
 import type { ChatStreamEvent } from '../../client/index.js';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
-import { getAdminApp } from '../../src/lib/firebase.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 

@@ -4,11 +4,11 @@
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GeminiServerControl } from '../../dev/gemini-server/control-client';
-import { getDb } from '../../src/lib/firebase';
-import { makePng } from '../unit/image/fixtures';
-import { applyServiceEnv, functionUrl, signUp, type SignedUpUser } from '../support/services';
-import { readSse } from './images-support';
+import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
+import { getDb } from '../../src/lib/platform/firebase.js';
+import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
+import { applyServiceEnv, functionUrl, signUp, type SignedUpUser } from '../support/services.js';
+import { readSse } from './images-support.js';
 
 let gemini: GeminiServerControl;
 let user: SignedUpUser;

@@ -2,7 +2,7 @@
 // AbortMultipartUpload and exposes pending uploads and stored keys), and an SSE reader for the
 // functions' progress streams.
 import { startS3, type S3Server } from '../../dev/services/s3.js';
-import { parseSseStream } from '../../src/lib/sse/parse.js';
+import { parseSseStream } from '../../src/lib/platform/sse/parse.js';
 
 /** The local S3 server of the stack, whose on-disk state the tests inspect. */
 export type InspectableS3 = S3Server;

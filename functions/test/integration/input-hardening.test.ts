@@ -6,10 +6,10 @@
 import { getFirestore, Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
-import { getAdminApp } from '../../src/lib/firebase.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
-import { makePng } from '../unit/image/fixtures.js';
+import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 
 type FunctionName = 'chatMessage' | 'chatStream' | 'matchUsers' | 'matchEvents' | 'suggestions' | 'generateImage' | 'editImage';
 

@@ -5,7 +5,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from '../../dev/seed.js';
-import { getAdminApp } from '../../src/lib/firebase.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { applyServiceEnv, clearFirestore, functionUrl, getServices } from '../support/services.js';
 
 async function signInDemo(): Promise<string> {

@@ -3,8 +3,8 @@
 // Auth emulators, and helpers to write profiles and events.
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
-import { getAdminApp } from '../../src/lib/firebase.js';
-import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/match-service/index.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
+import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/features/matching/index.js';
 import { captureLogs } from '../support/logs.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, clearFirestore, signUp, type SignedUpUser } from '../support/services.js';

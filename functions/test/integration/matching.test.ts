@@ -3,7 +3,7 @@
 // and every fallback path, the cache, and the suggestions' single explanation call.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
-import { cellBounds, cellOf } from '../../src/lib/matching/coarse-location.js';
+import { cellBounds, cellOf } from '../../src/lib/features/matching/scoring/coarse-location.js';
 import { getServices } from '../support/services.js';
 import {
   call,

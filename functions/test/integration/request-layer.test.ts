@@ -12,7 +12,7 @@ import { redisServerAvailable, startRedis, type RedisServer } from '../../dev/se
 import { startUpstashRest, type CommandEvent, type UpstashRestServer } from '../../dev/services/upstash-rest.js';
 import { applyServiceEnv, signUp } from '../support/services.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
-import { makePng } from '../unit/image/fixtures.js';
+import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 
 // Every log line the functions write, so the Upstash fallback can be checked by what it reports.
 const logged = vi.hoisted(() => [] as LogEntry[]);
@@ -32,7 +32,7 @@ const FUNCTION_NAMES = [
 ] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** A minimal valid request per function (src/lib/chat/schema.ts, the match handlers, src/lib/images/schemas.ts). */
+/** A minimal valid request per function (src/lib/features/chat/schema.ts, the match handlers, src/lib/features/images/schemas.ts). */
 const VALID_BODIES: Record<Exclude<FunctionName, 'suggestions'>, unknown> = {
   chatMessage: { message: 'hello' },
   chatStream: { message: 'hello' },

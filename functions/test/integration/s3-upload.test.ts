@@ -4,12 +4,12 @@
 
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startS3, type S3Server } from '../../dev/services/s3';
-import type { GeminiStreamEvent, ImageBlock } from '../../src/lib/gemini/types';
-import { Base64DecodeError } from '../../src/lib/image/base64-decode';
-import { createS3Client, createS3UploadTarget } from '../../src/lib/image/s3-target';
-import { uploadImageChunks } from '../../src/lib/image/upload';
-import { gate, makePng } from '../unit/image/fixtures';
+import { startS3, type S3Server } from '../../dev/services/s3.js';
+import type { GeminiStreamEvent, ImageBlock } from '../../src/lib/platform/gemini/types.js';
+import { Base64DecodeError } from '../../src/lib/platform/image-pipeline/base64-decode.js';
+import { createS3Client, createS3UploadTarget } from '../../src/lib/platform/image-pipeline/s3-target.js';
+import { uploadImageChunks } from '../../src/lib/platform/image-pipeline/upload.js';
+import { gate, makePng } from '../unit/platform/image-pipeline/fixtures.js';
 
 const BUCKET = 'media';
 

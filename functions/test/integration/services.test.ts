@@ -9,7 +9,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { getFirestore, Timestamp } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyServiceEnv, clearFirestore, getServices, signUp } from '../support/services.js';
-import { createS3Client } from '../../src/lib/image/s3-target.js';
+import { createS3Client } from '../../src/lib/platform/image-pipeline/s3-target.js';
 
 let app: App;
 const savedEnv = { ...process.env };

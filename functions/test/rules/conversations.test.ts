@@ -17,7 +17,7 @@ import {
   where,
 } from 'firebase/firestore';
 import { describe, it } from 'vitest';
-import { describeRules, useRulesEnvironment } from './support';
+import { describeRules, useRulesEnvironment } from './support.js';
 
 describeRules('firestore.rules: conversations/{id} and messages', () => {
   const clients = useRulesEnvironment('conversations', async (db) => {

@@ -15,7 +15,7 @@ import {
   where,
 } from 'firebase/firestore';
 import { describe, it } from 'vitest';
-import { describeRules, useRulesEnvironment } from './support';
+import { describeRules, useRulesEnvironment } from './support.js';
 
 describeRules('firestore.rules: events/{id} and eventAttendees/{id}', () => {
   const clients = useRulesEnvironment('events', async (db) => {

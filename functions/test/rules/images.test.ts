@@ -16,11 +16,11 @@ import {
   where,
 } from 'firebase/firestore';
 import { describe, it } from 'vitest';
-import { describeRules, useRulesEnvironment } from './support';
+import { describeRules, useRulesEnvironment } from './support.js';
 
 describeRules('firestore.rules: images/{id}', () => {
   const clients = useRulesEnvironment('images', async (db) => {
-    // `owner` is the field functions/src/lib/images/metadata.ts writes.
+    // `owner` is the field functions/src/lib/features/images/metadata.ts writes.
     await setDoc(doc(db, 'images/i1'), { owner: 'alice', prompt: 'a cat', url: 'https://x/1', createdAt: 1 });
     await setDoc(doc(db, 'images/i2'), { owner: 'bob', prompt: 'what bob asked', url: 'https://x/2', createdAt: 2 });
   });

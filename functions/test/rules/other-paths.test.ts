@@ -2,7 +2,7 @@
 import { assertFails } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, setDoc } from 'firebase/firestore';
 import { it } from 'vitest';
-import { describeRules, useRulesEnvironment } from './support';
+import { describeRules, useRulesEnvironment } from './support.js';
 
 describeRules('firestore.rules: every other path', () => {
   const clients = useRulesEnvironment('other-paths', async (db) => {

@@ -15,7 +15,7 @@ import {
   type DocumentData,
 } from 'firebase/firestore';
 import { describe, it } from 'vitest';
-import { chars, describeRules, tags, useRulesEnvironment } from './support';
+import { chars, describeRules, tags, useRulesEnvironment } from './support.js';
 
 /** Every user-owned field at its largest allowed size. */
 const fullProfile = {

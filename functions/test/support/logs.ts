@@ -8,7 +8,7 @@
  *   logs.stop();
  */
 import type { LogEntry } from 'firebase-functions/logger';
-import { setLogWriter } from '../../src/lib/logging.js';
+import { setLogWriter } from '../../src/lib/platform/logging.js';
 
 export interface CapturedLogs {
   readonly entries: LogEntry[];

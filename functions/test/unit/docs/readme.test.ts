@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configRows } from '../../../dev/config-table';
+import { configRows } from '../../../dev/config-table.js';
 
 const readme = readFileSync(resolve(__dirname, '../../../../README.md'), 'utf8');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as lib from '../../../src/lib/index';
+import * as lib from '../../../src/lib/index.js';
 
 // The names other code and the README promise, exported from functions/src/lib/index.ts.
 describe('functions/src/lib public contract', () => {

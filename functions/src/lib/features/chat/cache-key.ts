@@ -1,0 +1,27 @@
+// The response-cache key: a hash of the caller's uid and the whole canonical request (model, generation
+// settings, system instruction with the profile, every content turn). Anything that changes what Gemini
+// would be asked changes the key, so a hit can only replay an answer to exactly the same question.
+// The uid is in the key because the request alone does not identify the asker: two users without a
+// profile who send the same first message make identical requests, and a shared entry would show the
+// second one what the first asked (and was answered).
+import { createHash } from 'node:crypto';
+import type { ChatPrompt } from './context.js';
+
+/** Bumped when the meaning of a cached entry changes, so old entries are never read. */
+const KEY_VERSION = 'v2';
+
+/** JSON with object keys sorted at every level: equal values give equal text, whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+}
+
+/** Entries are per user: `uid` is the verified caller's, never anything from the request. */
+export function chatCacheKey(uid: string, prompt: ChatPrompt): string {
+  const digest = createHash('sha256').update(canonicalJson({ uid, model: prompt.model, request: prompt.request })).digest('hex');
+  return `${KEY_VERSION}:${digest}`;
+}

@@ -1,0 +1,8 @@
+// Chat: profile-aware Gemini replies, persisted, cached, streamed. Used by handlers/chatMessage.ts and
+// handlers/chatStream.ts.
+export { chatRequestBody, type ChatRequestBody } from './schema.js';
+export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnInput, type TurnResult } from './turn.js';
+export { defaultChatDeps } from './deps.js';
+export { ChatError, toChatError } from './errors.js';
+export { ClientAbortedError } from './model-stream.js';
+export type * from './wire.js';

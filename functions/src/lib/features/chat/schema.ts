@@ -1,0 +1,23 @@
+// The request body both chat functions accept (validated by the request layer before any work; the
+// layer has already refused ill-formed strings, see platform/http/well-formed.ts).
+import { z } from 'zod';
+
+/** Firestore-safe ids: no slashes, no dots-only (the character set), no reserved __x__ names (the refine). */
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Firestore reserves document ids that start and end with two underscores. */
+const RESERVED_ID = /^__.*__$/;
+
+export const chatRequestBody = z.object({
+  conversationId: z
+    .string()
+    .regex(ID, 'letters, digits, _ or -, at most 128')
+    .refine((id) => !RESERVED_ID.test(id), 'ids of the form __x__ are reserved')
+    .optional(),
+  message: z.string().trim().min(1).max(4000),
+  clientMessageId: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128')
+    .optional(),
+});
+
+export type ChatRequestBody = z.output<typeof chatRequestBody>;

@@ -1,0 +1,228 @@
+// Firestore persistence of chat turns (layout in the README's data model):
+//   conversations/{id}                {ownerId, createdAt, updatedAt, lastMessagePreview}
+//   conversations/{id}/messages/{id}  {role, text, status, createdAt, model, usage, clientMessageId, ...}
+// A turn is claimed in one transaction (ownership check, idempotency, the user's message written
+// BEFORE the model is called) and its reply is written once, with the conversation's preview, in
+// one batch afterwards.
+// Concurrent claims of the same first message (same uid and clientMessageId, no conversationId) target
+// the same derived conversation. Where the transaction's reads take no locks (seen with the Node
+// Firestore emulator) both read "no conversation" and the later commit fails ALREADY_EXISTS on its
+// create(); where they do (the official emulator, Firestore) the loser is retried by the SDK and reads
+// the winner's claim. ALREADY_EXISTS is that same contention, not a fault: the claim is read again and
+// the duplicate rule (409 in_progress, or the stored reply) answers.
+import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
+import { randomUUID } from 'node:crypto';
+import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
+import { CHAT_MESSAGES, ChatError } from './errors.js';
+import { codePointPrefix } from '../matching/scoring/normalize.js';
+import type { TurnIds } from './ids.js';
+import type { ChatErrorCode, ChatUsage } from './wire.js';
+
+export type ReplyStatus = 'complete' | 'interrupted' | 'error';
+
+export interface StoredReply {
+  text: string;
+  status: ReplyStatus;
+  model: string;
+  finishReason?: string;
+  usage?: ChatUsage;
+  cached: boolean;
+  errorCode?: ChatErrorCode;
+}
+
+export type TurnClaim =
+  /** The turn is ours to answer; `attemptId` marks the reply we will write. */
+  | { kind: 'started'; attemptId: string }
+  /** A completed reply to this clientMessageId exists: send it again, call nothing. */
+  | { kind: 'replay'; reply: StoredReply };
+
+export interface ClaimInput {
+  uid: string;
+  ids: TurnIds;
+  message: string;
+  clientMessageId?: string;
+  /** How long a started attempt blocks retries of the same message (409) before it is presumed dead. */
+  leaseMs: number;
+}
+
+export interface SaveReplyInput {
+  uid: string;
+  ids: TurnIds;
+  attemptId: string;
+  clientMessageId?: string;
+  reply: StoredReply;
+}
+
+export interface ChatStore {
+  claimTurn(input: ClaimInput): Promise<TurnClaim>;
+  loadProfile(uid: string): Promise<Record<string, unknown> | undefined>;
+  /** The last `limit` messages, oldest first, without the given message ids (the current turn). */
+  loadHistory(conversationId: string, limit: number, excludeIds: readonly string[]): Promise<HistoryMessage[]>;
+  saveReply(input: SaveReplyInput): Promise<void>;
+}
+
+const PREVIEW_CHARS = 140;
+
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  // Cut on a whole character: half an emoji would be a lone surrogate, which Firestore refuses.
+  return flat.length > PREVIEW_CHARS ? `${codePointPrefix(flat, PREVIEW_CHARS - 1)}…` : flat;
+}
+
+function conversationNotFound(): ChatError {
+  return new ChatError(404, 'conversation_not_found', CHAT_MESSAGES.conversationNotFound);
+}
+
+function inProgress(cause?: unknown): ChatError {
+  return new ChatError(409, 'in_progress', CHAT_MESSAGES.inProgress, { headers: { 'Retry-After': '2' }, cause });
+}
+
+/** gRPC status 6: a create() found the document already there (it was created after our read). */
+const GRPC_ALREADY_EXISTS = 6;
+
+function isAlreadyExists(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === GRPC_ALREADY_EXISTS;
+}
+
+function storedReply(data: DocumentData): StoredReply {
+  return {
+    text: typeof data.text === 'string' ? data.text : '',
+    status: data.status as ReplyStatus,
+    model: typeof data.model === 'string' ? data.model : '',
+    finishReason: typeof data.finishReason === 'string' ? data.finishReason : undefined,
+    usage: (data.usage ?? undefined) as ChatUsage | undefined,
+    cached: data.cached === true,
+    errorCode: typeof data.errorCode === 'string' ? (data.errorCode as ChatErrorCode) : undefined,
+  };
+}
+
+/** Firestore refuses `undefined` field values; drop them (nested objects included). */
+function withoutUndefined<T extends Record<string, unknown>>(record: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined) continue;
+    const plain = typeof value === 'object' && value !== null && value.constructor === Object;
+    out[key] = plain ? withoutUndefined(value as Record<string, unknown>) : value;
+  }
+  return out as T;
+}
+
+export class FirestoreChatStore implements ChatStore {
+  constructor(
+    private readonly db: Firestore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private refs(ids: TurnIds) {
+    const conversation = this.db.collection('conversations').doc(ids.conversationId);
+    const messages = conversation.collection('messages');
+    return { conversation, user: messages.doc(ids.userMessageId), assistant: messages.doc(ids.assistantMessageId) };
+  }
+
+  async claimTurn(input: ClaimInput): Promise<TurnClaim> {
+    try {
+      return await this.claimOnce(input);
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+    // A concurrent claim of this very message created the conversation after we read it: read again.
+    try {
+      return await this.claimOnce(input);
+    } catch (error) {
+      // Still racing (cannot happen once the conversation exists, but never a 500 for contention).
+      if (isAlreadyExists(error)) throw inProgress(error);
+      throw error;
+    }
+  }
+
+  private async claimOnce({ uid, ids, message, clientMessageId, leaseMs }: ClaimInput): Promise<TurnClaim> {
+    const refs = this.refs(ids);
+    return this.db.runTransaction(async (tx) => {
+      const [conversation, user, assistant] = await tx.getAll(refs.conversation, refs.user, refs.assistant);
+      // Someone else's conversation looks exactly like a missing one.
+      if (conversation.exists ? conversation.get('ownerId') !== uid : !ids.newConversation) throw conversationNotFound();
+
+      const reply = assistant.exists ? storedReply(assistant.data() as DocumentData) : undefined;
+      if (reply?.status === 'complete') return { kind: 'replay', reply };
+
+      const now = this.now();
+      const attempt = user.get('attempt') as { id?: string; leaseUntil?: number } | undefined;
+      const attemptRunning = user.exists && (attempt?.leaseUntil ?? 0) > now && assistant.get('attemptId') !== attempt?.id;
+      if (attemptRunning) throw inProgress();
+
+      // New turn, or a retry of one that failed or was interrupted: (re)claim it with a fresh attempt.
+      const attemptId = randomUUID();
+      const preview = previewOf(message);
+      tx.set(
+        refs.user,
+        withoutUndefined({
+          role: 'user',
+          text: message,
+          status: 'complete',
+          clientMessageId,
+          attempt: { id: attemptId, leaseUntil: now + leaseMs },
+          ...(user.exists ? {} : { createdAt: FieldValue.serverTimestamp() }),
+        }),
+        { merge: true },
+      );
+      if (conversation.exists) {
+        tx.update(refs.conversation, { updatedAt: FieldValue.serverTimestamp(), lastMessagePreview: preview });
+      } else {
+        tx.create(refs.conversation, {
+          ownerId: uid,
+          createdAt: FieldValue.serverTimestamp(),
+          updatedAt: FieldValue.serverTimestamp(),
+          lastMessagePreview: preview,
+        });
+      }
+      return { kind: 'started', attemptId };
+    });
+  }
+
+  /** Only the fields chat uses are read (a field mask): not coordinates, not whatever else is stored. */
+  async loadProfile(uid: string): Promise<Record<string, unknown> | undefined> {
+    const [snapshot] = await this.db.getAll(this.db.collection('users').doc(uid), { fieldMask: [...PROFILE_CONTEXT_FIELDS] });
+    return snapshot.exists ? (snapshot.data() as Record<string, unknown>) : undefined;
+  }
+
+  async loadHistory(conversationId: string, limit: number, excludeIds: readonly string[]): Promise<HistoryMessage[]> {
+    const snapshot = await this.db
+      .collection('conversations')
+      .doc(conversationId)
+      .collection('messages')
+      .orderBy('createdAt', 'desc')
+      .limit(limit + excludeIds.length)
+      .get();
+    const history: HistoryMessage[] = [];
+    for (const doc of snapshot.docs) {
+      if (excludeIds.includes(doc.id)) continue;
+      const data = doc.data();
+      const role = data.role === 'assistant' ? 'assistant' : data.role === 'user' ? 'user' : undefined;
+      // Failed replies (possibly cut by a safety stop) are not context; interrupted ones were seen.
+      if (!role || typeof data.text !== 'string' || (role === 'assistant' && data.status === 'error')) continue;
+      history.push({ role, text: data.text });
+      if (history.length === limit) break;
+    }
+    return history.reverse();
+  }
+
+  async saveReply({ ids, attemptId, clientMessageId, reply }: SaveReplyInput): Promise<void> {
+    const refs = this.refs(ids);
+    const batch = this.db.batch();
+    batch.set(
+      refs.assistant,
+      withoutUndefined({
+        role: 'assistant',
+        ...reply,
+        clientMessageId,
+        attemptId,
+        replyTo: ids.userMessageId,
+        createdAt: FieldValue.serverTimestamp(),
+      }),
+    );
+    const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp() };
+    if (reply.text !== '') conversationUpdate.lastMessagePreview = previewOf(reply.text);
+    batch.update(refs.conversation, conversationUpdate);
+    await batch.commit();
+  }
+}

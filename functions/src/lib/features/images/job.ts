@@ -1,0 +1,273 @@
+// One image job (generate or edit), end to end:
+//   prepare (open input images) -> GeminiStreamingClient.fetch -> parseSseStream -> parseGeminiEvents
+//   -> uploadImageChunks (S3) -> collectText -> pick the final image -> images/{id} record.
+// Progress is reported through `onEvent` as it happens (start, text, progress, image, done).
+// Retries (429/500/503, bounded, with backoff) only while nothing has been produced yet.
+// Cancellation (client gone) and the per-model deadline abort the Gemini request and the upload;
+// every object uploaded by a job that does not succeed is removed, and no record is written.
+import type { GeminiStreamRequest, GeminiStreamResponse } from '../../platform/gemini/streaming-client.js';
+import { parseGeminiEvents } from '../../platform/gemini/stream-events.js';
+import type { GenerateContentRequestBody } from '../../platform/gemini/request-body.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
+import { collectText } from '../../platform/gemini/text.js';
+import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage, ImageBlock } from '../../platform/gemini/types.js';
+import { GeminiApiError } from '../../platform/gemini/errors.js';
+import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
+import type { Logger } from '../../platform/logging.js';
+import { parseSseStream } from '../../platform/sse/parse.js';
+import { BLOCKING_FINISH_REASONS, blockedError, ImageTimeoutError, noImageError } from './errors.js';
+import type { ImageMetadataStore } from './metadata.js';
+import type { OpenedSourceImage } from './source-image.js';
+import type { ImageObjectStore } from './storage.js';
+
+export interface PreparedRequest {
+  request: GenerateContentRequestBody;
+  /** Input images streamed by the request; closed after the attempt, checked for the root cause of a failure. */
+  sources: readonly OpenedSourceImage[];
+}
+
+export interface ImageJobSpec {
+  kind: 'generate' | 'edit';
+  uid: string;
+  model: string;
+  prompt: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  /** Called once per attempt: URL sources stream once, so a retry needs them opened again. */
+  prepare(signal: AbortSignal): Promise<PreparedRequest>;
+}
+
+export interface ImageJobDeps {
+  client: { fetch(request: GeminiStreamRequest): Promise<GeminiStreamResponse> };
+  store: ImageObjectStore;
+  metadata: ImageMetadataStore;
+  retryPolicy?: RetryPolicy;
+  log?: Logger;
+}
+
+export interface ImageSummary {
+  id: string;
+  url: string;
+  width: number;
+  height: number;
+  format: string;
+  contentType: string;
+  contentLength: number;
+}
+
+export interface ImageJobResult {
+  image: ImageSummary;
+  text?: string;
+  model: string;
+  finishReason: string | null;
+  usage: GeminiTokenUsage | null;
+}
+
+export type ImageJobEvent =
+  | { type: 'start'; model: string; kind: ImageJobSpec['kind'] }
+  | { type: 'text'; text: string }
+  | { type: 'progress'; bytes: number }
+  | { type: 'image'; image: ImageSummary }
+  | { type: 'done'; result: ImageJobResult };
+
+export interface RunOptions {
+  /** The client's signal: aborts everything. */
+  signal: AbortSignal;
+  onEvent?(event: ImageJobEvent): void;
+}
+
+const RETRY_STATUSES = new Set([429, 500, 503]);
+/** Progress events at most every this many bytes or this many ms (whichever comes first). */
+const PROGRESS_EVERY_BYTES = 1024 * 1024;
+const PROGRESS_EVERY_MS = 250;
+
+interface AttemptOutcome {
+  images: ImageBlock[];
+  text: string;
+  done?: DoneEvent;
+}
+
+export async function runImageJob(spec: ImageJobSpec, deps: ImageJobDeps, options: RunOptions): Promise<ImageJobResult> {
+  const emit = (event: ImageJobEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      // A failing listener (e.g. a broken SSE socket) must not fail, or undo, the job itself.
+      deps.log?.warn('image: progress listener failed', { event: event.type, error: String(error) });
+    }
+  };
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new ImageTimeoutError(spec.timeoutMs)), spec.timeoutMs);
+  const signal = AbortSignal.any([options.signal, deadline.signal]);
+  const uploaded: ImageBlock[] = []; // every object this job created, for cleanup
+  let progressed = false; // anything produced (text, image bytes): no retry after that
+
+  try {
+    // The first attempt's inputs are opened before `start`, so a bad input image is a plain 4xx.
+    let prepared: PreparedRequest | undefined = await spec.prepare(signal);
+    emit({ type: 'start', model: spec.model, kind: spec.kind });
+
+    const outcome = await withRetry(
+      async () => {
+        const current = prepared ?? (await spec.prepare(signal));
+        prepared = undefined;
+        return streamOnce(spec, deps, current, signal, {
+          onProduced: () => (progressed = true),
+          onUploaded: (block) => uploaded.push(block),
+          emit,
+        });
+      },
+      deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      {
+        signal,
+        isRetryable: (error) => !progressed && error instanceof GeminiApiError && RETRY_STATUSES.has(error.status),
+        retryAfterMs: (error) => (error as { retryAfterMs?: number }).retryAfterMs,
+        onRetry: ({ attempt, delayMs, error }) =>
+          deps.log?.warn('image: retrying Gemini', { attempt, delayMs, status: (error as GeminiApiError).status }),
+      },
+    );
+
+    const image = pickFinalImage(outcome);
+    signal.throwIfAborted();
+    const id = deps.metadata.newId();
+    const result: ImageJobResult = {
+      image: {
+        id,
+        url: image.url,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        contentType: image.contentType,
+        contentLength: image.contentLength,
+      },
+      ...(outcome.text ? { text: outcome.text } : {}),
+      model: spec.model,
+      finishReason: outcome.done?.finishReason ?? null,
+      usage: outcome.done?.usage ?? null,
+    };
+    await deps.metadata.save(id, {
+      owner: spec.uid,
+      kind: spec.kind,
+      prompt: spec.prompt,
+      model: spec.model,
+      usage: result.usage,
+      finishReason: result.finishReason,
+      width: image.width,
+      height: image.height,
+      format: image.format,
+      contentType: image.contentType,
+      contentLength: image.contentLength,
+      url: image.url,
+      bucket: image.bucket,
+      key: image.key,
+    });
+    // Everything but the kept image goes (interim thought images, extra images).
+    await removeObjects(deps, uploaded.filter((block) => block !== image));
+    emit({ type: 'image', image: result.image });
+    emit({ type: 'done', result });
+    return result;
+  } catch (error) {
+    await removeObjects(deps, uploaded);
+    if (options.signal.aborted) throw options.signal.reason;
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface AttemptHooks {
+  onProduced(): void;
+  onUploaded(block: ImageBlock): void;
+  emit(event: ImageJobEvent): void;
+}
+
+async function streamOnce(
+  spec: ImageJobSpec,
+  deps: ImageJobDeps,
+  prepared: PreparedRequest,
+  signal: AbortSignal,
+  hooks: AttemptHooks,
+): Promise<AttemptOutcome> {
+  const outcome: AttemptOutcome = { images: [], text: '' };
+  try {
+    const response = await deps.client.fetch({ model: spec.model, request: prepared.request, signal });
+    const events = observe(parseGeminiEvents(parseSseStream(response.body)), hooks);
+    const blocks = collectText(
+      uploadImageChunks(events, {
+        target: deps.store.target,
+        // No uid in the key: an image URL is shared publicly, and must not say who made it.
+        keyPrefix: spec.kind === 'generate' ? 'generated-images' : 'edited-images',
+        maxBytes: spec.maxOutputBytes,
+        onProgress: throttledProgress(hooks.emit),
+        signal,
+      }),
+    );
+    for await (const block of blocks) {
+      if (block.type === 'image') {
+        hooks.onUploaded(block);
+        outcome.images.push(block);
+      } else if (block.type === 'text') {
+        outcome.text += block.text;
+      } else if (block.type === 'done') {
+        outcome.done = block;
+      }
+    }
+    return outcome;
+  } catch (error) {
+    // A failing input image surfaces as a generic fetch/body error: report the root cause.
+    throw prepared.sources.find((source) => source.failure !== undefined)?.failure ?? error;
+  } finally {
+    for (const source of prepared.sources) source.close();
+  }
+}
+
+/** Passes events through, reporting answer text as it arrives and noting that output has begun. */
+async function* observe(events: AsyncIterable<GeminiStreamEvent>, hooks: AttemptHooks): AsyncGenerator<GeminiStreamEvent> {
+  for await (const event of events) {
+    if (event.type === 'image-start') hooks.onProduced();
+    if (event.type === 'text-delta' && !event.thought && event.text) {
+      hooks.onProduced();
+      hooks.emit({ type: 'text', text: event.text });
+    }
+    yield event;
+  }
+}
+
+function throttledProgress(emit: (event: ImageJobEvent) => void): (bytes: number) => void {
+  let lastBytes = 0;
+  let lastAt = 0;
+  return (bytes) => {
+    const now = Date.now();
+    if (bytes < lastBytes) lastBytes = 0; // a new image started
+    if (bytes - lastBytes < PROGRESS_EVERY_BYTES && now - lastAt < PROGRESS_EVERY_MS) return;
+    lastBytes = bytes;
+    lastAt = now;
+    emit({ type: 'progress', bytes });
+  };
+}
+
+/**
+ * The image to keep: the last one that is not an interim (thought) image. Blocking stops win over
+ * any image (a safety stop must not publish what was streamed before it).
+ */
+function pickFinalImage(outcome: AttemptOutcome): ImageBlock {
+  const finishReason = outcome.done?.finishReason;
+  if (finishReason && BLOCKING_FINISH_REASONS.has(finishReason)) throw blockedError(finishReason);
+  const thought = new Set(outcome.done?.thoughtImageIndexes ?? []);
+  const finals = outcome.images.filter((_, index) => !thought.has(index));
+  const image = finals[finals.length - 1];
+  if (!image) throw noImageError(finishReason);
+  return image;
+}
+
+/** Best effort: a failed delete is logged, never allowed to mask the job's own outcome. */
+async function removeObjects(deps: ImageJobDeps, blocks: readonly ImageBlock[]): Promise<void> {
+  await Promise.all(
+    blocks.map((block) =>
+      deps.store.remove(block.key).catch((error: unknown) => {
+        deps.log?.warn('image: could not remove an unused object', { key: block.key, error: String(error) });
+      }),
+    ),
+  );
+}

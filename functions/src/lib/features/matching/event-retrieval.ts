@@ -1,0 +1,116 @@
+// Event retrieval for matchEvents and suggestions: upcoming events in a time window, soonest first,
+// who attends them, and a bounded sample of their attendees' profiles for the events' interest signal.
+//
+//   events where startsAt >= from and startsAt <= until orderBy startsAt limit <eventCap>
+//   getAll eventAttendees/{id}   for the retrieved events whose attendeeCount > 0
+//   getAll users/{id}            a round-robin sample of those attendees (<= attendeeCap)
+//
+// A range and orderBy on the same single field: Firestore's automatic index serves it, no composite
+// index. Recall trade-off: in a busy window only the soonest `eventCap` events are ranked.
+// Attendance lives apart from the public event (`eventAttendees`, server-only) so that reading an
+// event never tells a client who goes; the service reads it to leave out events the caller already
+// attends and to sample the crowd's interests.
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { MatchProfile } from './scoring/index.js';
+import { attendanceOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
+
+/** Attendees sampled per event before any event gets more: the crowd's taste, not its size. */
+export const MAX_ATTENDEES_PER_EVENT = 20;
+
+export interface EventWindow {
+  from: Date;
+  until: Date;
+}
+
+/**
+ * Upcoming events in the window, soonest first, each with whether `viewerId` attends and a sample of
+ * its other attendees (read in one getAll).
+ */
+export async function retrieveUpcomingEvents(
+  db: Firestore,
+  window: EventWindow,
+  cap: number,
+  viewerId: string,
+  reads: ReadCounter,
+): Promise<EventRecord[]> {
+  const snapshot = await db
+    .collection('events')
+    .where('startsAt', '>=', Timestamp.fromDate(window.from))
+    .where('startsAt', '<=', Timestamp.fromDate(window.until))
+    .orderBy('startsAt')
+    .limit(cap)
+    .get();
+  reads.addQuery(snapshot.size);
+  const events: EventRecord[] = [];
+  for (const doc of snapshot.docs) {
+    const event = toEventRecord(doc);
+    if (event !== undefined) events.push(event);
+  }
+  await loadAttendance(db, events, viewerId, reads);
+  return events;
+}
+
+/**
+ * Fills `viewerAttends` and the `attendeeIds` sample from `eventAttendees/{id}`, in one getAll, for
+ * the events whose public `attendeeCount` says anyone attends: an empty event costs no read.
+ */
+async function loadAttendance(db: Firestore, events: EventRecord[], viewerId: string, reads: ReadCounter): Promise<void> {
+  const attended = events.filter((event) => event.attendeeCount > 0);
+  if (attended.length === 0) return;
+  const snapshots = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
+  reads.addLookups(attended.length);
+  attended.forEach((event, i) => {
+    const { viewerAttends, sample } = attendanceOf(snapshots[i].data(), viewerId, MAX_ATTENDEES_PER_EVENT);
+    event.viewerAttends = viewerAttends;
+    event.attendeeIds = sample;
+  });
+}
+
+/**
+ * Which attendee profiles to fetch: round-robin over the events (soonest first), so every event
+ * gets some of its crowd before any gets more, at most `MAX_ATTENDEES_PER_EVENT` each and `cap` in
+ * total; the caller is skipped. Pure: unit-tested.
+ */
+export function pickAttendeeIds(events: readonly EventRecord[], viewerId: string, cap: number): string[] {
+  const picked = new Set<string>();
+  const lists = events.map((event) => event.attendeeIds.filter((id) => id !== viewerId).slice(0, MAX_ATTENDEES_PER_EVENT));
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let round = 0; round < longest; round++) {
+    for (const list of lists) {
+      if (picked.size >= cap) return [...picked];
+      const id = list[round];
+      if (id !== undefined) picked.add(id);
+    }
+  }
+  return [...picked];
+}
+
+/**
+ * Attendee profiles per event id, fetched in one getAll. Profiles that opted out of discovery
+ * do not feed the signal: their interests would otherwise shape what others are shown.
+ */
+export async function loadAttendees(
+  db: Firestore,
+  events: readonly EventRecord[],
+  viewerId: string,
+  cap: number,
+  reads: ReadCounter,
+): Promise<Map<string, MatchProfile[]>> {
+  const ids = pickAttendeeIds(events, viewerId, cap);
+  const byEvent = new Map<string, MatchProfile[]>();
+  if (ids.length === 0) return byEvent;
+  const snapshots = await db.getAll(...ids.map((id) => db.collection('users').doc(id)));
+  reads.addLookups(ids.length);
+  const profiles = new Map<string, MatchProfile>();
+  for (const snapshot of snapshots) {
+    const record = toUserRecord(snapshot);
+    if (record?.discoverable) {
+      profiles.set(record.id, { id: record.id, interests: record.interests, purposes: record.purposes, location: record.location });
+    }
+  }
+  for (const event of events) {
+    const attendees = event.attendeeIds.flatMap((id) => profiles.get(id) ?? []);
+    if (attendees.length > 0) byEvent.set(event.id, attendees);
+  }
+  return byEvent;
+}

@@ -1,0 +1,128 @@
+// Explanations for a request's matches: cached model text where we have it, ONE model call for the
+// rest, and the template for any match the model does not answer in time or in shape.
+//
+// Cache key: sha256 of (prompt version, model, viewer id, kind, target id, score components, facts).
+// The facts are exactly what the model is shown, so a changed tag, place or title is a new key and
+// a stale sentence is never served. Only model text is cached: templates cost nothing to rebuild,
+// and caching them would hide the model's recovery after an outage.
+import { createHash } from 'node:crypto';
+import type { Cache } from '../../../platform/cache/index.js';
+import { describeError, type Logger } from '../../../platform/logging.js';
+import type { MatchComponents } from '../scoring/index.js';
+import type { ExplanationSource } from '../types.js';
+import type { ExplanationFacts } from './facts.js';
+import type { ExplanationModel } from './model.js';
+import { buildPrompt, parseExplanations, PROMPT_VERSION, responseSchema, SYSTEM_INSTRUCTION } from './prompt.js';
+import { templateExplanation } from './templates.js';
+
+export interface ExplainItem {
+  viewerId: string;
+  targetId: string;
+  facts: ExplanationFacts;
+  components: MatchComponents;
+}
+
+export interface Explanation {
+  text: string;
+  source: ExplanationSource;
+}
+
+export interface ExplainerSettings {
+  model: string;
+  timeoutMs: number;
+  temperature: number;
+  tokensPerMatch: number;
+  cacheTtlSeconds: number;
+}
+
+export interface ExplainerDeps {
+  cache: Cache;
+  /** Absent when no API key is configured: every match gets its template. */
+  model: ExplanationModel | undefined;
+  settings: ExplainerSettings;
+}
+
+export interface ExplainStats {
+  cacheHits: number;
+  /** 0 or 1: the whole point is one call per request. */
+  modelCalls: number;
+  modelAnswered: number;
+  templates: number;
+  /** Why the model call produced nothing usable for some matches, if it did not. */
+  fallbackReason?: 'no_model' | 'aborted' | 'timeout' | 'error' | 'invalid_output' | 'incomplete';
+}
+
+/** Output tokens for the JSON wrapper around the explanations. */
+const JSON_OVERHEAD_TOKENS = 50;
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+export function explanationCacheKey(item: ExplainItem, model: string): string {
+  const { interests, purpose, location } = item.components;
+  // One JSON array: no separator a uid (any text up to 128 characters) could forge.
+  const parts = [PROMPT_VERSION, model, item.viewerId, item.facts.kind, item.targetId,
+    round(interests), round(purpose), round(location), item.facts];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}
+
+async function readCache(cache: Cache, key: string): Promise<string | undefined> {
+  const value = await cache.get<unknown>(key).catch(() => undefined);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export async function explainMatches(
+  items: readonly ExplainItem[],
+  deps: ExplainerDeps,
+  options: { signal: AbortSignal; log: Logger },
+): Promise<{ explanations: Explanation[]; stats: ExplainStats }> {
+  const { cache, model, settings } = deps;
+  const stats: ExplainStats = { cacheHits: 0, modelCalls: 0, modelAnswered: 0, templates: 0 };
+  // The budget starts now: cache reads count against it too.
+  const deadline = AbortSignal.timeout(settings.timeoutMs);
+  const keys = items.map((item) => explanationCacheKey(item, settings.model));
+  const texts: (string | undefined)[] = await Promise.all(keys.map((key) => readCache(cache, key)));
+  stats.cacheHits = texts.filter((text) => text !== undefined).length;
+
+  const missing = items.map((_, index) => index).filter((index) => texts[index] === undefined);
+  if (missing.length > 0 && model === undefined) stats.fallbackReason = 'no_model';
+  if (missing.length > 0 && model !== undefined) {
+    const handles = missing.map((_, i) => `m${i + 1}`);
+    stats.modelCalls = 1;
+    try {
+      const answer = await model({
+        model: settings.model,
+        systemInstruction: SYSTEM_INSTRUCTION,
+        prompt: buildPrompt(missing.map((index, i) => ({ key: handles[i], facts: items[index].facts }))),
+        schema: responseSchema(handles),
+        temperature: settings.temperature,
+        maxOutputTokens: settings.tokensPerMatch * missing.length + JSON_OVERHEAD_TOKENS,
+        signal: AbortSignal.any([deadline, options.signal]),
+      });
+      const parsed = parseExplanations(answer, handles);
+      if (parsed.size === 0) stats.fallbackReason = 'invalid_output';
+      else if (parsed.size < handles.length) stats.fallbackReason = 'incomplete';
+      const writes: Promise<void>[] = [];
+      missing.forEach((index, i) => {
+        const text = parsed.get(handles[i]);
+        if (text === undefined) return;
+        texts[index] = text;
+        stats.modelAnswered++;
+        writes.push(cache.set(keys[index], text, settings.cacheTtlSeconds).catch(() => undefined));
+      });
+      await Promise.all(writes);
+    } catch (err) {
+      stats.fallbackReason = options.signal.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'error';
+      options.log.warn('match explanations fell back to templates', { reason: stats.fallbackReason, ...describeError(err) });
+    }
+  }
+
+  const explanations = items.map((item, index): Explanation => {
+    const text = texts[index];
+    if (text !== undefined) return { text, source: 'model' };
+    stats.templates++;
+    return { text: templateExplanation(item.facts), source: 'template' };
+  });
+  return { explanations, stats };
+}

@@ -1,0 +1,15 @@
+// Matching as a service: bounded retrieval from Firestore, ranking by the pure scorer in
+// features/matching/scoring, one Gemini call for explanations with template fallback.
+export { matchUsersFor, matchEventsFor, suggestionsFor, resolveEventWindow } from './service.js';
+export type { MatchScope, MatchServiceDeps, MatchRunStats } from './service.js';
+export { defaultMatchDeps, EXPLANATION_CACHE_NAMESPACE } from './deps.js';
+export { profileNotFound } from './caller.js';
+export { planCandidateQueries, MAX_DISJUNCTION_VALUES } from './candidate-retrieval.js';
+export { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from './event-retrieval.js';
+export { ReadCounter } from './documents.js';
+export { explainMatches, explanationCacheKey } from './explain/explainer.js';
+export type { ExplainItem, Explanation, ExplainerDeps, ExplainerSettings, ExplainStats } from './explain/explainer.js';
+export { PROMPT_VERSION } from './explain/prompt.js';
+export type { ExplanationModel, ExplanationRequest } from './explain/model.js';
+export type * from './types.js';
+export { reportMatchRun, MATCH_RUN_LOG_MESSAGE } from './report.js';

@@ -1,0 +1,123 @@
+// The three matching operations: read the caller, retrieve a bounded candidate set, rank it with
+// the pure scorer (./scoring), explain the survivors with one model call, shape the response.
+import type { Firestore } from 'firebase-admin/firestore';
+import type { MatchingConfig } from '../../platform/config/index.js';
+import type { Logger } from '../../platform/logging.js';
+import { rankEventMatches, rankUserMatches } from './scoring/index.js';
+import { applyPreferences, loadCallerProfile } from './caller.js';
+import { retrieveUserCandidates } from './candidate-retrieval.js';
+import { ReadCounter, type UserRecord } from './documents.js';
+import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
+import { eventItems, eventMatches, userItems, userMatches, type RankedEvents, type RankedUsers } from './responses.js';
+import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } from './types.js';
+
+export interface MatchServiceDeps {
+  db: Firestore;
+  explainer: ExplainerDeps;
+}
+
+export interface MatchScope {
+  uid: string;
+  settings: MatchingConfig;
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** Returned with every response body, for the handler's log line (never sent to the caller). */
+export interface MatchRunStats {
+  reads: ReadCounter;
+  candidates: number;
+  explain: ExplainStats;
+}
+
+async function rankUsersFor(
+  deps: MatchServiceDeps,
+  viewer: UserRecord,
+  options: { limit: number; radiusKm: number; cap: number; sameCity: boolean },
+  reads: ReadCounter,
+): Promise<RankedUsers> {
+  const candidates = await retrieveUserCandidates(deps.db, viewer, { cap: options.cap, sameCity: options.sameCity }, reads);
+  const ranked = rankUserMatches(viewer, candidates, { limit: options.limit, radiusKm: options.radiusKm });
+  return { ranked, byId: new Map(candidates.map((candidate) => [candidate.id, candidate])) };
+}
+
+async function rankEventsFor(
+  deps: MatchServiceDeps,
+  viewer: UserRecord,
+  window: EventWindow,
+  options: { limit: number; settings: MatchingConfig },
+  reads: ReadCounter,
+): Promise<RankedEvents> {
+  const { settings } = options;
+  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads);
+  // Events the caller already attends are not suggestions.
+  const events = upcoming.filter((event) => !event.viewerAttends);
+  const attendeesByEvent = await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
+  const ranked = rankEventMatches(viewer, events, {
+    limit: options.limit,
+    radiusKm: settings.radiusKm,
+    attendeesByEvent,
+  });
+  return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
+}
+
+export async function matchUsersFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; preferences?: MatchPreferences },
+): Promise<{ matches: UserMatch[]; stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const viewer = applyPreferences(caller, request.preferences);
+  const radiusKm = request.preferences?.maxDistanceKm ?? scope.settings.radiusKm;
+  const users = await rankUsersFor(deps, viewer, { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery }, reads);
+  const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
+  return { matches: userMatches(users, explanations), stats: { reads, candidates: users.byId.size, explain: stats } };
+}
+
+export async function matchEventsFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; window: EventWindow },
+): Promise<{ matches: EventMatch[]; stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const events = await rankEventsFor(deps, caller, request.window, { limit: request.limit, settings: scope.settings }, reads);
+  const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
+  return { matches: eventMatches(events, explanations), stats: { reads, candidates: events.byId.size, explain: stats } };
+}
+
+/** Top people and events together, with ONE explanation call covering both lists. */
+export async function suggestionsFor(
+  deps: MatchServiceDeps,
+  scope: MatchScope,
+  request: { limit: number; window: EventWindow },
+): Promise<SuggestionsResponse & { stats: MatchRunStats }> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(deps.db, scope.uid, reads);
+  const { settings } = scope;
+  const [users, events] = await Promise.all([
+    rankUsersFor(deps, caller, { limit: request.limit, radiusKm: settings.radiusKm, cap: settings.candidateCap, sameCity: settings.sameCityQuery }, reads),
+    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads),
+  ]);
+  const people = userItems(caller.id, users);
+  const { explanations, stats } = await explainMatches([...people, ...eventItems(caller.id, events)], deps.explainer, scope);
+  return {
+    users: userMatches(users, explanations.slice(0, people.length)),
+    events: eventMatches(events, explanations.slice(people.length)),
+    stats: { reads, candidates: users.byId.size + events.byId.size, explain: stats },
+  };
+}
+
+/** `from` (default now, never earlier than now: only upcoming events) to `until` (default from + window). */
+export function resolveEventWindow(
+  request: { from?: string; until?: string },
+  windowDays: number,
+  now: Date = new Date(),
+): EventWindow {
+  const requested = request.from === undefined ? now : new Date(request.from);
+  const from = requested.getTime() < now.getTime() ? now : requested;
+  const until = request.until === undefined ? new Date(from.getTime() + windowDays * 86_400_000) : new Date(request.until);
+  return { from, until };
+}

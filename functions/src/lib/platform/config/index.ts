@@ -1,0 +1,14 @@
+// Deploy-time configuration through firebase-functions params.
+//
+// Params are DECLARED at module load (deploy discovery collects them) but their values are read only
+// inside getConfig()/readSecret(), i.e. per request: `.value()` at load time would run during deploy
+// discovery, where values do not exist yet.
+//
+// At runtime a param's `.value()` is just `process.env[NAME]`; the CLI applies a param's default when it
+// deploys or emulates, but code mounted in-process (tests, scripts) gets no such help. So each setting
+// carries its default here and falls back to it when the variable is unset, so both paths agree.
+//
+// Split by concern: secrets.ts (secrets), settings.ts (params with defaults), app-config.ts (getConfig).
+export * from './secrets.js';
+export * from './settings.js';
+export * from './app-config.js';

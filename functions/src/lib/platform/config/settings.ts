@@ -1,0 +1,233 @@
+// Plain params (firebase-functions `defineString`/`defineInt`), each with its default and description.
+// Every numeric setting is bounded where it is read (intSetting, numberSetting): values are deploy-time
+// text, and an absurd one must degrade to a sane value, not to a 500 or a runaway bill.
+// To add one: one entry in SETTINGS here, one field in AppConfig/getConfig (app-config.ts).
+import { defineInt, defineString } from 'firebase-functions/params';
+import type { IntParam, StringParam } from 'firebase-functions/params';
+import { write } from 'firebase-functions/logger';
+
+export interface Setting<P, T> {
+  param: P;
+  read(): T;
+}
+
+function stringSetting(name: string, fallback: string, description: string): Setting<StringParam, string> {
+  const param = defineString(name, { default: fallback, description });
+  return { param, read: () => param.value().trim() || fallback };
+}
+
+const warnedClamps = new Set<string>();
+
+/** Logged once per instance and value: a misconfiguration is visible without flooding the logs. */
+function warnClamped(name: string, value: number, max: number): void {
+  const key = `${name}=${value}`;
+  if (warnedClamps.has(key)) return;
+  warnedClamps.add(key);
+  write({ severity: 'WARNING', message: `setting ${name}=${value} is above its maximum; using ${max}`, setting: name, value, max });
+}
+
+/**
+ * A whole-number setting in [1, max]. Below 1 (including unset or unparsable, which the SDK reads as 0)
+ * means "use the default"; above `max` is clamped to `max` (closest to what was meant) with a warning,
+ * so an absurd value (a negative cap, a timeout past setTimeout's 2^31 ms, a window past year 9999)
+ * never reaches the code that uses it.
+ */
+function intSetting(name: string, fallback: number, max: number, description: string): Setting<IntParam, number> {
+  const param = defineInt(name, { default: fallback, description: `${description} [1-${max}]` });
+  return {
+    param,
+    read: () => {
+      const value = param.value();
+      if (!Number.isInteger(value) || value < 1) return fallback;
+      if (value > max) {
+        warnClamped(name, value, max);
+        return max;
+      }
+      return value;
+    },
+  };
+}
+
+/** A decimal setting (e.g. temperature) in [min, max]; anything else means "use the default". */
+function numberSetting(
+  name: string,
+  fallback: number,
+  range: { min: number; max: number },
+  description: string,
+): Setting<StringParam, number> {
+  const param = defineString(name, { default: String(fallback), description });
+  return {
+    param,
+    read: () => {
+      const text = param.value().trim();
+      const value = text === '' ? Number.NaN : Number(text);
+      return Number.isFinite(value) && value >= range.min && value <= range.max ? value : fallback;
+    },
+  };
+}
+
+/** "true"/"1"/"yes" (any case) is true; anything else, including unset, is the fallback `false`. */
+function flagSetting(name: string, description: string, byDefault = false): Setting<StringParam, boolean> {
+  const param = defineString(name, { default: String(byDefault), description });
+  // value() is "" where the param is unset outside a deploy (tests, scripts): that means the default.
+  const read = (): boolean => {
+    const value = param.value().trim();
+    return value === '' ? byDefault : /^(true|1|yes)$/i.test(value);
+  };
+  return { param, read };
+}
+
+/** Cached replies and explanations older than a month are not worth keeping. */
+const MAX_TTL_SECONDS = 30 * 86_400;
+/** Cloud Functions (2nd gen) HTTP functions time out after at most 60 minutes. */
+export const MAX_IMAGE_TIMEOUT_SECONDS = 3600;
+
+export const GOOGLE_GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+export const SETTINGS = {
+  geminiBaseUrl: stringSetting(
+    'GEMINI_BASE_URL',
+    '',
+    'Gemini API base URL; empty = GOOGLE_GEMINI_BASE_URL env var if set, else Google',
+  ),
+  geminiTextModel: stringSetting('GEMINI_TEXT_MODEL', 'gemini-flash-latest', 'Gemini model for text and chat'),
+  geminiImageModel: stringSetting('GEMINI_IMAGE_MODEL', 'gemini-3.1-flash-image', 'Gemini model for images'),
+  geminiImageEditModel: stringSetting(
+    'GEMINI_IMAGE_EDIT_MODEL',
+    '',
+    'Gemini model for image edits; empty = GEMINI_IMAGE_MODEL',
+  ),
+  imageTimeoutSeconds: intSetting(
+    'IMAGE_TIMEOUT_SECONDS',
+    120,
+    MAX_IMAGE_TIMEOUT_SECONDS,
+    'Whole-request timeout of one image generation or edit (keep below the function timeout)',
+  ),
+  imageModelTimeouts: stringSetting(
+    'IMAGE_MODEL_TIMEOUTS',
+    'gemini-3-pro-image=240',
+    'Per-model overrides of IMAGE_TIMEOUT_SECONDS: "model=seconds,model=seconds"',
+  ),
+  imageMaxOutputBytes: intSetting(
+    'IMAGE_MAX_OUTPUT_BYTES',
+    40 * 1024 * 1024,
+    256 * 1024 * 1024,
+    'Cap on the decoded bytes of one generated image',
+  ),
+  imageSourceMaxBytes: intSetting(
+    'IMAGE_SOURCE_MAX_BYTES',
+    7 * 1024 * 1024,
+    20 * 1024 * 1024,
+    'Cap on the bytes of one input image (URL or data URI)',
+  ),
+  imageSourceAllowedHosts: stringSetting(
+    'IMAGE_SOURCE_ALLOWED_HOSTS',
+    '',
+    'Comma-separated hosts input image URLs may use: "host" (default port only), "host:port", "*.example.com[:port]" (subdomains); empty = the bucket and PUBLIC_URL_BASE hosts with their ports',
+  ),
+  imageSourceAllowLoopback: flagSetting(
+    'IMAGE_SOURCE_ALLOW_LOOPBACK',
+    'DEV ONLY: let input image URLs use http and loopback addresses (the local stack and tests)',
+  ),
+  s3Bucket: stringSetting('S3_BUCKET', 'social-ai-media', 'Bucket that stores generated images'),
+  s3Region: stringSetting('S3_REGION', 'us-east-1', 'Region of the S3 bucket'),
+  s3Endpoint: stringSetting('S3_ENDPOINT', '', 'S3-compatible endpoint URL; empty = AWS S3'),
+  publicUrlBase: stringSetting('PUBLIC_URL_BASE', '', 'Base of public image URLs; empty = derived from S3'),
+  corsOrigins: stringSetting('CORS_ORIGINS', '*', 'Comma-separated allowed browser origins, or *'),
+  authRevocationCacheSeconds: numberSetting(
+    'AUTH_REVOCATION_CACHE_SECONDS',
+    30,
+    { min: 0, max: 300 },
+    'Seconds one instance trusts a passed revocation check of a sign-in (uid + auth_time): how long a revoked or disabled user can still be served; 0 = ask the Auth backend on every request [0-300]',
+  ),
+  rateLimitPerMinute: intSetting('RATE_LIMIT_PER_MINUTE', 100, 10_000, 'Requests per user per minute'),
+  imageRateLimitPerMinute: intSetting(
+    'IMAGE_RATE_LIMIT_PER_MINUTE',
+    10,
+    1_000,
+    'Image requests per user per minute',
+  ),
+  // Chat (chatMessage, chatStream). The model is GEMINI_TEXT_MODEL.
+  chatHistoryLength: intSetting('CHAT_HISTORY_LENGTH', 10, 100, 'Previous messages sent to the model as context'),
+  chatTemperature: numberSetting('CHAT_TEMPERATURE', 0.7, { min: 0, max: 2 }, 'Chat sampling temperature'),
+  chatTopP: numberSetting('CHAT_TOP_P', 0.8, { min: 0, max: 1 }, 'Chat nucleus sampling (topP)'),
+  chatTopK: intSetting('CHAT_TOP_K', 40, 1_000, 'Chat top-k sampling'),
+  chatMaxOutputTokens: intSetting('CHAT_MAX_OUTPUT_TOKENS', 512, 65_536, 'Cap on tokens per chat reply'),
+  chatFirstChunkTimeoutMs: intSetting(
+    'CHAT_FIRST_CHUNK_TIMEOUT_MS',
+    20_000,
+    300_000,
+    'Per attempt: time allowed until Gemini sends its first event',
+  ),
+  chatIdleTimeoutMs: intSetting('CHAT_IDLE_TIMEOUT_MS', 20_000, 300_000, 'Longest silence allowed between Gemini events'),
+  chatTotalTimeoutMs: intSetting(
+    'CHAT_TOTAL_TIMEOUT_MS',
+    55_000,
+    3_600_000,
+    'Whole model call including retries (keep under the function timeout)',
+  ),
+  chatRetryMaxAttempts: intSetting('CHAT_RETRY_MAX_ATTEMPTS', 3, 10, 'Gemini attempts before the first token'),
+  chatRetryBudgetMs: intSetting(
+    'CHAT_RETRY_BUDGET_MS',
+    15_000,
+    3_600_000,
+    'Time after which no new attempt starts (backoff waits included)',
+  ),
+  chatCacheTtlSeconds: intSetting('CHAT_CACHE_TTL_SECONDS', 3600, MAX_TTL_SECONDS, 'Lifetime of cached chat replies'),
+  // Matching (matchUsers, matchEvents, suggestions).
+  matchExplanationModel: stringSetting(
+    'MATCH_EXPLANATION_MODEL',
+    '',
+    'Gemini model that writes match explanations; empty = GEMINI_TEXT_MODEL',
+  ),
+  matchExplanationTimeoutMs: intSetting(
+    'MATCH_EXPLANATION_TIMEOUT_MS',
+    3000,
+    60_000,
+    'Time allowed for the one explanation call per request; templates are used after it',
+  ),
+  matchExplanationTemperature: numberSetting(
+    'MATCH_EXPLANATION_TEMPERATURE',
+    0.8,
+    { min: 0, max: 2 },
+    'Sampling temperature of match explanations',
+  ),
+  matchExplanationTokensPerMatch: intSetting(
+    'MATCH_EXPLANATION_TOKENS_PER_MATCH',
+    100,
+    1_000,
+    'Output token allowance per explained match (the call gets this times the match count, plus a little)',
+  ),
+  matchCandidateCap: intSetting(
+    'MATCH_CANDIDATE_CAP',
+    300,
+    1_000,
+    'Most user documents read as match candidates per request',
+  ),
+  matchSameCityQuery: flagSetting(
+    'MATCH_SAME_CITY_QUERY',
+    'Also retrieve match candidates from the caller\'s city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields',
+    true,
+  ),
+  matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
+  matchAttendeeCap: intSetting(
+    'MATCH_ATTENDEE_CAP',
+    200,
+    1_000,
+    'Most attendee profiles read per request for the events\' interest signal',
+  ),
+  matchEventWindowDays: intSetting(
+    'MATCH_EVENT_WINDOW_DAYS',
+    30,
+    366,
+    'Default look-ahead of matchEvents when the request gives no `until`',
+  ),
+  // The same range as a request's maxDistanceKm (features/matching/scoring/distance-band.ts MAX_RADIUS_KM, kept equal by a test).
+  matchRadiusKm: intSetting('MATCH_RADIUS_KM', 50, 200, 'Distance at which the location component reaches 0'),
+  matchCacheTtlSeconds: intSetting(
+    'MATCH_CACHE_TTL_SECONDS',
+    86_400,
+    MAX_TTL_SECONDS,
+    'Lifetime of cached match explanations (keys change whenever the matched signals do)',
+  ),
+};

@@ -1,0 +1,134 @@
+// State shared by the whole Gemini stream: turns response chunks (GenerateContentResponse JSON) into
+// GeminiStreamEvents. Only the first candidate is read (streaming is used with one candidate).
+// Errors: an `error` object throws GeminiApiError; a block reason without candidates throws
+// GeminiBlockedError. finishReason (SAFETY, IMAGE_SAFETY, ...) is only reported in `done`.
+import { GeminiApiError, GeminiBlockedError } from './errors.js';
+import { ImageDeduplicator } from './stream-events-images.js';
+import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from './types.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Part kinds that are neither text nor inline data but still separate one image from the next. */
+const OTHER_CONTENT_KEYS = ['functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'fileData'];
+
+export class GeminiEventAssembler {
+  private pending: GeminiStreamEvent[] = [];
+  readonly images = new ImageDeduplicator((event) => this.pending.push(event));
+  private finishReason: string | undefined;
+  private usage: GeminiTokenUsage | undefined;
+  private modelVersion: string | undefined;
+  private responseId: string | undefined;
+  private readonly thoughtImages = new Set<number>();
+
+  /** Events produced since the last call. */
+  take(): GeminiStreamEvent[] {
+    const events = this.pending;
+    if (events.length > 0) this.pending = [];
+    return events;
+  }
+
+  /** A response chunk that was buffered and parsed whole. */
+  handleResponse(response: JsonObject): void {
+    this.throwIfError(response);
+    this.images.startEvent();
+    const candidate = firstCandidate(response);
+    const content = candidate?.content;
+    const parts = isJsonObject(content) && Array.isArray(content.parts) ? content.parts : [];
+    for (const part of parts) if (isJsonObject(part)) this.handlePart(part);
+    this.handleMeta(response);
+  }
+
+  /**
+   * One part. Inline data without a `data` string (a streamed part whose data was handled
+   * separately, or a thought image) emits nothing.
+   */
+  handlePart(part: JsonObject): void {
+    const thought = part.thought === true;
+    if (typeof part.text === 'string') {
+      if (part.text.length === 0) return; // e.g. a part that only carries a thoughtSignature
+      this.pending.push(thought ? { type: 'text-delta', text: part.text, thought: true } : { type: 'text-delta', text: part.text });
+      this.images.noteOtherPart();
+      return;
+    }
+    const inline = part.inlineData;
+    if (isJsonObject(inline)) {
+      if (thought) {
+        this.images.noteOtherPart(); // interim thought image: drained, nothing emitted
+      } else if (typeof inline.data === 'string') {
+        this.images.beginImage(typeof inline.mimeType === 'string' ? inline.mimeType : undefined);
+        this.images.write(inline.data);
+        this.images.endImage();
+      }
+      return;
+    }
+    if (OTHER_CONTENT_KEYS.some((key) => key in part)) this.images.noteOtherPart();
+  }
+
+  /** An emitted image turned out to be a thought image (its flag came after its data). */
+  noteLateThoughtImage(ordinal: number): void {
+    this.thoughtImages.add(ordinal);
+  }
+
+  /** Error checks and metadata of a response chunk (parts excluded). */
+  finishResponse(response: JsonObject): void {
+    this.throwIfError(response);
+    this.handleMeta(response);
+  }
+
+  done(): DoneEvent {
+    const done: DoneEvent = {
+      type: 'done',
+      finishReason: this.finishReason,
+      usage: this.usage,
+      modelVersion: this.modelVersion,
+      responseId: this.responseId,
+    };
+    if (this.thoughtImages.size > 0) done.thoughtImageIndexes = [...this.thoughtImages].sort((a, b) => a - b);
+    return done;
+  }
+
+  private throwIfError(response: JsonObject): void {
+    if (response.error !== undefined) throw GeminiApiError.fromErrorObject(response.error);
+    const feedback = response.promptFeedback;
+    const candidates = response.candidates;
+    const noCandidates = !Array.isArray(candidates) || candidates.length === 0;
+    if (isJsonObject(feedback) && typeof feedback.blockReason === 'string' && noCandidates) {
+      throw new GeminiBlockedError(feedback.blockReason);
+    }
+  }
+
+  private handleMeta(response: JsonObject): void {
+    const finishReason = firstCandidate(response)?.finishReason;
+    if (typeof finishReason === 'string') this.finishReason = finishReason;
+    const usage = toUsage(response.usageMetadata);
+    if (usage) this.usage = usage; // a running total: the last one wins
+    if (typeof response.modelVersion === 'string') this.modelVersion = response.modelVersion;
+    if (typeof response.responseId === 'string') this.responseId = response.responseId;
+  }
+}
+
+function firstCandidate(response: JsonObject): JsonObject | undefined {
+  const candidates = response.candidates;
+  if (!Array.isArray(candidates)) return undefined;
+  const first: unknown = candidates[0];
+  return isJsonObject(first) ? first : undefined;
+}
+
+function toUsage(value: unknown): GeminiTokenUsage | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const count = (key: string): number | undefined => (typeof value[key] === 'number' ? (value[key] as number) : undefined);
+  const usage: GeminiTokenUsage = {
+    promptTokenCount: count('promptTokenCount') ?? 0,
+    candidatesTokenCount: count('candidatesTokenCount') ?? 0,
+    totalTokenCount: count('totalTokenCount') ?? 0,
+  };
+  const thoughts = count('thoughtsTokenCount');
+  if (thoughts !== undefined) usage.thoughtsTokenCount = thoughts;
+  const cached = count('cachedContentTokenCount');
+  if (cached !== undefined) usage.cachedContentTokenCount = cached;
+  return usage;
+}

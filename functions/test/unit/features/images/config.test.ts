@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getConfig, parseModelTimeouts } from '../../../../src/lib/platform/config/index.js';
+import { imageTimeoutMs, sourceFetchPolicy } from '../../../../src/lib/features/images/deps.js';
+
+const saved = { ...process.env };
+const NAMES = [
+  'S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'PUBLIC_URL_BASE', 'GEMINI_IMAGE_MODEL', 'GEMINI_IMAGE_EDIT_MODEL',
+  'IMAGE_TIMEOUT_SECONDS', 'IMAGE_MODEL_TIMEOUTS', 'IMAGE_SOURCE_ALLOWED_HOSTS', 'IMAGE_SOURCE_ALLOW_LOOPBACK',
+  'IMAGE_MAX_OUTPUT_BYTES', 'IMAGE_SOURCE_MAX_BYTES',
+];
+
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+function configWith(env: Record<string, string>) {
+  for (const name of NAMES) delete process.env[name];
+  Object.assign(process.env, env);
+  return getConfig();
+}
+
+describe('image configuration', () => {
+  it('has safe defaults: bucket host only, no loopback, 7 MiB inputs, 40 MiB outputs', () => {
+    const { images, gemini } = configWith({ S3_BUCKET: 'media', S3_REGION: 'eu-west-1' });
+    expect(images).toMatchObject({
+      editModel: gemini.imageModel,
+      defaultTimeoutMs: 120_000,
+      maxOutputBytes: 40 * 1024 * 1024,
+      sourceMaxBytes: 7 * 1024 * 1024,
+      sourceAllowedHosts: ['media.s3.eu-west-1.amazonaws.com'],
+      sourceAllowLoopback: false,
+    });
+  });
+
+  it('derives allowed hosts from PUBLIC_URL_BASE and a custom endpoint, unless listed explicitly', () => {
+    const derived = configWith({ PUBLIC_URL_BASE: 'https://CDN.example.com/img/', S3_ENDPOINT: 'https://store.example.net:9000' });
+    // The endpoint's port stays on the entry: an entry without a port allows the default port only.
+    expect(derived.images.sourceAllowedHosts).toEqual(['cdn.example.com', 'store.example.net:9000']);
+    const listed = configWith({ IMAGE_SOURCE_ALLOWED_HOSTS: ' A.example.com, *.cdn.example.com ,' });
+    expect(listed.images.sourceAllowedHosts).toEqual(['a.example.com', '*.cdn.example.com']);
+  });
+
+  it('reads the dev-only loopback flag strictly', () => {
+    expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: 'true' }).images.sourceAllowLoopback).toBe(true);
+    expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: '1' }).images.sourceAllowLoopback).toBe(true);
+    expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: 'no' }).images.sourceAllowLoopback).toBe(false);
+    expect(sourceFetchPolicy(configWith({ IMAGE_SOURCE_MAX_BYTES: '1000' }))).toMatchObject({ maxBytes: 1000, allowLoopback: false });
+  });
+
+  it('picks per-model timeouts, falling back to IMAGE_TIMEOUT_SECONDS', () => {
+    expect(parseModelTimeouts('a=10, b = 20,bad,c=x,d=0')).toEqual({ a: 10_000, b: 20_000 });
+    const config = configWith({ IMAGE_TIMEOUT_SECONDS: '90', IMAGE_MODEL_TIMEOUTS: 'gemini-3-pro-image=200' });
+    expect(imageTimeoutMs(config, 'gemini-3-pro-image')).toBe(200_000);
+    expect(imageTimeoutMs(config, 'gemini-3.1-flash-image')).toBe(90_000);
+    expect(configWith({ GEMINI_IMAGE_EDIT_MODEL: 'gemini-3-pro-image' }).images.editModel).toBe('gemini-3-pro-image');
+  });
+});
