@@ -3,7 +3,7 @@
 // Pure functions: the same inputs always give the same request, which the cache key relies on.
 import type { GenerateContentRequestBody, StreamingContent } from '../../platform/gemini/request-body.js';
 import type { ChatConfig } from '../../platform/config/index.js';
-import { codePointPrefix } from '../matching/scoring/normalize.js';
+import { codePointPrefix } from '../../platform/text.js';
 
 export const PERSONA =
   'You are the assistant inside a social and events app. You help people meet others, find and ' +

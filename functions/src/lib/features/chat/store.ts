@@ -14,7 +14,7 @@ import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/fi
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
-import { codePointPrefix } from '../matching/scoring/normalize.js';
+import { codePointPrefix } from '../../platform/text.js';
 import type { TurnIds } from './ids.js';
 import type { ChatErrorCode, ChatUsage } from './wire.js';
 

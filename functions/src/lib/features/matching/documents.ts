@@ -15,7 +15,7 @@
 import type { DocumentData, DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
 import { coarsePosition, type MatchEvent, type MatchProfile } from './scoring/index.js';
-import { codePointPrefix } from './scoring/normalize.js';
+import { codePointPrefix } from '../../platform/text.js';
 
 /** What is read of each field; anything beyond is cut (text, lists) or dropped (place names, ids). */
 export const READ_LIMITS = Object.freeze({

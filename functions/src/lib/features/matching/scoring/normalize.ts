@@ -9,6 +9,7 @@
 //   4. "+" and "#" survive only after a letter or digit ("c++", "c#"); a leading hashtag "#" goes.
 /// <reference lib="es2024.string" />
 import { singularWord } from './singular.js';
+import { codePointPrefix } from '../../../platform/text.js';
 
 /** Normalised tags and place names are cut to this many characters. */
 export const MAX_NORMALIZED_LENGTH = 64;
@@ -41,17 +42,6 @@ export function foldTag(raw: string): string {
  * key unless the text is mostly punctuation or emoji, and it keeps a 100 KB "tag" from costing
  * 100 KB of folding and memory. */
 export const MAX_FOLD_INPUT_LENGTH = 4 * MAX_NORMALIZED_LENGTH;
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/** The first `maxLength` code units of `text`, never ending in half of a surrogate pair. */
-export function codePointPrefix(text: string, maxLength: number): string {
-  if (text.length <= maxLength) return text;
-  const end = maxLength > 0 && isHighSurrogate(text.charCodeAt(maxLength - 1)) ? maxLength - 1 : maxLength;
-  return text.slice(0, end);
-}
 
 /**
  * A copy of `text` that shares no memory with the string it was cut from. V8 represents a slice of

@@ -2,7 +2,6 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import {
-  codePointPrefix,
   displayText,
   FOLD_MEMO_LIMITS,
   FoldMemo,
@@ -146,11 +145,5 @@ describe('bounded folding', () => {
     expect(displayText('Oak\ud83dland  hills')).toBe('Oak\ufffdland hills');
     expect(displayText(`${' '.repeat(10_000)}hiking`)).toBe('');
     expect(foldText(`${'a'.repeat(MAX_NORMALIZED_LENGTH - 1)}𠀀`)).toBe('a'.repeat(MAX_NORMALIZED_LENGTH - 1));
-  });
-
-  it('cuts text on a code point boundary, never inside a surrogate pair', () => {
-    expect(codePointPrefix('ab😀cd', 3)).toBe('ab');
-    expect(codePointPrefix('ab😀cd', 4)).toBe('ab😀');
-    expect(codePointPrefix('short', 10)).toBe('short');
   });
 });
