@@ -13,6 +13,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/setup/quiet-logs.ts'],
         },
       },
       {
@@ -21,6 +22,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/setup/global.ts'],
+          setupFiles: ['test/setup/quiet-logs.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -10,22 +10,13 @@ import type { LogEntry } from 'firebase-functions/logger';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { redisServerAvailable, startRedis, type RedisServer } from '../../dev/services/redis.js';
 import { startUpstashRest, type CommandEvent, type UpstashRestServer } from '../../dev/services/upstash-rest.js';
+import { captureLogs } from '../support/logs.js';
 import { applyServiceEnv, signUp } from '../support/services.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 
 // Every log line the functions write, so the Upstash fallback can be checked by what it reports.
-const logged = vi.hoisted(() => [] as LogEntry[]);
-vi.mock('firebase-functions/logger', async (importOriginal) => {
-  const original = await importOriginal<typeof import('firebase-functions/logger')>();
-  return {
-    ...original,
-    write: (entry: LogEntry) => {
-      logged.push(entry);
-      original.write(entry);
-    },
-  };
-});
+const logged: LogEntry[] = captureLogs().entries;
 
 const FUNCTION_NAMES = [
   'chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions', 'generateImage', 'editImage',

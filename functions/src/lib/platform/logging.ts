@@ -2,7 +2,7 @@
 // A Logger carries bindings (requestId, endpoint, uid...) that go into every line it writes.
 // Every string that leaves here is scrubbed of current secret values, in case an SDK error message
 // embeds one.
-import { write, type LogEntry, type LogSeverity } from 'firebase-functions/logger';
+import { write, type LogSeverity } from 'firebase-functions/logger';
 import { secretValuesForRedaction } from './config/index.js';
 
 export type LogFields = Record<string, unknown>;
@@ -54,25 +54,9 @@ function redactFields(fields: LogFields): LogFields {
   return out;
 }
 
-/** Where log entries go: the firebase-functions logger (stdout JSON for Cloud Logging). */
-export type LogWriter = (entry: LogEntry) => void;
-let writer: LogWriter = write;
-
-/**
- * Routes every log entry to `next` (tests capture or silence the request log with it). Returns a
- * function that restores the previous writer.
- */
-export function setLogWriter(next: LogWriter): () => void {
-  const previous = writer;
-  writer = next;
-  return () => {
-    writer = previous;
-  };
-}
-
 export function createLogger(bindings: LogFields = {}): Logger {
   const emit = (severity: LogSeverity, message: string, fields?: LogFields): void => {
-    writer({ severity, message: redact(message), ...redactFields({ ...bindings, ...fields }) });
+    write({ severity, message: redact(message), ...redactFields({ ...bindings, ...fields }) });
   };
   return {
     debug: (message, fields) => emit('DEBUG', message, fields),

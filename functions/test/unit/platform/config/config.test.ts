@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../../support/logs.js';
 
-const logged = vi.hoisted(() => [] as Array<Record<string, unknown>>);
-vi.mock('firebase-functions/logger', () => ({ write: (entry: Record<string, unknown>) => logged.push(entry) }));
+const logged: Array<Record<string, unknown>> = captureLogs().entries;
 
 import {
   getConfig,

@@ -1,9 +1,7 @@
 // Handlers that write the response themselves (SSE), and ctx.signal on client disconnect.
 import { request as httpRequest } from 'node:http';
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-
-vi.mock('firebase-functions/logger', () => ({ write: () => undefined }));
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { defineEndpoint, type EndpointDeps } from '../../../../src/lib/platform/http/index.js';
 import { mountFunctions, type MountedFunctions } from '../../../support/mount.js';

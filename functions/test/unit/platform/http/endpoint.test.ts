@@ -1,11 +1,11 @@
 // The request layer end to end over real loopback HTTP, with the framework's body parsing (mount.ts).
 // No services: the ID token verifier and the limiter are injected fakes/in-memory.
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { captureLogs } from '../../../support/logs.js';
 
-const logs = vi.hoisted(() => [] as Array<Record<string, unknown>>);
-vi.mock('firebase-functions/logger', () => ({ write: (entry: Record<string, unknown>) => logs.push(entry) }));
+const logs: Array<Record<string, unknown>> = captureLogs().entries;
 
 import { defineEndpoint, HttpError, type EndpointDeps } from '../../../../src/lib/platform/http/index.js';
 import { MAX_REPORTED_ISSUES } from '../../../../src/lib/platform/http/validation.js';
