@@ -1,4 +1,4 @@
-// Prints the README's configuration table from the declared params and secrets (src/lib/platform/config/index.ts),
+// Prints the README's configuration table from the declared params and secrets (platform/config/settings.ts, secrets.ts),
 // so the manual cannot drift from the code: `npx tsx dev/config-table.ts`. A unit test checks that the
 // README lists every name.
 import { SECRETS, SETTINGS } from '../src/lib/platform/config/index.js';
