@@ -23,10 +23,14 @@ export { parseGeminiEvents } from './platform/gemini/stream-events.js';
 export {
   GeminiError,
   GeminiApiError,
+  GeminiHttpError,
   GeminiBlockedError,
   GeminiProtocolError,
+  GeminiNetworkError,
+  GeminiTimeoutError,
   RETRYABLE_STATUSES,
 } from './platform/gemini/errors.js';
+export type { GeminiProtocolErrorCode, GeminiTimeoutPhase } from './platform/gemini/errors.js';
 export type * from './platform/gemini/types.js';
 
 // Layer 2: image bytes to object storage.
@@ -35,6 +39,7 @@ export { createDimensionProbe, ImageProbeError } from './platform/image-pipeline
 export type { DimensionProbe, ImageDimensions } from './platform/image-pipeline/dimension-probe.js';
 export { uploadImageChunks, ImageTooLargeError, ImageStreamError } from './platform/image-pipeline/upload.js';
 export type { ImageUploadTarget, ImageUploadRequest, UploadedObject, UploadImageChunksConfig } from './platform/image-pipeline/upload.js';
+export type * from './platform/image-pipeline/image-block.js';
 export { createS3UploadTarget, createS3Client } from './platform/image-pipeline/s3-target.js';
 export type { S3UploadTargetOptions, S3ClientOptions } from './platform/image-pipeline/s3-target.js';
 
@@ -44,8 +49,8 @@ export { collectText } from './platform/gemini/text.js';
 // Transport: raw streaming requests to Gemini, with the SDK's internals quarantined in the adapter.
 export { GoogleGenAIApiAdapter } from './platform/gemini/adapter.js';
 export type { GeminiApiAdapter, GeminiAction } from './platform/gemini/adapter.js';
-export { GeminiStreamingClient, GeminiHttpError } from './platform/gemini/streaming-client.js';
-export type { GeminiStreamRequest, GeminiStreamResponse } from './platform/gemini/streaming-client.js';
+export { GeminiStreamingClient } from './platform/gemini/streaming-client.js';
+export type { GeminiStreamRequest, GeminiStreamResponse, GeminiTransport } from './platform/gemini/streaming-client.js';
 export { serializeRequestBody } from './platform/gemini/request-body.js';
 export type { GenerateContentRequestBody, InlineDataSource, StreamingContent, StreamingPart } from './platform/gemini/request-body.js';
 

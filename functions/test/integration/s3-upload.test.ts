@@ -5,7 +5,8 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startS3, type S3Server } from '../../dev/services/s3.js';
-import type { GeminiStreamEvent, ImageBlock } from '../../src/lib/platform/gemini/types.js';
+import type { GeminiStreamEvent } from '../../src/lib/platform/gemini/types.js';
+import type { ImageBlock } from '../../src/lib/platform/image-pipeline/image-block.js';
 import { Base64DecodeError } from '../../src/lib/platform/image-pipeline/base64-decode.js';
 import { createS3Client, createS3UploadTarget } from '../../src/lib/platform/image-pipeline/s3-target.js';
 import { uploadImageChunks } from '../../src/lib/platform/image-pipeline/upload.js';

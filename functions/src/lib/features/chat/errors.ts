@@ -1,10 +1,11 @@
-// What a chat caller is told when something goes wrong. One mapping for both functions:
-//   blocked prompt / safety stop           422 blocked
-//   429, 503 (after retries)               503 upstream_unavailable  (Retry-After when Gemini gave one)
-//   408, 504, our own timeouts             504 upstream_timeout
+// What a chat caller is told when something goes wrong. Conversation errors are chat's own
+// (404 conversation_not_found, 409 in_progress); every upstream failure goes through the platform's
+// one mapping (platform/gemini/http-errors.ts) with chat's sentences:
+//   blocked prompt / content stop           422 blocked
+//   429, 503 (after retries)                503 upstream_unavailable  (Retry-After when Gemini gave one)
+//   408, 504, our own timeouts              504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
-// Messages are fixed, presentable sentences; the upstream error rides along as `cause` (logged only).
-import { GeminiApiError, GeminiBlockedError } from '../../platform/gemini/errors.js';
+import { toUpstreamHttpError, type UpstreamErrorPresentation, type UpstreamHttpError } from '../../platform/gemini/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { ChatErrorCode } from './wire.js';
 
@@ -17,23 +18,6 @@ export class ChatError extends HttpError {
   }
 }
 
-/** Our own deadline (first chunk, silence between chunks, whole call) passed. */
-export class UpstreamTimeoutError extends Error {
-  constructor(readonly phase: 'first-chunk' | 'idle' | 'total') {
-    super(`Gemini did not answer in time (${phase})`);
-    this.name = 'UpstreamTimeoutError';
-  }
-}
-
-/** finishReason values that mean "stopped for content reasons": the reply must not be shown as complete. */
-export const SAFETY_FINISH_REASONS: ReadonlySet<string> = new Set([
-  'SAFETY',
-  'PROHIBITED_CONTENT',
-  'BLOCKLIST',
-  'SPII',
-  'RECITATION',
-]);
-
 export const CHAT_MESSAGES = {
   conversationNotFound: 'Conversation not found.',
   inProgress: 'This message is still being answered. Try again in a moment.',
@@ -43,23 +27,11 @@ export const CHAT_MESSAGES = {
   upstream: 'The assistant could not answer right now. Please try again.',
 } as const;
 
-export function blockedError(cause?: unknown): ChatError {
-  return new ChatError(422, 'blocked', CHAT_MESSAGES.blocked, { cause });
-}
+/** Chat's 422 does not echo the block reason: the SSE error event is {code, message} only. */
+const CHAT_UPSTREAM: UpstreamErrorPresentation = { messages: CHAT_MESSAGES, blockReasonInDetails: false };
 
-export function toChatError(error: unknown): ChatError {
+/** A chat error as is; anything else through the one upstream mapping. */
+export function toChatError(error: unknown): ChatError | UpstreamHttpError {
   if (error instanceof ChatError) return error;
-  if (error instanceof GeminiBlockedError) return blockedError(error);
-  if (error instanceof UpstreamTimeoutError) return new ChatError(504, 'upstream_timeout', CHAT_MESSAGES.timeout, { cause: error });
-  if (error instanceof GeminiApiError) {
-    if (error.status === 429 || error.status === 503) {
-      const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-      const headers = retryAfterMs ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } : undefined;
-      return new ChatError(503, 'upstream_unavailable', CHAT_MESSAGES.unavailable, { cause: error, headers });
-    }
-    if (error.status === 408 || error.status === 504) {
-      return new ChatError(504, 'upstream_timeout', CHAT_MESSAGES.timeout, { cause: error });
-    }
-  }
-  return new ChatError(502, 'upstream_error', CHAT_MESSAGES.upstream, { cause: error });
+  return toUpstreamHttpError(error, CHAT_UPSTREAM);
 }

@@ -1,16 +1,15 @@
-// The Gemini call of a chat turn: streamGenerateContent through our own pipeline
-//   GeminiStreamingClient -> parseSseStream -> parseGeminiEvents
-// with three deadlines (first event per attempt, silence between events, whole call) and retries
-// with backoff for failures BEFORE the first answer token. After the first token the caller has
-// shown text to someone, so a failure is final (a retry would give a different answer).
-import type { GeminiStreamingClient } from '../../platform/gemini/streaming-client.js';
-import { GeminiError } from '../../platform/gemini/errors.js';
-import { parseGeminiEvents } from '../../platform/gemini/stream-events.js';
-import { parseSseStream } from '../../platform/sse/parse.js';
+// The Gemini call of a chat turn: streamGenerateContent through the platform's one chain
+// (fetchGeminiEvents: transport -> parseSseStream -> parseGeminiEvents) with three deadlines (first
+// event per attempt, silence between events, whole call) and retries with backoff for failures BEFORE
+// the first answer token. After the first token the caller has shown text to someone, so a failure is
+// final (a retry would give a different answer). Whether a failure is worth retrying is the error's
+// own `isRetryable`, set where it was made (HTTP status, network fault, truncation, a stalled attempt).
+import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
+import { GeminiProtocolError, GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
+import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
 import type { GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';
 import type { ChatPrompt } from './context.js';
-import { UpstreamTimeoutError } from './errors.js';
 
 export interface ModelTimeouts {
   firstChunkMs: number;
@@ -25,7 +24,7 @@ export interface ModelReplyEnd {
 }
 
 export interface ModelCallOptions {
-  client: GeminiStreamingClient;
+  client: GeminiTransport;
   prompt: ChatPrompt;
   /** The caller going away (client disconnect): stops everything at once. */
   signal: AbortSignal;
@@ -56,7 +55,7 @@ class Attempt {
 
   arm(ms: number, phase: 'first-chunk' | 'idle'): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new UpstreamTimeoutError(phase)), ms);
+    this.timer = setTimeout(() => this.controller.abort(new GeminiTimeoutError(phase, ms)), ms);
   }
 
   /** Releases the connection (a no-op once the body was read to the end) and the timer. */
@@ -73,26 +72,23 @@ interface OpenedStream {
   first: GeminiStreamEvent;
 }
 
-/** True for failures another attempt may not see: network faults, 429/5xx, truncation, a stalled attempt. */
-function isRetryable(error: unknown): boolean {
-  if (error instanceof GeminiError) return error.retryable;
-  if (error instanceof UpstreamTimeoutError) return error.phase !== 'total';
-  // undici reports refused/reset connections and cut bodies as TypeError ("fetch failed", "terminated").
-  return error instanceof TypeError;
+/** parseGeminiEvents always ends with `done`; an iterator that ends without one was cut short. */
+function missingDone(): GeminiProtocolError {
+  return new GeminiProtocolError('PROTOCOL_MISSING_DONE', 'Gemini stream ended without a done event');
 }
 
 export async function streamModelReply(options: ModelCallOptions): Promise<ModelReplyEnd> {
   const { signal: clientSignal, timeouts } = options;
   clientSignal.throwIfAborted();
   const total = new AbortController();
-  const totalTimer = setTimeout(() => total.abort(new UpstreamTimeoutError('total')), timeouts.totalMs);
+  const totalTimer = setTimeout(() => total.abort(new GeminiTimeoutError('total', timeouts.totalMs)), timeouts.totalMs);
   const callSignal = AbortSignal.any([clientSignal, total.signal]);
 
   /** Replaces whatever an aborted operation threw with the reason it was aborted for. */
   const explain = (error: unknown, attempt?: Attempt): unknown => {
     if (clientSignal.aborted) return new ClientAbortedError();
     if (total.signal.aborted) return total.signal.reason;
-    if (attempt?.controller.signal.aborted && attempt.controller.signal.reason instanceof UpstreamTimeoutError) {
+    if (attempt?.controller.signal.aborted && attempt.controller.signal.reason instanceof GeminiTimeoutError) {
       return attempt.controller.signal.reason;
     }
     return error;
@@ -102,12 +98,15 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     const attempt = new Attempt(callSignal);
     attempt.arm(timeouts.firstChunkMs, 'first-chunk');
     try {
-      const response = await options.client.fetch({ model: options.prompt.model, request: options.prompt.request, signal: attempt.signal });
-      const events = parseGeminiEvents(parseSseStream(response.body))[Symbol.asyncIterator]();
+      const events = await fetchGeminiEvents(options.client, {
+        model: options.prompt.model,
+        request: options.prompt.request,
+        signal: attempt.signal,
+      });
       for (;;) {
         const next = await events.next();
         attempt.arm(timeouts.idleMs, 'idle');
-        if (next.done) throw new TypeError('Gemini stream ended without a done event');
+        if (next.done) throw missingDone();
         const event = next.value;
         if ((event.type === 'text-delta' && !event.thought && event.text !== '') || event.type === 'done') {
           return { attempt, events, first: event };
@@ -122,8 +121,8 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
   let opened: OpenedStream | undefined;
   try {
     opened = await withRetry(open, options.retry, {
-      isRetryable,
-      retryAfterMs: (error) => (error as { retryAfterMs?: number }).retryAfterMs,
+      isRetryable: isRetryableError,
+      retryAfterMs: retryAfterMsOf,
       onRetry: options.onRetry,
       signal: callSignal,
     });
@@ -139,7 +138,7 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
         throw explain(error, attempt);
       });
       attempt.arm(timeouts.idleMs, 'idle');
-      if (next.done) throw new TypeError('Gemini stream ended without a done event');
+      if (next.done) throw missingDone();
       event = next.value;
     }
   } catch (error) {

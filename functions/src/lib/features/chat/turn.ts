@@ -5,12 +5,13 @@
 // The reply is persisted however the turn ends: complete, interrupted (client left) or error.
 import type { Cache } from '../../platform/cache/types.js';
 import type { ChatConfig } from '../../platform/config/index.js';
+import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
 import type { GeminiStreamingClient } from '../../platform/gemini/streaming-client.js';
 import { describeError, type Logger } from '../../platform/logging.js';
 import { chatCacheKey } from './cache-key.js';
 import { buildChatPrompt, profileContext, type ChatPrompt } from './context.js';
-import { blockedError, SAFETY_FINISH_REASONS, toChatError } from './errors.js';
+import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
 import { ClientAbortedError, streamModelReply } from './model-stream.js';
 import { splitForReplay } from './replay.js';
@@ -45,7 +46,7 @@ export interface PreparedTurn {
   messageId: string;
   /**
    * Produces the reply, calling `onText` per chunk (awaited). Resolves with the result once the
-   * reply is stored; rejects with a ChatError (after storing what there was) or ClientAbortedError.
+   * reply is stored; rejects with toChatError's HttpError (after storing what there was) or ClientAbortedError.
    */
   run(signal: AbortSignal, onText: (text: string) => void | Promise<void>): Promise<TurnResult>;
 }
@@ -163,9 +164,10 @@ class TurnRunner {
       const model = end.modelVersion ?? this.prompt.model;
       const finishReason = end.finishReason ?? 'FINISH_REASON_UNSPECIFIED';
       const usage = toChatUsage(end.usage);
-      if (SAFETY_FINISH_REASONS.has(finishReason)) {
+      const blocked = finishReasonBlock(finishReason);
+      if (blocked) {
         await this.save({ text, status: 'error', model, finishReason, usage, cached: false, errorCode: 'blocked' });
-        throw blockedError(new Error(`finishReason ${finishReason}`));
+        throw blocked; // 422 blocked, through toChatError below
       }
       const reply: CachedReply = { text, model, finishReason, usage };
       // Only a reply that ended normally is worth replaying to the same question.

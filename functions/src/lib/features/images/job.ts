@@ -1,21 +1,24 @@
 // One image job (generate or edit), end to end:
-//   prepare (open input images) -> GeminiStreamingClient.fetch -> parseSseStream -> parseGeminiEvents
+//   prepare (open input images) -> fetchGeminiEvents (transport -> parseSseStream -> parseGeminiEvents)
 //   -> uploadImageChunks (S3) -> collectText -> pick the final image -> images/{id} record.
 // Progress is reported through `onEvent` as it happens (start, text, progress, image, done).
-// Retries (429/500/503, bounded, with backoff) only while nothing has been produced yet.
+// Retries (what the error says is retryable: 408/429/5xx, network faults, a cut-off stream; bounded,
+// with backoff) only while nothing has been produced yet.
 // Cancellation (client gone) and the per-model deadline abort the Gemini request and the upload;
 // every object uploaded by a job that does not succeed is removed, and no record is written.
-import type { GeminiStreamRequest, GeminiStreamResponse } from '../../platform/gemini/streaming-client.js';
-import { parseGeminiEvents } from '../../platform/gemini/stream-events.js';
+import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
+import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
+import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GenerateContentRequestBody } from '../../platform/gemini/request-body.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
 import { collectText } from '../../platform/gemini/text.js';
-import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage, ImageBlock } from '../../platform/gemini/types.js';
-import { GeminiApiError } from '../../platform/gemini/errors.js';
+import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';
+import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
+import type { ImageBlock } from '../../platform/image-pipeline/image-block.js';
 import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
 import type { Logger } from '../../platform/logging.js';
-import { parseSseStream } from '../../platform/sse/parse.js';
-import { BLOCKING_FINISH_REASONS, blockedError, ImageTimeoutError, noImageError } from './errors.js';
+import { describeError } from '../../platform/logging.js';
+import { noImageError } from './errors.js';
 import type { ImageMetadataStore } from './metadata.js';
 import type { OpenedSourceImage } from './source-image.js';
 import type { ImageObjectStore } from './storage.js';
@@ -38,7 +41,7 @@ export interface ImageJobSpec {
 }
 
 export interface ImageJobDeps {
-  client: { fetch(request: GeminiStreamRequest): Promise<GeminiStreamResponse> };
+  client: GeminiTransport;
   store: ImageObjectStore;
   metadata: ImageMetadataStore;
   retryPolicy?: RetryPolicy;
@@ -76,7 +79,6 @@ export interface RunOptions {
   onEvent?(event: ImageJobEvent): void;
 }
 
-const RETRY_STATUSES = new Set([429, 500, 503]);
 /** Progress events at most every this many bytes or this many ms (whichever comes first). */
 const PROGRESS_EVERY_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
@@ -97,7 +99,7 @@ export async function runImageJob(spec: ImageJobSpec, deps: ImageJobDeps, option
     }
   };
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new ImageTimeoutError(spec.timeoutMs)), spec.timeoutMs);
+  const timer = setTimeout(() => deadline.abort(new GeminiTimeoutError('total', spec.timeoutMs)), spec.timeoutMs);
   const signal = AbortSignal.any([options.signal, deadline.signal]);
   const uploaded: ImageBlock[] = []; // every object this job created, for cleanup
   let progressed = false; // anything produced (text, image bytes): no retry after that
@@ -120,10 +122,10 @@ export async function runImageJob(spec: ImageJobSpec, deps: ImageJobDeps, option
       deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
       {
         signal,
-        isRetryable: (error) => !progressed && error instanceof GeminiApiError && RETRY_STATUSES.has(error.status),
-        retryAfterMs: (error) => (error as { retryAfterMs?: number }).retryAfterMs,
+        isRetryable: (error) => !progressed && isRetryableError(error),
+        retryAfterMs: retryAfterMsOf,
         onRetry: ({ attempt, delayMs, error }) =>
-          deps.log?.warn('image: retrying Gemini', { attempt, delayMs, status: (error as GeminiApiError).status }),
+          deps.log?.warn('image: retrying Gemini', { attempt, delayMs, error: describeError(error, { stack: false }) }),
       },
     );
 
@@ -191,8 +193,7 @@ async function streamOnce(
 ): Promise<AttemptOutcome> {
   const outcome: AttemptOutcome = { images: [], text: '' };
   try {
-    const response = await deps.client.fetch({ model: spec.model, request: prepared.request, signal });
-    const events = observe(parseGeminiEvents(parseSseStream(response.body)), hooks);
+    const events = observe(await fetchGeminiEvents(deps.client, { model: spec.model, request: prepared.request, signal }), hooks);
     const blocks = collectText(
       uploadImageChunks(events, {
         target: deps.store.target,
@@ -253,7 +254,8 @@ function throttledProgress(emit: (event: ImageJobEvent) => void): (bytes: number
  */
 function pickFinalImage(outcome: AttemptOutcome): ImageBlock {
   const finishReason = outcome.done?.finishReason;
-  if (finishReason && BLOCKING_FINISH_REASONS.has(finishReason)) throw blockedError(finishReason);
+  const blocked = finishReasonBlock(finishReason);
+  if (blocked) throw blocked;
   const thought = new Set(outcome.done?.thoughtImageIndexes ?? []);
   const finals = outcome.images.filter((_, index) => !thought.has(index));
   const image = finals[finals.length - 1];

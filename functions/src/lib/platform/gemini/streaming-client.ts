@@ -4,9 +4,14 @@
 // Uses the global fetch (undici): a streamed request body needs `duplex: 'half'`, and the signal
 // aborts both the body upload and the response. Note undici's defaults of 300 s for headers and
 // between body chunks; callers bound the whole call with their own signal.
+//
+// This is the transport boundary: network faults of the request and of reading the body are
+// classified here, once (network-fault.ts), and a non-2xx answer becomes a GeminiHttpError that
+// carries its retry facts (status, RetryInfo / Retry-After).
 
 import type { GeminiApiAdapter } from './adapter.js';
-import { GeminiApiError, type GeminiApiErrorInit } from './errors.js';
+import { GeminiHttpError } from './errors.js';
+import { classifyNetworkFault } from './network-fault.js';
 import { type GenerateContentRequestBody, serializeRequestBody } from './request-body.js';
 
 export interface GeminiStreamRequest {
@@ -22,53 +27,68 @@ export interface GeminiStreamResponse {
   headers: Headers;
 }
 
-/** A non-2xx answer to the request itself; adds the server's retry hint when it gave one. */
-export class GeminiHttpError extends GeminiApiError {
-  constructor(
-    init: GeminiApiErrorInit,
-    /** From a google.rpc.RetryInfo detail, else the Retry-After header. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(init);
-    this.name = 'GeminiHttpError';
-  }
+/** What the features need of a client (tests script it): one streamed request. */
+export interface GeminiTransport {
+  fetch(request: GeminiStreamRequest): Promise<GeminiStreamResponse>;
 }
 
 /** Error bodies are small JSON; never read more than this of one (it could be anything). */
 const MAX_ERROR_BODY_BYTES = 8 * 1024;
 
-export class GeminiStreamingClient {
+export class GeminiStreamingClient implements GeminiTransport {
   constructor(private readonly adapter: GeminiApiAdapter) {}
 
   async fetch({ model, request, signal }: GeminiStreamRequest): Promise<GeminiStreamResponse> {
     const url = this.adapter.buildRequestUrl(model, 'streamGenerateContent');
     const headers = await this.adapter.getHeaders(url.toString());
     signal?.throwIfAborted();
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: serializeRequestBody(request),
-      duplex: 'half',
-      signal,
-    });
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: serializeRequestBody(request),
+        duplex: 'half',
+        signal,
+      });
+    } catch (error) {
+      throw classifyNetworkFault(error, signal);
+    }
     if (!response.ok) throw await toHttpError(response);
     if (!response.body) throw new GeminiHttpError({ status: 502, message: 'empty response body' });
-    return { body: response.body, status: response.status, headers: response.headers };
+    return { body: classifiedBody(response.body, signal), status: response.status, headers: response.headers };
   }
+}
+
+/**
+ * The body, with read failures classified like the request's. A hand-written iterator rather than an
+ * async generator: it costs one promise per body chunk, and `return()` goes straight to the stream.
+ */
+function classifiedBody(body: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+      const source = body[Symbol.asyncIterator]();
+      const fault = (error: unknown): never => {
+        throw classifyNetworkFault(error, signal);
+      };
+      return {
+        next: () => source.next().then(undefined, fault),
+        return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
 }
 
 async function toHttpError(response: Response): Promise<GeminiHttpError> {
   const text = await readPrefix(response, MAX_ERROR_BODY_BYTES);
   const error = parseGoogleError(text);
-  return new GeminiHttpError(
-    {
-      status: response.status,
-      googleStatus: typeof error?.status === 'string' && error.status !== '' ? error.status : undefined,
-      message: typeof error?.message === 'string' ? error.message : response.statusText || undefined,
-      details: error?.details,
-    },
-    retryInfoDelayMs(error?.details) ?? retryAfterHeaderMs(response.headers.get('retry-after')),
-  );
+  return new GeminiHttpError({
+    status: response.status,
+    googleStatus: typeof error?.status === 'string' && error.status !== '' ? error.status : undefined,
+    message: typeof error?.message === 'string' ? error.message : response.statusText || undefined,
+    details: error?.details,
+    retryAfterMs: retryInfoDelayMs(error?.details) ?? retryAfterHeaderMs(response.headers.get('retry-after')),
+  });
 }
 
 /** Reads at most `maxBytes` of the body, then cancels the rest (releasing the connection). */

@@ -1,12 +1,15 @@
 // Layer 3 of the Gemini pipeline: joins runs of text deltas into blocks.
 //
 // Answer text and thinking text are collected separately and each run is flushed when the kind
-// changes, so a thought can never end up inside the answer. Any other event (an image, done)
-// flushes first, keeping the original order; so does the end of the stream.
+// changes, so a thought can never end up inside the answer. Any other event (an uploaded image,
+// done) flushes first, keeping the original order; so does the end of the stream. It only knows
+// text deltas: what the other events are (e.g. image-pipeline's ImageBlock) is the caller's type.
 
-import type { AfterUploadEvent, GeminiOutputBlock, TextBlock, ThoughtBlock } from './types.js';
+import type { TextBlock, TextDeltaEvent, ThoughtBlock } from './types.js';
 
-export async function* collectText(events: AsyncIterable<AfterUploadEvent>): AsyncGenerator<GeminiOutputBlock> {
+export async function* collectText<Other extends { type: string }>(
+  events: AsyncIterable<TextDeltaEvent | Other>,
+): AsyncGenerator<TextBlock | ThoughtBlock | Other> {
   let parts: string[] = [];
   let collecting: 'text' | 'thought' = 'text';
 
@@ -18,7 +21,7 @@ export async function* collectText(events: AsyncIterable<AfterUploadEvent>): Asy
   };
 
   for await (const event of events) {
-    if (event.type === 'text-delta') {
+    if (isTextDelta(event)) {
       const kind = event.thought ? 'thought' : 'text';
       if (kind !== collecting) {
         const block = flush();
@@ -34,4 +37,8 @@ export async function* collectText(events: AsyncIterable<AfterUploadEvent>): Asy
   }
   const last = flush();
   if (last) yield last;
+}
+
+function isTextDelta(event: { type: string }): event is TextDeltaEvent {
+  return event.type === 'text-delta';
 }

@@ -1,5 +1,6 @@
-// Event and block types shared by every stage of the Gemini streaming pipeline:
-//   parseSseStream -> parseGeminiEvents -> uploadImageChunks -> collectText
+// Event and block types of the Gemini stream: parseGeminiEvents' events and collectText's blocks.
+// Nothing here knows about storage: uploaded images (ImageBlock) belong to image-pipeline/, which
+// consumes these events.
 
 /** Token usage as Gemini reports it (a running total; the last chunk's is final). */
 export interface GeminiTokenUsage {
@@ -45,21 +46,6 @@ export interface DoneEvent {
 
 export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | DoneEvent;
 
-/** One image, fully uploaded. */
-export interface ImageBlock {
-  type: 'image';
-  url: string;
-  key: string;
-  bucket: string;
-  width: number;
-  height: number;
-  format: string;
-  contentType: string;
-  contentLength: number;
-}
-
-export type AfterUploadEvent = ImageBlock | TextDeltaEvent | DoneEvent;
-
 export interface TextBlock {
   type: 'text';
   text: string;
@@ -70,5 +56,3 @@ export interface ThoughtBlock {
   type: 'thought';
   text: string;
 }
-
-export type GeminiOutputBlock = ImageBlock | TextBlock | ThoughtBlock | DoneEvent;

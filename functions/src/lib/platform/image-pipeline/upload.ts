@@ -7,7 +7,8 @@
 // body chunk is valid only until the next one is requested.
 
 import { randomUUID } from 'node:crypto';
-import type { AfterUploadEvent, GeminiStreamEvent, ImageBlock } from '../gemini/types.js';
+import type { GeminiStreamEvent } from '../gemini/types.js';
+import type { AfterUploadEvent, ImageBlock } from './image-block.js';
 import { base64Decode } from './base64-decode.js';
 import { createDimensionProbe } from './dimension-probe.js';
 

@@ -1,8 +1,8 @@
 // The app client against a fake fetch: SSE split at awkward byte boundaries, typed errors, abort.
 import { describe, expect, it } from 'vitest';
 import { ChatApiError, createChatClient, type ChatStreamEvent, type FetchLike } from '../../../../client/index.js';
-import { GeminiApiError, GeminiBlockedError } from '../../../../src/lib/platform/gemini/errors.js';
-import { toChatError, UpstreamTimeoutError } from '../../../../src/lib/features/chat/errors.js';
+import { GeminiApiError, GeminiBlockedError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
+import { ChatError, toChatError } from '../../../../src/lib/features/chat/errors.js';
 
 function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   let i = 0;
@@ -120,8 +120,10 @@ describe('toChatError (what callers are told)', () => {
       [new GeminiApiError({ status: 429, message: 'quota of project p-123' }), 503, 'upstream_unavailable'],
       [new GeminiApiError({ status: 503 }), 503, 'upstream_unavailable'],
       [new GeminiApiError({ status: 504 }), 504, 'upstream_timeout'],
-      [new UpstreamTimeoutError('idle'), 504, 'upstream_timeout'],
+      [new GeminiTimeoutError('idle', 20_000), 504, 'upstream_timeout'],
+      [GeminiBlockedError.forFinishReason('SAFETY'), 422, 'blocked'],
       [new GeminiApiError({ status: 400, message: 'API key not valid' }), 502, 'upstream_error'],
+      [new GeminiNetworkError('ECONNRESET', { cause: new TypeError('fetch failed') }), 502, 'upstream_error'],
       [new TypeError('fetch failed'), 502, 'upstream_error'],
     ];
     for (const [error, status, code] of cases) {
@@ -129,5 +131,13 @@ describe('toChatError (what callers are told)', () => {
       expect({ status: mapped.status, code: mapped.code }).toEqual({ status, code });
       expect(mapped.message).not.toMatch(/quota|p-123|API key|fetch/);
     }
+  });
+
+  it('uses the chat sentences, keeps chat errors as they are and does not echo a block reason', () => {
+    expect(toChatError(new GeminiApiError({ status: 503 })).message).toBe('The assistant is busy right now. Please try again shortly.');
+    const blocked = toChatError(new GeminiBlockedError('SAFETY'));
+    expect([blocked.message, blocked.details]).toEqual(['The assistant cannot answer this message. Please rephrase it.', undefined]);
+    const conversation = new ChatError(404, 'conversation_not_found', 'Conversation not found.');
+    expect(toChatError(conversation)).toBe(conversation);
   });
 });

@@ -1,6 +1,7 @@
 // runImageJob with a scripted Gemini client (SSE bodies built here), an in-memory store and record.
 import { describe, expect, it } from 'vitest';
-import { GeminiHttpError, type GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
+import { GeminiHttpError } from '../../../../src/lib/platform/gemini/errors.js';
+import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { toImageHttpError } from '../../../../src/lib/features/images/errors.js';
 import { runImageJob, type ImageJobDeps, type ImageJobEvent, type ImageJobSpec } from '../../../../src/lib/features/images/job.js';
@@ -42,7 +43,7 @@ class Harness {
           this.requests.push(request);
           const reply = this.replies.shift();
           if (!reply) throw new Error('no scripted reply left');
-          if ('httpError' in reply) throw new GeminiHttpError({ status: reply.httpError, message: 'scripted' }, 1);
+          if ('httpError' in reply) throw new GeminiHttpError({ status: reply.httpError, message: 'scripted', retryAfterMs: 1 });
           return { status: 200, headers: new Headers(), body: body(reply, request.signal) };
         },
       },

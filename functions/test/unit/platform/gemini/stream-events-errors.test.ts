@@ -18,16 +18,16 @@ describe('GeminiApiError', () => {
     const error = new GeminiApiError({ status: 429, googleStatus: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded' });
     expect(error).toBeInstanceOf(GeminiError);
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ name: 'GeminiApiError', status: 429, code: 'RESOURCE_EXHAUSTED', retryable: true });
+    expect(error).toMatchObject({ name: 'GeminiApiError', status: 429, code: 'RESOURCE_EXHAUSTED', isRetryable: true });
     expect(error.message).toBe('Gemini API error 429 RESOURCE_EXHAUSTED: Quota exceeded');
-    expect(new GeminiApiError({ status: 503 })).toMatchObject({ code: 'HTTP_503', retryable: true });
-    expect(new GeminiApiError({ status: 404, googleStatus: 'NOT_FOUND' }).retryable).toBe(false);
-    expect(new GeminiApiError({ status: 400, retryable: true }).retryable).toBe(true); // explicit wins
+    expect(new GeminiApiError({ status: 503 })).toMatchObject({ code: 'HTTP_503', isRetryable: true });
+    expect(new GeminiApiError({ status: 404, googleStatus: 'NOT_FOUND' }).isRetryable).toBe(false);
+    expect(new GeminiApiError({ status: 400, isRetryable: true }).isRetryable).toBe(true); // explicit wins
   });
 
   it('retries exactly 408, 429, 500, 502, 503, 504', () => {
     const retryable = [400, 401, 403, 404, 408, 409, 429, 500, 501, 502, 503, 504].filter(
-      (status) => new GeminiApiError({ status }).retryable,
+      (status) => new GeminiApiError({ status }).isRetryable,
     );
     expect(retryable).toEqual([408, 429, 500, 502, 503, 504]);
     expect([...RETRYABLE_STATUSES].sort()).toEqual(retryable.sort());
@@ -48,10 +48,10 @@ describe('GeminiApiError', () => {
 
 describe('GeminiBlockedError and GeminiProtocolError', () => {
   it('carry their reason, a 4xx/5xx-like status and retryability', () => {
-    expect(new GeminiBlockedError('SAFETY')).toMatchObject({ blockReason: 'SAFETY', code: 'PROMPT_BLOCKED', status: 400, retryable: false });
+    expect(new GeminiBlockedError('SAFETY')).toMatchObject({ blockReason: 'SAFETY', code: 'PROMPT_BLOCKED', status: 400, isRetryable: false });
     const cause = new Error('inner');
-    expect(new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'cut', { cause })).toMatchObject({ status: 502, retryable: true, cause });
-    expect(new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'bad').retryable).toBe(false);
+    expect(new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'cut', { cause })).toMatchObject({ status: 502, isRetryable: true, cause });
+    expect(new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'bad').isRetryable).toBe(false);
   });
 });
 

@@ -200,7 +200,7 @@ describe('parseGeminiEvents: errors', () => {
       for (const [label, chunks, threshold] of variants(body, 3)) {
         const outcome = await runGemini(chunks, threshold);
         expect(outcome.error, label).toBeInstanceOf(GeminiApiError);
-        expect(outcome.error, label).toMatchObject({ status: code, code: status, googleStatus: status, retryable });
+        expect(outcome.error, label).toMatchObject({ status: code, code: status, googleStatus: status, isRetryable: retryable });
         expect(outcome.text, label).toBe('a');
       }
     }
@@ -211,7 +211,7 @@ describe('parseGeminiEvents: errors', () => {
     for (const [label, chunks, threshold] of variants(body, 3)) {
       const outcome = await runGemini(chunks, threshold);
       expect(outcome.error, label).toBeInstanceOf(GeminiBlockedError);
-      expect(outcome.error, label).toMatchObject({ blockReason: 'PROHIBITED_CONTENT', code: 'PROMPT_BLOCKED', retryable: false });
+      expect(outcome.error, label).toMatchObject({ blockReason: 'PROHIBITED_CONTENT', code: 'PROMPT_BLOCKED', isRetryable: false });
     }
   });
 
@@ -220,7 +220,7 @@ describe('parseGeminiEvents: errors', () => {
       for (const threshold of [undefined, 4]) {
         const outcome = await runGemini([sseText([chunkOf([textPart('ok')]), data])], threshold);
         expect(outcome.error, `${data} ${threshold}`).toBeInstanceOf(GeminiProtocolError);
-        expect(outcome.error, `${data} ${threshold}`).toMatchObject({ code: 'PROTOCOL_INVALID_JSON', retryable: false });
+        expect(outcome.error, `${data} ${threshold}`).toMatchObject({ code: 'PROTOCOL_INVALID_JSON', isRetryable: false });
         expect(outcome.text).toBe('ok');
       }
     }
@@ -230,7 +230,7 @@ describe('parseGeminiEvents: errors', () => {
     const body = sseText([chunkOf([imagePart(png64Of(10))])]);
     const outcome = await runGemini([body.slice(0, body.length - 40)], 256);
     expect(outcome.error).toBeInstanceOf(GeminiProtocolError);
-    expect(outcome.error).toMatchObject({ code: 'PROTOCOL_TRUNCATED_EVENT', retryable: true });
+    expect(outcome.error).toMatchObject({ code: 'PROTOCOL_TRUNCATED_EVENT', isRetryable: true });
     expect(outcome.images).toHaveLength(1); // partly delivered before the truncation was known
   });
 });

@@ -4,9 +4,9 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GoogleGenAIApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
-import { GeminiApiError } from '../../../../src/lib/platform/gemini/errors.js';
+import { GeminiApiError, GeminiHttpError } from '../../../../src/lib/platform/gemini/errors.js';
 import type { GenerateContentRequestBody } from '../../../../src/lib/platform/gemini/request-body.js';
-import { GeminiHttpError, GeminiStreamingClient } from '../../../../src/lib/platform/gemini/streaming-client.js';
+import { GeminiStreamingClient } from '../../../../src/lib/platform/gemini/streaming-client.js';
 
 const API_KEY = 'secret-test-key-4f7a';
 
@@ -106,7 +106,7 @@ describe('GeminiStreamingClient', () => {
     expect(error.status).toBe(429);
     expect(error.code).toBe('RESOURCE_EXHAUSTED');
     expect(error.googleStatus).toBe('RESOURCE_EXHAUSTED');
-    expect(error.retryable).toBe(true);
+    expect(error.isRetryable).toBe(true);
     expect(error.retryAfterMs).toBe(21_500);
     expect(error.message).toContain('Resource has been exhausted');
   });
@@ -119,15 +119,15 @@ describe('GeminiStreamingClient', () => {
       else googleError(res, 400, { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' });
     });
     const internal = await fetchError(client);
-    expect([internal.status, internal.code, internal.retryable, internal.retryAfterMs]).toEqual([500, 'INTERNAL', true, undefined]);
+    expect([internal.status, internal.code, internal.isRetryable, internal.retryAfterMs]).toEqual([500, 'INTERNAL', true, undefined]);
 
     status = 503;
     const unavailable = await fetchError(client);
-    expect([unavailable.status, unavailable.code, unavailable.retryable, unavailable.retryAfterMs]).toEqual([503, 'UNAVAILABLE', true, 7000]);
+    expect([unavailable.status, unavailable.code, unavailable.isRetryable, unavailable.retryAfterMs]).toEqual([503, 'UNAVAILABLE', true, 7000]);
 
     status = 400;
     const invalid = await fetchError(client);
-    expect([invalid.status, invalid.code, invalid.retryable]).toEqual([400, 'INVALID_ARGUMENT', false]);
+    expect([invalid.status, invalid.code, invalid.isRetryable]).toEqual([400, 'INVALID_ARGUMENT', false]);
     expect(invalid.message).toContain('Invalid JSON payload received.');
   });
 
@@ -147,7 +147,7 @@ describe('GeminiStreamingClient', () => {
       pump();
     });
     const error = await fetchError(client);
-    expect([error.status, error.code, error.retryable]).toEqual([502, 'HTTP_502', true]);
+    expect([error.status, error.code, error.isRetryable]).toEqual([502, 'HTTP_502', true]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(written).toBeLessThan(16 * 1024 * 1024); // the client hung up instead of reading 64 MB
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectText } from '../../../../src/lib/platform/gemini/text.js';
-import type { AfterUploadEvent, GeminiOutputBlock, ImageBlock } from '../../../../src/lib/platform/gemini/types.js';
+import type { AfterUploadEvent, GeminiOutputBlock, ImageBlock } from '../../../../src/lib/platform/image-pipeline/image-block.js';
 
 async function run(events: AfterUploadEvent[]): Promise<GeminiOutputBlock[]> {
   async function* source(): AsyncGenerator<AfterUploadEvent> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AfterUploadEvent, GeminiStreamEvent, ImageBlock } from '../../../../src/lib/platform/gemini/types.js';
+import type { GeminiStreamEvent } from '../../../../src/lib/platform/gemini/types.js';
+import type { AfterUploadEvent, ImageBlock } from '../../../../src/lib/platform/image-pipeline/image-block.js';
 import { Base64DecodeError } from '../../../../src/lib/platform/image-pipeline/base64-decode.js';
 import { ImageProbeError } from '../../../../src/lib/platform/image-pipeline/dimension-probe.js';
 import { ImageStreamError, ImageTooLargeError, uploadImageChunks } from '../../../../src/lib/platform/image-pipeline/upload.js';
