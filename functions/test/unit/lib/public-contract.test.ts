@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as lib from '../../../src/lib/index.js';
+import type { GeminiOutputBlock, ImageBlock } from '../../../src/lib/index.js';
 
 // The names other code and the README promise, exported from functions/src/lib/index.ts.
 describe('functions/src/lib public contract', () => {
@@ -17,6 +18,13 @@ describe('functions/src/lib public contract', () => {
     'scoreEventMatch',
     'rankUserMatches',
     'rankEventMatches',
+    'GeminiError',
+    'GeminiApiError',
+    'GeminiHttpError',
+    'GeminiBlockedError',
+    'GeminiProtocolError',
+    'GeminiNetworkError',
+    'GeminiTimeoutError',
   ])('exports %s as a function', (name) => {
     expect(typeof (lib as Record<string, unknown>)[name]).toBe('function');
   });
@@ -40,7 +48,7 @@ describe('functions/src/lib public contract', () => {
     async function* source() {
       yield* body;
     }
-    const blocks = [];
+    const blocks: GeminiOutputBlock[] = [];
     for await (const block of lib.collectText(
       lib.uploadImageChunks(lib.parseGeminiEvents(lib.parseSseStream(source())), { target, keyPrefix: 'u1/generated-images' }),
     )) {
@@ -48,7 +56,7 @@ describe('functions/src/lib public contract', () => {
     }
     expect(blocks.map((b) => b.type)).toEqual(['text', 'image', 'done']);
     expect(Buffer.concat(stored).equals(image)).toBe(true);
-    const imageBlock = blocks[1] as { width: number; height: number; key: string; contentType: string };
+    const imageBlock = blocks[1] as ImageBlock;
     expect([imageBlock.width, imageBlock.height, imageBlock.contentType]).toEqual([1, 1, 'image/png']);
     expect(imageBlock.key.startsWith('u1/generated-images/')).toBe(true);
   });

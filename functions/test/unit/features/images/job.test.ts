@@ -1,6 +1,6 @@
 // runImageJob with a scripted Gemini client (SSE bodies built here), an in-memory store and record.
 import { describe, expect, it } from 'vitest';
-import { GeminiHttpError } from '../../../../src/lib/platform/gemini/errors.js';
+import { GeminiHttpError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
 import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { toImageHttpError } from '../../../../src/lib/features/images/errors.js';
@@ -11,7 +11,7 @@ import { makePng } from '../../platform/image-pipeline/fixtures.js';
 import { MemoryUploadTarget } from '../../platform/image-pipeline/memory-target.js';
 
 type Part = { text?: string; thought?: boolean; inlineData?: { mimeType: string; data: string } };
-type Reply = { events: object[]; stallAfter?: number } | { httpError: number };
+type Reply = { events: object[]; stallAfter?: number } | { httpError: number } | { reject: unknown };
 
 const sse = (event: object): string => `data: ${JSON.stringify(event)}\r\n\r\n`;
 const content = (parts: Part[], finishReason?: string) => ({
@@ -44,6 +44,7 @@ class Harness {
           const reply = this.replies.shift();
           if (!reply) throw new Error('no scripted reply left');
           if ('httpError' in reply) throw new GeminiHttpError({ status: reply.httpError, message: 'scripted', retryAfterMs: 1 });
+          if ('reject' in reply) throw reply.reject;
           return { status: 200, headers: new Headers(), body: body(reply, request.signal) };
         },
       },
@@ -182,6 +183,24 @@ describe('runImageJob', () => {
     expect(bad.requests).toHaveLength(1);
   });
 
+  it('retries what the error says is retryable (a network fault, a 502), not an unclassified error', async () => {
+    const fault = new GeminiNetworkError('ECONNRESET', { cause: new TypeError('fetch failed') });
+    const h = new Harness({ reject: fault }, { httpError: 502 }, { events: [content([image(png)], 'STOP')] });
+    expect((await h.run()).image.id).toBe('img-1');
+    expect(h.requests).toHaveLength(3);
+
+    const bug = new Harness({ reject: new RangeError('a bug') }, { events: [content([image(png)], 'STOP')] });
+    expect((await httpErrorOf(bug.run())).code).toBe('upstream_error');
+    expect(bug.requests).toHaveLength(1);
+  });
+
+  it('answers 422 blocked for a text content stop too (one finish-reason list)', async () => {
+    const h = new Harness({ events: [content([image(png)]), content([], 'RECITATION')] });
+    const error = await httpErrorOf(h.run());
+    expect([error.status, error.code, error.details]).toEqual([422, 'blocked', { reason: 'RECITATION' }]);
+    expect(h.target.objects.size).toBe(0);
+  });
+
   it('does not retry once text has been produced', async () => {
     const h = new Harness(
       { events: [content([{ text: 'Drawing…' }]), { error: { code: 503, status: 'UNAVAILABLE', message: 'x' } }] },
@@ -203,6 +222,8 @@ describe('runImageJob', () => {
     const h = new Harness({ events: [content([{ text: 'hm' }]), content([image(png)], 'STOP')], stallAfter: 1 });
     const error = await httpErrorOf(h.run({ timeoutMs: 100 }));
     expect([error.status, error.code]).toEqual([504, 'upstream_timeout']);
+    expect(error.cause).toBeInstanceOf(GeminiTimeoutError);
+    expect(error.cause).toMatchObject({ phase: 'total', timeoutMs: 100 });
     expect(h.requests[0].signal?.aborted).toBe(true);
   });
 
