@@ -32,7 +32,9 @@ export interface UpstreamErrorPresentation {
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 const TIMEOUT_STATUSES: ReadonlySet<number> = new Set([408, 504]);
 
+/** Idempotent: what it made comes back as is (a failure may be mapped by the turn, then by the handler). */
 export function toUpstreamHttpError(error: unknown, presentation: UpstreamErrorPresentation): UpstreamHttpError {
+  if (error instanceof UpstreamHttpError) return error;
   const { messages } = presentation;
   if (error instanceof GeminiBlockedError) {
     const details = presentation.blockReasonInDetails ? { reason: error.blockReason } : undefined;

@@ -139,5 +139,7 @@ describe('toChatError (what callers are told)', () => {
     expect([blocked.message, blocked.details]).toEqual(['The assistant cannot answer this message. Please rephrase it.', undefined]);
     const conversation = new ChatError(404, 'conversation_not_found', 'Conversation not found.');
     expect(toChatError(conversation)).toBe(conversation);
+    // The turn maps, then the stream handler maps again: the second pass must keep the first answer.
+    expect(toChatError(blocked)).toBe(blocked);
   });
 });

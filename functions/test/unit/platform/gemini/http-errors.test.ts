@@ -45,6 +45,13 @@ describe('toUpstreamHttpError', () => {
     }
   });
 
+  it('is idempotent: an error it made comes back as is', () => {
+    const once = toUpstreamHttpError(new GeminiBlockedError('SAFETY'), presentation);
+    expect(toUpstreamHttpError(once, presentation)).toBe(once);
+    const busy = toUpstreamHttpError(new GeminiHttpError({ status: 503, retryAfterMs: 2_000 }), presentation);
+    expect(toUpstreamHttpError(busy, { ...presentation, messages: { ...presentation.messages, unavailable: 'other' } })).toBe(busy);
+  });
+
   it('says why a request was blocked only when the feature asks for it', () => {
     expect(toUpstreamHttpError(new GeminiBlockedError('SAFETY'), presentation).details).toEqual({ reason: 'SAFETY' });
     expect(toUpstreamHttpError(GeminiBlockedError.forFinishReason('RECITATION'), presentation).details).toEqual({ reason: 'RECITATION' });
