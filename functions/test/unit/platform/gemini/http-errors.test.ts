@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   GeminiApiError,
   GeminiBlockedError,
-  GeminiError,
+  type GeminiError,
   GeminiHttpError,
   GeminiNetworkError,
   GeminiProtocolError,
