@@ -2,8 +2,8 @@
 //   prepare (open input images) -> fetchGeminiEvents (transport -> parseSseStream -> parseGeminiEvents)
 //   -> uploadImageChunks (S3) -> collectText -> pick the final image -> images/{id} record.
 // Progress is reported through `onEvent` as it happens (start, text, progress, image, done).
-// Retries (what the error says is retryable: 408/429/5xx, network faults, a cut-off stream; bounded,
-// with backoff) only while nothing has been produced yet.
+// Retries (bounded, with backoff) what the error says is retryable (408/429/500/502/503/504, network
+// faults, a cut-off stream), and only while nothing has been produced yet.
 // Cancellation (client gone) and the per-model deadline abort the Gemini request and the upload;
 // every object uploaded by a job that does not succeed is removed, and no record is written.
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
