@@ -3,7 +3,8 @@
 // `Accept: text/event-stream`. See docs/images.md.
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { buildEditRequest } from '../lib/features/images/content.js';
-import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/deps.js';
+import { imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/config.js';
+import { defaultImageJobDeps } from '../lib/features/images/deps.js';
 import { runImageJob } from '../lib/features/images/job.js';
 import { respondWithImageJob } from '../lib/features/images/respond.js';
 import { editImageBody } from '../lib/features/images/schemas.js';

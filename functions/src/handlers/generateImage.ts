@@ -4,7 +4,8 @@
 import type { AppConfig } from '../lib/platform/config/index.js';
 import { defineEndpoint, type EndpointDeps } from '../lib/platform/http/index.js';
 import { buildGenerateRequest } from '../lib/features/images/content.js';
-import { defaultImageJobDeps, imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/deps.js';
+import { imageTimeoutMs, sourceFetchPolicy } from '../lib/features/images/config.js';
+import { defaultImageJobDeps } from '../lib/features/images/deps.js';
 import { runImageJob, type ImageJobDeps } from '../lib/features/images/job.js';
 import { respondWithImageJob } from '../lib/features/images/respond.js';
 import { assertModelSupports, generateImageBody } from '../lib/features/images/schemas.js';

@@ -1,12 +1,11 @@
 // Production wiring of an image job: the Gemini streaming client for the configured endpoint and
-// key, the S3 store, the Firestore record, and the input-image fetch policy.
+// key, the S3 store and the Firestore record.
 import type { AppConfig } from '../../platform/config/index.js';
 import { requireSecrets } from '../../platform/config/index.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
 import type { Logger } from '../../platform/logging.js';
 import type { ImageJobDeps } from './job.js';
 import { firestoreImageMetadata } from './metadata.js';
-import type { SourceFetchPolicy } from './source-fetch.js';
 import { s3ImageStore } from './storage.js';
 
 export function defaultImageJobDeps(config: AppConfig, log?: Logger): ImageJobDeps {
@@ -17,16 +16,4 @@ export function defaultImageJobDeps(config: AppConfig, log?: Logger): ImageJobDe
     metadata: firestoreImageMetadata(),
     log,
   };
-}
-
-export function sourceFetchPolicy(config: AppConfig): SourceFetchPolicy {
-  return {
-    allowedHosts: config.images.sourceAllowedHosts,
-    allowLoopback: config.images.sourceAllowLoopback,
-    maxBytes: config.images.sourceMaxBytes,
-  };
-}
-
-export function imageTimeoutMs(config: AppConfig, model: string): number {
-  return config.images.modelTimeoutsMs[model] ?? config.images.defaultTimeoutMs;
 }

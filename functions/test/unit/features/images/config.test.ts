@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getConfig, parseModelTimeouts } from '../../../../src/lib/platform/config/index.js';
-import { imageTimeoutMs, sourceFetchPolicy } from '../../../../src/lib/features/images/deps.js';
+import { imageTimeoutMs, sourceFetchPolicy } from '../../../../src/lib/features/images/config.js';
 
 const saved = { ...process.env };
 const NAMES = [
