@@ -25,7 +25,7 @@ import { assertInputShape } from './well-formed.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface EndpointContext<Body, Query, Path> {
+export interface EndpointContext<Body, Query, Path, Secret extends SecretName = never> {
   req: Request;
   res: Response;
   uid: string;
@@ -40,6 +40,8 @@ export interface EndpointContext<Body, Query, Path> {
   /** Aborts when the client goes away before the response finished (stop streaming, stop model calls). */
   signal: AbortSignal;
   config: AppConfig;
+  /** The spec's requiredSecrets, checked once here: a handler passes them on, nobody checks them again. */
+  secrets: Readonly<Record<Secret, string>>;
 }
 
 export interface RateLimitSpec {
@@ -48,7 +50,7 @@ export interface RateLimitSpec {
   perMinute: number | ((config: AppConfig) => number);
 }
 
-export interface EndpointSpec<BodySchema, QuerySchema, PathSchema> {
+export interface EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret extends SecretName = never> {
   /** Function name, used in logs. */
   name: string;
   method: HttpMethod;
@@ -59,8 +61,9 @@ export interface EndpointSpec<BodySchema, QuerySchema, PathSchema> {
   maxBodyBytes?: number;
   /** Defaults to a per-endpoint bucket at RATE_LIMIT_PER_MINUTE; `false` disables limiting. */
   rateLimit?: RateLimitSpec | false;
-  requiredSecrets?: readonly SecretName[];
-  handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>>): unknown;
+  /** Missing ones answer 503 not_configured before the rate limit; the values reach handle as ctx.secrets. */
+  requiredSecrets?: readonly Secret[];
+  handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret>): unknown;
 }
 
 /** Replaceable collaborators (tests inject fakes; production uses the defaults). */
@@ -92,7 +95,11 @@ export function defineEndpoint<
   BodySchema extends z.ZodType | undefined = undefined,
   QuerySchema extends z.ZodType | undefined = undefined,
   PathSchema extends z.ZodType | undefined = undefined,
->(spec: EndpointSpec<BodySchema, QuerySchema, PathSchema>, overrides: Partial<EndpointDeps> = {}): EndpointHandler {
+  Secret extends SecretName = never,
+>(
+  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret>,
+  overrides: Partial<EndpointDeps> = {},
+): EndpointHandler {
   const deps: EndpointDeps = { ...defaultDeps, ...overrides };
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const rateLimit: RateLimitSpec | false =
@@ -150,7 +157,7 @@ export function defineEndpoint<
       const path = check(spec.path as PathSchema, segments, 'path');
       if (issues.length > 0) throw invalidRequest(issues);
 
-      if (spec.requiredSecrets?.length) requireSecrets(spec.requiredSecrets);
+      const secrets = requireSecrets(spec.requiredSecrets ?? []);
 
       if (rateLimit) {
         const decision = await deps.rateLimiter(rateLimit.bucket, resolveLimit(rateLimit, config)).consume(uid);
@@ -170,6 +177,7 @@ export function defineEndpoint<
         log: log.child({ uid }),
         signal,
         config,
+        secrets,
       });
       sendResult(res, result);
     } catch (err) {

@@ -80,6 +80,22 @@ const needsSecret = defineEndpoint(
   deps,
 );
 
+/** Answers whether the handler was given the secret's value (never the value itself). */
+const passesSecret = defineEndpoint(
+  {
+    name: 'passesSecret',
+    method: 'GET',
+    rateLimit: false,
+    requiredSecrets: ['GEMINI_API_KEY'],
+    handle: ({ secrets }) => {
+      // @ts-expect-error only the declared secrets are on the context
+      void secrets.UPSTASH_REDIS_REST_TOKEN;
+      return { given: secrets.GEMINI_API_KEY === process.env.GEMINI_API_KEY, names: Object.keys(secrets) };
+    },
+  },
+  deps,
+);
+
 const teapot = defineEndpoint(
   {
     name: 'teapot',
@@ -96,7 +112,7 @@ let mounted: MountedFunctions;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  mounted = await mountFunctions({ echo, byPath, failing, needsSecret, teapot });
+  mounted = await mountFunctions({ echo, byPath, failing, needsSecret, passesSecret, teapot });
 });
 afterAll(async () => {
   await mounted.close();
@@ -361,6 +377,13 @@ describe('errors', () => {
     const ok = await call('needsSecret');
     expect(ok.status).toBe(200);
     expect(ok.text).not.toContain('now-configured-value');
+  });
+
+  it('hands the checked secrets to the handler, and only those it declared', async () => {
+    process.env.GEMINI_API_KEY = 'configured-value-42';
+    const res = await call('passesSecret');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ given: true, names: ['GEMINI_API_KEY'] });
   });
 });
 
