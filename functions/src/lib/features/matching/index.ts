@@ -2,7 +2,9 @@
 // features/matching/scoring, one Gemini call for explanations with template fallback.
 export { matchUsersFor, matchEventsFor, suggestionsFor, resolveEventWindow } from './service.js';
 export type { MatchScope, MatchServiceDeps, MatchRunStats } from './service.js';
-export { defaultMatchDeps, EXPLANATION_CACHE_NAMESPACE } from './deps.js';
+export { matchServiceDeps } from './deps.js';
+export { answerMatchEvents, answerMatchUsers, answerSuggestions, type MatchRequest } from './requests.js';
+export * from './schemas.js';
 export { profileNotFound } from './caller.js';
 export { planCandidateQueries, MAX_DISJUNCTION_VALUES } from './candidate-retrieval.js';
 export { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from './event-retrieval.js';

@@ -6,7 +6,7 @@
 // docs/matching.md, "Location privacy".
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../dev/seeded-random.js';
-import { matchUsersBody } from '../../../../src/handlers/matchUsers.js';
+import { matchUsersBody } from '../../../../src/lib/features/matching/schemas.js';
 import type { Cache } from '../../../../src/lib/platform/cache/index.js';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 import type { UserRecord } from '../../../../src/lib/features/matching/documents.js';
