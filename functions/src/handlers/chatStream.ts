@@ -5,7 +5,7 @@
 import {
   ClientAbortedError,
   chatRequestBody,
-  defaultChatDeps,
+  chatDeps,
   prepareTurn,
   toChatError,
   type ChatStreamEvent,
@@ -29,8 +29,8 @@ export const chatStreamHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   requiredSecrets: ['GEMINI_API_KEY'],
-  handle: async ({ uid, body, config, log, signal, res }): Promise<undefined> => {
-    const turn = await prepareTurn(defaultChatDeps(config), {
+  handle: async ({ uid, body, config, secrets, log, signal, res }): Promise<undefined> => {
+    const turn = await prepareTurn(chatDeps(config, secrets.GEMINI_API_KEY), {
       uid,
       request: body,
       model: config.gemini.textModel,

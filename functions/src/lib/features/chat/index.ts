@@ -2,7 +2,8 @@
 // handlers/chatStream.ts.
 export { chatRequestBody, type ChatRequestBody } from './schema.js';
 export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnInput, type TurnResult } from './turn.js';
-export { defaultChatDeps } from './deps.js';
+export { chatDeps } from './deps.js';
+export { answerChatMessage, type ChatMessageRequest } from './message.js';
 export { ChatError, toChatError } from './errors.js';
 export { ClientAbortedError } from './model-stream.js';
 export type * from './wire.js';

@@ -7,7 +7,7 @@ import type { Cache } from '../../platform/cache/types.js';
 import type { ChatConfig } from '../../platform/config/index.js';
 import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
-import type { GeminiStreamingClient } from '../../platform/gemini/streaming-client.js';
+import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import { describeError, type Logger } from '../../platform/logging.js';
 import { chatCacheKey } from './cache-key.js';
 import { buildChatPrompt, profileContext, type ChatPrompt } from './context.js';
@@ -21,7 +21,7 @@ import type { ChatErrorCode, ChatRequest, ChatUsage } from './wire.js';
 export interface ChatDeps {
   store: ChatStore;
   cache: Cache;
-  gemini: GeminiStreamingClient;
+  gemini: GeminiTransport;
 }
 
 export interface TurnInput {

@@ -1,0 +1,37 @@
+// chatMessage: one chat turn answered as a whole (chatStream relays the same turn chunk by chunk).
+import type { AppConfig } from '../../platform/config/index.js';
+import { HttpError } from '../../platform/http/errors.js';
+import type { Logger } from '../../platform/logging.js';
+import { ClientAbortedError } from './model-stream.js';
+import { prepareTurn, type ChatDeps } from './turn.js';
+import type { ChatMessageResponse, ChatRequest } from './wire.js';
+
+export interface ChatMessageRequest {
+  uid: string;
+  body: ChatRequest;
+  config: AppConfig;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export async function answerChatMessage(
+  deps: ChatDeps,
+  { uid, body, config, log, signal }: ChatMessageRequest,
+): Promise<ChatMessageResponse> {
+  const turn = await prepareTurn(deps, {
+    uid,
+    request: body,
+    model: config.gemini.textModel,
+    settings: config.chat,
+    log,
+  });
+  try {
+    const result = await turn.run(signal, () => undefined);
+    return { conversationId: turn.conversationId, messageId: turn.messageId, ...result };
+  } catch (error) {
+    // Nobody is left to answer; the partial reply is already stored as interrupted.
+    if (error instanceof ClientAbortedError)
+      throw new HttpError(499, 'client_closed_request', 'Client closed the request');
+    throw error;
+  }
+}

@@ -1,0 +1,117 @@
+// answerChatMessage through the ChatDeps seam: an in-memory store, the in-memory cache and a
+// scripted Gemini transport (SSE bodies built here), no services.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answerChatMessage, type ChatDeps } from '../../../../src/lib/features/chat/index.js';
+import type { SaveReplyInput } from '../../../../src/lib/features/chat/store.js';
+import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
+import { getConfig } from '../../../../src/lib/platform/config/index.js';
+import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
+import { HttpError } from '../../../../src/lib/platform/http/errors.js';
+import { createLogger } from '../../../../src/lib/platform/logging.js';
+
+const log = createLogger({ test: 'chat-message' });
+
+const chunk = (text: string, finishReason?: string) => ({
+  candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }],
+  usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+});
+
+/** Gemini's answer: these events; with `onFirstSent`, nothing after the first until the request is aborted. */
+async function* sseBody(events: object[], signal: AbortSignal | undefined, onFirstSent?: () => void) {
+  for (const [index, event] of events.entries()) {
+    yield Buffer.from(`data: ${JSON.stringify(event)}\r\n\r\n`);
+    if (index === 0 && onFirstSent) {
+      onFirstSent();
+      await new Promise((_, reject) => {
+        if (signal?.aborted) reject(signal.reason);
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    }
+  }
+}
+
+function fakeDeps(events: object[], options: { onFirstSent?: () => void } = {}) {
+  const requests: GeminiStreamRequest[] = [];
+  const saved: SaveReplyInput[] = [];
+  const deps: ChatDeps = {
+    store: {
+      claimTurn: async () => ({ kind: 'started', attemptId: `attempt-${saved.length + 1}` }),
+      loadProfile: async () => undefined,
+      loadHistory: async () => [],
+      saveReply: async (input) => void saved.push(input),
+    },
+    cache: new MemoryLruCache(),
+    gemini: {
+      fetch: async (request) => {
+        requests.push(request);
+        return { status: 200, headers: new Headers(), body: sseBody(events, request.signal, options.onFirstSent) };
+      },
+    },
+  };
+  return { deps, requests, saved };
+}
+
+const savedEnv = { ...process.env };
+beforeEach(() => {
+  process.env.GEMINI_TEXT_MODEL = 'gemini-test-text';
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+});
+
+describe('answerChatMessage', () => {
+  it('answers with the whole reply from the configured text model, and stores it complete', async () => {
+    const { deps, requests, saved } = fakeDeps([chunk('Hel'), chunk('lo', 'STOP')]);
+    const body = { message: 'hi there' };
+    const response = await answerChatMessage(deps, {
+      uid: 'u1',
+      body,
+      config: getConfig(),
+      log,
+      signal: new AbortController().signal,
+    });
+
+    expect(response).toMatchObject({ reply: 'Hello', finishReason: 'STOP', cached: false, usage: { totalTokens: 5 } });
+    expect(response.conversationId).toBe(saved[0].ids.conversationId);
+    expect(response.messageId).toBe(saved[0].ids.assistantMessageId);
+    expect(requests.map((request) => request.model)).toEqual(['gemini-test-text']);
+    expect(saved.map(({ reply }) => [reply.status, reply.text])).toEqual([['complete', 'Hello']]);
+  });
+
+  it('answers the same question again from the cache without calling Gemini', async () => {
+    const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')]);
+    const ask = () =>
+      answerChatMessage(deps, {
+        uid: 'u1',
+        body: { message: 'hi' },
+        config: getConfig(),
+        log,
+        signal: new AbortController().signal,
+      });
+    await ask();
+    const again = await ask();
+    expect(again).toMatchObject({ reply: 'Hello', cached: true });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('answers 499 client_closed_request when the client leaves mid-reply, keeping the partial reply as interrupted', async () => {
+    const client = new AbortController();
+    const { deps, saved } = fakeDeps([chunk('Hel'), chunk('lo', 'STOP')], {
+      onFirstSent: () => client.abort(new Error('left')),
+    });
+    const failure = await answerChatMessage(deps, {
+      uid: 'u1',
+      body: { message: 'hi' },
+      config: getConfig(),
+      log,
+      signal: client.signal,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(HttpError);
+    expect(failure).toMatchObject({ status: 499, code: 'client_closed_request' });
+    expect(saved.map(({ reply }) => [reply.status, reply.text])).toEqual([['interrupted', 'Hel']]);
+  });
+});
