@@ -151,7 +151,7 @@ async function runFunctionSide(concurrency: number): Promise<ChildResult> {
   const { createGenerateImageHandler } = await import('../src/handlers/generateImage.js');
   const { mountFunctions } = await import('../test/support/mount.js');
   const verifyIdToken = async (): Promise<DecodedIdToken> => ({ uid: UID, sub: UID }) as DecodedIdToken;
-  const handler = createGenerateImageHandler({ endpoint: { verifyIdToken } });
+  const handler = createGenerateImageHandler({ verifyIdToken });
   const mounted = await mountFunctions({ generateImage: handler as never });
   const call = async (): Promise<number> => {
     const response = await fetch(mounted.url('generateImage'), {

@@ -1,19 +1,15 @@
-// Production wiring of an image job: the Gemini streaming client for the configured endpoint and
-// key, the S3 store and the Firestore record.
+// The production collaborators of an image job. The handler passes the Gemini key the request layer
+// checked (requiredSecrets); the client is the instance's shared one (platform/gemini/clients.ts).
 import type { AppConfig } from '../../platform/config/index.js';
-import { requireSecrets } from '../../platform/config/index.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
-import type { Logger } from '../../platform/logging.js';
 import type { ImageJobDeps } from './job.js';
 import { firestoreImageMetadata } from './metadata.js';
 import { s3ImageStore } from './storage.js';
 
-export function defaultImageJobDeps(config: AppConfig, log?: Logger): ImageJobDeps {
-  const { GEMINI_API_KEY } = requireSecrets(['GEMINI_API_KEY']);
+export function imageJobDeps(config: AppConfig, geminiApiKey: string): ImageJobDeps {
   return {
-    client: geminiStreamingClient(GEMINI_API_KEY, config.gemini.baseUrl),
+    client: geminiStreamingClient(geminiApiKey, config.gemini.baseUrl),
     store: s3ImageStore(config.s3),
     metadata: firestoreImageMetadata(),
-    log,
   };
 }

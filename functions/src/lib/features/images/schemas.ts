@@ -8,6 +8,12 @@ import { ALL_ASPECT_RATIOS, ALL_IMAGE_SIZES, imageModelCapabilities } from './mo
 const MAX_IMAGE_FIELD_CHARS = 12 * 1024 * 1024;
 export const MAX_STYLE_REFERENCES = 3;
 
+/** generateImage's request cap: three ~7 MB references as base64 data URIs (4/3 each) plus the
+ * prompt, about 28 MB of JSON. */
+export const GENERATE_IMAGE_MAX_BODY_BYTES = 30 * 1024 * 1024;
+/** editImage's request cap: one ~7 MB image as a base64 data URI (x 4/3) plus the prompt. */
+export const EDIT_IMAGE_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
 /** A data URI or a URL; which hosts and types are accepted is checked later (source-image.ts). */
 const imageReference = z
   .string()

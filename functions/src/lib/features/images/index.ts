@@ -1,0 +1,13 @@
+// Images: generate and edit, streamed from Gemini into S3 and recorded in Firestore. Used by
+// handlers/generateImage.ts and handlers/editImage.ts (respond.ts answers as JSON or SSE).
+export {
+  EDIT_IMAGE_MAX_BODY_BYTES,
+  GENERATE_IMAGE_MAX_BODY_BYTES,
+  editImageBody,
+  generateImageBody,
+  type EditImageBody,
+  type GenerateImageBody,
+} from './schemas.js';
+export { editImageJob, generateImageJob, type ImageJob, type ImageRequest } from './requests.js';
+export { imageJobDeps } from './deps.js';
+export type { ImageJobDeps, ImageJobEvent, ImageJobResult, RunOptions } from './job.js';

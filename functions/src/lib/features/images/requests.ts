@@ -1,0 +1,77 @@
+// generateImage and editImage as the handlers call them: a validated body in, the job to run out.
+// The job is returned unstarted so the responder (respond.ts) can run it for JSON or for SSE.
+// Everything refused here (a model option the configured model does not take) is refused before any
+// upstream work; input images are opened by the job's `prepare`, before its `start` event.
+import type { AppConfig } from '../../platform/config/index.js';
+import type { Logger } from '../../platform/logging.js';
+import { imageTimeoutMs, sourceFetchPolicy } from './config.js';
+import { buildEditRequest, buildGenerateRequest } from './content.js';
+import { runImageJob, type ImageJobDeps, type ImageJobResult, type ImageJobSpec, type RunOptions } from './job.js';
+import { assertModelSupports, type EditImageBody, type GenerateImageBody } from './schemas.js';
+import { openSourceImage, openSourceImages } from './source-image.js';
+
+/** What a request brings besides its body: who asks, the settings, the log. */
+export interface ImageRequest<Body> {
+  uid: string;
+  body: Body;
+  config: AppConfig;
+  log: Logger;
+}
+
+export type ImageJob = (options: RunOptions) => Promise<ImageJobResult>;
+
+function jobOf(spec: ImageJobSpec, deps: ImageJobDeps, log: Logger): ImageJob {
+  return (options) => runImageJob(spec, { ...deps, log }, options);
+}
+
+/** The configured image model (GEMINI_IMAGE_MODEL), the prompt, and up to 3 style references. */
+export function generateImageJob(
+  deps: ImageJobDeps,
+  { uid, body, config, log }: ImageRequest<GenerateImageBody>,
+): ImageJob {
+  const model = config.gemini.imageModel;
+  assertModelSupports(model, body);
+  const policy = sourceFetchPolicy(config);
+  const references = (body.styleReferenceImages ?? []).map((value, index) => ({
+    value,
+    field: `styleReferenceImages.${index}`,
+  }));
+  const spec: ImageJobSpec = {
+    kind: 'generate',
+    uid,
+    model,
+    prompt: body.prompt,
+    timeoutMs: imageTimeoutMs(config, model),
+    maxOutputBytes: config.images.maxOutputBytes,
+    async prepare(signal) {
+      const sources = await openSourceImages(references, policy, signal);
+      const request = buildGenerateRequest({
+        prompt: body.prompt,
+        aspectRatio: body.aspectRatio,
+        imageSize: body.imageSize,
+        styleReferences: sources,
+      });
+      return { request, sources };
+    },
+  };
+  return jobOf(spec, deps, log);
+}
+
+/** The configured edit model (GEMINI_IMAGE_EDIT_MODEL, else the image model), the edit prompt, one image. */
+export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: ImageRequest<EditImageBody>): ImageJob {
+  const model = config.images.editModel;
+  const policy = sourceFetchPolicy(config);
+  const spec: ImageJobSpec = {
+    kind: 'edit',
+    uid,
+    model,
+    prompt: body.editPrompt,
+    timeoutMs: imageTimeoutMs(config, model),
+    maxOutputBytes: config.images.maxOutputBytes,
+    async prepare(signal) {
+      const image = await openSourceImage(body.image, policy, 'image', signal);
+      return { request: buildEditRequest({ editPrompt: body.editPrompt, image }), sources: [image] };
+    },
+  };
+  return jobOf(spec, deps, log);
+}

@@ -1,0 +1,168 @@
+// generateImageJob / editImageJob: what each request makes of its body and the configuration, run
+// through the ImageJobDeps seam with a scripted Gemini client and an in-memory store and record.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editImageJob, generateImageJob, type ImageJobDeps } from '../../../../src/lib/features/images/index.js';
+import type { ImageRecord } from '../../../../src/lib/features/images/metadata.js';
+import { getConfig } from '../../../../src/lib/platform/config/index.js';
+import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
+import { HttpError } from '../../../../src/lib/platform/http/errors.js';
+import { createLogger } from '../../../../src/lib/platform/logging.js';
+import { makePng } from '../../platform/image-pipeline/fixtures.js';
+import { MemoryUploadTarget } from '../../platform/image-pipeline/memory-target.js';
+
+const png = makePng(40, 30);
+const pngDataUri = `data:image/png;base64,${png.toString('base64')}`;
+const log = createLogger({ test: 'image-requests' });
+const signal = new AbortController().signal;
+
+async function* sseBody(event: object): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(`data: ${JSON.stringify(event)}\r\n\r\n`);
+}
+
+/** A Gemini client that answers every request with one PNG, recording what it was asked. */
+function fakeDeps() {
+  const requests: GeminiStreamRequest[] = [];
+  const records = new Map<string, ImageRecord>();
+  const target = new MemoryUploadTarget();
+  const answer = {
+    candidates: [
+      {
+        content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: png.toString('base64') } }] },
+        finishReason: 'STOP',
+      },
+    ],
+  };
+  const deps: ImageJobDeps = {
+    client: {
+      fetch: async (request) => {
+        requests.push(request);
+        return { status: 200, headers: new Headers(), body: sseBody(answer) };
+      },
+    },
+    store: { target, remove: async (key) => void target.objects.delete(key) },
+    metadata: { newId: () => `img-${records.size + 1}`, save: async (id, record) => void records.set(id, record) },
+  };
+  return { deps, requests, records };
+}
+
+async function failureOf(run: () => Promise<unknown>): Promise<HttpError> {
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof HttpError)) throw new Error(`expected an HttpError, got ${String(error)}`);
+  return error;
+}
+
+const savedEnv = { ...process.env };
+beforeEach(() => {
+  Object.assign(process.env, {
+    GEMINI_IMAGE_MODEL: 'gemini-2.5-flash-image',
+    GEMINI_IMAGE_EDIT_MODEL: 'gemini-3-pro-image',
+  });
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+});
+
+describe('generateImageJob', () => {
+  it('asks the configured image model for the prompt and ratio, and records the image as the caller’s', async () => {
+    const { deps, requests, records } = fakeDeps();
+    const job = generateImageJob(deps, {
+      uid: 'u1',
+      body: { prompt: 'a lighthouse', aspectRatio: '3:2' },
+      config: getConfig(),
+      log,
+    });
+    const result = await job({ signal });
+
+    expect(result.image).toMatchObject({ id: 'img-1', width: 40, height: 30 });
+    expect(requests.map((request) => request.model)).toEqual(['gemini-2.5-flash-image']);
+    expect(requests[0].request.generationConfig?.imageConfig).toEqual({ aspectRatio: '3:2' });
+    expect(requests[0].request.contents[0].parts).toEqual([{ text: 'a lighthouse' }]);
+    expect(records.get('img-1')).toMatchObject({ owner: 'u1', kind: 'generate', prompt: 'a lighthouse' });
+  });
+
+  it('refuses an option the configured model does not take with 400, before Gemini is asked', () => {
+    const { deps, requests } = fakeDeps();
+    let thrown: unknown;
+    try {
+      // gemini-2.5-flash-image takes no imageSize and not the extreme ratios.
+      generateImageJob(deps, {
+        uid: 'u1',
+        body: { prompt: 'a lighthouse', aspectRatio: '8:1', imageSize: '4K' },
+        config: getConfig(),
+        log,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect((thrown as HttpError).details).toMatchObject({
+      issues: [{ path: ['aspectRatio'] }, { path: ['imageSize'] }],
+    });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('names the style reference that is refused by its index, and asks Gemini nothing', async () => {
+    const { deps, requests } = fakeDeps();
+    const body = {
+      prompt: 'a lighthouse',
+      aspectRatio: '1:1' as const,
+      styleReferenceImages: [pngDataUri, 'data:image/tiff;base64,AAAA'],
+    };
+    const job = generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log });
+    const error = await failureOf(() => job({ signal }));
+    expect([error.status, error.code]).toEqual([415, 'unsupported_image_type']);
+    expect(error.details).toMatchObject({ field: 'styleReferenceImages.1' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('sends style references before the prompt', async () => {
+    const { deps, requests } = fakeDeps();
+    const body = { prompt: 'a lighthouse', aspectRatio: '1:1' as const, styleReferenceImages: [pngDataUri] };
+    await generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log })({ signal });
+    const parts = requests[0].request.contents[0].parts;
+    expect(parts[0]).toEqual({ inlineData: { mimeType: 'image/png', data: png.toString('base64') } });
+    expect(parts.at(-1)).toEqual({ text: 'a lighthouse' });
+  });
+});
+
+describe('editImageJob', () => {
+  it('asks the configured edit model with the image, then the edit prompt, and records an edit', async () => {
+    const { deps, requests, records } = fakeDeps();
+    const job = editImageJob(deps, {
+      uid: 'u2',
+      body: { image: pngDataUri, editPrompt: 'make it dusk' },
+      config: getConfig(),
+      log,
+    });
+    await job({ signal });
+
+    expect(requests.map((request) => request.model)).toEqual(['gemini-3-pro-image']);
+    expect(requests[0].request.contents[0].parts).toEqual([
+      { inlineData: { mimeType: 'image/png', data: png.toString('base64') } },
+      { text: 'make it dusk' },
+    ]);
+    expect(records.get('img-1')).toMatchObject({
+      owner: 'u2',
+      kind: 'edit',
+      prompt: 'make it dusk',
+      model: 'gemini-3-pro-image',
+    });
+  });
+
+  it('names the image field when the input is refused, and asks Gemini nothing', async () => {
+    const { deps, requests } = fakeDeps();
+    const job = editImageJob(deps, {
+      uid: 'u2',
+      body: { image: 'data:image/png;base64,@@', editPrompt: 'x' },
+      config: getConfig(),
+      log,
+    });
+    const error = await failureOf(() => job({ signal }));
+    expect([error.status, error.code]).toEqual([400, 'invalid_image']);
+    expect(error.details).toMatchObject({ field: 'image' });
+    expect(requests).toHaveLength(0);
+  });
+});
