@@ -75,20 +75,34 @@ export async function run(): Promise<ChatConcurrencyResult> {
     const runId = randomUUID();
 
     // Warm-up: module loading, the Firestore channel, the Gemini connection pool.
-    await control.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks: ['warm ', 'up'] }] }, times: WARMUP_STREAMS });
+    await control.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', chunks: ['warm ', 'up'] }] },
+      times: WARMUP_STREAMS,
+    });
     await Promise.all(Array.from({ length: WARMUP_STREAMS }, (_, i) => oneStream(client, `warm-up ${i} ${runId}`)));
     await stack.functions.baseline();
 
     const chunks = Array.from({ length: CHUNKS }, (_, i) => `tok${i} `);
-    await control.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks }] }, chunkDelayMs: CHUNK_DELAY_MS, times: STREAMS });
+    await control.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', chunks }] },
+      chunkDelayMs: CHUNK_DELAY_MS,
+      times: STREAMS,
+    });
     const started = performance.now();
-    const outcomes = await Promise.all(Array.from({ length: STREAMS }, (_, i) => oneStream(client, `stream ${i} ${runId}`)));
+    const outcomes = await Promise.all(
+      Array.from({ length: STREAMS }, (_, i) => oneStream(client, `stream ${i} ${runId}`)),
+    );
     const wallMs = performance.now() - started;
     const { peakRssGrowthBytes } = await stack.functions.peak();
 
     const expected = chunks.join('');
     const failed = outcomes.filter((o) => !o.ok || o.text !== expected);
-    const persistedComplete = await countPersisted(stack.services.functionsEnv, stack.services.projectId, outcomes, expected);
+    const persistedComplete = await countPersisted(
+      stack.services.functionsEnv,
+      stack.services.projectId,
+      outcomes,
+      expected,
+    );
     const durations = outcomes.map((o) => o.ms);
     const peakRssGrowthMB = Math.round((peakRssGrowthBytes / MB) * 10) / 10;
     return {
@@ -103,7 +117,11 @@ export async function run(): Promise<ChatConcurrencyResult> {
       streamMsP50: Math.round(percentile(durations, 50)),
       streamMsMax: Math.round(Math.max(...durations)),
       peakRssGrowthMB,
-      pass: { errors: failed.length === 0, persisted: persistedComplete === STREAMS, memory: peakRssGrowthMB <= MAX_RSS_GROWTH_MB },
+      pass: {
+        errors: failed.length === 0,
+        persisted: persistedComplete === STREAMS,
+        memory: peakRssGrowthMB <= MAX_RSS_GROWTH_MB,
+      },
     };
   } finally {
     await stack.stop();

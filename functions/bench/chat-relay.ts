@@ -39,7 +39,8 @@ const epochNow = (): number => performance.timeOrigin + performance.now();
 
 function summary(values: number[]): { p50: number; p90: number; p99: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
+  const at = (p: number): number =>
+    round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
   return { p50: at(50), p90: at(90), p99: at(99), max: round(sorted[sorted.length - 1] ?? Number.NaN) };
 }
 
@@ -48,7 +49,10 @@ function round(value: number): number {
 }
 
 /** Streams one message; returns when the first delta arrived (epoch ms) and each delta's arrival. */
-async function timedStream(client: ChatClient, message: string): Promise<{ firstDeltaAt: number; deltas: Array<{ at: number; text: string }> }> {
+async function timedStream(
+  client: ChatClient,
+  message: string,
+): Promise<{ firstDeltaAt: number; deltas: Array<{ at: number; text: string }> }> {
   const deltas: Array<{ at: number; text: string }> = [];
   let done = false;
   for await (const event of client.streamMessage({ message })) {
@@ -71,7 +75,13 @@ async function startStampingUpstream(): Promise<{ url: string; close(): Promise<
         if (res.destroyed) return;
         const last = sent === CHUNKS_PER_STREAM - 1;
         const event = {
-          candidates: [{ content: { parts: [{ text: `${epochNow().toFixed(3)};` }], role: 'model' }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
+          candidates: [
+            {
+              content: { parts: [{ text: `${epochNow().toFixed(3)};` }], role: 'model' },
+              index: 0,
+              ...(last ? { finishReason: 'STOP' } : {}),
+            },
+          ],
           usageMetadata: { promptTokenCount: 5, candidatesTokenCount: sent + 1, totalTokenCount: sent + 6 },
           modelVersion: 'stamping-upstream',
         };
@@ -91,7 +101,10 @@ async function startStampingUpstream(): Promise<{ url: string; close(): Promise<
 
 /** Reads one stamped stream straight from the upstream; returns each chunk's latency but the first. */
 async function directLatencies(url: string): Promise<number[]> {
-  const response = await fetch(`${url}/v1beta/models/direct:streamGenerateContent?alt=sse`, { method: 'POST', body: '{}' });
+  const response = await fetch(`${url}/v1beta/models/direct:streamGenerateContent?alt=sse`, {
+    method: 'POST',
+    body: '{}',
+  });
   const latencies: number[] = [];
   let index = 0;
   for await (const event of parseGeminiEvents(parseSseStream(response.body!))) {
@@ -112,14 +125,21 @@ export async function run(): Promise<ChatRelayResult> {
     const runId = randomUUID();
 
     // 1. First-token overhead against the Gemini-protocol server.
-    const reply = { kind: 'content' as const, parts: [{ type: 'text' as const, chunks: ['Hello ', 'from ', 'the ', 'bench.'] }] };
+    const reply = {
+      kind: 'content' as const,
+      parts: [{ type: 'text' as const, chunks: ['Hello ', 'from ', 'the ', 'bench.'] }],
+    };
     await control.queue({ reply, chunkDelayMs: 2, times: WARMUP_STREAMS + TTFT_STREAMS });
     for (let i = 0; i < WARMUP_STREAMS; i++) await timedStream(client, `warm-up ${i} ${runId}`);
     const lastWarmupId = Math.max(...(await control.requests()).map((r) => r.id));
     const firstDeltas: number[] = [];
-    for (let i = 0; i < TTFT_STREAMS; i++) firstDeltas.push((await timedStream(client, `ttft ${i} ${runId}`)).firstDeltaAt);
-    const records = (await control.requests({ action: 'streamGenerateContent', afterId: lastWarmupId })).sort((a, b) => a.id - b.id);
-    if (records.length !== TTFT_STREAMS) throw new Error(`expected ${TTFT_STREAMS} upstream requests, saw ${records.length}`);
+    for (let i = 0; i < TTFT_STREAMS; i++)
+      firstDeltas.push((await timedStream(client, `ttft ${i} ${runId}`)).firstDeltaAt);
+    const records = (await control.requests({ action: 'streamGenerateContent', afterId: lastWarmupId })).sort(
+      (a, b) => a.id - b.id,
+    );
+    if (records.length !== TTFT_STREAMS)
+      throw new Error(`expected ${TTFT_STREAMS} upstream requests, saw ${records.length}`);
     const overheads = records.map((record, i) => firstDeltas[i] - (record.firstByteAt as number));
 
     // 2. Per-chunk relay latency against the stamping upstream.

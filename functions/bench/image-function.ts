@@ -87,7 +87,9 @@ export async function run(
           concurrency,
           ok: outcome.ok,
           ...outcome.result,
-          ...(outcome.ok ? {} : { error: `exit ${outcome.exitCode ?? outcome.signal}: ${outcome.stderrTail.slice(-600)}` }),
+          ...(outcome.ok
+            ? {}
+            : { error: `exit ${outcome.exitCode ?? outcome.signal}: ${outcome.stderrTail.slice(-600)}` }),
         });
       }
     }
@@ -116,7 +118,8 @@ export function printImageFunctionBench(result: ImageFunctionBench): void {
     'seconds'.padStart(8),
   );
   for (const row of result.rows) {
-    const label = row.side === 'function' ? 'generateImage (streaming pipeline)' : 'baseline: genai stream + whole PutObject';
+    const label =
+      row.side === 'function' ? 'generateImage (streaming pipeline)' : 'baseline: genai stream + whole PutObject';
     const growth = row.peakRssGrowthBytes;
     console.log(
       label.padEnd(44),
@@ -160,7 +163,8 @@ async function runFunctionSide(concurrency: number): Promise<ChildResult> {
       body: JSON.stringify({ prompt: 'a lighthouse at dawn', aspectRatio: '1:1', imageSize: '4K' }),
     });
     const body = (await response.json()) as { image?: { contentLength: number }; error?: unknown };
-    if (response.status !== 200 || !body.image) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body.error)}`);
+    if (response.status !== 200 || !body.image)
+      throw new Error(`HTTP ${response.status}: ${JSON.stringify(body.error)}`);
     return body.image.contentLength;
   };
   try {
@@ -175,7 +179,10 @@ async function runBaselineSide(concurrency: number): Promise<ChildResult> {
   const { GoogleGenAI } = await import('@google/genai');
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const { createS3Client } = await import('../src/lib/platform/image-pipeline/s3-target.js');
-  const ai = new GoogleGenAI({ apiKey: process.env.BENCH_GEMINI_KEY, httpOptions: { baseUrl: process.env.BENCH_GEMINI_URL } });
+  const ai = new GoogleGenAI({
+    apiKey: process.env.BENCH_GEMINI_KEY,
+    httpOptions: { baseUrl: process.env.BENCH_GEMINI_URL },
+  });
   const s3 = createS3Client({
     region: 'us-east-1',
     endpoint: process.env.BENCH_S3_ENDPOINT,

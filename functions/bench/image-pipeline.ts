@@ -124,8 +124,11 @@ async function runMode(mode: string, env: NodeJS.ProcessEnv): Promise<ModeResult
     const { parseSseStream, parseGeminiEvents } = await pipelineModules();
     outcome = { imageBytes: 0 };
     const events = parseGeminiEvents(parseSseStream(response.body));
-    for await (const block of upload.collectText(upload.uploadImageChunks(events, { target, keyPrefix: 'bench/generated-images' }))) {
-      if (block.type === 'image') outcome = { imageBytes: block.contentLength, width: block.width, height: block.height };
+    for await (const block of upload.collectText(
+      upload.uploadImageChunks(events, { target, keyPrefix: 'bench/generated-images' }),
+    )) {
+      if (block.type === 'image')
+        outcome = { imageBytes: block.contentLength, width: block.width, height: block.height };
     }
   } else {
     throw new Error(`unknown mode ${mode}`);
@@ -203,7 +206,9 @@ export async function run(): Promise<ImagePipelineBench> {
     await child('pipeline, 40 MB base64, in-process body', 'pipeline-synthetic', BASE64_40MB);
     await child('pipeline, 80 MB base64, V8 heap capped at 32 MB', 'pipeline-synthetic', 2 * BASE64_40MB, 32);
     // Have the server generate (and cache) the image once, so every side gets the bytes at once.
-    await gemini.control.queue({ reply: { kind: 'content', parts: [{ type: 'image', imageBytes: (BASE64_40MB / 4) * 3 }] } });
+    await gemini.control.queue({
+      reply: { kind: 'content', parts: [{ type: 'image', imageBytes: (BASE64_40MB / 4) * 3 }] },
+    });
     await drainOnce(gemini.url, gemini.apiKey);
     await queueImage(BASE64_40MB);
     await child('pipeline, 40 MB via local Gemini server', 'pipeline-server', BASE64_40MB);
@@ -230,7 +235,9 @@ export function printImagePipeline({ rows }: ImagePipelineBench): void {
   console.log('\nStreaming core: one image whole in ONE SSE event');
   console.log('  case'.padEnd(58) + 'time'.padStart(9) + '  peak RSS growth   image');
   for (const row of rows) {
-    const image = row.ok ? `${formatMb(row.imageBytes)}${row.width ? ` ${row.width}x${row.height}` : ''}` : `FAILED ${row.error}`;
+    const image = row.ok
+      ? `${formatMb(row.imageBytes)}${row.width ? ` ${row.width}x${row.height}` : ''}`
+      : `FAILED ${row.error}`;
     console.log(
       `  ${row.label}`.padEnd(58) +
         `${row.seconds.toFixed(2)} s`.padStart(9) +
@@ -246,7 +253,7 @@ export function printImagePipeline({ rows }: ImagePipelineBench): void {
     );
   }
   console.log('  targets: 40 MB pipeline <= 16 MB; 80 MB completes under a 32 MB heap; upload <= 40 MB');
-  console.log('  (rows fed over HTTP also carry undici\'s dead socket buffers until V8 collects them)');
+  console.log("  (rows fed over HTTP also carry undici's dead socket buffers until V8 collects them)");
 }
 
 async function main(): Promise<void> {

@@ -68,14 +68,18 @@ async function seed(db: Firestore): Promise<string[]> {
     tagPool.slice(start, start + 200).forEach((source, offset) => {
       const i = start + offset;
       const attendees = Array.from({ length: i % 41 }, (_, k) => String(users[(i * 37 + k * 101) % users.length].id));
-      batch.set(db.collection('events').doc(`event-${i}`), withoutUndefined({
-        title: `Event ${i}`,
-        tags: (source.interests as string[]).slice(0, 3),
-        location: source.location,
-        startsAt: Timestamp.fromMillis(Date.now() + ((i % 60) + 0.5) * 86_400_000),
-        attendeeCount: attendees.length,
-      }));
-      if (attendees.length > 0) batch.set(db.collection('eventAttendees').doc(`event-${i}`), { attendeeIds: attendees });
+      batch.set(
+        db.collection('events').doc(`event-${i}`),
+        withoutUndefined({
+          title: `Event ${i}`,
+          tags: (source.interests as string[]).slice(0, 3),
+          location: source.location,
+          startsAt: Timestamp.fromMillis(Date.now() + ((i % 60) + 0.5) * 86_400_000),
+          attendeeCount: attendees.length,
+        }),
+      );
+      if (attendees.length > 0)
+        batch.set(db.collection('eventAttendees').doc(`event-${i}`), { attendeeIds: attendees });
     });
     await batch.commit();
   }
@@ -96,13 +100,22 @@ function summarise(request: MatchRequestRow['request'], runs: { stats: MatchRunS
     docsReadMax: Math.max(...docs),
     queriesPerRequest: round(runs.reduce((a, run) => a + run.stats.reads.queries, 0) / runs.length),
     candidatesMean: round(runs.reduce((a, run) => a + run.stats.candidates, 0) / runs.length),
-    p50Ms: round(percentile(runs.map((run) => run.ms).sort((a, b) => a - b), 50)),
+    p50Ms: round(
+      percentile(
+        runs.map((run) => run.ms).sort((a, b) => a - b),
+        50,
+      ),
+    ),
   };
 }
 
 export async function run(): Promise<MatchRequestBenchResult> {
   const emulator = await startFirestore();
-  Object.assign(process.env, { FIRESTORE_EMULATOR_HOST: emulator.host, GCLOUD_PROJECT: 'demo-bench', METADATA_SERVER_DETECTION: 'none' });
+  Object.assign(process.env, {
+    FIRESTORE_EMULATOR_HOST: emulator.host,
+    GCLOUD_PROJECT: 'demo-bench',
+    METADATA_SERVER_DETECTION: 'none',
+  });
   try {
     const db = getFirestore(getAdminApp());
     const viewers = await seed(db);
@@ -127,11 +140,25 @@ export async function run(): Promise<MatchRequestBenchResult> {
     };
     const rows: MatchRequestRow[] = [];
     const cases = {
-      matchUsers: (uid: string) => matchUsersFor(deps, { uid, settings, signal: new AbortController().signal, log: silent }, { limit: 5 }),
-      matchEvents: (uid: string) => matchEventsFor(deps, { uid, settings, signal: new AbortController().signal, log: silent }, { limit: 5, window: window() }),
-      suggestions: (uid: string) => suggestionsFor(deps, { uid, settings, signal: new AbortController().signal, log: silent }, { limit: 5, window: window() }),
+      matchUsers: (uid: string) =>
+        matchUsersFor(deps, { uid, settings, signal: new AbortController().signal, log: silent }, { limit: 5 }),
+      matchEvents: (uid: string) =>
+        matchEventsFor(
+          deps,
+          { uid, settings, signal: new AbortController().signal, log: silent },
+          { limit: 5, window: window() },
+        ),
+      suggestions: (uid: string) =>
+        suggestionsFor(
+          deps,
+          { uid, settings, signal: new AbortController().signal, log: silent },
+          { limit: 5, window: window() },
+        ),
     };
-    for (const [request, fn] of Object.entries(cases) as [MatchRequestRow['request'], (uid: string) => Promise<{ stats: MatchRunStats }>][]) {
+    for (const [request, fn] of Object.entries(cases) as [
+      MatchRequestRow['request'],
+      (uid: string) => Promise<{ stats: MatchRunStats }>,
+    ][]) {
       await fn(viewers[0]); // warm-up (connection, JIT)
       const runs = [];
       for (const uid of viewers) runs.push(await timed(() => fn(uid)));
@@ -149,13 +176,17 @@ export async function run(): Promise<MatchRequestBenchResult> {
 }
 
 function printTable(result: MatchRequestBenchResult): void {
-  console.log(`${result.emulator} Firestore emulator; population: ${result.population.users} users, ${result.population.events} events; caps: ${JSON.stringify(result.caps)}`);
+  console.log(
+    `${result.emulator} Firestore emulator; population: ${result.population.users} users, ${result.population.events} events; caps: ${JSON.stringify(result.caps)}`,
+  );
   const header = ['requests', 'docs mean', 'docs max', 'queries', 'candidates', 'p50 ms'];
   console.log('request'.padEnd(14), ...header.map((title) => title.padStart(11)));
   for (const row of result.rows) {
     console.log(
       row.request.padEnd(14),
-      ...[row.requests, row.docsReadMean, row.docsReadMax, row.queriesPerRequest, row.candidatesMean, row.p50Ms].map((v) => String(v).padStart(11)),
+      ...[row.requests, row.docsReadMean, row.docsReadMax, row.queriesPerRequest, row.candidatesMean, row.p50Ms].map(
+        (v) => String(v).padStart(11),
+      ),
     );
   }
   console.log('(ranking speed after retrieval: bench/ranking.ts)');

@@ -38,34 +38,140 @@ export interface RankingBenchResult {
   vocabularySize: number;
 }
 
-
 const BASE_INTERESTS = [
-  'hiking', 'running', 'cycling', 'swimming', 'yoga', 'pilates', 'climbing', 'bouldering', 'surfing',
-  'skiing', 'snowboarding', 'tennis', 'padel', 'football', 'basketball', 'volleyball', 'golf', 'chess',
-  'board games', 'video games', 'tabletop rpg', 'poker', 'music', 'jazz', 'techno', 'hip hop',
-  'classical music', 'opera', 'karaoke', 'guitar', 'piano', 'singing', 'dancing', 'salsa', 'tango',
-  'photography', 'film', 'cinema', 'documentaries', 'anime', 'theatre', 'stand-up comedy', 'painting',
-  'drawing', 'sculpture', 'pottery', 'knitting', 'writing', 'poetry', 'reading', 'book club', 'history',
-  'philosophy', 'languages', 'travel', 'backpacking', 'camping', 'fishing', 'gardening', 'cooking',
-  'baking', 'coffee', 'tea', 'wine', 'craft beer', 'cocktails', 'vegan food', 'street food', 'brunch',
-  'startups', 'entrepreneurship', 'investing', 'crypto', 'marketing', 'design', 'ux', 'programming',
-  'ai', 'machine learning', 'data science', 'robotics', 'space', 'science', 'volunteering', 'politics',
-  'sustainability', 'fashion', 'vintage', 'thrifting', 'interior design', 'architecture', 'dogs',
-  'cats', 'meditation', 'fitness', 'crossfit', 'martial arts', 'boxing', 'parenting', 'podcasts',
+  'hiking',
+  'running',
+  'cycling',
+  'swimming',
+  'yoga',
+  'pilates',
+  'climbing',
+  'bouldering',
+  'surfing',
+  'skiing',
+  'snowboarding',
+  'tennis',
+  'padel',
+  'football',
+  'basketball',
+  'volleyball',
+  'golf',
+  'chess',
+  'board games',
+  'video games',
+  'tabletop rpg',
+  'poker',
+  'music',
+  'jazz',
+  'techno',
+  'hip hop',
+  'classical music',
+  'opera',
+  'karaoke',
+  'guitar',
+  'piano',
+  'singing',
+  'dancing',
+  'salsa',
+  'tango',
+  'photography',
+  'film',
+  'cinema',
+  'documentaries',
+  'anime',
+  'theatre',
+  'stand-up comedy',
+  'painting',
+  'drawing',
+  'sculpture',
+  'pottery',
+  'knitting',
+  'writing',
+  'poetry',
+  'reading',
+  'book club',
+  'history',
+  'philosophy',
+  'languages',
+  'travel',
+  'backpacking',
+  'camping',
+  'fishing',
+  'gardening',
+  'cooking',
+  'baking',
+  'coffee',
+  'tea',
+  'wine',
+  'craft beer',
+  'cocktails',
+  'vegan food',
+  'street food',
+  'brunch',
+  'startups',
+  'entrepreneurship',
+  'investing',
+  'crypto',
+  'marketing',
+  'design',
+  'ux',
+  'programming',
+  'ai',
+  'machine learning',
+  'data science',
+  'robotics',
+  'space',
+  'science',
+  'volunteering',
+  'politics',
+  'sustainability',
+  'fashion',
+  'vintage',
+  'thrifting',
+  'interior design',
+  'architecture',
+  'dogs',
+  'cats',
+  'meditation',
+  'fitness',
+  'crossfit',
+  'martial arts',
+  'boxing',
+  'parenting',
+  'podcasts',
 ];
 const QUALIFIERS = ['indie', 'live', 'outdoor', 'urban', 'beginner', 'competitive', 'local', 'vintage'];
-const PURPOSES = ['networking', 'friends', 'dating', 'business', 'mentorship', 'events', 'activity partners', 'study buddies'];
+const PURPOSES = [
+  'networking',
+  'friends',
+  'dating',
+  'business',
+  'mentorship',
+  'events',
+  'activity partners',
+  'study buddies',
+];
 const CITIES = [
-  ['Lisbon', 'Lisboa', 'Portugal', 38.72, -9.14], ['Porto', 'Norte', 'Portugal', 41.15, -8.61],
-  ['Madrid', 'Madrid', 'Spain', 40.42, -3.7], ['Barcelona', 'Catalonia', 'Spain', 41.39, 2.17],
-  ['Paris', 'Île-de-France', 'France', 48.86, 2.35], ['Lyon', 'Auvergne-Rhône-Alpes', 'France', 45.76, 4.84],
-  ['Berlin', 'Berlin', 'Germany', 52.52, 13.4], ['München', 'Bayern', 'Germany', 48.14, 11.58],
-  ['London', 'England', 'United Kingdom', 51.51, -0.13], ['Manchester', 'England', 'United Kingdom', 53.48, -2.24],
-  ['Dublin', 'Leinster', 'Ireland', 53.35, -6.26], ['Amsterdam', 'North Holland', 'Netherlands', 52.37, 4.9],
-  ['New York', 'NY', 'United States', 40.71, -74.01], ['Brooklyn', 'NY', 'United States', 40.68, -73.94],
-  ['San Francisco', 'CA', 'United States', 37.77, -122.42], ['Oakland', 'CA', 'United States', 37.8, -122.27],
-  ['São Paulo', 'SP', 'Brazil', -23.55, -46.63], ['Mexico City', 'CDMX', 'Mexico', 19.43, -99.13],
-  ['Tokyo', 'Tokyo', 'Japan', 35.68, 139.69], ['Sydney', 'NSW', 'Australia', -33.87, 151.21],
+  ['Lisbon', 'Lisboa', 'Portugal', 38.72, -9.14],
+  ['Porto', 'Norte', 'Portugal', 41.15, -8.61],
+  ['Madrid', 'Madrid', 'Spain', 40.42, -3.7],
+  ['Barcelona', 'Catalonia', 'Spain', 41.39, 2.17],
+  ['Paris', 'Île-de-France', 'France', 48.86, 2.35],
+  ['Lyon', 'Auvergne-Rhône-Alpes', 'France', 45.76, 4.84],
+  ['Berlin', 'Berlin', 'Germany', 52.52, 13.4],
+  ['München', 'Bayern', 'Germany', 48.14, 11.58],
+  ['London', 'England', 'United Kingdom', 51.51, -0.13],
+  ['Manchester', 'England', 'United Kingdom', 53.48, -2.24],
+  ['Dublin', 'Leinster', 'Ireland', 53.35, -6.26],
+  ['Amsterdam', 'North Holland', 'Netherlands', 52.37, 4.9],
+  ['New York', 'NY', 'United States', 40.71, -74.01],
+  ['Brooklyn', 'NY', 'United States', 40.68, -73.94],
+  ['San Francisco', 'CA', 'United States', 37.77, -122.42],
+  ['Oakland', 'CA', 'United States', 37.8, -122.27],
+  ['São Paulo', 'SP', 'Brazil', -23.55, -46.63],
+  ['Mexico City', 'CDMX', 'Mexico', 19.43, -99.13],
+  ['Tokyo', 'Tokyo', 'Japan', 35.68, 139.69],
+  ['Sydney', 'NSW', 'Australia', -33.87, 151.21],
 ] as const;
 
 function buildVocabulary(random: () => number): string[] {
@@ -97,13 +203,18 @@ export function generateProfiles(count: number, seed: number): MatchProfile[] {
     for (let k = 0; k < interestCount; k++) {
       interests.push(spell(vocabulary[Math.floor(random() ** 2 * vocabulary.length)], random));
     }
-    const purposes = Array.from({ length: 1 + Math.floor(random() * 3) }, () => PURPOSES[Math.floor(random() * PURPOSES.length)]);
+    const purposes = Array.from(
+      { length: 1 + Math.floor(random() * 3) },
+      () => PURPOSES[Math.floor(random() * PURPOSES.length)],
+    );
     const [city, region, country, lat, lng] = CITIES[Math.floor(random() * CITIES.length)];
     const kind = random();
     const location =
-      kind < 0.6 ? { city, country, lat: lat + (random() - 0.5) * 0.5, lng: lng + (random() - 0.5) * 0.5 }
-      : kind < 0.9 ? { city, region, country }
-      : undefined;
+      kind < 0.6
+        ? { city, country, lat: lat + (random() - 0.5) * 0.5, lng: lng + (random() - 0.5) * 0.5 }
+        : kind < 0.9
+          ? { city, region, country }
+          : undefined;
     profiles.push({ id: `user-${seed}-${i}`, interests, purposes, location });
   }
   return profiles;
@@ -114,7 +225,11 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, index)];
 }
 
-function timeRankings(name: string, viewers: readonly MatchProfile[], pool: readonly MatchProfile[]): { row: RankingRow; results: number } {
+function timeRankings(
+  name: string,
+  viewers: readonly MatchProfile[],
+  pool: readonly MatchProfile[],
+): { row: RankingRow; results: number } {
   let results = 0;
   for (let i = 0; i < WARMUPS; i++) results = rankUserMatches(viewers[i], pool).length;
   const wall: number[] = [];

@@ -8,12 +8,24 @@ import { createInterface } from 'node:readline';
 
 const BENCHES: Array<{ name: string; script: string; what: string }> = [
   { name: 'sse-throughput', script: 'sse-throughput.ts', what: 'SSE parsing vs eventsource-parser (issue 3)' },
-  { name: 'image-pipeline', script: 'image-pipeline.ts', what: 'streaming core memory and speed vs @google/genai (issue 3)' },
+  {
+    name: 'image-pipeline',
+    script: 'image-pipeline.ts',
+    what: 'streaming core memory and speed vs @google/genai (issue 3)',
+  },
   { name: 'ranking', script: 'ranking.ts', what: 'match ranking over 10k / 100k candidates (issue 5)' },
-  { name: 'match-requests', script: 'match-requests.ts', what: 'Firestore documents read per matching request (issue 5)' },
+  {
+    name: 'match-requests',
+    script: 'match-requests.ts',
+    what: 'Firestore documents read per matching request (issue 5)',
+  },
   { name: 'chat-relay', script: 'chat-relay.ts', what: 'chatStream relay overhead (issue 4)' },
   { name: 'chat-concurrency', script: 'chat-concurrency.ts', what: '500 concurrent chatStream streams (issue 4)' },
-  { name: 'image-function', script: 'image-function.ts', what: 'generateImage end to end vs SDK + PutObject (issue 6)' },
+  {
+    name: 'image-function',
+    script: 'image-function.ts',
+    what: 'generateImage end to end vs SDK + PutObject (issue 6)',
+  },
 ];
 
 function runOne(script: string): Promise<{ code: number | null; result?: unknown }> {
@@ -51,12 +63,17 @@ async function main(): Promise<void> {
     console.log(`\n## ${bench.name}: ${bench.what}`);
     const started = Date.now();
     const { code, result } = await runOne(bench.script);
-    console.log(`   (${((Date.now() - started) / 1000).toFixed(1)} s${code === 0 ? '' : `, FAILED with exit code ${code}`})`);
+    console.log(
+      `   (${((Date.now() - started) / 1000).toFixed(1)} s${code === 0 ? '' : `, FAILED with exit code ${code}`})`,
+    );
     if (code !== 0) failures += 1;
     results[bench.name] = result ?? null;
   }
   const file = resolve(__dirname, 'results.json');
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+  );
   console.log(`\nRaw figures: ${file}`);
   if (failures > 0) process.exitCode = 1;
 }

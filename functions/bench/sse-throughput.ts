@@ -151,7 +151,10 @@ async function medianPairMs(a: () => unknown, b: () => unknown): Promise<[number
   const timesA: number[] = [];
   const timesB: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const [work, times] of [[a, timesA], [b, timesB]] as const) {
+    for (const [work, times] of [
+      [a, timesA],
+      [b, timesB],
+    ] as const) {
       const start = performance.now();
       await work();
       times.push(performance.now() - start);
@@ -276,7 +279,14 @@ export async function run(): Promise<SseThroughputResult> {
 }
 
 function printTable(result: SseThroughputResult): void {
-  console.log('case'.padEnd(50), 'ours ms'.padStart(9), 'ref ms'.padStart(9), 'speedup'.padStart(8), 'ours MB/s'.padStart(10), 'ref MB/s'.padStart(10));
+  console.log(
+    'case'.padEnd(50),
+    'ours ms'.padStart(9),
+    'ref ms'.padStart(9),
+    'speedup'.padStart(8),
+    'ours MB/s'.padStart(10),
+    'ref MB/s'.padStart(10),
+  );
   for (const row of result.rows) {
     console.log(
       row.case.padEnd(50),

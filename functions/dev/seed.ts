@@ -46,7 +46,13 @@ interface SeedEvent {
   attendeeIds: string[];
 }
 
-const SAN_FRANCISCO: Place = { city: 'San Francisco', region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
+const SAN_FRANCISCO: Place = {
+  city: 'San Francisco',
+  region: 'California',
+  country: 'US',
+  lat: 37.7749,
+  lng: -122.4194,
+};
 const OAKLAND: Place = { city: 'Oakland', region: 'California', country: 'US', lat: 37.8044, lng: -122.2712 };
 const BERKELEY: Place = { city: 'Berkeley', region: 'California', country: 'US', lat: 37.8715, lng: -122.273 };
 const SAN_JOSE: Place = { city: 'San Jose', region: 'California', country: 'US', lat: 37.3382, lng: -121.8863 };
@@ -65,73 +71,133 @@ export const DEMO_PROFILE: Omit<SeedUser, 'id'> = {
 
 export const SEED_USERS: readonly SeedUser[] = [
   {
-    id: 'seed-maya', displayName: 'Maya Chen', interests: ['hiking', 'photography', 'climbing', 'coffee'],
-    purposes: ['friendship', 'activity partners'], location: OAKLAND, discoverable: true,
+    id: 'seed-maya',
+    displayName: 'Maya Chen',
+    interests: ['hiking', 'photography', 'climbing', 'coffee'],
+    purposes: ['friendship', 'activity partners'],
+    location: OAKLAND,
+    discoverable: true,
     bio: 'Weekend trail runner and film photographer. Always up for a sunrise hike.',
   },
   {
-    id: 'seed-leo', displayName: 'Leo Martins', interests: ['machine learning', 'startups', 'coffee', 'chess'],
-    purposes: ['networking', 'cofounder search'], location: SAN_FRANCISCO, discoverable: true,
+    id: 'seed-leo',
+    displayName: 'Leo Martins',
+    interests: ['machine learning', 'startups', 'coffee', 'chess'],
+    purposes: ['networking', 'cofounder search'],
+    location: SAN_FRANCISCO,
+    discoverable: true,
     bio: 'ML engineer exploring a healthcare startup idea. Happy to talk shop over coffee.',
   },
   {
-    id: 'seed-amara', displayName: 'Amara Okafor', interests: ['board games', 'cooking', 'jazz', 'photography'],
-    purposes: ['friendship'], location: BERKELEY, discoverable: true,
+    id: 'seed-amara',
+    displayName: 'Amara Okafor',
+    interests: ['board games', 'cooking', 'jazz', 'photography'],
+    purposes: ['friendship'],
+    location: BERKELEY,
+    discoverable: true,
     bio: 'Hosts a monthly board game night. Will trade recipes for game recommendations.',
   },
   {
-    id: 'seed-sam', displayName: 'Sam Rivera', interests: ['cycling', 'hiking', 'climbing'],
-    purposes: ['activity partners'], location: SAN_JOSE, discoverable: true,
+    id: 'seed-sam',
+    displayName: 'Sam Rivera',
+    interests: ['cycling', 'hiking', 'climbing'],
+    purposes: ['activity partners'],
+    location: SAN_JOSE,
+    discoverable: true,
     bio: 'Looking for weekday evening climbing partners and long weekend rides.',
   },
   {
-    id: 'seed-ines', displayName: 'Inês Duarte', interests: ['design', 'startups', 'yoga', 'coffee'],
-    purposes: ['networking', 'mentorship'], location: SAN_FRANCISCO, discoverable: true,
+    id: 'seed-ines',
+    displayName: 'Inês Duarte',
+    interests: ['design', 'startups', 'yoga', 'coffee'],
+    purposes: ['networking', 'mentorship'],
+    location: SAN_FRANCISCO,
+    discoverable: true,
     bio: 'Product designer, mentors early-career designers. Morning yoga, afternoon espresso.',
   },
   {
-    id: 'seed-kenji', displayName: 'Kenji Watanabe', interests: ['jazz', 'vinyl', 'cooking', 'chess'],
-    purposes: ['friendship'], location: LOS_ANGELES, discoverable: true,
+    id: 'seed-kenji',
+    displayName: 'Kenji Watanabe',
+    interests: ['jazz', 'vinyl', 'cooking', 'chess'],
+    purposes: ['friendship'],
+    location: LOS_ANGELES,
+    discoverable: true,
     bio: 'Record collector who cooks for friends every Sunday.',
   },
   {
-    id: 'seed-priya', displayName: 'Priya Nair', interests: ['machine learning', 'running', 'photography'],
-    purposes: ['networking', 'friendship'], location: NEW_YORK, discoverable: true,
+    id: 'seed-priya',
+    displayName: 'Priya Nair',
+    interests: ['machine learning', 'running', 'photography'],
+    purposes: ['networking', 'friendship'],
+    location: NEW_YORK,
+    discoverable: true,
     bio: 'Data scientist in New York, in the Bay Area often for conferences.',
   },
   {
-    id: 'seed-tom', displayName: 'Tom Becker', interests: ['hiking', 'board games', 'coffee'],
-    purposes: ['friendship'], location: LONDON, discoverable: false,
+    id: 'seed-tom',
+    displayName: 'Tom Becker',
+    interests: ['hiking', 'board games', 'coffee'],
+    purposes: ['friendship'],
+    location: LONDON,
+    discoverable: false,
     bio: 'Private profile: not discoverable, so matching must never suggest him.',
   },
 ];
 
 export const SEED_EVENTS: readonly SeedEvent[] = [
   {
-    id: 'seed-sunrise-hike', title: 'Sunrise hike on Mount Tam', tags: ['hiking', 'photography', 'outdoors'],
+    id: 'seed-sunrise-hike',
+    title: 'Sunrise hike on Mount Tam',
+    tags: ['hiking', 'photography', 'outdoors'],
     location: { ...SAN_FRANCISCO, venue: 'Pantoll Ranger Station', city: 'Mill Valley', lat: 37.9036, lng: -122.6045 },
-    inDays: 3, hour: 13, attendeeIds: ['seed-maya', 'seed-sam'],
+    inDays: 3,
+    hour: 13,
+    attendeeIds: ['seed-maya', 'seed-sam'],
   },
   {
-    id: 'seed-board-games', title: 'Board game night', tags: ['board games', 'social'],
-    location: { ...BERKELEY, venue: 'Amara\'s place' }, inDays: 5, hour: 2, attendeeIds: ['seed-amara'],
+    id: 'seed-board-games',
+    title: 'Board game night',
+    tags: ['board games', 'social'],
+    location: { ...BERKELEY, venue: "Amara's place" },
+    inDays: 5,
+    hour: 2,
+    attendeeIds: ['seed-amara'],
   },
   {
-    id: 'seed-ml-meetup', title: 'Applied ML meetup: evaluating LLM features', tags: ['machine learning', 'startups', 'networking'],
-    location: { ...SAN_FRANCISCO, venue: 'SoMa co-working loft' }, inDays: 7, hour: 2,
+    id: 'seed-ml-meetup',
+    title: 'Applied ML meetup: evaluating LLM features',
+    tags: ['machine learning', 'startups', 'networking'],
+    location: { ...SAN_FRANCISCO, venue: 'SoMa co-working loft' },
+    inDays: 7,
+    hour: 2,
     attendeeIds: ['seed-leo', 'seed-ines'],
   },
   {
-    id: 'seed-photo-walk', title: 'Film photography walk', tags: ['photography', 'walking'],
-    location: { ...OAKLAND, venue: 'Lake Merritt pergola' }, inDays: 9, hour: 17, attendeeIds: ['seed-maya', 'seed-amara'],
+    id: 'seed-photo-walk',
+    title: 'Film photography walk',
+    tags: ['photography', 'walking'],
+    location: { ...OAKLAND, venue: 'Lake Merritt pergola' },
+    inDays: 9,
+    hour: 17,
+    attendeeIds: ['seed-maya', 'seed-amara'],
   },
   {
-    id: 'seed-jazz-dinner', title: 'Jazz and dinner club', tags: ['jazz', 'cooking', 'music'],
-    location: { ...LOS_ANGELES, venue: 'Little Tokyo supper club' }, inDays: 12, hour: 3, attendeeIds: ['seed-kenji'],
+    id: 'seed-jazz-dinner',
+    title: 'Jazz and dinner club',
+    tags: ['jazz', 'cooking', 'music'],
+    location: { ...LOS_ANGELES, venue: 'Little Tokyo supper club' },
+    inDays: 12,
+    hour: 3,
+    attendeeIds: ['seed-kenji'],
   },
   {
-    id: 'seed-coffee-founders', title: 'Founders coffee morning', tags: ['startups', 'coffee', 'networking'],
-    location: { ...SAN_FRANCISCO, venue: 'Mission coffee bar' }, inDays: 2, hour: 16, attendeeIds: ['seed-leo', 'seed-ines'],
+    id: 'seed-coffee-founders',
+    title: 'Founders coffee morning',
+    tags: ['startups', 'coffee', 'networking'],
+    location: { ...SAN_FRANCISCO, venue: 'Mission coffee bar' },
+    inDays: 2,
+    hour: 16,
+    attendeeIds: ['seed-leo', 'seed-ines'],
   },
 ];
 
@@ -154,7 +220,8 @@ export async function seedDemoData(db: Firestore, now = new Date()): Promise<{ u
 /** Creates (or reuses) the demo Auth user and writes its profile; returns its uid. */
 export async function seedDemoUser(auth: Auth, db: Firestore): Promise<string> {
   const existing = await auth.getUserByEmail(DEMO_EMAIL).catch(() => undefined);
-  const user = existing ??
+  const user =
+    existing ??
     (await auth.createUser({ email: DEMO_EMAIL, password: DEMO_PASSWORD, displayName: DEMO_PROFILE.displayName }));
   await db.collection('users').doc(user.uid).set(DEMO_PROFILE);
   return user.uid;

@@ -123,9 +123,13 @@ async function main(): Promise<void> {
   try {
     const demoUid = await seed(services);
     const imageUrl = await uploadDemoImage(services);
-    const refreshToken = async () => writeTokenFile(await signIn(services.functionsEnv.FIREBASE_AUTH_EMULATOR_HOST as string));
+    const refreshToken = async () =>
+      writeTokenFile(await signIn(services.functionsEnv.FIREBASE_AUTH_EMULATOR_HOST as string));
     await refreshToken();
-    refreshTimer = setInterval(() => void refreshToken().catch((e: Error) => console.error(`token refresh: ${e.message}`)), TOKEN_REFRESH_MS);
+    refreshTimer = setInterval(
+      () => void refreshToken().catch((e: Error) => console.error(`token refresh: ${e.message}`)),
+      TOKEN_REFRESH_MS,
+    );
     printBanner(services, { realGemini, demoUid, imageUrl, seconds: (performance.now() - startedAt) / 1000 });
   } catch (error) {
     console.error(`Seeding failed: ${(error as Error).message}`);
@@ -164,7 +168,9 @@ async function uploadDemoImage(services: RunningServices): Promise<string | unde
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
   const { bytes } = makePng({ width: 256, height: 256, seed: 7 });
-  await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: DEMO_IMAGE_KEY, Body: bytes, ContentType: 'image/png' }));
+  await client.send(
+    new PutObjectCommand({ Bucket: s3.bucket, Key: DEMO_IMAGE_KEY, Body: bytes, ContentType: 'image/png' }),
+  );
   client.destroy();
   return `${s3.endpoint}/${s3.bucket}/${DEMO_IMAGE_KEY}`;
 }
@@ -205,14 +211,19 @@ interface BannerFacts {
 }
 
 /** Example requests per function (kept in step with the handlers' schemas). */
-function exampleRequests(imageUrl: string | undefined): Record<string, { method: 'GET' | 'POST'; body?: object; stream?: boolean }> {
+function exampleRequests(
+  imageUrl: string | undefined,
+): Record<string, { method: 'GET' | 'POST'; body?: object; stream?: boolean }> {
   return {
     chatMessage: { method: 'POST', body: { message: 'Any events for me this weekend?' } },
     chatStream: { method: 'POST', body: { message: 'Suggest an icebreaker for a photo walk' }, stream: true },
     matchUsers: { method: 'POST', body: { limit: 5 } },
     matchEvents: { method: 'POST', body: { limit: 5 } },
     suggestions: { method: 'GET' },
-    generateImage: { method: 'POST', body: { prompt: 'A watercolor of friends hiking at sunrise', aspectRatio: '1:1' } },
+    generateImage: {
+      method: 'POST',
+      body: { prompt: 'A watercolor of friends hiking at sunrise', aspectRatio: '1:1' },
+    },
     editImage: {
       method: 'POST',
       body: { image: imageUrl ?? 'https://example.com/photo.png', editPrompt: 'Add falling snow' },
@@ -227,16 +238,25 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
   const rows: [string, string][] = [
     ['Functions', real(`Firebase Functions emulator  ${firebase?.functionsBaseUrl}/<name>`)],
     ['Auth', real(`Firebase Auth emulator  http://${firebase?.authHost}`)],
-    ['Firestore', firestore?.kind === 'official'
-      ? real(`${firestore.summary}, security rules enforced for client SDKs`)
-      : standIn(firestore?.summary ?? 'not running')],
+    [
+      'Firestore',
+      firestore?.kind === 'official'
+        ? real(`${firestore.summary}, security rules enforced for client SDKs`)
+        : standIn(firestore?.summary ?? 'not running'),
+    ],
     ['S3', standIn(`s3rver  ${s3?.endpoint}/${s3?.bucket}`)],
-    ['Redis', upstash
-      ? standIn(`redis-server behind a local Upstash REST endpoint  ${upstash.url}`)
-      : 'not running (redis-server not installed): functions use in-memory rate limits and cache'],
-    ['Gemini', facts.realGemini
-      ? real('Google Gemini API (GEMINI_API_KEY from your environment)')
-      : standIn(`local Gemini-protocol server (offline, not AI)  ${gemini?.url}`)],
+    [
+      'Redis',
+      upstash
+        ? standIn(`redis-server behind a local Upstash REST endpoint  ${upstash.url}`)
+        : 'not running (redis-server not installed): functions use in-memory rate limits and cache',
+    ],
+    [
+      'Gemini',
+      facts.realGemini
+        ? real('Google Gemini API (GEMINI_API_KEY from your environment)')
+        : standIn(`local Gemini-protocol server (offline, not AI)  ${gemini?.url}`),
+    ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const lines = [
@@ -246,7 +266,9 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
     '',
     `Seeded: users/ (8 people) and events/ (6 upcoming). Demo user: ${DEMO_EMAIL} / ${DEMO_PASSWORD} (uid ${facts.demoUid})`,
     `Its ID token is kept fresh in ${TOKEN_FILE} while the stack runs.`,
-    ...(firebase?.functionLoadErrors.length ? ['', 'Functions reported errors while loading:', ...firebase.functionLoadErrors.map((l) => `  ${l}`)] : []),
+    ...(firebase?.functionLoadErrors.length
+      ? ['', 'Functions reported errors while loading:', ...firebase.functionLoadErrors.map((l) => `  ${l}`)]
+      : []),
     '',
     'Try them:',
   ];

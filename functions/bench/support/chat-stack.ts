@@ -62,7 +62,11 @@ export async function startChatStack(extraEnv: Record<string, string> = {}): Pro
       const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench-${process.pid}-${++users}@example.test`, password: 'password-123', returnSecureToken: true }),
+        body: JSON.stringify({
+          email: `bench-${process.pid}-${++users}@example.test`,
+          password: 'password-123',
+          returnSecureToken: true,
+        }),
       });
       const body = (await response.json()) as { localId: string; idToken: string };
       return { uid: body.localId, idToken: body.idToken };

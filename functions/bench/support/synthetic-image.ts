@@ -41,9 +41,7 @@ export async function* syntheticImageSseBody(opts: SyntheticImageOptions): Async
     if (i === 0) header.copy(raw, 0);
     pool.push(encoder.encode(raw.toString('base64')));
   }
-  yield encoder.encode(
-    'data: {"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"',
-  );
+  yield encoder.encode('data: {"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"');
   let remainingChars = opts.base64Chars - (opts.base64Chars % 4);
   // Block 0 (with the PNG header) only once, at the start.
   for (let index = 0; remainingChars > 0; index = (index % (POOL_SIZE - 1)) + 1) {

@@ -27,12 +27,17 @@ function nonNegativeInt(text: string, flag: string): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const delay = args.get('chunk-delay-ms')?.split(',').map((v) => nonNegativeInt(v, 'chunk-delay-ms'));
+  const delay = args
+    .get('chunk-delay-ms')
+    ?.split(',')
+    .map((v) => nonNegativeInt(v, 'chunk-delay-ms'));
   const server = await startGeminiServer({
     port: args.has('port') ? nonNegativeInt(args.get('port') as string, 'port') : 0,
     apiKey: args.get('api-key') ?? process.env.GEMINI_SERVER_API_KEY ?? DEFAULT_API_KEY,
     chunkDelayMs: delay ? [delay[0], delay[1] ?? delay[0]] : undefined,
-    imageShortSide: args.has('image-short-side') ? nonNegativeInt(args.get('image-short-side') as string, 'image-short-side') : undefined,
+    imageShortSide: args.has('image-short-side')
+      ? nonNegativeInt(args.get('image-short-side') as string, 'image-short-side')
+      : undefined,
   });
   process.stdout.write(`${JSON.stringify({ ready: true, url: server.url, port: server.port })}\n`);
 

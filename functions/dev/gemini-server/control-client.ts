@@ -28,7 +28,8 @@ export class GeminiServerControl {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const json = (await response.json()) as T & { error?: string };
-    if (!response.ok) throw new Error(`gemini-server control ${method} ${path}: ${response.status} ${json.error ?? ''}`);
+    if (!response.ok)
+      throw new Error(`gemini-server control ${method} ${path}: ${response.status} ${json.error ?? ''}`);
     return json;
   }
 
@@ -45,7 +46,10 @@ export class GeminiServerControl {
   }
 
   /** The first request matching `filter` that reached `stage` (default 'settled'). */
-  waitForRequest(filter: RequestFilter, opts: { stage?: RequestStage; timeoutMs?: number } = {}): Promise<RequestRecord> {
+  waitForRequest(
+    filter: RequestFilter,
+    opts: { stage?: RequestStage; timeoutMs?: number } = {},
+  ): Promise<RequestRecord> {
     return this.call('GET', `requests/wait${query({ ...filter, ...opts })}`);
   }
 

@@ -46,7 +46,11 @@ function filterFrom(params: URLSearchParams): RequestFilter {
   };
 }
 
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, ctx: ControlContext): Promise<void> {
+export async function handleControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: ControlContext,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (!isLoopback(req.socket.remoteAddress)) return reply(res, 404, { error: 'not found' });
   const route = `${req.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`;

@@ -51,8 +51,10 @@ function offlineText(body: RequestBody): string {
   const prompt = lastUserText(body);
   const turn = userTurnCount(body);
   const about = prompt ? `to: "${excerpt(prompt)}"` : 'to a message without text';
-  return `${OFFLINE_MARK} Deterministic offline reply${turn > 1 ? ` (turn ${turn})` : ''} ${about}. ` +
-    `No AI model was involved. Reference ${digest(`${turn}|${prompt}`)}.`;
+  return (
+    `${OFFLINE_MARK} Deterministic offline reply${turn > 1 ? ` (turn ${turn})` : ''} ${about}. ` +
+    `No AI model was involved. Reference ${digest(`${turn}|${prompt}`)}.`
+  );
 }
 
 function upperList(value: unknown): string[] {
@@ -85,7 +87,8 @@ function enumText(config: Record<string, unknown>, body: RequestBody): string {
 function imagePlan(config: Record<string, unknown>, body: RequestBody, opts: DefaultReplyOptions): ReplyPlan {
   const aspectRatio = record(config.imageConfig).aspectRatio;
   const dims = dimensionsForAspectRatio(typeof aspectRatio === 'string' ? aspectRatio : undefined, opts.imageShortSide);
-  if (!dims) return { kind: 'http-error', error: invalidArgumentError(`Unsupported aspect ratio: ${String(aspectRatio)}`) };
+  if (!dims)
+    return { kind: 'http-error', error: invalidArgumentError(`Unsupported aspect ratio: ${String(aspectRatio)}`) };
   const prompt = lastUserText(body);
   const items: ContentItem[] = [...thinkingItems(config, prompt)];
   if (upperList(config.responseModalities).includes('TEXT')) {
@@ -98,11 +101,7 @@ function imagePlan(config: Record<string, unknown>, body: RequestBody, opts: Def
   return { kind: 'content', items, finishReason: 'STOP', finishInSeparateEvent: false };
 }
 
-export function defaultReply(
-  action: GeminiAction,
-  body: RequestBody,
-  opts: DefaultReplyOptions,
-): ReplyPlan {
+export function defaultReply(action: GeminiAction, body: RequestBody, opts: DefaultReplyOptions): ReplyPlan {
   if (action === 'countTokens') return { kind: 'count-tokens', totalTokens: estimatePromptTokens(body) };
   const config = generationConfig(body);
   if (upperList(config.responseModalities).includes('IMAGE')) return imagePlan(config, body, opts);

@@ -47,7 +47,12 @@ function faultError(fault: Extract<StreamFault, { type: 'error-event' }>): Googl
 }
 
 /** Applies a fault; afterwards the response is over (or held open, for a stall). */
-async function applyFault(target: DeliveryTarget, fault: StreamFault, framing: Framing, pieces?: Piece[]): Promise<void> {
+async function applyFault(
+  target: DeliveryTarget,
+  fault: StreamFault,
+  framing: Framing,
+  pieces?: Piece[],
+): Promise<void> {
   const { writer } = target;
   if (fault.type === 'error-event') {
     const error = JSON.stringify(faultError(fault));
@@ -161,9 +166,10 @@ export async function deliver(
   await sleep(delivery.latencyMs, target.writer);
   if (target.writer.isClosed) return;
   if (plan.kind === 'http-error') return sendJson(target, plan.error.error.code, plan.error);
-  const body: ContentPlan | BlockedJson = plan.kind === 'blocked'
-    ? { kind: 'blocked', json: renderBlocked(plan.blockReason, plan.safetyRatings, meta) }
-    : plan;
+  const body: ContentPlan | BlockedJson =
+    plan.kind === 'blocked'
+      ? { kind: 'blocked', json: renderBlocked(plan.blockReason, plan.safetyRatings, meta) }
+      : plan;
   if (framing === 'unary') return sendUnary(target, body, meta, delivery.fault);
   return streamContent(target, body, meta, delivery, framing);
 }

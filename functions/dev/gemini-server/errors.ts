@@ -75,7 +75,7 @@ export function quotaExceededError(retryDelaySeconds = 20, message?: string): Go
 export function missingApiKeyError(): GoogleErrorBody {
   return googleError(
     403,
-    'Method doesn\'t allow unregistered callers (callers without established identity). ' +
+    "Method doesn't allow unregistered callers (callers without established identity). " +
       'Please use API Key or other form of API consumer identity to call this API.',
   );
 }

@@ -81,7 +81,8 @@ export function streamEvents(plan: ContentPlan): EventSpec[] {
     });
   }
   const last = events[events.length - 1];
-  if (!last || plan.finishInSeparateEvent) events.push({ parts: [], finish: true, candidateTokens: 0, thoughtTokens: 0 });
+  if (!last || plan.finishInSeparateEvent)
+    events.push({ parts: [], finish: true, candidateTokens: 0, thoughtTokens: 0 });
   else last.finish = true;
   return events;
 }

@@ -4,13 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultReply } from './default-reply.js';
 import { deliver, sendJson, sleep, type DeliveryTarget, type Framing } from './delivery.js';
-import {
-  googleError,
-  invalidApiKeyError,
-  invalidArgumentError,
-  missingApiKeyError,
-  notFoundError,
-} from './errors.js';
+import { googleError, invalidApiKeyError, invalidArgumentError, missingApiKeyError, notFoundError } from './errors.js';
 import type { ResponseMeta } from './frames.js';
 import { compileScenarioReply, deliveryPlan, type ReplyPlan } from './reply-plan.js';
 import { estimatePromptTokens, summariseBody, validateGenerateRequest, type RequestBody } from './request-body.js';
@@ -44,7 +38,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > maxBytes ? { kind: 'too-large', size } : { kind: 'ok', bytes: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve(size > maxBytes ? { kind: 'too-large', size } : { kind: 'ok', bytes: Buffer.concat(chunks) }),
+    );
     req.on('error', () => resolve({ kind: 'aborted' }));
     req.on('close', () => {
       if (!req.complete) resolve({ kind: 'aborted' });
@@ -106,7 +102,11 @@ function trackResponse(res: ServerResponse, record: RequestRecord, ctx: HandlerC
   };
 }
 
-export async function handleGeminiRequest(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
+export async function handleGeminiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const record = ctx.log.start({ method: req.method ?? 'GET', path: url.pathname, query: loggableQuery(url) });
   const target = trackResponse(res, record, ctx);
@@ -119,7 +119,13 @@ export async function handleGeminiRequest(req: IncomingMessage, res: ServerRespo
   }
 }
 
-async function serve(req: IncomingMessage, url: URL, record: RequestRecord, target: DeliveryTarget, ctx: HandlerContext): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  url: URL,
+  record: RequestRecord,
+  target: DeliveryTarget,
+  ctx: HandlerContext,
+): Promise<void> {
   const { options } = ctx;
   const body = await readBody(req, options.maxBodyBytes);
   if (body.kind === 'aborted') return; // the 'close' handler records the abort
@@ -138,7 +144,11 @@ async function serve(req: IncomingMessage, url: URL, record: RequestRecord, targ
   if (!record.apiKeyValid) return sendJson(target, 400, invalidApiKeyError());
 
   if (body.kind === 'too-large') {
-    return sendJson(target, 400, invalidArgumentError(`Request payload size exceeds the limit: ${options.maxBodyBytes} bytes.`));
+    return sendJson(
+      target,
+      400,
+      invalidArgumentError(`Request payload size exceeds the limit: ${options.maxBodyBytes} bytes.`),
+    );
   }
   const request = parseJsonObject(body.bytes);
   if (!request) return sendJson(target, 400, invalidArgumentError('Invalid JSON payload received. Unexpected token.'));

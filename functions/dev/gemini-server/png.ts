@@ -10,8 +10,12 @@ const COMMENT = Buffer.from('Comment\0[offline model] generated test image, not 
 const PADDING_TYPE = 'ofPd';
 const STORED_BLOCK_MAX = 65535;
 const CHUNK_OVERHEAD = 12; // length + type + crc
-const FIXED_BYTES = SIGNATURE.length + (CHUNK_OVERHEAD + 13) + (CHUNK_OVERHEAD + COMMENT.length) +
-  CHUNK_OVERHEAD /* IDAT */ + CHUNK_OVERHEAD /* IEND */;
+const FIXED_BYTES =
+  SIGNATURE.length +
+  (CHUNK_OVERHEAD + 13) +
+  (CHUNK_OVERHEAD + COMMENT.length) +
+  CHUNK_OVERHEAD /* IDAT */ +
+  CHUNK_OVERHEAD; /* IEND */
 
 export interface PngSpec {
   width?: number;
@@ -112,7 +116,7 @@ function adler32(data: Uint8Array): number {
   let a = 1;
   let b = 0;
   const NMAX = 5552; // largest run before the sums can overflow 2^32
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const end = Math.min(i + NMAX, data.length);
     for (; i < end; i++) {
       a += data[i];
@@ -194,8 +198,7 @@ export function makePng(spec: PngSpec = {}): EncodedImage {
     const height = spec.height ?? 64;
     return { bytes: encodeGradientPng(width, height, seed), width, height };
   }
-  const dims = spec.width && spec.height
-    ? { width: spec.width, height: spec.height }
-    : dimensionsForTarget(spec.targetBytes);
+  const dims =
+    spec.width && spec.height ? { width: spec.width, height: spec.height } : dimensionsForTarget(spec.targetBytes);
   return { bytes: encodeNoisePng(dims.width, dims.height, spec.targetBytes, seed), ...dims };
 }

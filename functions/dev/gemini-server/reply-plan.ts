@@ -116,7 +116,7 @@ export function compileScenarioReply(scenario: Scenario): ReplyPlan | 'default' 
 function jitter(index: number, [min, max]: readonly [number, number]): number {
   if (max <= min) return min;
   const spread = max - min + 1;
-  return min + ((index * 2654435761) >>> 0) % spread;
+  return min + (((index * 2654435761) >>> 0) % spread);
 }
 
 export function deliveryPlan(scenario: Scenario | undefined, defaultDelay: readonly [number, number]): DeliveryPlan {

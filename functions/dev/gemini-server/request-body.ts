@@ -8,8 +8,15 @@ export type RequestBody = Record<string, unknown>;
 
 const MAX_LOGGED_TEXT = 64 * 1024;
 const KNOWN_FIELDS = new Set([
-  'contents', 'systemInstruction', 'generationConfig', 'safetySettings', 'tools', 'toolConfig',
-  'cachedContent', 'generateContentRequest', 'model',
+  'contents',
+  'systemInstruction',
+  'generationConfig',
+  'safetySettings',
+  'tools',
+  'toolConfig',
+  'cachedContent',
+  'generateContentRequest',
+  'model',
 ]);
 /** Gemini bills an inline image as a fixed number of prompt tokens. */
 export const IMAGE_TOKENS = 258;
@@ -80,7 +87,9 @@ function systemInstructionText(body: RequestBody): string | undefined {
   const system = body.systemInstruction;
   if (typeof system === 'string') return system;
   if (!isRecord(system)) return undefined;
-  return partsOf(system).map((p) => (typeof p.text === 'string' ? p.text : '')).join('\n');
+  return partsOf(system)
+    .map((p) => (typeof p.text === 'string' ? p.text : ''))
+    .join('\n');
 }
 
 /** The message the real API answers with, or undefined when the request is acceptable. */
@@ -106,7 +115,9 @@ export function lastUserText(body: RequestBody): string {
   for (let i = contents.length - 1; i >= 0; i--) {
     const content = contents[i];
     if (isRecord(content) && content.role !== undefined && content.role !== 'user') continue;
-    return partsOf(content).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
+    return partsOf(content)
+      .map((p) => (typeof p.text === 'string' ? p.text : ''))
+      .join('');
   }
   return '';
 }

@@ -90,7 +90,8 @@ function sampleNumber(schema: Schema, ctx: SampleContext, path: string): number 
   if (hi <= lo) return lo;
   const { start, end } = preferredRange(lo, hi);
   const value = Math.round((start + ((hashInt(ctx, path) % 1000) / 1000) * (end - start)) * 100) / 100;
-  const outside = value < lo || value > hi || (exMin !== undefined && value <= exMin) || (exMax !== undefined && value >= exMax);
+  const outside =
+    value < lo || value > hi || (exMin !== undefined && value <= exMin) || (exMax !== undefined && value >= exMax);
   return outside ? (lo + Math.min(hi, lo + 1)) / 2 : value;
 }
 
@@ -135,7 +136,13 @@ function arrayLength(schema: Schema, depth: number): number {
 }
 
 /** `suffix` numbers string values inside array items ("name 1", "name 2"), so items differ. */
-function sampleObject(schema: Schema, ctx: SampleContext, path: string, depth: number, suffix: string): Record<string, unknown> {
+function sampleObject(
+  schema: Schema,
+  ctx: SampleContext,
+  path: string,
+  depth: number,
+  suffix: string,
+): Record<string, unknown> {
   const properties = isSchema(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required) ? schema.required.map(String) : [];
   const ordering = Array.isArray(schema.propertyOrdering) ? schema.propertyOrdering.map(String) : [];
@@ -150,7 +157,14 @@ function sampleObject(schema: Schema, ctx: SampleContext, path: string, depth: n
   return out;
 }
 
-function sampleValue(raw: Schema, ctx: SampleContext, path: string, label: string, depth: number, suffix = ''): unknown {
+function sampleValue(
+  raw: Schema,
+  ctx: SampleContext,
+  path: string,
+  label: string,
+  depth: number,
+  suffix = '',
+): unknown {
   const schema = resolveRef(raw, ctx);
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -161,7 +175,9 @@ function sampleValue(raw: Schema, ctx: SampleContext, path: string, label: strin
     return sampleValue(pickBranch(branches), ctx, path, label, depth, suffix);
   }
   if (Array.isArray(schema.allOf)) {
-    const merged = schema.allOf.filter(isSchema).reduce<Schema>((acc, part) => mergeSchemas(acc, resolveRef(part, ctx)), {});
+    const merged = schema.allOf
+      .filter(isSchema)
+      .reduce<Schema>((acc, part) => mergeSchemas(acc, resolveRef(part, ctx)), {});
     const { allOf: _ignored, ...rest } = schema;
     return sampleValue(mergeSchemas(merged, rest), ctx, path, label, depth, suffix);
   }
@@ -192,10 +208,16 @@ function sampleValue(raw: Schema, ctx: SampleContext, path: string, label: strin
 function mergeSchemas(a: Schema, b: Schema): Schema {
   const merged: Schema = { ...a, ...b };
   if (isSchema(a.properties) || isSchema(b.properties)) {
-    merged.properties = { ...(isSchema(a.properties) ? a.properties : {}), ...(isSchema(b.properties) ? b.properties : {}) };
+    merged.properties = {
+      ...(isSchema(a.properties) ? a.properties : {}),
+      ...(isSchema(b.properties) ? b.properties : {}),
+    };
   }
   if (Array.isArray(a.required) || Array.isArray(b.required)) {
-    merged.required = [...(Array.isArray(a.required) ? a.required : []), ...(Array.isArray(b.required) ? b.required : [])];
+    merged.required = [
+      ...(Array.isArray(a.required) ? a.required : []),
+      ...(Array.isArray(b.required) ? b.required : []),
+    ];
   }
   return merged;
 }

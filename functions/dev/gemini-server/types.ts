@@ -165,13 +165,7 @@ export interface RequestBodySummary {
   otherFields: string[];
 }
 
-export type RequestOutcome =
-  | 'pending'
-  | 'completed'
-  | 'http-error'
-  | 'stream-error'
-  | 'dropped'
-  | 'aborted';
+export type RequestOutcome = 'pending' | 'completed' | 'http-error' | 'stream-error' | 'dropped' | 'aborted';
 
 export interface RequestRecord {
   id: number;

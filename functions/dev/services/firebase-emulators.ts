@@ -146,8 +146,15 @@ async function startOnce(
   const functionLoadErrors: string[] = [];
   const proc = spawnManaged(
     FIREBASE_BIN,
-    ['emulators:start', '--only', options.only.join(','), '--project', projectId, '--config',
-      path.join(shadowDir, 'firebase.json')],
+    [
+      'emulators:start',
+      '--only',
+      options.only.join(','),
+      '--project',
+      projectId,
+      '--config',
+      path.join(shadowDir, 'firebase.json'),
+    ],
     {
       name: 'firebase emulators',
       cwd: shadowDir,
@@ -256,12 +263,14 @@ function writeShadowProject(shadowDir: string, functionsDir: string, ports: Fire
   }
   const loopback = (port: number) => ({ host: '127.0.0.1', port });
   const config = {
-    functions: [{
-      source: 'functions',
-      codebase: 'default',
-      runtime: repoFunctionsRuntime(),
-      ignore: ['node_modules', '.git', '*.log', '*.local'],
-    }],
+    functions: [
+      {
+        source: 'functions',
+        codebase: 'default',
+        runtime: repoFunctionsRuntime(),
+        ignore: ['node_modules', '.git', '*.log', '*.local'],
+      },
+    ],
     emulators: {
       auth: loopback(ports.auth),
       functions: loopback(ports.functions),
@@ -292,10 +301,25 @@ function repoFunctionsRuntime(): string | undefined {
 /** Keys firebase refuses in dotenv files (firebase-tools functions/env.js); they go via process env. */
 export function isReservedFunctionsEnvKey(key: string): boolean {
   const reservedKeys = new Set([
-    'FIREBASE_CONFIG', 'CLOUD_RUNTIME_CONFIG', 'EVENTARC_CLOUD_EVENT_SOURCE', 'ENTRY_POINT', 'GCP_PROJECT',
-    'GCLOUD_PROJECT', 'GOOGLE_CLOUD_PROJECT', 'FUNCTION_TRIGGER_TYPE', 'FUNCTION_NAME', 'FUNCTION_MEMORY_MB',
-    'FUNCTION_TIMEOUT_SEC', 'FUNCTION_IDENTITY', 'FUNCTION_REGION', 'FUNCTION_TARGET',
-    'FUNCTION_SIGNATURE_TYPE', 'K_SERVICE', 'K_REVISION', 'PORT', 'K_CONFIGURATION',
+    'FIREBASE_CONFIG',
+    'CLOUD_RUNTIME_CONFIG',
+    'EVENTARC_CLOUD_EVENT_SOURCE',
+    'ENTRY_POINT',
+    'GCP_PROJECT',
+    'GCLOUD_PROJECT',
+    'GOOGLE_CLOUD_PROJECT',
+    'FUNCTION_TRIGGER_TYPE',
+    'FUNCTION_NAME',
+    'FUNCTION_MEMORY_MB',
+    'FUNCTION_TIMEOUT_SEC',
+    'FUNCTION_IDENTITY',
+    'FUNCTION_REGION',
+    'FUNCTION_TARGET',
+    'FUNCTION_SIGNATURE_TYPE',
+    'K_SERVICE',
+    'K_REVISION',
+    'PORT',
+    'K_CONFIGURATION',
   ]);
   return reservedKeys.has(key) || /^(X_GOOGLE_|FIREBASE_|EXT_|KIT_)/.test(key);
 }
@@ -339,9 +363,10 @@ export function readDotenvFile(file: string): Record<string, string> {
     const quoted = /^(["'])(.*)\1$/.exec(rawValue);
     if (quoted) {
       const inner = quoted[2] as string;
-      values[key] = quoted[1] === '"'
-        ? inner.replace(/\\([nrtv\\'"])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t', v: '\v' })[ch] ?? ch)
-        : inner;
+      values[key] =
+        quoted[1] === '"'
+          ? inner.replace(/\\([nrtv\\'"])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t', v: '\v' })[ch] ?? ch)
+          : inner;
     } else {
       values[key] = rawValue.replace(/\s+#.*$/, '');
     }

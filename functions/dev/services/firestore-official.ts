@@ -25,7 +25,8 @@ export const OFFICIAL_MAIN_CLASS = 'com.google.cloud.datastore.emulator.firestor
 export const DEBIAN_SDK_ROOT = '/usr/lib/google-cloud-sdk';
 const JAR_IN_SDK = path.join('platform', 'cloud-firestore-emulator', 'cloud-firestore-emulator.jar');
 
-export type OfficialEmulatorSource = 'FIRESTORE_EMULATOR_JAR' | 'debian-package' | 'gcloud-sdk' | 'firebase-tools-cache';
+export type OfficialEmulatorSource =
+  'FIRESTORE_EMULATOR_JAR' | 'debian-package' | 'gcloud-sdk' | 'firebase-tools-cache';
 
 export interface OfficialEmulator {
   jar: string;
@@ -35,9 +36,7 @@ export interface OfficialEmulator {
   javaMajor: number;
 }
 
-export type OfficialEmulatorLookup =
-  | { found: true; emulator: OfficialEmulator }
-  | { found: false; reason: string };
+export type OfficialEmulatorLookup = { found: true; emulator: OfficialEmulator } | { found: false; reason: string };
 
 /** The environment and file system the lookup reads; parameters so unit tests can stage them. */
 export interface LookupContext {
@@ -61,7 +60,8 @@ export function findOfficialFirestoreEmulator(context: LookupContext = systemCon
   if ('reason' in candidate) return { found: false, reason: candidate.reason };
   const java = context.env.JAVA || 'java';
   const javaMajor = context.javaMajor(java);
-  if (javaMajor === 0) return { found: false, reason: `${candidate.jar} found, but no Java runtime (${java}) to run it` };
+  if (javaMajor === 0)
+    return { found: false, reason: `${candidate.jar} found, but no Java runtime (${java}) to run it` };
   if (javaMajor < candidate.minJava) {
     return { found: false, reason: `${candidate.jar} needs Java ${candidate.minJava}+, ${java} is Java ${javaMajor}` };
   }
@@ -119,8 +119,16 @@ export function officialEmulatorArgs(
   jar: string,
   options: { port: number; websocketPort: number; rules?: string; projectId?: string; functionsEmulator?: string },
 ): string[] {
-  const args = ['-Duser.language=en', '-cp', jar, OFFICIAL_MAIN_CLASS, 'start',
-    '--host=127.0.0.1', `--port=${options.port}`, `--websocket_port=${options.websocketPort}`];
+  const args = [
+    '-Duser.language=en',
+    '-cp',
+    jar,
+    OFFICIAL_MAIN_CLASS,
+    'start',
+    '--host=127.0.0.1',
+    `--port=${options.port}`,
+    `--websocket_port=${options.websocketPort}`,
+  ];
   if (options.rules) args.push(`--rules=${options.rules}`);
   if (options.projectId) args.push(`--project_id=${options.projectId}`);
   if (options.functionsEmulator) args.push(`--functions_emulator=${options.functionsEmulator}`);

@@ -111,11 +111,17 @@ async function startOfficial(emulator: OfficialEmulator, options: StartFirestore
     // Its websocket port (for the Emulator UI) defaults to a fixed one; take a free one.
     const websocketPort = await getFreePort();
     const args = officialEmulatorArgs(emulator.jar, {
-      port, websocketPort, rules: rulesFile, projectId: options.projectId, functionsEmulator: options.functionsEmulator,
+      port,
+      websocketPort,
+      rules: rulesFile,
+      projectId: options.projectId,
+      functionsEmulator: options.functionsEmulator,
     });
     // Its own process group: stop() takes the JVM and anything it started, never a launcher's orphan.
     const proc = spawnManaged(emulator.java, args, {
-      name: 'firestore-emulator (official)', onOutput: options.onOutput, processGroup: true,
+      name: 'firestore-emulator (official)',
+      onOutput: options.onOutput,
+      processGroup: true,
     });
     const origin = `http://127.0.0.1:${port}`;
     try {

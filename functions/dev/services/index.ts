@@ -68,9 +68,14 @@ export interface RunningServices {
 export const MANAGED_ENV_KEYS: readonly string[] = [
   ...Object.keys(SECRETS),
   ...Object.values(SETTINGS).map((setting) => setting.param.name),
-  'GOOGLE_API_KEY', 'GOOGLE_GEMINI_BASE_URL', // @google/genai fallbacks
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', // S3 SDK fallbacks
-  'FIRESTORE_EMULATOR_HOST', 'FIREBASE_AUTH_EMULATOR_HOST',
+  'GOOGLE_API_KEY',
+  'GOOGLE_GEMINI_BASE_URL', // @google/genai fallbacks
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE', // S3 SDK fallbacks
+  'FIRESTORE_EMULATOR_HOST',
+  'FIREBASE_AUTH_EMULATOR_HOST',
 ];
 
 /** Names the functions declare as secrets (they go to .secret.local for the emulator). */
@@ -85,9 +90,18 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     // Reverse start order: the functions stop before the services they use.
-    const results = await Promise.allSettled(stops.splice(0).reverse().map((stop) => stop()));
+    const results = await Promise.allSettled(
+      stops
+        .splice(0)
+        .reverse()
+        .map((stop) => stop()),
+    );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length > 0) throw new AggregateError(failures.map((f) => f.reason), 'stopping services failed');
+    if (failures.length > 0)
+      throw new AggregateError(
+        failures.map((f) => f.reason),
+        'stopping services failed',
+      );
   };
   const track = <T extends { stop(): Promise<void> }>(service: T): T => {
     stops.push(() => service.stop());
@@ -103,7 +117,9 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         ? startFirestore({ projectId, ...asObject(options.firestore), onOutput: label('firestore') }).then(track)
         : undefined,
       options.s3
-        ? startS3({ bucket: asObject(options.s3).bucket ?? DEFAULT_BUCKET, port: asObject(options.s3).port }).then(track)
+        ? startS3({ bucket: asObject(options.s3).bucket ?? DEFAULT_BUCKET, port: asObject(options.s3).port }).then(
+            track,
+          )
         : undefined,
       wantsRedis(options.redis) ? startRedisWithRest(track) : undefined,
       options.gemini ? startGemini(asObject(options.gemini), track) : undefined,
@@ -167,7 +183,9 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
 }
 
 /** Like Promise.all, but waits for every promise to settle before rethrowing the first failure. */
-async function allOrThrow<T extends readonly unknown[]>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+async function allOrThrow<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const results = await Promise.allSettled(promises);
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
@@ -193,7 +211,10 @@ async function startRedisWithRest(track: Track): Promise<{ redis: RedisServer; u
 }
 
 async function startGemini(options: { port?: number; apiKey?: string }, track: Track): Promise<ChildGeminiServer> {
-  const server = await spawnGeminiServer({ port: options.port, apiKey: options.apiKey ?? randomLocalKey('local-gemini') });
+  const server = await spawnGeminiServer({
+    port: options.port,
+    apiKey: options.apiKey ?? randomLocalKey('local-gemini'),
+  });
   // ChildGeminiServer.stop takes a grace period; adapt it to the no-argument stop the others have.
   track({ stop: () => server.stop() });
   return server;

@@ -101,18 +101,27 @@ async function startOnPort(port: number): Promise<RedisServer> {
 
 function redisArgs(port: number, workDir: string): string[] {
   return [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
     // Loopback clients are exempt from protected mode, so it can stay on as a safety net.
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
     // No persistence: every start is empty, and nothing is written to disk.
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', workDir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    workDir,
     // Log to stdout (captured for error messages), only what matters.
-    '--logfile', '',
-    '--loglevel', 'warning',
+    '--logfile',
+    '',
+    '--loglevel',
+    'warning',
   ];
 }
 

@@ -58,9 +58,29 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Commands that change or depend on per-connection state, which one shared connection cannot offer. */
 const REFUSED_COMMANDS = new Set([
-  'SELECT', 'WATCH', 'UNWATCH', 'MULTI', 'EXEC', 'DISCARD', 'AUTH', 'HELLO', 'RESET', 'QUIT', 'CLIENT',
-  'SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE', 'MONITOR',
-  'SYNC', 'PSYNC', 'REPLICAOF', 'SLAVEOF', 'SHUTDOWN',
+  'SELECT',
+  'WATCH',
+  'UNWATCH',
+  'MULTI',
+  'EXEC',
+  'DISCARD',
+  'AUTH',
+  'HELLO',
+  'RESET',
+  'QUIT',
+  'CLIENT',
+  'SUBSCRIBE',
+  'PSUBSCRIBE',
+  'SSUBSCRIBE',
+  'UNSUBSCRIBE',
+  'PUNSUBSCRIBE',
+  'SUNSUBSCRIBE',
+  'MONITOR',
+  'SYNC',
+  'PSYNC',
+  'REPLICAOF',
+  'SLAVEOF',
+  'SHUTDOWN',
 ]);
 
 /** Shebang flags only Upstash understands; open-source Redis rejects the whole script for them. */
@@ -79,7 +99,7 @@ export async function startUpstashRest(options: UpstashRestOptions): Promise<Ups
     await redis.connect();
   } catch (error) {
     redis.disconnect(); // stop ioredis' background reconnect attempts
-    throw new Error(`startUpstashRest: cannot connect to redis: ${errorMessage(error)}`);
+    throw new Error(`startUpstashRest: cannot connect to redis: ${errorMessage(error)}`, { cause: error });
   }
 
   const executor = new CommandExecutor(redis, new LuaShebangCompat(), options.onCommand);
@@ -185,7 +205,12 @@ async function reply(res: ServerResponse, executor: CommandExecutor, body: unkno
   }
   const outcome = await executor.run(commands as string[][], mode === '/multi-exec');
   if (outcome.kind !== 'ok') sendJson(res, outcome.kind === 'aborted' ? 400 : 503, { error: outcome.error });
-  else if (mode !== 'single') sendJson(res, 200, outcome.replies.map((entry) => encodeEntry(entry, base64)));
+  else if (mode !== 'single')
+    sendJson(
+      res,
+      200,
+      outcome.replies.map((entry) => encodeEntry(entry, base64)),
+    );
   // A single command's error is an HTTP error: @upstash/redis throws UpstashError on non-2xx.
   else if ('error' in outcome.replies[0]) sendJson(res, 400, outcome.replies[0]);
   else sendJson(res, 200, encodeEntry(outcome.replies[0], base64));
@@ -244,7 +269,8 @@ function parseCommand(value: unknown): string[] | string {
 /** Raw Redis reply as ioredis' callBuffer returns it (Buffers, numbers, null, arrays, nested errors). */
 type RawReply = unknown;
 type Entry = { result: RawReply } | { error: string };
-type ExecOutcome = { kind: 'ok'; replies: Entry[] } | { kind: 'aborted'; error: string } | { kind: 'unavailable'; error: string };
+type ExecOutcome =
+  { kind: 'ok'; replies: Entry[] } | { kind: 'aborted'; error: string } | { kind: 'unavailable'; error: string };
 
 /** Upstash JSON for one reply: base64 (or UTF-8) strings, numbers and null as is, arrays recursively. */
 function encodeReply(value: RawReply, base64: boolean): unknown {
@@ -379,14 +405,18 @@ export function stripUpstashFlags(script: string): string {
   const shebang = /^#!lua([^\n]*)/.exec(script);
   if (!shebang) return script;
   let removed = false;
-  const options = shebang[1].trim().split(/\s+/).filter(Boolean).flatMap((option) => {
-    if (!option.startsWith('flags=')) return [option];
-    const flags = option.slice('flags='.length).split(',');
-    const kept = flags.filter((flag) => !UPSTASH_ONLY_SCRIPT_FLAGS.has(flag));
-    removed ||= kept.length !== flags.length;
-    // An empty `flags=` is dropped: a bare `#!lua` means "no flags" to Redis.
-    return kept.length > 0 ? [`flags=${kept.join(',')}`] : [];
-  });
+  const options = shebang[1]
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((option) => {
+      if (!option.startsWith('flags=')) return [option];
+      const flags = option.slice('flags='.length).split(',');
+      const kept = flags.filter((flag) => !UPSTASH_ONLY_SCRIPT_FLAGS.has(flag));
+      removed ||= kept.length !== flags.length;
+      // An empty `flags=` is dropped: a bare `#!lua` means "no flags" to Redis.
+      return kept.length > 0 ? [`flags=${kept.join(',')}`] : [];
+    });
   // The first line keeps its place, so Lua error line numbers still match the client's script.
   return removed ? ['#!lua', ...options].join(' ') + script.slice(shebang[0].length) : script;
 }

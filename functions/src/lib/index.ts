@@ -38,7 +38,12 @@ export { base64Decode, Base64DecodeError } from './platform/image-pipeline/base6
 export { createDimensionProbe, ImageProbeError } from './platform/image-pipeline/dimension-probe.js';
 export type { DimensionProbe, ImageDimensions } from './platform/image-pipeline/dimension-probe.js';
 export { uploadImageChunks, ImageTooLargeError, ImageStreamError } from './platform/image-pipeline/upload.js';
-export type { ImageUploadTarget, ImageUploadRequest, UploadedObject, UploadImageChunksConfig } from './platform/image-pipeline/upload.js';
+export type {
+  ImageUploadTarget,
+  ImageUploadRequest,
+  UploadedObject,
+  UploadImageChunksConfig,
+} from './platform/image-pipeline/upload.js';
 export type * from './platform/image-pipeline/image-block.js';
 export { createS3UploadTarget, createS3Client } from './platform/image-pipeline/s3-target.js';
 export type { S3UploadTargetOptions, S3ClientOptions } from './platform/image-pipeline/s3-target.js';
@@ -52,7 +57,12 @@ export type { GeminiApiAdapter, GeminiAction } from './platform/gemini/adapter.j
 export { GeminiStreamingClient } from './platform/gemini/streaming-client.js';
 export type { GeminiStreamRequest, GeminiStreamResponse, GeminiTransport } from './platform/gemini/streaming-client.js';
 export { serializeRequestBody } from './platform/gemini/request-body.js';
-export type { GenerateContentRequestBody, InlineDataSource, StreamingContent, StreamingPart } from './platform/gemini/request-body.js';
+export type {
+  GenerateContentRequestBody,
+  InlineDataSource,
+  StreamingContent,
+  StreamingPart,
+} from './platform/gemini/request-body.js';
 
 // Matching: deterministic, explainable scoring.
 export * from './features/matching/scoring/index.js';

@@ -28,13 +28,17 @@ afterAll(async () => {
 
 /** GET suggestions/<uid>: any answer but a 401 means the token was accepted. */
 async function callSuggestions(base: string, user: SignedUpUser, idToken = user.idToken) {
-  const res = await fetch(`${base}/${user.uid}`, { headers: { authorization: `Bearer ${idToken}` }, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${base}/${user.uid}`, {
+    headers: { authorization: `Bearer ${idToken}` },
+    signal: AbortSignal.timeout(60_000),
+  });
   const body = (await res.json()) as { error?: { code?: string } };
   return { status: res.status, code: body.error?.code, challenge: res.headers.get('www-authenticate') };
 }
 
 function authTimeOf(idToken: string): number {
-  return (JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString('utf8')) as { auth_time: number }).auth_time;
+  return (JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString('utf8')) as { auth_time: number })
+    .auth_time;
 }
 
 /**
@@ -47,11 +51,14 @@ async function afterSignInSecond(idToken: string): Promise<void> {
 }
 
 async function signInAgain(user: SignedUpUser): Promise<string> {
-  const res = await fetch(`http://${getServices().authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: user.email, password: user.password, returnSecureToken: true }),
-  });
+  const res = await fetch(
+    `http://${getServices().authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password, returnSecureToken: true }),
+    },
+  );
   const body = (await res.json()) as { idToken?: string };
   if (!body.idToken) throw new Error(`sign-in failed: HTTP ${res.status}`);
   return body.idToken;
@@ -82,7 +89,11 @@ describe('revocation and disabled accounts', () => {
     expect((await callSuggestions(inProcess, user)).status).not.toBe(401);
 
     await getAdminAuth().updateUser(user.uid, { disabled: true });
-    expect(await callSuggestions(inProcess, user)).toEqual({ status: 401, code: 'user_disabled', challenge: 'Bearer error="invalid_token"' });
+    expect(await callSuggestions(inProcess, user)).toEqual({
+      status: 401,
+      code: 'user_disabled',
+      challenge: 'Bearer error="invalid_token"',
+    });
     expect((await callSuggestions(functionUrl('suggestions'), user)).code).toBe('user_disabled');
 
     await getAdminAuth().updateUser(user.uid, { disabled: false });

@@ -27,7 +27,10 @@ describe('chat through the emulators', () => {
     expect(first).toMatchObject({ finishReason: 'STOP', cached: false });
 
     const events: ChatStreamEvent[] = [];
-    for await (const event of client.streamMessage({ message: 'And on Sunday?', conversationId: first.conversationId })) {
+    for await (const event of client.streamMessage({
+      message: 'And on Sunday?',
+      conversationId: first.conversationId,
+    })) {
       events.push(event);
     }
     expect(events[0]).toMatchObject({ type: 'start', conversationId: first.conversationId });
@@ -47,6 +50,10 @@ describe('chat through the emulators', () => {
     const clientMessageId = randomUUID();
     const first = await client.sendMessage({ message: `once ${randomUUID()}`, clientMessageId });
     const again = await client.sendMessage({ message: 'once', clientMessageId });
-    expect(again).toMatchObject({ conversationId: first.conversationId, messageId: first.messageId, reply: first.reply });
+    expect(again).toMatchObject({
+      conversationId: first.conversationId,
+      messageId: first.messageId,
+      reply: first.reply,
+    });
   });
 });

@@ -81,25 +81,31 @@ describe.each(['node', 'shared'] as const)('FirestoreChatStore (%s emulator)', (
 // The Node stand-in ignores field masks (it returns whole documents), so this runs on the official
 // emulator only, which honours them as Firestore does; on the fallback it is skipped and says why.
 describe('FirestoreChatStore (official emulator only: the Node stand-in ignores field masks)', () => {
-  it.skipIf(getServices().firestoreKind === 'node')('loadProfile reads only the fields chat uses: no coordinates, nothing else stored on the profile', async () => {
-    const { db, store } = storeOn('shared');
-    const uid = `profile-${randomUUID()}`;
-    await db.collection('users').doc(uid).set({
-      displayName: 'Ana',
-      interests: ['jazz'],
-      purposes: ['friends'],
-      location: { city: 'Lisbon', region: 'Lisboa', country: 'PT', lat: 38.7223, lng: -9.1393 },
-      bio: 'Climber.',
-      discoverable: true,
-      moderation: { flagged: false, notes: 'n'.repeat(100_000) },
-    });
-    expect(await store.loadProfile(uid)).toEqual({
-      displayName: 'Ana',
-      interests: ['jazz'],
-      purposes: ['friends'],
-      location: { city: 'Lisbon', region: 'Lisboa', country: 'PT' },
-      bio: 'Climber.',
-    });
-    expect(await store.loadProfile(`nobody-${randomUUID()}`)).toBeUndefined();
-  });
+  it.skipIf(getServices().firestoreKind === 'node')(
+    'loadProfile reads only the fields chat uses: no coordinates, nothing else stored on the profile',
+    async () => {
+      const { db, store } = storeOn('shared');
+      const uid = `profile-${randomUUID()}`;
+      await db
+        .collection('users')
+        .doc(uid)
+        .set({
+          displayName: 'Ana',
+          interests: ['jazz'],
+          purposes: ['friends'],
+          location: { city: 'Lisbon', region: 'Lisboa', country: 'PT', lat: 38.7223, lng: -9.1393 },
+          bio: 'Climber.',
+          discoverable: true,
+          moderation: { flagged: false, notes: 'n'.repeat(100_000) },
+        });
+      expect(await store.loadProfile(uid)).toEqual({
+        displayName: 'Ana',
+        interests: ['jazz'],
+        purposes: ['friends'],
+        location: { city: 'Lisbon', region: 'Lisboa', country: 'PT' },
+        bio: 'Climber.',
+      });
+      expect(await store.loadProfile(`nobody-${randomUUID()}`)).toBeUndefined();
+    },
+  );
 });

@@ -71,7 +71,10 @@ export function deltaText(events: ChatStreamEvent[]): string {
 
 /** A text reply in the given chunks, `delayMs` apart. */
 export function textReply(chunks: string[], delayMs = 0, extra: { finishReason?: string } = {}) {
-  return { reply: { kind: 'content' as const, parts: [{ type: 'text' as const, chunks }], ...extra }, chunkDelayMs: delayMs };
+  return {
+    reply: { kind: 'content' as const, parts: [{ type: 'text' as const, chunks }], ...extra },
+    chunkDelayMs: delayMs,
+  };
 }
 
 export type StoredMessage = { id: string; role?: string; status?: string; text?: string } & Record<string, unknown>;

@@ -11,7 +11,13 @@ import { getServices } from '../support/services.js';
 const FUNCTIONS_DIR = path.resolve(__dirname, '..', '..');
 const SDK_BIN = path.join(FUNCTIONS_DIR, 'node_modules', '.bin', 'firebase-functions');
 const EXPECTED_FUNCTIONS = [
-  'chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions', 'generateImage', 'editImage',
+  'chatMessage',
+  'chatStream',
+  'matchUsers',
+  'matchEvents',
+  'suggestions',
+  'generateImage',
+  'editImage',
 ];
 /** Every function rate-limits through Upstash and calls Gemini (chat, explanations, images). */
 const BASELINE_SECRETS = ['GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'UPSTASH_REDIS_REST_URL'];

@@ -130,8 +130,9 @@ describe('functions behind the real emulators', () => {
     expect(image.status).toBe(200);
     const head = Buffer.from(await image.arrayBuffer()).subarray(0, 4);
     // PNG or JPEG signature: real image bytes, not an error page.
-    expect(head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || head.subarray(0, 2).equals(Buffer.from([0xff, 0xd8])))
-      .toBe(true);
+    expect(
+      head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47])) || head.subarray(0, 2).equals(Buffer.from([0xff, 0xd8])),
+    ).toBe(true);
   });
 
   it('generates a request id when the caller sends none', async () => {

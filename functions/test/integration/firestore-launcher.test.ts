@@ -41,7 +41,9 @@ describe.skipIf(!official.found)('official Cloud Firestore emulator', () => {
     running = await startFirestore({ prefer: 'official', projectId: PROJECT });
     expect(running.kind).toBe('official');
     expect(running.host).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(running.summary).toMatch(/^official Cloud Firestore emulator on 127\.0\.0\.1:\d+ \(.*rules: firestore\.rules\)$/);
+    expect(running.summary).toMatch(
+      /^official Cloud Firestore emulator on 127\.0\.0\.1:\d+ \(.*rules: firestore\.rules\)$/,
+    );
 
     // "Bearer owner" is what firebase-admin sends to an emulator: rules do not apply.
     const created = await fetch(documentUrl(running, 'users/alice'), {

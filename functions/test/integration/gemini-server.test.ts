@@ -37,11 +37,14 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 /** Splits an SSE body, asserting Gemini's exact framing: `data: <json>\r\n\r\n`, nothing else. */
 function sseEvents(text: string): Json[] {
   expect(text.endsWith('\r\n\r\n')).toBe(true);
-  return text.slice(0, -4).split('\r\n\r\n').map((event) => {
-    expect(event.startsWith('data: ')).toBe(true);
-    expect(event.includes('\n')).toBe(false);
-    return JSON.parse(event.slice(6)) as Json;
-  });
+  return text
+    .slice(0, -4)
+    .split('\r\n\r\n')
+    .map((event) => {
+      expect(event.startsWith('data: ')).toBe(true);
+      expect(event.includes('\n')).toBe(false);
+      return JSON.parse(event.slice(6)) as Json;
+    });
 }
 
 function pngDimensions(png: Buffer): { width: number; height: number } {
@@ -64,9 +67,13 @@ describe('with the real @google/genai SDK', () => {
   });
 
   it('streams scripted chunks in order with running usage totals', async () => {
-    server.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks: ['Hel', 'lo, ', 'world!'] }] }, chunkDelayMs: 5 });
+    server.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', chunks: ['Hel', 'lo, ', 'world!'] }] },
+      chunkDelayMs: 5,
+    });
     const chunks = [];
-    for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'hi' })) chunks.push(chunk);
+    for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'hi' }))
+      chunks.push(chunk);
     expect(chunks.map((c) => c.text)).toEqual(['Hel', 'lo, ', 'world!']);
     expect(chunks.map((c) => c.candidates?.[0]?.finishReason)).toEqual([undefined, undefined, 'STOP']);
     const totals = chunks.map((c) => c.usageMetadata?.candidatesTokenCount ?? 0);
@@ -90,7 +97,9 @@ describe('with the real @google/genai SDK', () => {
       parts.push(...(chunk.candidates?.[0]?.content?.parts ?? []));
     }
     expect(parts.map((p) => [p.thought === true, p.text ?? p.inlineData?.mimeType])).toEqual([
-      [true, 'considering'], [true, 'image/png'], [false, 'answer'],
+      [true, 'considering'],
+      [true, 'image/png'],
+      [false, 'answer'],
     ]);
   });
 
@@ -103,12 +112,16 @@ describe('with the real @google/genai SDK', () => {
 
   it('produces JSON that conforms to a responseJsonSchema (zod) and a responseSchema (OpenAPI)', async () => {
     const schema = z.object({
-      explanations: z.array(z.object({
-        candidateId: z.string(),
-        score: z.number().int().min(0).max(100),
-        reason: z.string().max(40),
-        tone: z.enum(['warm', 'neutral']),
-      })).min(3),
+      explanations: z
+        .array(
+          z.object({
+            candidateId: z.string(),
+            score: z.number().int().min(0).max(100),
+            reason: z.string().max(40),
+            tone: z.enum(['warm', 'neutral']),
+          }),
+        )
+        .min(3),
       summary: z.string().nullable(),
     });
     const structured = await ai.models.generateContent({
@@ -158,7 +171,10 @@ describe('with the real @google/genai SDK', () => {
       expect((error as ApiError).status).toBe(429);
       const body = JSON.parse((error as ApiError).message) as Json;
       expect(body.error.status).toBe('RESOURCE_EXHAUSTED');
-      expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' });
+      expect(body.error.details).toContainEqual({
+        '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+        retryDelay: '7s',
+      });
     }
     expect((await ai.models.generateContent({ model: MODEL, contents: 'x' })).text).toMatch(/^\[offline model\]/);
   });
@@ -166,7 +182,8 @@ describe('with the real @google/genai SDK', () => {
   it('reports a blocked prompt with promptFeedback and no candidates', async () => {
     server.queue({ reply: { kind: 'blocked', blockReason: 'PROHIBITED_CONTENT' } });
     const chunks = [];
-    for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'x' })) chunks.push(chunk);
+    for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'x' }))
+      chunks.push(chunk);
     expect(chunks).toHaveLength(1);
     expect(chunks[0].promptFeedback?.blockReason).toBe('PROHIBITED_CONTENT');
     expect(chunks[0].candidates).toBeUndefined();
@@ -174,24 +191,38 @@ describe('with the real @google/genai SDK', () => {
 
   it('rejects a wrong API key (400 API_KEY_INVALID) and a missing one (403)', async () => {
     const wrong = new GoogleGenAI({ apiKey: 'nope', httpOptions: { baseUrl: server.url } });
-    const error = (await wrong.models.generateContent({ model: MODEL, contents: 'x' }).catch((e: unknown) => e)) as ApiError;
+    const error = (await wrong.models
+      .generateContent({ model: MODEL, contents: 'x' })
+      .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(400);
     const body = JSON.parse(error.message) as Json;
     expect(body.error.message).toBe('API key not valid. Please pass a valid API key.');
     expect(body.error.details[0].reason).toBe('API_KEY_INVALID');
     expect(error.message).not.toContain(server.apiKey);
-    const missing = await post(`${server.url}/v1beta/models/${MODEL}:generateContent`, { contents: [] }, { 'x-goog-api-key': '' });
+    const missing = await post(
+      `${server.url}/v1beta/models/${MODEL}:generateContent`,
+      { contents: [] },
+      { 'x-goog-api-key': '' },
+    );
     expect(missing.status).toBe(403);
     expect(((await missing.json()) as Json).error.status).toBe('PERMISSION_DENIED');
-    expect(server.requests().map((r) => [r.apiKeyPresent, r.apiKeyValid])).toEqual([[true, false], [false, false]]);
+    expect(server.requests().map((r) => [r.apiKeyPresent, r.apiKeyValid])).toEqual([
+      [true, false],
+      [false, false],
+    ]);
   });
 
   it('logs a summary of the request body without the base64 payload', async () => {
     const photo = Buffer.alloc(50_000, 7);
     await ai.models.generateContent({
       model: MODEL,
-      contents: [{ role: 'user', parts: [{ text: 'edit this' }, { inlineData: { mimeType: 'image/png', data: photo.toString('base64') } }] }],
+      contents: [
+        {
+          role: 'user',
+          parts: [{ text: 'edit this' }, { inlineData: { mimeType: 'image/png', data: photo.toString('base64') } }],
+        },
+      ],
       config: {
         systemInstruction: 'You are terse.',
         temperature: 0.3,
@@ -201,10 +232,14 @@ describe('with the real @google/genai SDK', () => {
     const record = server.lastRequest();
     expect(record?.action).toBe('generateContent');
     expect(record?.body?.contents[0]).toMatchObject({ role: 'user', texts: ['edit this'] });
-    expect(record?.body?.contents[0].inlineData).toEqual([{
-      mimeType: 'image/png', base64Chars: photo.toString('base64').length, bytes: photo.length,
-      sha256: createHash('sha256').update(photo).digest('hex'),
-    }]);
+    expect(record?.body?.contents[0].inlineData).toEqual([
+      {
+        mimeType: 'image/png',
+        base64Chars: photo.toString('base64').length,
+        bytes: photo.length,
+        sha256: createHash('sha256').update(photo).digest('hex'),
+      },
+    ]);
     expect(record?.body?.systemInstruction).toBe('You are terse.');
     expect(record?.body?.generationConfig).toMatchObject({ temperature: 0.3 });
     expect(record?.body?.safetySettings).toHaveLength(1);
@@ -212,22 +247,31 @@ describe('with the real @google/genai SDK', () => {
   });
 
   it('records a client abort mid-stream within 100 ms', async () => {
-    server.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks: Array.from({ length: 50 }, (_, i) => `c${i} `) }] }, chunkDelayMs: 40 });
+    server.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', chunks: Array.from({ length: 50 }, (_, i) => `c${i} `) }] },
+      chunkDelayMs: 40,
+    });
     const controller = new AbortController();
-    const stream = await ai.models.generateContentStream({ model: MODEL, contents: 'x', config: { abortSignal: controller.signal } });
+    const stream = await ai.models.generateContentStream({
+      model: MODEL,
+      contents: 'x',
+      config: { abortSignal: controller.signal },
+    });
     let abortCalledAt = 0;
     let abortReturnedAt = 0;
-    await expect((async () => {
-      for await (const chunk of stream) {
-        if (chunk.text === 'c1 ') {
-          abortCalledAt = performance.timeOrigin + performance.now();
-          controller.abort();
-          // The first SDK abort in a process can itself take ~100-200 ms (lazy module loading under
-          // tsx/vitest); measure the server's reaction from when the client finished aborting.
-          abortReturnedAt = performance.timeOrigin + performance.now();
+    await expect(
+      (async () => {
+        for await (const chunk of stream) {
+          if (chunk.text === 'c1 ') {
+            abortCalledAt = performance.timeOrigin + performance.now();
+            controller.abort();
+            // The first SDK abort in a process can itself take ~100-200 ms (lazy module loading under
+            // tsx/vitest); measure the server's reaction from when the client finished aborting.
+            abortReturnedAt = performance.timeOrigin + performance.now();
+          }
         }
-      }
-    })()).rejects.toThrow();
+      })(),
+    ).rejects.toThrow();
     const record = await server.waitForAbort(server.lastRequest()?.id ?? -1);
     expect(record.outcome).toBe('aborted');
     expect(record.eventsSent).toBeLessThan(50);
@@ -242,7 +286,8 @@ describe('with the real @google/genai SDK', () => {
     });
     const texts: string[] = [];
     const error = await (async () => {
-      for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'x' })) texts.push(chunk.text ?? '');
+      for await (const chunk of await ai.models.generateContentStream({ model: MODEL, contents: 'x' }))
+        texts.push(chunk.text ?? '');
     })().catch((e: unknown) => e);
     expect(texts).toEqual(['a', 'b']);
     expect((error as ApiError).status).toBe(503);
@@ -296,7 +341,9 @@ describe('on the wire', () => {
       },
     });
     const events = sseEvents(await (await post(streamUrl(), { contents: [{ parts: [{ text: 'x' }] }] })).text());
-    const data = events.map((e) => (e.candidates[0].content.parts?.[0]?.inlineData?.data as string | undefined) ?? null);
+    const data = events.map(
+      (e) => (e.candidates[0].content.parts?.[0]?.inlineData?.data as string | undefined) ?? null,
+    );
     expect(data.map((d) => (d === null ? 'T' : 'I')).join('')).toBe('ITIIIIIIIIIIIII');
     const whole = Buffer.from(data[0] as string, 'base64');
     expect(whole.length).toBe(200_000);
@@ -320,9 +367,12 @@ describe('on the wire', () => {
   });
 
   it('accepts the Vertex path shape and rejects unknown paths and malformed JSON', async () => {
-    const vertex = await post(`${server.url}/v1beta1/projects/p/locations/us-central1/publishers/google/models/${MODEL}:generateContent`, {
-      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
-    });
+    const vertex = await post(
+      `${server.url}/v1beta1/projects/p/locations/us-central1/publishers/google/models/${MODEL}:generateContent`,
+      {
+        contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+      },
+    );
     expect(((await vertex.json()) as Json).candidates[0].content.parts[0].text).toMatch(/^\[offline model\]/);
     const unknown = await post(`${server.url}/v1beta/nothing-here`, {});
     expect([unknown.status, ((await unknown.json()) as Json).error.status]).toEqual([404, 'NOT_FOUND']);
@@ -332,7 +382,11 @@ describe('on the wire', () => {
 
   it('is scriptable over the control endpoints, in-process and as a child process', async () => {
     const control = new GeminiServerControl(server.url);
-    await control.queue({ name: 'scripted', match: { action: 'generateContent' }, reply: { kind: 'content', parts: [{ type: 'text', text: 'via control' }] } });
+    await control.queue({
+      name: 'scripted',
+      match: { action: 'generateContent' },
+      reply: { kind: 'content', parts: [{ type: 'text', text: 'via control' }] },
+    });
     expect((await ai.models.generateContent({ model: MODEL, contents: 'x' })).text).toBe('via control');
     expect((await control.waitForRequest({ scenario: 'scripted' })).outcome).toBe('completed');
     await expect(control.queue({ reply: { kind: 'nonsense' } } as never)).rejects.toThrow(/400/);
@@ -341,7 +395,9 @@ describe('on the wire', () => {
     try {
       await child.control.queue({ reply: { kind: 'http-error', code: 503 } });
       const childAi = new GoogleGenAI({ apiKey: 'child-key', httpOptions: { baseUrl: child.url } });
-      const error = (await childAi.models.generateContent({ model: MODEL, contents: 'x' }).catch((e: unknown) => e)) as ApiError;
+      const error = (await childAi.models
+        .generateContent({ model: MODEL, contents: 'x' })
+        .catch((e: unknown) => e)) as ApiError;
       expect(error.status).toBe(503);
       expect((await child.control.requests()).map((r) => r.status)).toEqual([503]);
     } finally {

@@ -33,7 +33,9 @@ function post(name: string, body: unknown, headers: Record<string, string> = {})
 
 describe('image functions in the Functions emulator', () => {
   it('generateImage answers JSON with a fetchable URL and a record', async () => {
-    await gemini.queue({ reply: { kind: 'content', parts: [{ type: 'image', width: 300, height: 200, imageBytes: 8_000_000 }] } });
+    await gemini.queue({
+      reply: { kind: 'content', parts: [{ type: 'image', width: 300, height: 200, imageBytes: 8_000_000 }] },
+    });
     const response = await post('generateImage', { prompt: 'emulated', aspectRatio: '3:2' });
     expect(response.status).toBe(200);
     const { image } = (await response.json()) as { image: { id: string; url: string; contentLength: number } };
@@ -54,7 +56,11 @@ describe('image functions in the Functions emulator', () => {
       { accept: 'text/event-stream' },
     );
     const events = await readSse(response);
-    expect(events.map((event) => event.event).filter((name) => name !== 'progress')).toEqual(['start', 'image', 'done']);
+    expect(events.map((event) => event.event).filter((name) => name !== 'progress')).toEqual([
+      'start',
+      'image',
+      'done',
+    ]);
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
     expect(request.body?.contents[0].inlineData[0].sha256).toBe(createHash('sha256').update(source).digest('hex'));
   });

@@ -11,7 +11,8 @@ import { mountFunctions, type MountableFunction, type MountedFunctions } from '.
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 
-type FunctionName = 'chatMessage' | 'chatStream' | 'matchUsers' | 'matchEvents' | 'suggestions' | 'generateImage' | 'editImage';
+type FunctionName =
+  'chatMessage' | 'chatStream' | 'matchUsers' | 'matchEvents' | 'suggestions' | 'generateImage' | 'editImage';
 
 const LONE = '\ud800'; // JSON.stringify writes it as the escape "\ud800", which JSON.parse turns back into a lone surrogate
 const PNG_DATA_URI = `data:image/png;base64,${makePng(8, 8).toString('base64')}`;
@@ -34,15 +35,24 @@ beforeAll(async () => {
   db = getFirestore(getAdminApp());
   user = await signUp();
   // A profile, so matching gets as far as its candidate queries when the input is let through.
-  await db.collection('users').doc(user.uid).set({
-    displayName: 'Input Tester',
-    interests: ['hiking', 'jazz'],
-    purposes: ['friendship'],
-    location: { city: 'Oakland', lat: 37.8, lng: -122.27 },
-  });
-  await db.collection('events').doc(`hardening-${user.uid}`).set({
-    title: 'Jazz night', tags: ['jazz'], startsAt: Timestamp.fromDate(new Date(Date.now() + 3 * DAY_MS)), attendeeIds: [],
-  });
+  await db
+    .collection('users')
+    .doc(user.uid)
+    .set({
+      displayName: 'Input Tester',
+      interests: ['hiking', 'jazz'],
+      purposes: ['friendship'],
+      location: { city: 'Oakland', lat: 37.8, lng: -122.27 },
+    });
+  await db
+    .collection('events')
+    .doc(`hardening-${user.uid}`)
+    .set({
+      title: 'Jazz night',
+      tags: ['jazz'],
+      startsAt: Timestamp.fromDate(new Date(Date.now() + 3 * DAY_MS)),
+      attendeeIds: [],
+    });
 });
 
 afterAll(async () => {
@@ -56,13 +66,20 @@ beforeEach(() => {
 
 interface Answer {
   status: number;
-  error?: { code?: string; message?: string; details?: { issues?: Array<{ location: string; path: unknown[]; code: string }> } };
+  error?: {
+    code?: string;
+    message?: string;
+    details?: { issues?: Array<{ location: string; path: unknown[]; code: string }> };
+  };
 }
 
 async function send(name: FunctionName, options: { body?: string; path?: string } = {}): Promise<Answer> {
   const res = await fetch(mounted.url(name) + (options.path ?? ''), {
     method: name === 'suggestions' ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${user.idToken}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${user.idToken}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: options.body,
     signal: AbortSignal.timeout(55_000),
   });
@@ -99,7 +116,11 @@ async function lastGeminiRequestId(): Promise<number> {
 }
 
 /** Sends the request and checks: 400 invalid_request naming `field`, no Gemini request, no Firestore write. */
-async function expectRefusedUpFront(name: FunctionName, request: { body?: unknown; path?: string }, field: string): Promise<Answer> {
+async function expectRefusedUpFront(
+  name: FunctionName,
+  request: { body?: unknown; path?: string },
+  field: string,
+): Promise<Answer> {
   const countsBefore = await documentCounts();
   const geminiBefore = await lastGeminiRequestId();
   const answer = await send(name, {
@@ -126,7 +147,11 @@ describe('ill-formed Unicode (item 3): refused before any I/O, naming the field'
     ['matchUsers', { preferences: { purposes: [LONE] } }, 'body.preferences.purposes.0'],
     ['matchEvents', { from: `${inDays(1)}${LONE}` }, 'body.from'],
     ['generateImage', { prompt: `a lighthouse ${LONE}`, aspectRatio: '1:1' }, 'body.prompt'],
-    ['generateImage', { prompt: 'a lighthouse', aspectRatio: '1:1', styleReferenceImages: [`${PNG_DATA_URI}${LONE}`] }, 'body.styleReferenceImages.0'],
+    [
+      'generateImage',
+      { prompt: 'a lighthouse', aspectRatio: '1:1', styleReferenceImages: [`${PNG_DATA_URI}${LONE}`] },
+      'body.styleReferenceImages.0',
+    ],
     ['editImage', { editPrompt: `make it snow ${LONE}`, image: PNG_DATA_URI }, 'body.editPrompt'],
     ['editImage', { editPrompt: 'make it snow', image: `https://cdn.example.test/${LONE}.png` }, 'body.image'],
   ];
@@ -138,7 +163,11 @@ describe('ill-formed Unicode (item 3): refused before any I/O, naming the field'
   it.each<FunctionName>(['chatMessage', 'matchUsers', 'generateImage'])(
     '%s: an ill-formed KEY, even one the schema would strip, is refused (shown as U+FFFD)',
     async (name) => {
-      const valid = { chatMessage: { message: 'hi' }, matchUsers: {}, generateImage: { prompt: 'a cat', aspectRatio: '1:1' } }[name as 'chatMessage'];
+      const valid = {
+        chatMessage: { message: 'hi' },
+        matchUsers: {},
+        generateImage: { prompt: 'a cat', aspectRatio: '1:1' },
+      }[name as 'chatMessage'];
       await expectRefusedUpFront(name, { body: { ...valid, [`x${LONE}`]: 1 } }, 'body.x\ufffd');
     },
   );
@@ -148,7 +177,9 @@ describe('ill-formed Unicode (item 3): refused before any I/O, naming the field'
   });
 
   it('well-formed non-ASCII (emoji, accents) still passes: the check is about lone surrogates only', async () => {
-    const answer = await send('matchUsers', { body: JSON.stringify({ preferences: { interests: ['jazz 🎷', 'café'] } }) });
+    const answer = await send('matchUsers', {
+      body: JSON.stringify({ preferences: { interests: ['jazz 🎷', 'café'] } }),
+    });
     expect(answer.status).toBe(200);
   });
 });
@@ -157,7 +188,11 @@ describe('bounded shape: nesting and value count', () => {
   it('refuses a deeply nested body before the schema, naming where it stopped', async () => {
     let deep: unknown = 'leaf';
     for (let level = 0; level < 40; level++) deep = [deep];
-    const answer = await expectRefusedUpFront('chatMessage', { body: { message: 'hi', extra: deep } }, `body.extra${'.0'.repeat(15)}`);
+    const answer = await expectRefusedUpFront(
+      'chatMessage',
+      { body: { message: 'hi', extra: deep } },
+      `body.extra${'.0'.repeat(15)}`,
+    );
     expect(answer.error?.details?.issues?.[0]?.code).toBe('too_deep');
   });
 

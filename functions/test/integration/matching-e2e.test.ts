@@ -26,7 +26,10 @@ async function signInDemo(): Promise<string> {
 async function callFunction(name: string, idToken: string, body?: unknown) {
   const res = await fetch(functionUrl(name), {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${idToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${idToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });

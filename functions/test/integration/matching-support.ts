@@ -93,7 +93,13 @@ export interface Place {
 }
 
 export const OAKLAND: Place = { city: 'Oakland', region: 'California', country: 'US', lat: 37.8044, lng: -122.2712 };
-export const SAN_FRANCISCO: Place = { city: 'San Francisco', region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
+export const SAN_FRANCISCO: Place = {
+  city: 'San Francisco',
+  region: 'California',
+  country: 'US',
+  lat: 37.7749,
+  lng: -122.4194,
+};
 export const LONDON: Place = { city: 'London', region: 'England', country: 'GB', lat: 51.5074, lng: -0.1278 };
 
 export interface ProfileInput {
@@ -123,7 +129,11 @@ export interface EventInput {
 export async function writeEvents(db: Firestore, events: Record<string, EventInput>): Promise<void> {
   const batch = db.batch();
   for (const [id, { startsAt, attendeeIds = [], ...event }] of Object.entries(events)) {
-    batch.set(db.collection('events').doc(id), { ...event, attendeeCount: attendeeIds.length, startsAt: Timestamp.fromDate(startsAt) });
+    batch.set(db.collection('events').doc(id), {
+      ...event,
+      attendeeCount: attendeeIds.length,
+      startsAt: Timestamp.fromDate(startsAt),
+    });
     if (attendeeIds.length > 0) batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }
   await batch.commit();

@@ -61,13 +61,30 @@ async function seedNeighbourhood(): Promise<SignedUpUser> {
       bio: SECRET_BIO,
     },
     // Everything shared, close by.
-    best: { displayName: 'Best', interests: ['Hiking', 'photography', 'coffee'], purposes: ['friendship'], location: OAKLAND, bio: SECRET_BIO },
+    best: {
+      displayName: 'Best',
+      interests: ['Hiking', 'photography', 'coffee'],
+      purposes: ['friendship'],
+      location: OAKLAND,
+      bio: SECRET_BIO,
+    },
     // Two interests, no purpose, same city.
-    good: { displayName: 'Good', interests: ['coffee', 'board games', 'chess'], purposes: ['networking'], location: SAN_FRANCISCO },
+    good: {
+      displayName: 'Good',
+      interests: ['coffee', 'board games', 'chess'],
+      purposes: ['networking'],
+      location: SAN_FRANCISCO,
+    },
     // Only the purpose, far away.
     weak: { displayName: 'Weak', interests: ['opera'], purposes: ['friendship'], location: LONDON },
     // A perfect match who opted out of discovery.
-    hidden: { displayName: 'Hidden', interests: ['hiking', 'photography', 'coffee', 'board games'], purposes: ['friendship'], location: SAN_FRANCISCO, discoverable: false },
+    hidden: {
+      displayName: 'Hidden',
+      interests: ['hiking', 'photography', 'coffee', 'board games'],
+      purposes: ['friendship'],
+      location: SAN_FRANCISCO,
+      discoverable: false,
+    },
     // Shares nothing: not even retrieved.
     stranger: { displayName: 'Stranger', interests: ['opera'], purposes: ['dating'], location: LONDON },
   });
@@ -83,13 +100,22 @@ describe('matchUsers', () => {
     const me = await seedNeighbourhood();
     const res = await call(h, 'matchUsers', me, { body: {} });
     expect(res.status).toBe(200);
-    const matches = res.json.matches as { userId: string; score: number; components: { interests: number }; explanation: string }[];
+    const matches = res.json.matches as {
+      userId: string;
+      score: number;
+      components: { interests: number };
+      explanation: string;
+    }[];
     expect(matches.map((m) => m.userId)).toEqual(['best', 'good', 'weak']);
     const scores = matches.map((m) => m.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(matches[0]).toMatchObject({
       displayName: 'Best',
-      matched: { interests: ['hiking', 'photography', 'coffee'], purposes: ['friendship'], location: { kind: 'distance' } },
+      matched: {
+        interests: ['hiking', 'photography', 'coffee'],
+        purposes: ['friendship'],
+        location: { kind: 'distance' },
+      },
       explanationSource: 'model',
     });
     expect(matches[0].components.interests).toBeGreaterThan(0);
@@ -100,14 +126,18 @@ describe('matchUsers', () => {
     expect(requests).toHaveLength(1);
     const body = requests[0].body!;
     expect(requests[0].model).toBe(EXPLANATION_MODEL);
-    expect(body.generationConfig).toMatchObject({ temperature: 0.8, responseMimeType: 'application/json', maxOutputTokens: 350 });
+    expect(body.generationConfig).toMatchObject({
+      temperature: 0.8,
+      responseMimeType: 'application/json',
+      maxOutputTokens: 350,
+    });
     const sent = `${body.systemInstruction ?? ''}\n${body.contents.flatMap((c) => c.texts).join('\n')}`;
     expect(sent).toContain('"sharedInterests":["hiking","photography","coffee"]');
     expect(sent).not.toContain(SECRET_BIO);
     expect(sent).not.toMatch(/Best|Good|Weak|best|good"|weak"/);
   });
 
-  it('honours limit and preferences (replacing the profile\'s interests for this request)', async () => {
+  it("honours limit and preferences (replacing the profile's interests for this request)", async () => {
     const me = await seedNeighbourhood();
     const limited = await call(h, 'matchUsers', me, { body: { limit: 1 } });
     expect(limited.json.matches.map((m: { userId: string }) => m.userId)).toEqual(['best']);
@@ -146,7 +176,10 @@ describe('matchUsers', () => {
     // No city for the caller: this test counts the interest and purpose queries on either emulator
     // (the same-city share is counted below, on the official one).
     const noCity = { region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
-    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: noCity }, ...crowd });
+    await writeProfiles(h.db, {
+      [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: noCity },
+      ...crowd,
+    });
 
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
@@ -168,37 +201,60 @@ describe('matchUsers', () => {
 const NESTED_FILTERS_UNSUPPORTED = getServices().firestoreKind === 'node';
 
 describe('same-city retrieval (official Firestore emulator only: the Node stand-in cannot filter on location.city)', () => {
-  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('finds a nearby person in the same city who shares no tag, in either stored spelling', async () => {
-    const me = await signUp();
-    await writeProfiles(h.db, {
-      [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
-      // Nothing in common but the city, 1 km away.
-      neighbour: { displayName: 'Neighbour', interests: ['opera'], purposes: ['dating'], location: { ...SAN_FRANCISCO, lat: 37.7839 } },
-      lowercase: { displayName: 'Lowercase', interests: ['opera'], purposes: ['dating'], location: { city: 'san francisco', lat: 37.7659, lng: -122.4194 } },
-      // Nearby too, but another city and no shared tag: still not retrieved (recall limit, docs/matching.md).
-      across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
-    });
-    const res = await call(h, 'matchUsers', me, { body: {} });
-    expect(res.status).toBe(200);
-    const matches = res.json.matches as { userId: string; components: { interests: number; purpose: number; location: number } }[];
-    expect(matches.map((m) => m.userId).sort()).toEqual(['lowercase', 'neighbour']);
-    for (const match of matches) {
-      expect(match.components.interests).toBe(0);
-      expect(match.components.purpose).toBe(0);
-      expect(match.components.location).toBeGreaterThan(0.5);
-    }
-    // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour, lowercase).
-    expect(res.documentsRead).toBe(1 + 1 + 1 + 3);
-  });
+  it.skipIf(NESTED_FILTERS_UNSUPPORTED)(
+    'finds a nearby person in the same city who shares no tag, in either stored spelling',
+    async () => {
+      const me = await signUp();
+      await writeProfiles(h.db, {
+        [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
+        // Nothing in common but the city, 1 km away.
+        neighbour: {
+          displayName: 'Neighbour',
+          interests: ['opera'],
+          purposes: ['dating'],
+          location: { ...SAN_FRANCISCO, lat: 37.7839 },
+        },
+        lowercase: {
+          displayName: 'Lowercase',
+          interests: ['opera'],
+          purposes: ['dating'],
+          location: { city: 'san francisco', lat: 37.7659, lng: -122.4194 },
+        },
+        // Nearby too, but another city and no shared tag: still not retrieved (recall limit, docs/matching.md).
+        across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
+      });
+      const res = await call(h, 'matchUsers', me, { body: {} });
+      expect(res.status).toBe(200);
+      const matches = res.json.matches as {
+        userId: string;
+        components: { interests: number; purpose: number; location: number };
+      }[];
+      expect(matches.map((m) => m.userId).sort()).toEqual(['lowercase', 'neighbour']);
+      for (const match of matches) {
+        expect(match.components.interests).toBe(0);
+        expect(match.components.purpose).toBe(0);
+        expect(match.components.location).toBeGreaterThan(0.5);
+      }
+      // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour, lowercase).
+      expect(res.documentsRead).toBe(1 + 1 + 1 + 3);
+    },
+  );
 
   it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1)', async () => {
     setEnv({ MATCH_CANDIDATE_CAP: '40' });
     const me = await signUp();
     const crowd: Record<string, object> = {};
     for (let i = 0; i < 60; i++) {
-      crowd[`crowd-${String(i).padStart(3, '0')}`] = { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO };
+      crowd[`crowd-${String(i).padStart(3, '0')}`] = {
+        interests: ['hiking'],
+        purposes: ['friendship'],
+        location: SAN_FRANCISCO,
+      };
     }
-    await writeProfiles(h.db, { [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO }, ...crowd });
+    await writeProfiles(h.db, {
+      [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
+      ...crowd,
+    });
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
     // 1 (caller) + 20 (interests) + 10 (purposes) + 10 (city): every query hit its limit.
@@ -211,15 +267,32 @@ describe('location privacy', () => {
     const me = await signUp();
     // Opposite corners of the grid cell around Oakland's centre, about 1.4 km apart.
     const { south, north, west, east } = cellBounds(cellOf(37.8044, -122.2712));
-    const corners = [{ lat: south + 1e-6, lng: west + 1e-6 }, { lat: north - 1e-6, lng: east - 1e-6 }];
+    const corners = [
+      { lat: south + 1e-6, lng: west + 1e-6 },
+      { lat: north - 1e-6, lng: east - 1e-6 },
+    ];
     // The caller moves their own profile around, as an attacker would: inside the cell, next to it, farther.
-    const probes = [corners[0], { lat: south - 0.004, lng: west + 0.001 }, { lat: north + 0.02, lng: east + 0.03 }, SAN_FRANCISCO];
+    const probes = [
+      corners[0],
+      { lat: south - 0.004, lng: west + 0.001 },
+      { lat: north + 0.02, lng: east + 0.03 },
+      SAN_FRANCISCO,
+    ];
     for (const probe of probes) {
-      await writeProfiles(h.db, { [me.uid]: { interests: ['chess'], purposes: ['friendship'], location: { lat: probe.lat, lng: probe.lng } } });
+      await writeProfiles(h.db, {
+        [me.uid]: { interests: ['chess'], purposes: ['friendship'], location: { lat: probe.lat, lng: probe.lng } },
+      });
       const seen = [];
       const modelCalls = [];
       for (const at of corners) {
-        await writeProfiles(h.db, { target: { displayName: 'Target', interests: ['chess', 'go'], purposes: ['friendship'], location: { city: 'Oakland', ...at } } });
+        await writeProfiles(h.db, {
+          target: {
+            displayName: 'Target',
+            interests: ['chess', 'go'],
+            purposes: ['friendship'],
+            location: { city: 'Oakland', ...at },
+          },
+        });
         const users = await call(h, 'matchUsers', me, { body: { preferences: { maxDistanceKm: 200 } } });
         const suggestions = await call(h, 'suggestions', me);
         expect([users.status, suggestions.status]).toEqual([200, 200]);
@@ -241,11 +314,20 @@ describe('hidden profiles', () => {
     await writeProfiles(h.db, { [me.uid]: { interests: ['theremin'], purposes: [], location: SAN_FRANCISCO } });
     const probe = async () => {
       const res = await call(h, 'matchUsers', me, { body: { preferences: { interests: ['theremin'] } } });
-      const headers = [...res.headers.entries()].filter(([name]) => !['date', 'x-request-id', 'content-length'].includes(name) && !name.startsWith('ratelimit-'));
+      const headers = [...res.headers.entries()].filter(
+        ([name]) => !['date', 'x-request-id', 'content-length'].includes(name) && !name.startsWith('ratelimit-'),
+      );
       return { status: res.status, json: res.json, headers, documentsRead: res.documentsRead };
     };
     const before = await probe();
-    await writeProfiles(h.db, { hidden: { displayName: 'Hidden', interests: ['theremin'], discoverable: false, location: { lat: 37.77, lng: -122.42 } } });
+    await writeProfiles(h.db, {
+      hidden: {
+        displayName: 'Hidden',
+        interests: ['theremin'],
+        discoverable: false,
+        location: { lat: 37.77, lng: -122.42 },
+      },
+    });
     const after = await probe();
     // The server did read the hidden profile (it is dropped after the read) ...
     expect(after.documentsRead).toBe((before.documentsRead as number) + 1);
@@ -271,7 +353,9 @@ describe('explanation fallbacks', () => {
     h.gemini.queue({ reply: { kind: 'http-error', code: 500 } });
     const { sources, texts } = await firstSources();
     expect(sources).toEqual(['template', 'template', 'template']);
-    expect(texts[0]).toBe('You both like hiking, photography and coffee, and you are both here for friendship. You are 10-15 km apart.');
+    expect(texts[0]).toBe(
+      'You both like hiking, photography and coffee, and you are both here for friendship. You are 10-15 km apart.',
+    );
     expect(explanationRequests()).toHaveLength(1); // no retry inside the budget
   });
 
@@ -286,7 +370,9 @@ describe('explanation fallbacks', () => {
   });
 
   it('uses templates when the answer is not valid JSON', async () => {
-    h.gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', chunks: ['{"m1": "You both', ' like hik'] }] } });
+    h.gemini.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', chunks: ['{"m1": "You both', ' like hik'] }] },
+    });
     expect((await firstSources()).sources).toEqual(['template', 'template', 'template']);
   });
 
@@ -314,7 +400,9 @@ describe('explanation fallbacks', () => {
     expect(second.json.matches.every((m: { explanationSource: string }) => m.explanationSource === 'model')).toBe(true);
 
     // A changed signal is a new cache key: only that match is asked for again.
-    await writeProfiles(h.db, { weak: { displayName: 'Weak', interests: ['opera'], purposes: ['friendship'], location: OAKLAND } });
+    await writeProfiles(h.db, {
+      weak: { displayName: 'Weak', interests: ['opera'], purposes: ['friendship'], location: OAKLAND },
+    });
     await call(h, 'matchUsers', me, { body: {} });
     const requests = explanationRequests();
     expect(requests).toHaveLength(2);
@@ -331,16 +419,39 @@ describe('matchEvents', () => {
       shy: { interests: ['hiking', 'photography', 'jazz'], discoverable: false },
     });
     await writeEvents(h.db, {
-      hike: { title: 'Sunrise hike', tags: ['hiking', 'outdoors'], location: OAKLAND, startsAt: inDays(3), attendeeIds: ['fan'] },
+      hike: {
+        title: 'Sunrise hike',
+        tags: ['hiking', 'outdoors'],
+        location: OAKLAND,
+        startsAt: inDays(3),
+        attendeeIds: ['fan'],
+      },
       jazz: { title: 'Jazz night', tags: ['jazz'], location: LONDON, startsAt: inDays(5) },
       opera: { title: 'Opera', tags: ['opera'], location: LONDON, startsAt: inDays(4) },
       past: { title: 'Past hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(-1) },
-      later: { title: 'Far future hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(60) },
-      mine: { title: 'My own walk', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(2), attendeeIds: [me.uid] },
+      later: {
+        title: 'Far future hike',
+        tags: ['hiking', 'photography'],
+        location: SAN_FRANCISCO,
+        startsAt: inDays(60),
+      },
+      mine: {
+        title: 'My own walk',
+        tags: ['hiking', 'photography'],
+        location: SAN_FRANCISCO,
+        startsAt: inDays(2),
+        attendeeIds: [me.uid],
+      },
     });
     const res = await call(h, 'matchEvents', me, { body: { until: inDays(30).toISOString() } });
     expect(res.status).toBe(200);
-    const matches = res.json.matches as { eventId: string; title: string; startsAt: string; matched: { interests: string[] }; explanationSource: string }[];
+    const matches = res.json.matches as {
+      eventId: string;
+      title: string;
+      startsAt: string;
+      matched: { interests: string[] };
+      explanationSource: string;
+    }[];
     expect(matches.map((m) => m.eventId)).toEqual(['hike', 'jazz']);
     expect(matches[0].title).toBe('Sunrise hike');
     expect(Date.parse(matches[0].startsAt)).toBeGreaterThan(Date.now());
@@ -351,13 +462,17 @@ describe('matchEvents', () => {
     // with attendeeCount > 0: hike, mine) + 1 attendee profile.
     expect(res.documentsRead).toBe(8);
 
-    const later = await call(h, 'matchEvents', me, { body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() } });
+    const later = await call(h, 'matchEvents', me, {
+      body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() },
+    });
     expect(later.json.matches.map((m: { eventId: string }) => m.eventId)).toEqual(['later']);
   });
 
   it('validates the window', async () => {
     const me = await signUp();
-    const backwards = await call(h, 'matchEvents', me, { body: { from: inDays(5).toISOString(), until: inDays(1).toISOString() } });
+    const backwards = await call(h, 'matchEvents', me, {
+      body: { from: inDays(5).toISOString(), until: inDays(1).toISOString() },
+    });
     expect(backwards.status).toBe(400);
     const notADate = await call(h, 'matchEvents', me, { body: { from: 'tomorrow' } });
     expect(notADate.status).toBe(400);
@@ -389,7 +504,7 @@ describe('suggestions', () => {
     expect([top1.json.users.length, top1.json.events.length]).toEqual([1, 1]);
   });
 
-  it('is 403 for another user\'s uid', async () => {
+  it("is 403 for another user's uid", async () => {
     const me = await seedNeighbourhood();
     const res = await call(h, 'suggestions', me, { path: '/best' });
     expect([res.status, res.json.error.code]).toEqual([403, 'forbidden']);

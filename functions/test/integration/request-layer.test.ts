@@ -19,7 +19,13 @@ import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 const logged: LogEntry[] = captureLogs().entries;
 
 const FUNCTION_NAMES = [
-  'chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions', 'generateImage', 'editImage',
+  'chatMessage',
+  'chatStream',
+  'matchUsers',
+  'matchEvents',
+  'suggestions',
+  'generateImage',
+  'editImage',
 ] as const;
 type FunctionName = (typeof FUNCTION_NAMES)[number];
 
@@ -45,8 +51,18 @@ function limitOf(name: FunctionName): number {
 /** What only the request layer answers (src/lib/http, plus requireSecrets' 503 not_configured). */
 const REQUEST_LAYER_STATUSES = [400, 401, 403, 405, 413, 415, 429];
 const REQUEST_LAYER_CODES = [
-  'unauthenticated', 'invalid_token', 'auth_unavailable', 'method_not_allowed', 'unsupported_media_type',
-  'payload_too_large', 'invalid_json', 'invalid_request', 'not_found', 'not_configured', 'rate_limited', 'internal',
+  'unauthenticated',
+  'invalid_token',
+  'auth_unavailable',
+  'method_not_allowed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'invalid_json',
+  'invalid_request',
+  'not_found',
+  'not_configured',
+  'rate_limited',
+  'internal',
 ];
 
 async function mountExported(): Promise<MountedFunctions> {
@@ -153,11 +169,14 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
   });
 
-  it.each(FUNCTION_NAMES)('%s: a valid authenticated call passes the request layer, with RateLimit headers', async (name) => {
-    const caller = await signUp(); // a fresh budget: the first call leaves limit - 1
-    const res = await call(mounted, name, validCall(name, caller.idToken));
-    expectPastRequestLayer(res, name, limitOf(name) - 1);
-  });
+  it.each(FUNCTION_NAMES)(
+    '%s: a valid authenticated call passes the request layer, with RateLimit headers',
+    async (name) => {
+      const caller = await signUp(); // a fresh budget: the first call leaves limit - 1
+      const res = await call(mounted, name, validCall(name, caller.idToken));
+      expectPastRequestLayer(res, name, limitOf(name) - 1);
+    },
+  );
 
   it('405 with Allow for the wrong method', async () => {
     const post = await call(mounted, 'suggestions', { method: 'POST', token: user.idToken, body: '{}' });
@@ -204,19 +223,24 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     expect(paths).toEqual(['body.editPrompt', 'body.image']);
   });
 
-  it.each(FUNCTION_NAMES)('%s: 400 invalid_request for ill-formed Unicode anywhere, before the rate limit counts it', async (name) => {
-    const caller = await signUp();
-    // A lone surrogate in a key no schema names (JSON "\ud800"), or a path segment that decodes to one.
-    const bad: CallOptions =
-      name === 'suggestions'
-        ? { token: caller.idToken, path: '/%ED%A0%80' }
-        : { token: caller.idToken, body: JSON.stringify({ ...(VALID_BODIES[name] as object), '\ud800': 1 }) };
-    const res = await call(mounted, name, bad);
-    expect(res.status).toBe(400);
-    expect(res.error?.code).toBe('invalid_request');
-    expect(res.error?.details?.issues?.map((issue) => issue.location)).toEqual([name === 'suggestions' ? 'path' : 'body']);
-    expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, limitOf(name) - 1);
-  });
+  it.each(FUNCTION_NAMES)(
+    '%s: 400 invalid_request for ill-formed Unicode anywhere, before the rate limit counts it',
+    async (name) => {
+      const caller = await signUp();
+      // A lone surrogate in a key no schema names (JSON "\ud800"), or a path segment that decodes to one.
+      const bad: CallOptions =
+        name === 'suggestions'
+          ? { token: caller.idToken, path: '/%ED%A0%80' }
+          : { token: caller.idToken, body: JSON.stringify({ ...(VALID_BODIES[name] as object), '\ud800': 1 }) };
+      const res = await call(mounted, name, bad);
+      expect(res.status).toBe(400);
+      expect(res.error?.code).toBe('invalid_request');
+      expect(res.error?.details?.issues?.map((issue) => issue.location)).toEqual([
+        name === 'suggestions' ? 'path' : 'body',
+      ]);
+      expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, limitOf(name) - 1);
+    },
+  );
 
   it("suggestions: 403 for another user's uid, the caller's own uid passes", async () => {
     const caller = await signUp();
@@ -236,7 +260,11 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     }
     expectRateLimited(await call(mounted, 'chatStream', validCall('chatStream', caller.idToken)), 'chatStream');
     // A different bucket is unaffected.
-    expectPastRequestLayer(await call(mounted, 'matchUsers', validCall('matchUsers', caller.idToken)), 'matchUsers', CHAT_LIMIT - 1);
+    expectPastRequestLayer(
+      await call(mounted, 'matchUsers', validCall('matchUsers', caller.idToken)),
+      'matchUsers',
+      CHAT_LIMIT - 1,
+    );
   });
 
   it('image functions share their own, smaller budget', async () => {
@@ -245,8 +273,15 @@ describe('request layer on the seven functions (in-memory limits)', () => {
     for (const [index, name] of sequence.entries()) {
       expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, IMAGE_LIMIT - 1 - index);
     }
-    expectRateLimited(await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)), 'generateImage');
-    expectPastRequestLayer(await call(mounted, 'chatMessage', validCall('chatMessage', caller.idToken)), 'chatMessage', CHAT_LIMIT - 1);
+    expectRateLimited(
+      await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)),
+      'generateImage',
+    );
+    expectPastRequestLayer(
+      await call(mounted, 'chatMessage', validCall('chatMessage', caller.idToken)),
+      'chatMessage',
+      CHAT_LIMIT - 1,
+    );
   });
 });
 
@@ -257,7 +292,11 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
 
   beforeAll(async () => {
     redis = await startRedis();
-    rest = await startUpstashRest({ redisUrl: redis.url, token: 'request-layer-token', onCommand: (e) => commands.push(e) });
+    rest = await startUpstashRest({
+      redisUrl: redis.url,
+      token: 'request-layer-token',
+      onCommand: (e) => commands.push(e),
+    });
     process.env.UPSTASH_REDIS_REST_URL = rest.url;
     process.env.UPSTASH_REDIS_REST_TOKEN = rest.token;
   });
@@ -302,7 +341,10 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
         const res = await call(mounted, 'generateImage', validCall('generateImage', caller.idToken));
         expectPastRequestLayer(res, 'generateImage', IMAGE_LIMIT - 1 - i);
       }
-      expectRateLimited(await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)), 'generateImage');
+      expectRateLimited(
+        await call(mounted, 'generateImage', validCall('generateImage', caller.idToken)),
+        'generateImage',
+      );
       expectRateLimited(await call(mounted, 'editImage', validCall('editImage', caller.idToken)), 'editImage');
       // One failed Redis attempt, then the cool-down answers from memory without trying Redis again.
       expect(storeUnavailableWarnings('image') - fallbackWarningsBefore).toBe(1);
@@ -315,6 +357,9 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
 /** How often the limiter of `bucket` has reported falling back to memory (src/lib/rate-limit). */
 function storeUnavailableWarnings(bucket: string): number {
   return logged.filter(
-    (entry) => entry.severity === 'WARNING' && entry.bucket === bucket && /rate limit store unavailable/.test(String(entry.message)),
+    (entry) =>
+      entry.severity === 'WARNING' &&
+      entry.bucket === bucket &&
+      /rate limit store unavailable/.test(String(entry.message)),
   ).length;
 }

@@ -103,7 +103,11 @@ describe('security headers, in-process', () => {
     expect(anonymous.status).toBe(401);
     expectSecurityHeaders(anonymous, '401');
 
-    const wrongMethod = await call(url, name, { method: EXAMPLE_REQUESTS[name].method === 'GET' ? 'PUT' : 'GET', token: user.idToken, body: false });
+    const wrongMethod = await call(url, name, {
+      method: EXAMPLE_REQUESTS[name].method === 'GET' ? 'PUT' : 'GET',
+      token: user.idToken,
+      body: false,
+    });
     expect(wrongMethod.status).toBe(405);
     expectSecurityHeaders(wrongMethod, '405');
 
@@ -114,7 +118,10 @@ describe('security headers, in-process', () => {
   });
 
   it.each(FUNCTION_NAMES)("%s: on the feature's own answer", async (name) => {
-    const answer = await call(mounted.url(name), name, { token: user.idToken, path: name === 'suggestions' ? `/${user.uid}` : '' });
+    const answer = await call(mounted.url(name), name, {
+      token: user.idToken,
+      path: name === 'suggestions' ? `/${user.uid}` : '',
+    });
     expect(answer.status).toBeLessThan(500);
     expect(answer.contentType).toMatch(name === 'chatStream' ? /^text\/event-stream/ : /^application\/json/);
     expectSecurityHeaders(answer, 'feature answer');
@@ -122,7 +129,10 @@ describe('security headers, in-process', () => {
 
   it('on SSE streams: chatStream and generateImage with Accept: text/event-stream', async () => {
     for (const name of ['chatStream', 'generateImage'] as const) {
-      const answer = await call(mounted.url(name), name, { token: user.idToken, headers: { accept: 'text/event-stream' } });
+      const answer = await call(mounted.url(name), name, {
+        token: user.idToken,
+        headers: { accept: 'text/event-stream' },
+      });
       expect(answer.status, name).toBe(200);
       expect(answer.contentType, name).toMatch(/^text\/event-stream/);
       expectSecurityHeaders(answer, `${name} stream`);

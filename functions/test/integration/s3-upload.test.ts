@@ -50,7 +50,8 @@ beforeEach(() => {
 /** Base64 deltas in 64 KB slices, as the SSE layer delivers a large inline image. */
 function* imageDeltas(bytes: Buffer): Generator<GeminiStreamEvent> {
   const base64 = bytes.toString('base64');
-  for (let i = 0; i < base64.length; i += 64 * 1024) yield { type: 'image-delta', data: base64.slice(i, i + 64 * 1024) };
+  for (let i = 0; i < base64.length; i += 64 * 1024)
+    yield { type: 'image-delta', data: base64.slice(i, i + 64 * 1024) };
 }
 
 async function objectExists(key: string): Promise<boolean> {
@@ -80,7 +81,13 @@ describe('uploadImageChunks -> S3 (s3rver)', () => {
 
     expect(out.map((event) => event.type)).toEqual(['text-delta', 'image', 'done']);
     const image = out[1] as ImageBlock;
-    expect(image).toMatchObject({ width: 2000, height: 2000, format: 'png', contentType: 'image/png', contentLength: png.length });
+    expect(image).toMatchObject({
+      width: 2000,
+      height: 2000,
+      format: 'png',
+      contentType: 'image/png',
+      contentLength: png.length,
+    });
     expect(png.length).toBeGreaterThan(12_000_000);
     expect(image.url).toBe(`${endpoint}/${BUCKET}/${image.key}`);
 
@@ -129,7 +136,8 @@ describe('uploadImageChunks -> S3 (s3rver)', () => {
       },
     };
     const run = async () => {
-      for await (const event of uploadImageChunks(events(), { target: recordingTarget, keyPrefix: 'ws-1/failed' })) void event;
+      for await (const event of uploadImageChunks(events(), { target: recordingTarget, keyPrefix: 'ws-1/failed' }))
+        void event;
     };
     await expect(run()).rejects.toBeInstanceOf(Base64DecodeError);
 
@@ -153,7 +161,11 @@ describe('uploadImageChunks -> S3 (s3rver)', () => {
     const controller = new AbortController();
     const target = createS3UploadTarget({ client, bucket: BUCKET });
     const run = async () => {
-      for await (const event of uploadImageChunks(events(), { target, keyPrefix: 'ws-1/aborted', signal: controller.signal })) {
+      for await (const event of uploadImageChunks(events(), {
+        target,
+        keyPrefix: 'ws-1/aborted',
+        signal: controller.signal,
+      })) {
         void event;
       }
     };

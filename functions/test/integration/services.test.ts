@@ -44,8 +44,9 @@ describe('s3rver', () => {
 
     const got = await s3Client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
     expect(got.ContentType).toBe('image/png');
-    expect(Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()))
-      .toEqual(bytes);
+    expect(
+      Buffer.from(await (got.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()),
+    ).toEqual(bytes);
 
     const anonymous = await fetch(`${s3.endpoint}/${s3.bucket}/${key}`);
     expect(anonymous.status).toBe(200);
@@ -56,8 +57,9 @@ describe('s3rver', () => {
   it('answers 404 for a missing key', async () => {
     const { s3 } = getServices();
     const s3Client = client();
-    await expect(s3Client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'no/such/key' })))
-      .rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(s3Client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'no/such/key' }))).rejects.toMatchObject(
+      { $metadata: { httpStatusCode: 404 } },
+    );
     s3Client.destroy();
   });
 });

@@ -147,14 +147,26 @@ describe.skipIf(!hasRedis)('local Upstash REST endpoint', () => {
   describe('wire format', () => {
     it('base64-encodes every string, recursively, only when asked to', async () => {
       await post(stack, '/', ['RPUSH', 'wire:list', 'x', 'ÿ']);
-      const encoded = await post(stack, '/pipeline', [['LRANGE', 'wire:list', 0, -1], ['LLEN', 'wire:list'], ['GET', 'wire:none']], {
-        'upstash-encoding': 'base64',
-      });
+      const encoded = await post(
+        stack,
+        '/pipeline',
+        [
+          ['LRANGE', 'wire:list', 0, -1],
+          ['LLEN', 'wire:list'],
+          ['GET', 'wire:none'],
+        ],
+        {
+          'upstash-encoding': 'base64',
+        },
+      );
       expect(encoded).toEqual({
         status: 200,
         json: [{ result: [b64('x'), b64('ÿ')] }, { result: 2 }, { result: null }],
       });
-      expect(await post(stack, '/', ['LRANGE', 'wire:list', 0, -1])).toEqual({ status: 200, json: { result: ['x', 'ÿ'] } });
+      expect(await post(stack, '/', ['LRANGE', 'wire:list', 0, -1])).toEqual({
+        status: 200,
+        json: { result: ['x', 'ÿ'] },
+      });
     });
 
     it('answers a failed single command with HTTP 400 and an Upstash error body', async () => {
@@ -164,7 +176,10 @@ describe.skipIf(!hasRedis)('local Upstash REST endpoint', () => {
     });
 
     it('discards a whole transaction when a command cannot be queued', async () => {
-      const reply = await post(stack, '/multi-exec', [['SET', 'tx:aborted', '1'], ['HGET', 'only-a-key']]);
+      const reply = await post(stack, '/multi-exec', [
+        ['SET', 'tx:aborted', '1'],
+        ['HGET', 'only-a-key'],
+      ]);
       expect(reply.status).toBe(400);
       expect(reply.json).toEqual({ error: expect.stringMatching(/^EXECABORT/) });
       expect(await client.get('tx:aborted')).toBeNull();
@@ -200,7 +215,12 @@ describe.skipIf(!hasRedis)('local Upstash REST endpoint', () => {
     for (const [name, limiter] of Object.entries(limiters)) {
       it(`${name}(5, '10 s') lets 5 through and blocks the 6th`, async () => {
         // No ephemeral cache: the 6th decision must come from Redis, not from local memory.
-        const ratelimit = new Ratelimit({ redis: client, limiter: limiter(), ephemeralCache: false, prefix: `rl-${name}` });
+        const ratelimit = new Ratelimit({
+          redis: client,
+          limiter: limiter(),
+          ephemeralCache: false,
+          prefix: `rl-${name}`,
+        });
         await awayFromWindowEdge(10_000);
         const startedAt = Date.now();
         const results = [];

@@ -97,7 +97,9 @@ describeRules('firestore.rules: conversations/{id} and messages', () => {
       await assertFails(addDoc(messages, { role: 'system', text: 'x' }));
       await assertFails(updateDoc(doc(alice(), 'conversations/c1/messages/m1'), { text: 'edited' }));
       await assertFails(deleteDoc(doc(alice(), 'conversations/c1/messages/m1')));
-      await assertFails(addDoc(collection(clients.signedOut(), 'conversations/c1/messages'), { role: 'user', text: 'x' }));
+      await assertFails(
+        addDoc(collection(clients.signedOut(), 'conversations/c1/messages'), { role: 'user', text: 'x' }),
+      );
     });
   });
 });

@@ -39,7 +39,9 @@ describeRules('firestore.rules: images/{id}', () => {
 
     it('lets the owner list their images filtered to themselves', async () => {
       await assertSucceeds(getDocs(query(images(), where('owner', '==', 'alice'))));
-      await assertSucceeds(getDocs(query(images(), where('owner', '==', 'alice'), orderBy('createdAt', 'desc'), limit(20))));
+      await assertSucceeds(
+        getDocs(query(images(), where('owner', '==', 'alice'), orderBy('createdAt', 'desc'), limit(20))),
+      );
     });
 
     it('denies listing images without the owner filter, or filtered to someone else', async () => {

@@ -22,7 +22,8 @@ export default class RulesSkipGuard implements Reporter {
     const rulesModules = testModules.filter((module) => module.project.name === RULES_PROJECT);
     if (rulesModules.length === 0) return; // the rules project was not part of this run
     const skipped = rulesModules.flatMap((module) => [...module.children.allTests('skipped')]);
-    const ran = rulesModules.reduce((count, module) => count + [...module.children.allTests()].length, 0) - skipped.length;
+    const ran =
+      rulesModules.reduce((count, module) => count + [...module.children.allTests()].length, 0) - skipped.length;
     const emulatorHere = Boolean(process.env.FIRESTORE_EMULATOR_HOST) || findOfficialFirestoreEmulator().found;
     if (!emulatorHere) {
       console.log(`[rules] ${skipped.length} rules tests skipped: no official Firestore emulator available here`);
@@ -30,7 +31,9 @@ export default class RulesSkipGuard implements Reporter {
     }
     console.log(`[rules] ${ran} rules tests ran on the official Firestore emulator, ${skipped.length} skipped`);
     if (skipped.length === 0 || this.filteredByName) return;
-    const names = skipped.slice(0, 10).map((test) => `  - ${test.module.moduleId.replace(/^.*\/test\//, 'test/')}: ${test.fullName}`);
+    const names = skipped
+      .slice(0, 10)
+      .map((test) => `  - ${test.module.moduleId.replace(/^.*\/test\//, 'test/')}: ${test.fullName}`);
     console.error(
       `[rules] FAIL: the official Firestore emulator is here, so no rules test may be skipped:\n${names.join('\n')}`,
     );

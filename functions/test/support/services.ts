@@ -83,16 +83,18 @@ export async function signUp(options: { email?: string; password?: string } = {}
   const { authHost } = getServices();
   const email = options.email ?? `user-${process.pid}-${Date.now()}-${++signUpCounter}@example.test`;
   const password = options.password ?? 'password-123';
-  const response = await fetch(
-    `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, returnSecureToken: true }),
-      signal: AbortSignal.timeout(15_000),
-    },
-  );
-  const body = (await response.json()) as { localId?: string; idToken?: string; refreshToken?: string; error?: unknown };
+  const response = await fetch(`http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, returnSecureToken: true }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await response.json()) as {
+    localId?: string;
+    idToken?: string;
+    refreshToken?: string;
+    error?: unknown;
+  };
   if (!response.ok || !body.localId || !body.idToken || !body.refreshToken) {
     throw new Error(`Auth emulator signUp failed: HTTP ${response.status} ${JSON.stringify(body.error ?? body)}`);
   }

@@ -44,10 +44,12 @@ const SCORER_MAY_IMPORT = new Set(['src/lib/platform/text.ts']);
 function violation(edge: Edge): string | undefined {
   const { from, to } = edge;
   if (from.startsWith('src/lib/') && to.startsWith('src/handlers/')) return 'lib imports a handler';
-  if (from.startsWith('src/lib/platform/') && to.startsWith('src/lib/features/')) return 'the platform imports a feature';
+  if (from.startsWith('src/lib/platform/') && to.startsWith('src/lib/features/'))
+    return 'the platform imports a feature';
   const fromFeature = featureOf(from);
   const toFeature = featureOf(to);
-  if (fromFeature && toFeature && fromFeature !== toFeature) return `feature ${fromFeature} imports feature ${toFeature}`;
+  if (fromFeature && toFeature && fromFeature !== toFeature)
+    return `feature ${fromFeature} imports feature ${toFeature}`;
   if (from.startsWith(PURE_SCORER) && !to.startsWith(PURE_SCORER) && !SCORER_MAY_IMPORT.has(to)) {
     return 'the pure scorer imports something outside it';
   }
@@ -59,7 +61,10 @@ describe('import direction', () => {
 
   it('reads the real graph (hundreds of imports)', () => {
     expect(edges.length).toBeGreaterThan(300);
-    expect(edges).toContainEqual({ from: 'src/lib/features/chat/turn.ts', to: expect.stringMatching(/^src\/lib\/platform\//) });
+    expect(edges).toContainEqual({
+      from: 'src/lib/features/chat/turn.ts',
+      to: expect.stringMatching(/^src\/lib\/platform\//),
+    });
   });
 
   it('holds: no edge breaks a rule', () => {
@@ -71,13 +76,21 @@ describe('import direction', () => {
   });
 
   it('would catch each kind of break', () => {
-    expect(violation({ from: 'src/lib/platform/http/endpoint.ts', to: 'src/lib/features/chat/index.ts' })).toBe('the platform imports a feature');
-    expect(violation({ from: 'src/lib/features/chat/store.ts', to: 'src/lib/features/matching/scoring/normalize.ts' }))
-      .toBe('feature chat imports feature matching');
-    expect(violation({ from: 'src/lib/features/images/job.ts', to: 'src/handlers/generateImage.ts' })).toBe('lib imports a handler');
-    expect(violation({ from: 'src/lib/features/matching/scoring/score.ts', to: 'firebase-admin/firestore' }))
-      .toBe('the pure scorer imports something outside it');
-    expect(violation({ from: 'src/lib/features/chat/turn.ts', to: 'src/lib/platform/gemini/errors.ts' })).toBeUndefined();
+    expect(violation({ from: 'src/lib/platform/http/endpoint.ts', to: 'src/lib/features/chat/index.ts' })).toBe(
+      'the platform imports a feature',
+    );
+    expect(
+      violation({ from: 'src/lib/features/chat/store.ts', to: 'src/lib/features/matching/scoring/normalize.ts' }),
+    ).toBe('feature chat imports feature matching');
+    expect(violation({ from: 'src/lib/features/images/job.ts', to: 'src/handlers/generateImage.ts' })).toBe(
+      'lib imports a handler',
+    );
+    expect(violation({ from: 'src/lib/features/matching/scoring/score.ts', to: 'firebase-admin/firestore' })).toBe(
+      'the pure scorer imports something outside it',
+    );
+    expect(
+      violation({ from: 'src/lib/features/chat/turn.ts', to: 'src/lib/platform/gemini/errors.ts' }),
+    ).toBeUndefined();
     expect(violation({ from: 'src/handlers/chatMessage.ts', to: 'src/lib/features/chat/index.ts' })).toBeUndefined();
   });
 });

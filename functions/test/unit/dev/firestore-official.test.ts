@@ -12,7 +12,9 @@ import {
 
 const DEBIAN_JAR = path.join(DEBIAN_SDK_ROOT, 'platform/cloud-firestore-emulator/cloud-firestore-emulator.jar');
 
-function context(overrides: Partial<LookupContext> & { files?: string[]; dirs?: Record<string, string[]> } = {}): LookupContext {
+function context(
+  overrides: Partial<LookupContext> & { files?: string[]; dirs?: Record<string, string[]> } = {},
+): LookupContext {
   const files = new Set(overrides.files ?? []);
   return {
     env: overrides.env ?? {},
@@ -39,36 +41,55 @@ describe('findOfficialFirestoreEmulator', () => {
   });
 
   it('is hidden by FIRESTORE_EMULATOR_JAR=none even where the package is installed', () => {
-    const lookup = findOfficialFirestoreEmulator(context({ env: { FIRESTORE_EMULATOR_JAR: 'none' }, files: [DEBIAN_JAR] }));
+    const lookup = findOfficialFirestoreEmulator(
+      context({ env: { FIRESTORE_EMULATOR_JAR: 'none' }, files: [DEBIAN_JAR] }),
+    );
     expect(lookup).toEqual({ found: false, reason: 'hidden by FIRESTORE_EMULATOR_JAR=none' });
   });
 
   it('reports a FIRESTORE_EMULATOR_JAR that does not exist instead of silently looking elsewhere', () => {
-    const lookup = findOfficialFirestoreEmulator(context({ env: { FIRESTORE_EMULATOR_JAR: '/nope.jar' }, files: [DEBIAN_JAR] }));
+    const lookup = findOfficialFirestoreEmulator(
+      context({ env: { FIRESTORE_EMULATOR_JAR: '/nope.jar' }, files: [DEBIAN_JAR] }),
+    );
     expect(lookup).toEqual({ found: false, reason: 'FIRESTORE_EMULATOR_JAR=/nope.jar does not exist' });
   });
 
   it('finds the Debian package, then a gcloud SDK root (CLOUDSDK_ROOT_DIR, then gcloud on PATH)', () => {
     expect(findOfficialFirestoreEmulator(context({ files: [DEBIAN_JAR] }))).toMatchObject({
-      found: true, emulator: { jar: DEBIAN_JAR, source: 'debian-package' },
+      found: true,
+      emulator: { jar: DEBIAN_JAR, source: 'debian-package' },
     });
     const sdkJar = '/home/me/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
-    expect(findOfficialFirestoreEmulator(context({
-      env: { CLOUDSDK_ROOT_DIR: '/home/me/google-cloud-sdk' }, files: [sdkJar],
-    }))).toMatchObject({ found: true, emulator: { jar: sdkJar, source: 'gcloud-sdk' } });
-    expect(findOfficialFirestoreEmulator(context({
-      gcloudPath: () => '/home/me/google-cloud-sdk/bin/gcloud', files: [sdkJar],
-    }))).toMatchObject({ found: true, emulator: { jar: sdkJar, source: 'gcloud-sdk' } });
+    expect(
+      findOfficialFirestoreEmulator(
+        context({
+          env: { CLOUDSDK_ROOT_DIR: '/home/me/google-cloud-sdk' },
+          files: [sdkJar],
+        }),
+      ),
+    ).toMatchObject({ found: true, emulator: { jar: sdkJar, source: 'gcloud-sdk' } });
+    expect(
+      findOfficialFirestoreEmulator(
+        context({
+          gcloudPath: () => '/home/me/google-cloud-sdk/bin/gcloud',
+          files: [sdkJar],
+        }),
+      ),
+    ).toMatchObject({ found: true, emulator: { jar: sdkJar, source: 'gcloud-sdk' } });
   });
 
   it('takes the newest firebase-tools cached jar, which needs Java 21', () => {
-    const dirs = { '/cache': ['cloud-firestore-emulator-v1.19.9.jar', 'cloud-firestore-emulator-v1.20.2.jar', 'other.jar'] };
+    const dirs = {
+      '/cache': ['cloud-firestore-emulator-v1.19.9.jar', 'cloud-firestore-emulator-v1.20.2.jar', 'other.jar'],
+    };
     const env = { FIREBASE_EMULATORS_PATH: '/cache' };
     expect(findOfficialFirestoreEmulator(context({ env, dirs, javaMajor: () => 21 }))).toMatchObject({
-      found: true, emulator: { jar: '/cache/cloud-firestore-emulator-v1.20.2.jar', source: 'firebase-tools-cache' },
+      found: true,
+      emulator: { jar: '/cache/cloud-firestore-emulator-v1.20.2.jar', source: 'firebase-tools-cache' },
     });
     expect(findOfficialFirestoreEmulator(context({ env, dirs, javaMajor: () => 17 }))).toEqual({
-      found: false, reason: '/cache/cloud-firestore-emulator-v1.20.2.jar needs Java 21+, java is Java 17',
+      found: false,
+      reason: '/cache/cloud-firestore-emulator-v1.20.2.jar needs Java 21+, java is Java 17',
     });
   });
 
@@ -76,29 +97,52 @@ describe('findOfficialFirestoreEmulator', () => {
     const noJava = findOfficialFirestoreEmulator(context({ files: [DEBIAN_JAR], javaMajor: () => 0 }));
     expect(noJava).toEqual({ found: false, reason: `${DEBIAN_JAR} found, but no Java runtime (java) to run it` });
     const seen: string[] = [];
-    const custom = findOfficialFirestoreEmulator(context({
-      env: { JAVA: '/opt/jdk/bin/java' }, files: [DEBIAN_JAR], javaMajor: (java) => (seen.push(java), 11),
-    }));
+    const custom = findOfficialFirestoreEmulator(
+      context({
+        env: { JAVA: '/opt/jdk/bin/java' },
+        files: [DEBIAN_JAR],
+        javaMajor: (java) => (seen.push(java), 11),
+      }),
+    );
     expect(seen).toEqual(['/opt/jdk/bin/java']);
     expect(custom).toMatchObject({ found: true, emulator: { java: '/opt/jdk/bin/java', javaMajor: 11 } });
   });
 
   it('says where it looked when nothing is installed', () => {
-    const lookup = findOfficialFirestoreEmulator(context({ env: { FIREBASE_EMULATORS_PATH: '/empty' }, dirs: { '/empty': [] } }));
+    const lookup = findOfficialFirestoreEmulator(
+      context({ env: { FIREBASE_EMULATORS_PATH: '/empty' }, dirs: { '/empty': [] } }),
+    );
     expect(lookup.found).toBe(false);
-    expect(!lookup.found && lookup.reason).toMatch(/^not installed \(looked at FIRESTORE_EMULATOR_JAR, .*firebase-tools cache\)$/);
+    expect(!lookup.found && lookup.reason).toMatch(
+      /^not installed \(looked at FIRESTORE_EMULATOR_JAR, .*firebase-tools cache\)$/,
+    );
   });
 });
 
 describe('officialEmulatorArgs', () => {
   it('runs the main class directly on loopback with the given ports, rules and project', () => {
-    expect(officialEmulatorArgs('/x.jar', { port: 8080, websocketPort: 9150, rules: '/r/firestore.rules', projectId: 'demo-p' }))
-      .toEqual([
-        '-Duser.language=en', '-cp', '/x.jar', 'com.google.cloud.datastore.emulator.firestore.CloudFirestore', 'start',
-        '--host=127.0.0.1', '--port=8080', '--websocket_port=9150', '--rules=/r/firestore.rules', '--project_id=demo-p',
-      ]);
-    expect(officialEmulatorArgs('/x.jar', { port: 1, websocketPort: 2, functionsEmulator: '127.0.0.1:5001' }).at(-1))
-      .toBe('--functions_emulator=127.0.0.1:5001');
+    expect(
+      officialEmulatorArgs('/x.jar', {
+        port: 8080,
+        websocketPort: 9150,
+        rules: '/r/firestore.rules',
+        projectId: 'demo-p',
+      }),
+    ).toEqual([
+      '-Duser.language=en',
+      '-cp',
+      '/x.jar',
+      'com.google.cloud.datastore.emulator.firestore.CloudFirestore',
+      'start',
+      '--host=127.0.0.1',
+      '--port=8080',
+      '--websocket_port=9150',
+      '--rules=/r/firestore.rules',
+      '--project_id=demo-p',
+    ]);
+    expect(
+      officialEmulatorArgs('/x.jar', { port: 1, websocketPort: 2, functionsEmulator: '127.0.0.1:5001' }).at(-1),
+    ).toBe('--functions_emulator=127.0.0.1:5001');
   });
 });
 

@@ -7,7 +7,11 @@ import RulesSkipGuard from '../../setup/rules-skip-guard.js';
 type State = 'passed' | 'skipped';
 
 function module(project: string, states: State[]): TestModule {
-  const tests = states.map((state, i) => ({ state, fullName: `case ${i}`, module: { moduleId: '/repo/functions/test/rules/x.test.ts' } }));
+  const tests = states.map((state, i) => ({
+    state,
+    fullName: `case ${i}`,
+    module: { moduleId: '/repo/functions/test/rules/x.test.ts' },
+  }));
   return {
     project: { name: project },
     children: {
@@ -52,10 +56,14 @@ describe('RulesSkipGuard', () => {
 
   it('only reports where the official emulator is absent, or when a -t filter skipped tests on purpose', () => {
     expect(run([module('rules', ['skipped', 'skipped'])])).toBeUndefined();
-    expect(run([module('rules', ['passed', 'skipped'])], { emulatorHost: '127.0.0.1:1', nameFilter: 'users' })).toBeUndefined();
+    expect(
+      run([module('rules', ['passed', 'skipped'])], { emulatorHost: '127.0.0.1:1', nameFilter: 'users' }),
+    ).toBeUndefined();
   });
 
   it('ignores skips in other projects', () => {
-    expect(run([module('unit', ['skipped']), module('rules', ['passed'])], { emulatorHost: '127.0.0.1:1' })).toBeUndefined();
+    expect(
+      run([module('unit', ['skipped']), module('rules', ['passed'])], { emulatorHost: '127.0.0.1:1' }),
+    ).toBeUndefined();
   });
 });

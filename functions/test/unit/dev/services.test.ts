@@ -39,7 +39,9 @@ describe('spawnManaged / waitUntil', () => {
     const proc = spawnManaged(node, ['-e', 'console.error("bad config: port"); process.exit(3)'], { name: 'broken' });
     const started = Date.now();
     const waiting = waitUntil(async () => false, { what: 'readiness', timeoutMs: 10_000, process: proc });
-    await expect(waiting).rejects.toThrow(/broken exited before readiness succeeded \(exit code 3\)[\s\S]*bad config: port/);
+    await expect(waiting).rejects.toThrow(
+      /broken exited before readiness succeeded \(exit code 3\)[\s\S]*bad config: port/,
+    );
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -74,7 +76,11 @@ describe('spawnManaged / waitUntil', () => {
     const script = 'process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)';
     const proc = spawnManaged(node, ['-e', script]);
     // Wait for the handler to be installed, or SIGTERM would kill it before the test means anything.
-    await waitUntil(async () => proc.recentOutput().includes('ready'), { what: 'ready', timeoutMs: 5_000, process: proc });
+    await waitUntil(async () => proc.recentOutput().includes('ready'), {
+      what: 'ready',
+      timeoutMs: 5_000,
+      process: proc,
+    });
     const info = await proc.stop({ graceMs: 200 });
     expect(info.signal).toBe('SIGKILL');
   });
@@ -126,7 +132,12 @@ describe('stripUpstashFlags', () => {
   });
 
   it('leaves scripts without the flag byte-for-byte alone', () => {
-    for (const script of ['return 1', '#!lua flags=no-writes\nreturn 1', '#!lua  \nreturn 1', '-- #!lua flags=allow-key-locking']) {
+    for (const script of [
+      'return 1',
+      '#!lua flags=no-writes\nreturn 1',
+      '#!lua  \nreturn 1',
+      '-- #!lua flags=allow-key-locking',
+    ]) {
       expect(stripUpstashFlags(script)).toBe(script);
     }
   });

@@ -50,7 +50,10 @@ describe('functions/src/lib public contract', () => {
     }
     const blocks: GeminiOutputBlock[] = [];
     for await (const block of lib.collectText(
-      lib.uploadImageChunks(lib.parseGeminiEvents(lib.parseSseStream(source())), { target, keyPrefix: 'u1/generated-images' }),
+      lib.uploadImageChunks(lib.parseGeminiEvents(lib.parseSseStream(source())), {
+        target,
+        keyPrefix: 'u1/generated-images',
+      }),
     )) {
       blocks.push(block);
     }

@@ -13,7 +13,8 @@ const KEY_VERSION = 'v2';
 /** JSON with object keys sorted at every level: equal values give equal text, whatever the key order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -22,6 +23,8 @@ export function canonicalJson(value: unknown): string {
 
 /** Entries are per user: `uid` is the verified caller's, never anything from the request. */
 export function chatCacheKey(uid: string, prompt: ChatPrompt): string {
-  const digest = createHash('sha256').update(canonicalJson({ uid, model: prompt.model, request: prompt.request })).digest('hex');
+  const digest = createHash('sha256')
+    .update(canonicalJson({ uid, model: prompt.model, request: prompt.request }))
+    .digest('hex');
   return `${KEY_VERSION}:${digest}`;
 }

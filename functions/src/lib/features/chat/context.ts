@@ -87,7 +87,8 @@ function cleanList(value: unknown): string[] | undefined {
  */
 export function profileContext(data: Record<string, unknown> | undefined): ProfileContext | undefined {
   if (!data) return undefined;
-  const rawLocation = typeof data.location === 'object' && data.location !== null ? (data.location as Record<string, unknown>) : {};
+  const rawLocation =
+    typeof data.location === 'object' && data.location !== null ? (data.location as Record<string, unknown>) : {};
   const location = {
     city: cleanText(rawLocation.city, MAX_PLACE_CHARS),
     region: cleanText(rawLocation.region, MAX_PLACE_CHARS),

@@ -5,14 +5,23 @@
 //   429, 503 (after retries)                503 upstream_unavailable  (Retry-After when Gemini gave one)
 //   408, 504, our own timeouts              504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
-import { toUpstreamHttpError, type UpstreamErrorPresentation, type UpstreamHttpError } from '../../platform/gemini/http-errors.js';
+import {
+  toUpstreamHttpError,
+  type UpstreamErrorPresentation,
+  type UpstreamHttpError,
+} from '../../platform/gemini/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { ChatErrorCode } from './wire.js';
 
 export class ChatError extends HttpError {
   declare readonly code: ChatErrorCode;
 
-  constructor(status: number, code: ChatErrorCode, message: string, options: { cause?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    code: ChatErrorCode,
+    message: string,
+    options: { cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
     super(status, code, message, options);
     this.name = 'ChatError';
   }

@@ -21,7 +21,8 @@ function randomId(): string {
 }
 
 export function turnIds(uid: string, conversationId: string | undefined, clientMessageId: string | undefined): TurnIds {
-  const conversation = conversationId ?? (clientMessageId ? `c${digest('conversation', uid, clientMessageId)}` : randomId());
+  const conversation =
+    conversationId ?? (clientMessageId ? `c${digest('conversation', uid, clientMessageId)}` : randomId());
   const base = clientMessageId ? digest('message', uid, conversation, clientMessageId) : randomId();
   return {
     conversationId: conversation,

@@ -5,7 +5,12 @@
 // final (a retry would give a different answer). Whether a failure is worth retrying is the error's
 // own `isRetryable`, set where it was made (HTTP status, network fault, truncation, a stalled attempt).
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
-import { GeminiProtocolError, GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
+import {
+  GeminiProtocolError,
+  GeminiTimeoutError,
+  isRetryableError,
+  retryAfterMsOf,
+} from '../../platform/gemini/errors.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
 import type { GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';

@@ -140,14 +140,16 @@ export class FirestoreChatStore implements ChatStore {
     return this.db.runTransaction(async (tx) => {
       const [conversation, user, assistant] = await tx.getAll(refs.conversation, refs.user, refs.assistant);
       // Someone else's conversation looks exactly like a missing one.
-      if (conversation.exists ? conversation.get('ownerId') !== uid : !ids.newConversation) throw conversationNotFound();
+      if (conversation.exists ? conversation.get('ownerId') !== uid : !ids.newConversation)
+        throw conversationNotFound();
 
       const reply = assistant.exists ? storedReply(assistant.data() as DocumentData) : undefined;
       if (reply?.status === 'complete') return { kind: 'replay', reply };
 
       const now = this.now();
       const attempt = user.get('attempt') as { id?: string; leaseUntil?: number } | undefined;
-      const attemptRunning = user.exists && (attempt?.leaseUntil ?? 0) > now && assistant.get('attemptId') !== attempt?.id;
+      const attemptRunning =
+        user.exists && (attempt?.leaseUntil ?? 0) > now && assistant.get('attemptId') !== attempt?.id;
       if (attemptRunning) throw inProgress();
 
       // New turn, or a retry of one that failed or was interrupted: (re)claim it with a fresh attempt.
@@ -181,7 +183,9 @@ export class FirestoreChatStore implements ChatStore {
 
   /** Only the fields chat uses are read (a field mask): not coordinates, not whatever else is stored. */
   async loadProfile(uid: string): Promise<Record<string, unknown> | undefined> {
-    const [snapshot] = await this.db.getAll(this.db.collection('users').doc(uid), { fieldMask: [...PROFILE_CONTEXT_FIELDS] });
+    const [snapshot] = await this.db.getAll(this.db.collection('users').doc(uid), {
+      fieldMask: [...PROFILE_CONTEXT_FIELDS],
+    });
     return snapshot.exists ? (snapshot.data() as Record<string, unknown>) : undefined;
   }
 

@@ -112,7 +112,13 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
     };
   }
 
-  const prompt = buildChatPrompt({ model: input.model, settings, profile: profileContext(profile), history, message: request.message });
+  const prompt = buildChatPrompt({
+    model: input.model,
+    settings,
+    profile: profileContext(profile),
+    history,
+    message: request.message,
+  });
   const turn = new TurnRunner(deps, input, ids, claim.attemptId, prompt);
   return { ...base, run: (signal, onText) => turn.run(signal, onText) };
 }
@@ -140,7 +146,13 @@ class TurnRunner {
     const hit = await this.cacheGet();
     if (hit) {
       await replayText(hit.text, onText);
-      const result: TurnResult = { reply: hit.text, model: hit.model, finishReason: hit.finishReason, usage: hit.usage, cached: true };
+      const result: TurnResult = {
+        reply: hit.text,
+        model: hit.model,
+        finishReason: hit.finishReason,
+        usage: hit.usage,
+        cached: true,
+      };
       await this.save({ ...hit, status: 'complete', cached: true });
       return result;
     }
@@ -152,13 +164,22 @@ class TurnRunner {
         client: this.deps.gemini,
         prompt: this.prompt,
         signal,
-        timeouts: { firstChunkMs: settings.firstChunkTimeoutMs, idleMs: settings.idleTimeoutMs, totalMs: settings.totalTimeoutMs },
+        timeouts: {
+          firstChunkMs: settings.firstChunkTimeoutMs,
+          idleMs: settings.idleTimeoutMs,
+          totalMs: settings.totalTimeoutMs,
+        },
         retry: { ...RETRY_BACKOFF, maxAttempts: settings.retryMaxAttempts, budgetMs: settings.retryBudgetMs },
         onText: (text) => {
           parts.push(text);
           return onText(text);
         },
-        onRetry: ({ attempt, delayMs, error }) => log.warn('gemini attempt failed, retrying', { attempt, delayMs, error: describeError(error, { stack: false }) }),
+        onRetry: ({ attempt, delayMs, error }) =>
+          log.warn('gemini attempt failed, retrying', {
+            attempt,
+            delayMs,
+            error: describeError(error, { stack: false }),
+          }),
       });
       const text = parts.join('');
       const model = end.modelVersion ?? this.prompt.model;
@@ -171,7 +192,10 @@ class TurnRunner {
       }
       const reply: CachedReply = { text, model, finishReason, usage };
       // Only a reply that ended normally is worth replaying to the same question.
-      await Promise.all([this.save({ ...reply, status: 'complete', cached: false }), finishReason === 'STOP' ? this.cacheSet(reply) : undefined]);
+      await Promise.all([
+        this.save({ ...reply, status: 'complete', cached: false }),
+        finishReason === 'STOP' ? this.cacheSet(reply) : undefined,
+      ]);
       return { reply: text, model, finishReason, usage, cached: false };
     } catch (error) {
       if (error instanceof ClientAbortedError) {
@@ -192,9 +216,20 @@ class TurnRunner {
   private async save(reply: StoredReply): Promise<void> {
     this.saved = true;
     try {
-      await this.deps.store.saveReply({ uid: this.input.uid, ids: this.ids, attemptId: this.attemptId, clientMessageId: this.input.request.clientMessageId, reply });
+      await this.deps.store.saveReply({
+        uid: this.input.uid,
+        ids: this.ids,
+        attemptId: this.attemptId,
+        clientMessageId: this.input.request.clientMessageId,
+        reply,
+      });
     } catch (error) {
-      this.input.log.error('chat reply not stored', { conversationId: this.ids.conversationId, messageId: this.ids.assistantMessageId, status: reply.status, error: describeError(error) });
+      this.input.log.error('chat reply not stored', {
+        conversationId: this.ids.conversationId,
+        messageId: this.ids.assistantMessageId,
+        status: reply.status,
+        error: describeError(error),
+      });
     }
   }
 

@@ -89,7 +89,11 @@ interface AttemptOutcome {
   done?: DoneEvent;
 }
 
-export async function runImageJob(spec: ImageJobSpec, deps: ImageJobDeps, options: RunOptions): Promise<ImageJobResult> {
+export async function runImageJob(
+  spec: ImageJobSpec,
+  deps: ImageJobDeps,
+  options: RunOptions,
+): Promise<ImageJobResult> {
   const emit = (event: ImageJobEvent): void => {
     try {
       options.onEvent?.(event);
@@ -164,7 +168,10 @@ export async function runImageJob(spec: ImageJobSpec, deps: ImageJobDeps, option
       key: image.key,
     });
     // Everything but the kept image goes (interim thought images, extra images).
-    await removeObjects(deps, uploaded.filter((block) => block !== image));
+    await removeObjects(
+      deps,
+      uploaded.filter((block) => block !== image),
+    );
     emit({ type: 'image', image: result.image });
     emit({ type: 'done', result });
     return result;
@@ -193,7 +200,10 @@ async function streamOnce(
 ): Promise<AttemptOutcome> {
   const outcome: AttemptOutcome = { images: [], text: '' };
   try {
-    const events = observe(await fetchGeminiEvents(deps.client, { model: spec.model, request: prepared.request, signal }), hooks);
+    const events = observe(
+      await fetchGeminiEvents(deps.client, { model: spec.model, request: prepared.request, signal }),
+      hooks,
+    );
     const blocks = collectText(
       uploadImageChunks(events, {
         target: deps.store.target,
@@ -224,7 +234,10 @@ async function streamOnce(
 }
 
 /** Passes events through, reporting answer text as it arrives and noting that output has begun. */
-async function* observe(events: AsyncIterable<GeminiStreamEvent>, hooks: AttemptHooks): AsyncGenerator<GeminiStreamEvent> {
+async function* observe(
+  events: AsyncIterable<GeminiStreamEvent>,
+  hooks: AttemptHooks,
+): AsyncGenerator<GeminiStreamEvent> {
   for await (const event of events) {
     if (event.type === 'image-start') hooks.onProduced();
     if (event.type === 'text-delta' && !event.thought && event.text) {

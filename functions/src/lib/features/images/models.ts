@@ -32,7 +32,10 @@ const FAMILIES: readonly ImageModelCapabilities[] = [
 const UNKNOWN: ImageModelCapabilities = { family: 'unknown', aspectRatios: COMMON_ASPECT_RATIOS, imageSizes: [] };
 
 export function imageModelCapabilities(model: string): ImageModelCapabilities {
-  const name = model.trim().toLowerCase().replace(/^(models\/|publishers\/google\/models\/)/, '');
+  const name = model
+    .trim()
+    .toLowerCase()
+    .replace(/^(models\/|publishers\/google\/models\/)/, '');
   const match = FAMILIES.find((entry) => name === entry.family || name.startsWith(`${entry.family}-`));
   return match ?? UNKNOWN;
 }

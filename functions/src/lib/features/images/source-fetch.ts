@@ -188,5 +188,11 @@ function notAllowed(field: string, problem: string): SourceImageError {
 }
 
 function unavailable(field: string, problem: string, status?: number, cause?: unknown): SourceImageError {
-  return new SourceImageError(422, 'source_unavailable', `${field} ${problem}`, { field, ...(status ? { status } : {}) }, cause);
+  return new SourceImageError(
+    422,
+    'source_unavailable',
+    `${field} ${problem}`,
+    { field, ...(status ? { status } : {}) },
+    cause,
+  );
 }

@@ -21,7 +21,12 @@ const clients = new Map<string, S3Client>();
 
 function s3ClientFor(config: AppConfig['s3']): S3Client {
   const credentials = getS3Credentials();
-  const cacheKey = JSON.stringify([config.region, config.endpoint ?? '', credentials?.accessKeyId ?? '', credentials?.secretAccessKey ?? '']);
+  const cacheKey = JSON.stringify([
+    config.region,
+    config.endpoint ?? '',
+    credentials?.accessKeyId ?? '',
+    credentials?.secretAccessKey ?? '',
+  ]);
   let client = clients.get(cacheKey);
   if (!client) {
     client = createS3Client({

@@ -89,7 +89,13 @@ export function planCandidateQueries(
     queries.push({ source: 'interests', field: 'interests', op: 'array-contains-any', value: values, limit: perChunk });
   }
   if (purposes.length > 0) {
-    queries.push({ source: 'purposes', field: 'purposes', op: 'array-contains-any', value: purposes, limit: budget('purposes') });
+    queries.push({
+      source: 'purposes',
+      field: 'purposes',
+      op: 'array-contains-any',
+      value: purposes,
+      limit: budget('purposes'),
+    });
   }
   if (cities.length > 0) {
     queries.push({ source: 'city', field: 'location.city', op: 'in', value: cities, limit: budget('city') });

@@ -191,8 +191,14 @@ export function toEventRecord(snapshot: QueryDocumentSnapshot): EventRecord | un
 /** A usable document id: a string Firestore accepts as one path segment, of a uid's length. */
 function isDocumentId(value: unknown): value is string {
   return (
-    typeof value === 'string' && value !== '' && value.length <= READ_LIMITS.attendeeId &&
-    !value.includes('/') && value !== '.' && value !== '..' && !/^__.*__$/.test(value) && value.isWellFormed()
+    typeof value === 'string' &&
+    value !== '' &&
+    value.length <= READ_LIMITS.attendeeId &&
+    !value.includes('/') &&
+    value !== '.' &&
+    value !== '..' &&
+    !/^__.*__$/.test(value) &&
+    value.isWellFormed()
   );
 }
 

@@ -54,7 +54,12 @@ export async function retrieveUpcomingEvents(
  * Fills `viewerAttends` and the `attendeeIds` sample from `eventAttendees/{id}`, in one getAll, for
  * the events whose public `attendeeCount` says anyone attends: an empty event costs no read.
  */
-async function loadAttendance(db: Firestore, events: EventRecord[], viewerId: string, reads: ReadCounter): Promise<void> {
+async function loadAttendance(
+  db: Firestore,
+  events: EventRecord[],
+  viewerId: string,
+  reads: ReadCounter,
+): Promise<void> {
   const attended = events.filter((event) => event.attendeeCount > 0);
   if (attended.length === 0) return;
   const snapshots = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
@@ -73,7 +78,9 @@ async function loadAttendance(db: Firestore, events: EventRecord[], viewerId: st
  */
 export function pickAttendeeIds(events: readonly EventRecord[], viewerId: string, cap: number): string[] {
   const picked = new Set<string>();
-  const lists = events.map((event) => event.attendeeIds.filter((id) => id !== viewerId).slice(0, MAX_ATTENDEES_PER_EVENT));
+  const lists = events.map((event) =>
+    event.attendeeIds.filter((id) => id !== viewerId).slice(0, MAX_ATTENDEES_PER_EVENT),
+  );
   const longest = Math.max(0, ...lists.map((list) => list.length));
   for (let round = 0; round < longest; round++) {
     for (const list of lists) {
@@ -105,7 +112,12 @@ export async function loadAttendees(
   for (const snapshot of snapshots) {
     const record = toUserRecord(snapshot);
     if (record?.discoverable) {
-      profiles.set(record.id, { id: record.id, interests: record.interests, purposes: record.purposes, location: record.location });
+      profiles.set(record.id, {
+        id: record.id,
+        interests: record.interests,
+        purposes: record.purposes,
+        location: record.location,
+      });
     }
   }
   for (const event of events) {

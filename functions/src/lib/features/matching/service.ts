@@ -37,7 +37,12 @@ async function rankUsersFor(
   options: { limit: number; radiusKm: number; cap: number; sameCity: boolean },
   reads: ReadCounter,
 ): Promise<RankedUsers> {
-  const candidates = await retrieveUserCandidates(deps.db, viewer, { cap: options.cap, sameCity: options.sameCity }, reads);
+  const candidates = await retrieveUserCandidates(
+    deps.db,
+    viewer,
+    { cap: options.cap, sameCity: options.sameCity },
+    reads,
+  );
   const ranked = rankUserMatches(viewer, candidates, { limit: options.limit, radiusKm: options.radiusKm });
   return { ranked, byId: new Map(candidates.map((candidate) => [candidate.id, candidate])) };
 }
@@ -71,7 +76,12 @@ export async function matchUsersFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const viewer = applyPreferences(caller, request.preferences);
   const radiusKm = request.preferences?.maxDistanceKm ?? scope.settings.radiusKm;
-  const users = await rankUsersFor(deps, viewer, { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery }, reads);
+  const users = await rankUsersFor(
+    deps,
+    viewer,
+    { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery },
+    reads,
+  );
   const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
   return { matches: userMatches(users, explanations), stats: { reads, candidates: users.byId.size, explain: stats } };
 }
@@ -83,9 +93,18 @@ export async function matchEventsFor(
 ): Promise<{ matches: EventMatch[]; stats: MatchRunStats }> {
   const reads = new ReadCounter();
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
-  const events = await rankEventsFor(deps, caller, request.window, { limit: request.limit, settings: scope.settings }, reads);
+  const events = await rankEventsFor(
+    deps,
+    caller,
+    request.window,
+    { limit: request.limit, settings: scope.settings },
+    reads,
+  );
   const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
-  return { matches: eventMatches(events, explanations), stats: { reads, candidates: events.byId.size, explain: stats } };
+  return {
+    matches: eventMatches(events, explanations),
+    stats: { reads, candidates: events.byId.size, explain: stats },
+  };
 }
 
 /** Top people and events together, with ONE explanation call covering both lists. */
@@ -98,11 +117,25 @@ export async function suggestionsFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
   const [users, events] = await Promise.all([
-    rankUsersFor(deps, caller, { limit: request.limit, radiusKm: settings.radiusKm, cap: settings.candidateCap, sameCity: settings.sameCityQuery }, reads),
+    rankUsersFor(
+      deps,
+      caller,
+      {
+        limit: request.limit,
+        radiusKm: settings.radiusKm,
+        cap: settings.candidateCap,
+        sameCity: settings.sameCityQuery,
+      },
+      reads,
+    ),
     rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads),
   ]);
   const people = userItems(caller.id, users);
-  const { explanations, stats } = await explainMatches([...people, ...eventItems(caller.id, events)], deps.explainer, scope);
+  const { explanations, stats } = await explainMatches(
+    [...people, ...eventItems(caller.id, events)],
+    deps.explainer,
+    scope,
+  );
   return {
     users: userMatches(users, explanations.slice(0, people.length)),
     events: eventMatches(events, explanations.slice(people.length)),
@@ -118,6 +151,7 @@ export function resolveEventWindow(
 ): EventWindow {
   const requested = request.from === undefined ? now : new Date(request.from);
   const from = requested.getTime() < now.getTime() ? now : requested;
-  const until = request.until === undefined ? new Date(from.getTime() + windowDays * 86_400_000) : new Date(request.until);
+  const until =
+    request.until === undefined ? new Date(from.getTime() + windowDays * 86_400_000) : new Date(request.until);
   return { from, until };
 }

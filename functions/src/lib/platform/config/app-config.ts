@@ -95,7 +95,8 @@ export function parseModelTimeouts(value: string): Record<string, number> {
   const timeouts: Record<string, number> = {};
   for (const entry of value.split(',')) {
     const match = /^\s*([^=\s]+)\s*=\s*(\d+)\s*$/.exec(entry);
-    if (match && Number(match[2]) > 0) timeouts[match[1]] = Math.min(Number(match[2]), MAX_IMAGE_TIMEOUT_SECONDS) * 1000;
+    if (match && Number(match[2]) > 0)
+      timeouts[match[1]] = Math.min(Number(match[2]), MAX_IMAGE_TIMEOUT_SECONDS) * 1000;
   }
   return timeouts;
 }

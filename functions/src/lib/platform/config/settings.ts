@@ -23,7 +23,13 @@ function warnClamped(name: string, value: number, max: number): void {
   const key = `${name}=${value}`;
   if (warnedClamps.has(key)) return;
   warnedClamps.add(key);
-  write({ severity: 'WARNING', message: `setting ${name}=${value} is above its maximum; using ${max}`, setting: name, value, max });
+  write({
+    severity: 'WARNING',
+    message: `setting ${name}=${value} is above its maximum; using ${max}`,
+    setting: name,
+    value,
+    max,
+  });
 }
 
 /**
@@ -141,12 +147,7 @@ export const SETTINGS = {
     'Seconds one instance trusts a passed revocation check of a sign-in (uid + auth_time): how long a revoked or disabled user can still be served; 0 = ask the Auth backend on every request [0-300]',
   ),
   rateLimitPerMinute: intSetting('RATE_LIMIT_PER_MINUTE', 100, 10_000, 'Requests per user per minute'),
-  imageRateLimitPerMinute: intSetting(
-    'IMAGE_RATE_LIMIT_PER_MINUTE',
-    10,
-    1_000,
-    'Image requests per user per minute',
-  ),
+  imageRateLimitPerMinute: intSetting('IMAGE_RATE_LIMIT_PER_MINUTE', 10, 1_000, 'Image requests per user per minute'),
   // Chat (chatMessage, chatStream). The model is GEMINI_TEXT_MODEL.
   chatHistoryLength: intSetting('CHAT_HISTORY_LENGTH', 10, 100, 'Previous messages sent to the model as context'),
   chatTemperature: numberSetting('CHAT_TEMPERATURE', 0.7, { min: 0, max: 2 }, 'Chat sampling temperature'),
@@ -159,7 +160,12 @@ export const SETTINGS = {
     300_000,
     'Per attempt: time allowed until Gemini sends its first event',
   ),
-  chatIdleTimeoutMs: intSetting('CHAT_IDLE_TIMEOUT_MS', 20_000, 300_000, 'Longest silence allowed between Gemini events'),
+  chatIdleTimeoutMs: intSetting(
+    'CHAT_IDLE_TIMEOUT_MS',
+    20_000,
+    300_000,
+    'Longest silence allowed between Gemini events',
+  ),
   chatTotalTimeoutMs: intSetting(
     'CHAT_TOTAL_TIMEOUT_MS',
     55_000,
@@ -206,7 +212,7 @@ export const SETTINGS = {
   ),
   matchSameCityQuery: flagSetting(
     'MATCH_SAME_CITY_QUERY',
-    'Also retrieve match candidates from the caller\'s city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields',
+    "Also retrieve match candidates from the caller's city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields",
     true,
   ),
   matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
@@ -214,7 +220,7 @@ export const SETTINGS = {
     'MATCH_ATTENDEE_CAP',
     200,
     1_000,
-    'Most attendee profiles read per request for the events\' interest signal',
+    "Most attendee profiles read per request for the events' interest signal",
   ),
   matchEventWindowDays: intSetting(
     'MATCH_EVENT_WINDOW_DAYS',

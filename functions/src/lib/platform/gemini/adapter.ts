@@ -26,7 +26,12 @@ interface SdkApiClient {
   getHeadersInternal(httpOptions: unknown, url: string): Promise<Headers>;
 }
 
-const REQUIRED_METHODS = ['isVertexAI', 'constructUrl', 'shouldPrependVertexProjectPath', 'getHeadersInternal'] as const;
+const REQUIRED_METHODS = [
+  'isVertexAI',
+  'constructUrl',
+  'shouldPrependVertexProjectPath',
+  'getHeadersInternal',
+] as const;
 
 export class GoogleGenAIApiAdapter implements GeminiApiAdapter {
   private readonly apiClient: SdkApiClient;

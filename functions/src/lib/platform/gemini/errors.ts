@@ -131,7 +131,10 @@ export class GeminiBlockedError extends GeminiError {
   /** The blockReason, or the finishReason of a reply stopped for content reasons. */
   readonly blockReason: string;
 
-  constructor(blockReason: string, options?: { message?: string; code?: 'PROMPT_BLOCKED' | 'REPLY_BLOCKED'; cause?: unknown }) {
+  constructor(
+    blockReason: string,
+    options?: { message?: string; code?: 'PROMPT_BLOCKED' | 'REPLY_BLOCKED'; cause?: unknown },
+  ) {
     super(options?.message ?? `Gemini blocked the prompt (${blockReason})`, {
       code: options?.code ?? 'PROMPT_BLOCKED',
       status: 400,
@@ -161,7 +164,10 @@ export type GeminiProtocolErrorCode =
   | 'PROTOCOL_IMAGE_MISMATCH';
 
 /** A cut-off stream may come whole on another attempt; malformed data would come malformed again. */
-const RETRYABLE_PROTOCOL_CODES: ReadonlySet<GeminiProtocolErrorCode> = new Set(['PROTOCOL_TRUNCATED_EVENT', 'PROTOCOL_MISSING_DONE']);
+const RETRYABLE_PROTOCOL_CODES: ReadonlySet<GeminiProtocolErrorCode> = new Set([
+  'PROTOCOL_TRUNCATED_EVENT',
+  'PROTOCOL_MISSING_DONE',
+]);
 
 /** Gemini's stream broke the wire format. Status 502 (bad upstream); retryable when cut off. */
 export class GeminiProtocolError extends GeminiError {
@@ -198,7 +204,10 @@ export class GeminiTimeoutError extends GeminiError {
     readonly phase: GeminiTimeoutPhase,
     readonly timeoutMs: number,
   ) {
-    super(`Gemini did not answer within ${timeoutMs} ms (${phase})`, { code: 'TIMEOUT', isRetryable: phase !== 'total' });
+    super(`Gemini did not answer within ${timeoutMs} ms (${phase})`, {
+      code: 'TIMEOUT',
+      isRetryable: phase !== 'total',
+    });
     this.name = 'GeminiTimeoutError';
   }
 }

@@ -16,7 +16,12 @@ export type UpstreamErrorCode = 'blocked' | 'upstream_unavailable' | 'upstream_t
 export class UpstreamHttpError extends HttpError {
   declare readonly code: UpstreamErrorCode;
 
-  constructor(status: number, code: UpstreamErrorCode, message: string, options: { details?: unknown; headers?: Record<string, string>; cause: unknown }) {
+  constructor(
+    status: number,
+    code: UpstreamErrorCode,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause: unknown },
+  ) {
     super(status, code, message, options);
     this.name = 'UpstreamHttpError';
   }
@@ -40,7 +45,8 @@ export function toUpstreamHttpError(error: unknown, presentation: UpstreamErrorP
     const details = presentation.blockReasonInDetails ? { reason: error.blockReason } : undefined;
     return new UpstreamHttpError(422, 'blocked', messages.blocked, { details, cause: error });
   }
-  if (error instanceof GeminiTimeoutError) return new UpstreamHttpError(504, 'upstream_timeout', messages.timeout, { cause: error });
+  if (error instanceof GeminiTimeoutError)
+    return new UpstreamHttpError(504, 'upstream_timeout', messages.timeout, { cause: error });
   const status = error instanceof GeminiError ? error.status : undefined;
   if (status !== undefined && UNAVAILABLE_STATUSES.has(status)) {
     const headers = retryAfterHeader((error as GeminiError).retryAfterMs);

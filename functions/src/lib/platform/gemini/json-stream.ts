@@ -189,7 +189,8 @@ export class JsonStreamParser {
     } else {
       const key = this.keys[depth - 1] as string;
       // Like JSON.parse: "__proto__" is an own property, never the prototype.
-      if (key === '__proto__') Object.defineProperty(top, key, { value, writable: true, enumerable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(top, key, { value, writable: true, enumerable: true, configurable: true });
       else top[key] = value;
     }
     this.state = AFTER_VALUE;
@@ -294,7 +295,9 @@ export class JsonStreamParser {
         this.emit(pieces);
         return len;
       }
-      pieces.push(decodeEscape(chunk.slice(backslash, backslash + needed), () => this.fail('Bad escape in string', backslash)));
+      pieces.push(
+        decodeEscape(chunk.slice(backslash, backslash + needed), () => this.fail('Bad escape in string', backslash)),
+      );
       start = backslash + needed;
       backslash = chunk.indexOf('\\', start);
       if (quote !== -1 && quote < start) quote = chunk.indexOf('"', start);
@@ -359,7 +362,14 @@ function isCompleteEscape(sequence: string): boolean {
 
 /** Chars that can appear in a number or in true/false/null (validated by JSON.parse at the end). */
 function isTokenChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2d || c === 0x2b || c === 0x2e;
+  return (
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    c === 0x2d ||
+    c === 0x2b ||
+    c === 0x2e
+  );
 }
 
 function decodeEscape(sequence: string, fail: () => never): string {

@@ -15,7 +15,8 @@ export function classifyNetworkFault(error: unknown, signal?: AbortSignal): unkn
   if (error instanceof GeminiError) return error;
   if (isAbortSignalTimeout(error)) return new GeminiNetworkError('NETWORK_TIMEOUT', { cause: error });
   if (signal?.aborted) return error;
-  if (error instanceof TypeError) return new GeminiNetworkError(networkCode(error) ?? 'NETWORK_ERROR', { cause: error });
+  if (error instanceof TypeError)
+    return new GeminiNetworkError(networkCode(error) ?? 'NETWORK_ERROR', { cause: error });
   const code = networkCode(error);
   return code === undefined ? error : new GeminiNetworkError(code, { cause: error });
 }

@@ -130,7 +130,7 @@ function* writeString(text: string): Generator<string> {
     return;
   }
   yield '"';
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(start + SLICE_CHARS, text.length);
     // Never split a surrogate pair: each half alone would be escaped as \udxxx.
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end--;
@@ -155,7 +155,8 @@ async function* writeBase64Stream(chunks: AsyncIterable<unknown>): AsyncGenerato
   let carry = Buffer.alloc(0);
   for await (const chunk of chunks) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError('inline data streams must yield Uint8Array chunks');
-    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes =
+      carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const aligned = bytes.length - (bytes.length % 3);
     for (let start = 0; start < aligned; start += SLICE_BYTES) {
       yield bytes.toString('base64', start, Math.min(start + SLICE_BYTES, aligned));

@@ -50,7 +50,9 @@ export class GeminiEventAssembler {
     const thought = part.thought === true;
     if (typeof part.text === 'string') {
       if (part.text.length === 0) return; // e.g. a part that only carries a thoughtSignature
-      this.pending.push(thought ? { type: 'text-delta', text: part.text, thought: true } : { type: 'text-delta', text: part.text });
+      this.pending.push(
+        thought ? { type: 'text-delta', text: part.text, thought: true } : { type: 'text-delta', text: part.text },
+      );
       this.images.noteOtherPart();
       return;
     }
@@ -120,7 +122,8 @@ function firstCandidate(response: JsonObject): JsonObject | undefined {
 
 function toUsage(value: unknown): GeminiTokenUsage | undefined {
   if (!isJsonObject(value)) return undefined;
-  const count = (key: string): number | undefined => (typeof value[key] === 'number' ? (value[key] as number) : undefined);
+  const count = (key: string): number | undefined =>
+    typeof value[key] === 'number' ? (value[key] as number) : undefined;
   const usage: GeminiTokenUsage = {
     promptTokenCount: count('promptTokenCount') ?? 0,
     candidatesTokenCount: count('candidatesTokenCount') ?? 0,

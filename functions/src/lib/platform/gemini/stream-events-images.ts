@@ -113,7 +113,8 @@ export class ImageDeduplicator {
     this.compareWithHead(chunk);
     this.lookPieces.push(chunk);
     this.lookLength += chunk.length;
-    if (this.lookStart.length < SIGNATURE_CHARS) this.lookStart += chunk.slice(0, SIGNATURE_CHARS - this.lookStart.length);
+    if (this.lookStart.length < SIGNATURE_CHARS)
+      this.lookStart += chunk.slice(0, SIGNATURE_CHARS - this.lookStart.length);
     this.tryDecide(false);
   }
 
@@ -192,7 +193,11 @@ export class ImageDeduplicator {
     const sniffed = length >= SIGNATURE_CHARS || final ? sniffImageMime(this.lookStart) : undefined;
     // A new image's mimeType: declared, sniffed, or (after the look-ahead is full) the fallback.
     const mimeKnown = this.declaredMime !== undefined || final || length >= IMAGE_HEAD_CHARS || sniffed !== undefined;
-    if (!current || this.imagePartsThisEvent > 1 || (this.declaredMime !== undefined && this.declaredMime !== current.mimeType)) {
+    if (
+      !current ||
+      this.imagePartsThisEvent > 1 ||
+      (this.declaredMime !== undefined && this.declaredMime !== current.mimeType)
+    ) {
       return mimeKnown ? 'new' : undefined;
     }
     if (this.matched === current.head.length) return 'cumulative';
@@ -241,7 +246,9 @@ export class ImageDeduplicator {
     current.length += chunk.length;
     if (current.head.length < IMAGE_HEAD_CHARS) current.head += chunk.slice(0, IMAGE_HEAD_CHARS - current.head.length);
     current.tail =
-      chunk.length >= IMAGE_TAIL_CHARS ? chunk.slice(chunk.length - IMAGE_TAIL_CHARS) : (current.tail + chunk).slice(-IMAGE_TAIL_CHARS);
+      chunk.length >= IMAGE_TAIL_CHARS
+        ? chunk.slice(chunk.length - IMAGE_TAIL_CHARS)
+        : (current.tail + chunk).slice(-IMAGE_TAIL_CHARS);
   }
 }
 

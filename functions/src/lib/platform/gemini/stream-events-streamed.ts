@@ -24,7 +24,13 @@ function isInlineDataPath(path: JsonPath): boolean {
 
 /** candidates[c].content.parts[p].inlineData */
 function isInlineDataObjectPath(path: JsonPath): boolean {
-  return path.length === 6 && path[5] === 'inlineData' && path[3] === 'parts' && path[2] === 'content' && path[0] === 'candidates';
+  return (
+    path.length === 6 &&
+    path[5] === 'inlineData' &&
+    path[3] === 'parts' &&
+    path[2] === 'content' &&
+    path[0] === 'candidates'
+  );
 }
 
 /** candidates[0].content.parts[p] */
@@ -49,7 +55,8 @@ export class StreamedResponseReader implements JsonStreamHooks {
 
   end(): void {
     const response = this.parser.end();
-    if (!isJsonObject(response)) throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'Gemini event data is not a JSON object');
+    if (!isJsonObject(response))
+      throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'Gemini event data is not a JSON object');
     this.assembler.finishResponse(response);
   }
 

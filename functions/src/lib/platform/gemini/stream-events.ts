@@ -15,7 +15,9 @@ import { StreamedResponseReader } from './stream-events-streamed.js';
 import { JsonSyntaxError } from './json-stream.js';
 import type { GeminiStreamEvent } from './types.js';
 
-export async function* parseGeminiEvents(sse: AsyncIterable<SseEvent>): AsyncGenerator<GeminiStreamEvent, void, undefined> {
+export async function* parseGeminiEvents(
+  sse: AsyncIterable<SseEvent>,
+): AsyncGenerator<GeminiStreamEvent, void, undefined> {
   const assembler = new GeminiEventAssembler();
   try {
     for await (const event of sse) {
@@ -43,18 +45,25 @@ function parseResponse(data: string): JsonObject {
     value = JSON.parse(data);
   } catch (error) {
     // The data itself is left out of the message: it can be large and is upstream content.
-    throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', `Gemini event data is not valid JSON (${data.length} chars)`, {
-      cause: error,
-    });
+    throw new GeminiProtocolError(
+      'PROTOCOL_INVALID_JSON',
+      `Gemini event data is not valid JSON (${data.length} chars)`,
+      {
+        cause: error,
+      },
+    );
   }
-  if (!isJsonObject(value)) throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'Gemini event data is not a JSON object');
+  if (!isJsonObject(value))
+    throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'Gemini event data is not a JSON object');
   return value;
 }
 
 function toGeminiError(error: unknown): unknown {
   if (error instanceof GeminiError) return error;
   if (error instanceof JsonSyntaxError) {
-    return new GeminiProtocolError('PROTOCOL_INVALID_JSON', `Gemini event data is not valid JSON (${error.message})`, { cause: error });
+    return new GeminiProtocolError('PROTOCOL_INVALID_JSON', `Gemini event data is not valid JSON (${error.message})`, {
+      cause: error,
+    });
   }
   if (error instanceof SseIncompleteEventError) {
     return new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'Gemini stream ended inside an event', { cause: error });

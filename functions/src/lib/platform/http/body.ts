@@ -77,7 +77,8 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (Buffer.isBuffer(rawBody)) raw = rawBody;
   else if (Buffer.isBuffer(body)) raw = body;
   else if (typeof body === 'string') raw = Buffer.from(body, 'utf8');
-  else if (alreadyParsed) raw = Buffer.from(JSON.stringify(body) ?? '', 'utf8'); // parsed without rawBody
+  else if (alreadyParsed)
+    raw = Buffer.from(JSON.stringify(body) ?? '', 'utf8'); // parsed without rawBody
   else if (hasUnreadBody(req)) raw = await readStream(req, maxBytes);
   else raw = Buffer.alloc(0);
 

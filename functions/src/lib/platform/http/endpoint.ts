@@ -102,8 +102,10 @@ export function defineEndpoint<
 ): EndpointHandler {
   const deps: EndpointDeps = { ...defaultDeps, ...overrides };
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const rateLimit: RateLimitSpec | false =
-    spec.rateLimit ?? { bucket: spec.name, perMinute: (config) => config.rateLimit.perMinute };
+  const rateLimit: RateLimitSpec | false = spec.rateLimit ?? {
+    bucket: spec.name,
+    perMinute: (config) => config.rateLimit.perMinute,
+  };
 
   return async (req, res) => {
     const startedAt = Date.now();

@@ -19,7 +19,9 @@ export function isWithinRequestDateRange(ms: number, nowMs: number): boolean {
 }
 
 /** An ISO 8601 date-time string (offset required, e.g. Z) within the request date range, checked at parse time. */
-export const requestDateTime = z.iso.datetime({ offset: true }).refine(
-  (value) => isWithinRequestDateRange(Date.parse(value), Date.now()),
-  `must lie between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
-);
+export const requestDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(
+    (value) => isWithinRequestDateRange(Date.parse(value), Date.now()),
+    `must lie between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
+  );

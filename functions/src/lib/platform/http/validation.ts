@@ -40,9 +40,14 @@ export function invalidRequest(issues: ValidationIssue[]): HttpError {
   const shown = issues.slice(0, MAX_REPORTED_ISSUES);
   const where = [...new Set(shown.map((issue) => [issue.location, ...issue.path].join('.')))].join(', ');
   const omitted = issues.length - shown.length;
-  return new HttpError(400, 'invalid_request', `The request is invalid: ${where}${omitted > 0 ? ` (and ${omitted} more)` : ''}`, {
-    details: { issues: shown, ...(omitted > 0 ? { omittedIssues: omitted } : {}) },
-  });
+  return new HttpError(
+    400,
+    'invalid_request',
+    `The request is invalid: ${where}${omitted > 0 ? ` (and ${omitted} more)` : ''}`,
+    {
+      details: { issues: shown, ...(omitted > 0 ? { omittedIssues: omitted } : {}) },
+    },
+  );
 }
 
 /** Query parameters from the URL itself (independent of the host's query parser): repeats become arrays. */
@@ -69,7 +74,16 @@ export function readPathSegments(req: Request): string[] {
       } catch {
         // Also what a percent-encoded lone surrogate (%ED%A0%80) gets: it is not valid UTF-8.
         throw new HttpError(400, 'invalid_request', `The request is invalid: path.${index}`, {
-          details: { issues: [{ location: 'path', path: [index], message: 'Invalid percent-encoding (or not UTF-8)', code: 'invalid_format' }] },
+          details: {
+            issues: [
+              {
+                location: 'path',
+                path: [index],
+                message: 'Invalid percent-encoding (or not UTF-8)',
+                code: 'invalid_format',
+              },
+            ],
+          },
         });
       }
     });

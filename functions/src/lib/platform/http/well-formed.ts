@@ -36,7 +36,8 @@ function shownKey(key: string): string {
 function childrenOf(value: object, path: Path): Pending[] {
   const children: Pending[] = [];
   if (Array.isArray(value)) {
-    for (let index = value.length - 1; index >= 0; index--) children.push({ value: value[index], path: [...path, index] });
+    for (let index = value.length - 1; index >= 0; index--)
+      children.push({ value: value[index], path: [...path, index] });
     return children;
   }
   const keys = Object.keys(value);
@@ -62,7 +63,12 @@ export function inputShapeIssues(value: unknown, location: RequestLocation): Val
   let counted = 1;
 
   const illFormed = (path: Path, what: string): boolean => {
-    issues.push({ location, path, code: 'ill_formed_string', message: `${what} is not well-formed Unicode (it contains a lone surrogate)` });
+    issues.push({
+      location,
+      path,
+      code: 'ill_formed_string',
+      message: `${what} is not well-formed Unicode (it contains a lone surrogate)`,
+    });
     return issues.length >= MAX_REPORTED_STRINGS;
   };
 
@@ -78,13 +84,23 @@ export function inputShapeIssues(value: unknown, location: RequestLocation): Val
     }
     if (current === null || typeof current !== 'object') continue;
     if (path.length >= MAX_INPUT_DEPTH) {
-      issues.push({ location, path, code: 'too_deep', message: `Values may nest at most ${MAX_INPUT_DEPTH} levels deep` });
+      issues.push({
+        location,
+        path,
+        code: 'too_deep',
+        message: `Values may nest at most ${MAX_INPUT_DEPTH} levels deep`,
+      });
       return issues;
     }
     // Counted before the children are listed: a huge array costs no more than its length check.
     counted += sizeOf(current);
     if (counted > MAX_INPUT_VALUES) {
-      issues.push({ location, path, code: 'too_many_values', message: `At most ${MAX_INPUT_VALUES} values are accepted` });
+      issues.push({
+        location,
+        path,
+        code: 'too_many_values',
+        message: `At most ${MAX_INPUT_VALUES} values are accepted`,
+      });
       return issues;
     }
     pending.push(...childrenOf(current, path));

@@ -75,7 +75,7 @@ export async function* base64Decode(
         position += needed;
         if (carry.length < 4) continue;
         yield decodeQuads(carry, chunkStart + position - 4);
-        carry = '';
+        // carry is refilled below, before anything reads it again.
       }
       const alignedEnd = position + ((dataEnd - position) & ~3);
       while (position < alignedEnd) {

@@ -74,7 +74,12 @@ export interface StreamedUploadRequest {
 export async function uploadStreamed(request: StreamedUploadRequest): Promise<void> {
   const { client, bucket, key, signal, pool, queueSize } = request;
   const partSize = pool.partSize;
-  const objectParams = { Bucket: bucket, Key: key, ContentType: request.contentType, CacheControl: request.cacheControl };
+  const objectParams = {
+    Bucket: bucket,
+    Key: key,
+    ContentType: request.contentType,
+    CacheControl: request.cacheControl,
+  };
   const inFlight = new Set<Promise<void>>();
   const completed: CompletedPart[] = [];
   let failure: { error: unknown } | undefined;
@@ -89,7 +94,13 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
     const number = ++partNumber;
     const sending = client
       .send(
-        new UploadPartCommand({ ...bucketKey(), UploadId: uploadId, PartNumber: number, Body: buffer.subarray(0, length), ContentLength: length }),
+        new UploadPartCommand({
+          ...bucketKey(),
+          UploadId: uploadId,
+          PartNumber: number,
+          Body: buffer.subarray(0, length),
+          ContentLength: length,
+        }),
         { abortSignal: signal },
       )
       .then(
@@ -121,7 +132,8 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
         filled += take;
         offset += take;
         if (filled < partSize) continue;
-        uploadId ??= (await client.send(new CreateMultipartUploadCommand(objectParams), { abortSignal: signal })).UploadId;
+        uploadId ??= (await client.send(new CreateMultipartUploadCommand(objectParams), { abortSignal: signal }))
+          .UploadId;
         while (inFlight.size >= queueSize) await Promise.race(inFlight);
         throwIfFailed();
         sendPart(current, filled);

@@ -111,5 +111,7 @@ async function objectUrl(client: S3Client, bucket: string, key: string, publicUr
       : `${endpoint.protocol}//${bucket}.${endpoint.hostname}${port}${base}/${path}`;
   }
   const region = await client.config.region();
-  return pathStyle ? `https://s3.${region}.amazonaws.com/${bucket}/${path}` : `https://${bucket}.s3.${region}.amazonaws.com/${path}`;
+  return pathStyle
+    ? `https://s3.${region}.amazonaws.com/${bucket}/${path}`
+    : `https://${bucket}.s3.${region}.amazonaws.com/${path}`;
 }

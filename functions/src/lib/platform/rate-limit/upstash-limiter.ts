@@ -10,7 +10,9 @@ export const UPSTASH_LIMIT_TIMEOUT_MS = 1000;
 
 /** The subset of Ratelimit we use (a seam for tests). */
 export interface RatelimitLike {
-  limit(identifier: string): Promise<{ success: boolean; limit: number; remaining: number; reset: number; reason?: string }>;
+  limit(
+    identifier: string,
+  ): Promise<{ success: boolean; limit: number; remaining: number; reset: number; reason?: string }>;
 }
 
 export function createUpstashRatelimit(redis: Redis, bucket: string, perMinute: number): Ratelimit {

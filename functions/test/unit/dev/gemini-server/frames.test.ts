@@ -4,7 +4,14 @@ import type { ContentPlan, ImageItem } from '../../../../dev/gemini-server/reply
 
 function imageItem(length: number, delivery: ImageItem['delivery'], fragments: number, aligned = true): ImageItem {
   const base64 = Buffer.from('A'.repeat(length), 'latin1');
-  return { type: 'image', image: { mimeType: 'image/png', width: 1, height: 1, bytes: 0, base64 }, delivery, fragments, aligned, thought: false };
+  return {
+    type: 'image',
+    image: { mimeType: 'image/png', width: 1, height: 1, bytes: 0, base64 },
+    delivery,
+    fragments,
+    aligned,
+    thought: false,
+  };
 }
 
 function plan(items: ContentPlan['items'], finishInSeparateEvent = false): ContentPlan {
@@ -34,7 +41,10 @@ describe('imageRanges', () => {
   });
 
   it('never makes more fragments than there are quads', () => {
-    expect(imageRanges(imageItem(8, 'fragmented', 10))).toEqual([[0, 4], [4, 8]]);
+    expect(imageRanges(imageItem(8, 'fragmented', 10))).toEqual([
+      [0, 4],
+      [4, 8],
+    ]);
   });
 });
 
@@ -43,16 +53,25 @@ describe('streamEvents', () => {
     const items: ContentPlan['items'] = [{ type: 'text', chunks: ['a', 'b'], thought: false }];
     expect(streamEvents(plan(items)).map((e) => e.finish)).toEqual([false, true]);
     const separate = streamEvents(plan(items, true));
-    expect(separate.map((e) => [e.parts.length, e.finish])).toEqual([[1, false], [1, false], [0, true]]);
+    expect(separate.map((e) => [e.parts.length, e.finish])).toEqual([
+      [1, false],
+      [1, false],
+      [0, true],
+    ]);
     expect(streamEvents(plan([])).map((e) => [e.parts.length, e.finish])).toEqual([[0, true]]);
   });
 
   it('counts thinking separately from answer tokens', () => {
-    const events = streamEvents(plan([
-      { type: 'text', chunks: ['12345678'], thought: true },
-      { type: 'text', chunks: ['1234'], thought: false },
-    ]));
-    expect(events.map((e) => [e.thoughtTokens, e.candidateTokens])).toEqual([[2, 0], [0, 1]]);
+    const events = streamEvents(
+      plan([
+        { type: 'text', chunks: ['12345678'], thought: true },
+        { type: 'text', chunks: ['1234'], thought: false },
+      ]),
+    );
+    expect(events.map((e) => [e.thoughtTokens, e.candidateTokens])).toEqual([
+      [2, 0],
+      [0, 1],
+    ]);
   });
 });
 
@@ -60,12 +79,20 @@ describe('renderContentEvent', () => {
   it('splices the image base64 into the JSON without copying it into a string', () => {
     const item = imageItem(12, 'whole', 1);
     const [event] = streamEvents(plan([item]));
-    const pieces = renderContentEvent(event, plan([item]), { modelVersion: 'm-offline', responseId: 'r', promptTokens: 3 }, usageMetadata(3, 1290, 0));
+    const pieces = renderContentEvent(
+      event,
+      plan([item]),
+      { modelVersion: 'm-offline', responseId: 'r', promptTokens: 3 },
+      usageMetadata(3, 1290, 0),
+    );
     const slice = pieces.find((p) => typeof p !== 'string');
     expect(slice).toEqual({ mimeType: 'image/png', source: item.image.base64, start: 0, end: 12 });
     const json = pieces.map((p) => (typeof p === 'string' ? p : p.source.toString('latin1', p.start, p.end))).join('');
     const parsed = JSON.parse(json);
-    expect(parsed.candidates[0]).toMatchObject({ content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'A'.repeat(12) } }], role: 'model' }, finishReason: 'STOP' });
+    expect(parsed.candidates[0]).toMatchObject({
+      content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'A'.repeat(12) } }], role: 'model' },
+      finishReason: 'STOP',
+    });
     expect(parsed.usageMetadata).toEqual({ promptTokenCount: 3, candidatesTokenCount: 1290, totalTokenCount: 1293 });
   });
 });

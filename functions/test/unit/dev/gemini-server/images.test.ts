@@ -18,7 +18,7 @@ function pngChunks(png: Buffer): Array<{ type: string; data: Buffer }> {
     return (c ^ 0xffffffff) >>> 0;
   };
   const chunks = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     const typeAndData = png.subarray(at + 4, at + 8 + length);
     expect(png.readUInt32BE(at + 8 + length)).toBe(crc(typeAndData));
@@ -29,7 +29,13 @@ function pngChunks(png: Buffer): Array<{ type: string; data: Buffer }> {
 }
 
 function idatScanlines(png: Buffer): Buffer {
-  return inflateSync(Buffer.concat(pngChunks(png).filter((c) => c.type === 'IDAT').map((c) => c.data)));
+  return inflateSync(
+    Buffer.concat(
+      pngChunks(png)
+        .filter((c) => c.type === 'IDAT')
+        .map((c) => c.data),
+    ),
+  );
 }
 
 describe('makePng', () => {

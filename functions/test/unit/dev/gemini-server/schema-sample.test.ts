@@ -23,16 +23,19 @@ describe('sampleFromSchema', () => {
   });
 
   it('follows Gemini OpenAPI-style schemas (upper-case types, propertyOrdering)', () => {
-    const value = sampleFromSchema({
-      type: 'OBJECT',
-      properties: {
-        score: { type: 'INTEGER', minimum: 90, maximum: 95 },
-        ok: { type: 'BOOLEAN' },
-        items: { type: 'ARRAY', items: { type: 'STRING', enum: ['x', 'y'] }, minItems: 5 },
+    const value = sampleFromSchema(
+      {
+        type: 'OBJECT',
+        properties: {
+          score: { type: 'INTEGER', minimum: 90, maximum: 95 },
+          ok: { type: 'BOOLEAN' },
+          items: { type: 'ARRAY', items: { type: 'STRING', enum: ['x', 'y'] }, minItems: 5 },
+        },
+        propertyOrdering: ['ok', 'score', 'items'],
+        required: ['score'],
       },
-      propertyOrdering: ['ok', 'score', 'items'],
-      required: ['score'],
-    }, 's') as Record<string, unknown>;
+      's',
+    ) as Record<string, unknown>;
     expect(Object.keys(value)).toEqual(['ok', 'score', 'items']);
     expect(value.score).toBeGreaterThanOrEqual(90);
     expect(value.score).toBeLessThanOrEqual(95);
@@ -41,7 +44,10 @@ describe('sampleFromSchema', () => {
   });
 
   it('is deterministic per seed and varies across seeds', () => {
-    const schema = { type: 'object', properties: { n: { type: 'integer' }, b: { type: 'boolean' }, f: { type: 'number' } } };
+    const schema = {
+      type: 'object',
+      properties: { n: { type: 'integer' }, b: { type: 'boolean' }, f: { type: 'number' } },
+    };
     expect(sampleFromSchema(schema, 'one')).toEqual(sampleFromSchema(schema, 'one'));
     const seen = new Set(['a', 'b', 'c', 'd', 'e'].map((seed) => JSON.stringify(sampleFromSchema(schema, seed))));
     expect(seen.size).toBeGreaterThan(1);
@@ -49,7 +55,13 @@ describe('sampleFromSchema', () => {
 
   it('terminates on recursive schemas', () => {
     const schema = {
-      $defs: { node: { type: 'object', properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } }, required: ['label'] } },
+      $defs: {
+        node: {
+          type: 'object',
+          properties: { label: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
+          required: ['label'],
+        },
+      },
       $ref: '#/$defs/node',
     };
     const value = sampleFromSchema(schema, 'r') as { label: string };

@@ -1,7 +1,12 @@
 // The app client against a fake fetch: SSE split at awkward byte boundaries, typed errors, abort.
 import { describe, expect, it } from 'vitest';
 import { ChatApiError, createChatClient, type ChatStreamEvent, type FetchLike } from '../../../../client/index.js';
-import { GeminiApiError, GeminiBlockedError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
+import {
+  GeminiApiError,
+  GeminiBlockedError,
+  GeminiNetworkError,
+  GeminiTimeoutError,
+} from '../../../../src/lib/platform/gemini/errors.js';
 import { ChatError, toChatError } from '../../../../src/lib/features/chat/errors.js';
 
 function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
@@ -72,7 +77,8 @@ describe('chat client', () => {
   });
 
   it('an error event ends the iteration as an event', async () => {
-    const body = 'event: start\ndata: {"conversationId":"c","messageId":"m"}\n\nevent: error\ndata: {"code":"blocked","message":"no"}\n\n';
+    const body =
+      'event: start\ndata: {"conversationId":"c","messageId":"m"}\n\nevent: error\ndata: {"code":"blocked","message":"no"}\n\n';
     const client = createChatClient({ baseUrl: 'http://x', getIdToken: () => 't', fetch: fakeFetch(200, body).fetch });
     const events: ChatStreamEvent[] = [];
     for await (const event of client.streamMessage({ message: 'hi' })) events.push(event);
@@ -85,9 +91,19 @@ describe('chat client', () => {
     const client = createChatClient({ urls: { chatMessage: 'http://x/cm' }, getIdToken: async () => 't', fetch });
     const error = await client.sendMessage({ message: 'hi' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChatApiError);
-    expect(error).toMatchObject({ status: 429, code: 'rate_limited', message: 'Too many', requestId: 'r-1', retryAfterSeconds: 7 });
+    expect(error).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      message: 'Too many',
+      requestId: 'r-1',
+      retryAfterSeconds: 7,
+    });
 
-    const html = createChatClient({ baseUrl: 'http://x', getIdToken: () => 't', fetch: fakeFetch(502, '<html>').fetch });
+    const html = createChatClient({
+      baseUrl: 'http://x',
+      getIdToken: () => 't',
+      fetch: fakeFetch(502, '<html>').fetch,
+    });
     await expect(html.sendMessage({ message: 'hi' })).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
 
@@ -97,7 +113,9 @@ describe('chat client', () => {
       new Response(
         new ReadableStream({
           start(streamController) {
-            streamController.enqueue(new TextEncoder().encode('event: start\ndata: {"conversationId":"c","messageId":"m"}\n\n'));
+            streamController.enqueue(
+              new TextEncoder().encode('event: start\ndata: {"conversationId":"c","messageId":"m"}\n\n'),
+            );
             init.signal?.addEventListener('abort', () => streamController.error(init.signal?.reason));
           },
         }),
@@ -134,9 +152,14 @@ describe('toChatError (what callers are told)', () => {
   });
 
   it('uses the chat sentences, keeps chat errors as they are and does not echo a block reason', () => {
-    expect(toChatError(new GeminiApiError({ status: 503 })).message).toBe('The assistant is busy right now. Please try again shortly.');
+    expect(toChatError(new GeminiApiError({ status: 503 })).message).toBe(
+      'The assistant is busy right now. Please try again shortly.',
+    );
     const blocked = toChatError(new GeminiBlockedError('SAFETY'));
-    expect([blocked.message, blocked.details]).toEqual(['The assistant cannot answer this message. Please rephrase it.', undefined]);
+    expect([blocked.message, blocked.details]).toEqual([
+      'The assistant cannot answer this message. Please rephrase it.',
+      undefined,
+    ]);
     const conversation = new ChatError(404, 'conversation_not_found', 'Conversation not found.');
     expect(toChatError(conversation)).toBe(conversation);
     // The turn maps, then the stream handler maps again: the second pass must keep the first answer.

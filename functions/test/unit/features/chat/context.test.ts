@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildChatPrompt, buildContents, buildSystemInstruction, PERSONA, profileContext } from '../../../../src/lib/features/chat/context.js';
+import {
+  buildChatPrompt,
+  buildContents,
+  buildSystemInstruction,
+  PERSONA,
+  profileContext,
+} from '../../../../src/lib/features/chat/context.js';
 import { canonicalJson, chatCacheKey } from '../../../../src/lib/features/chat/cache-key.js';
 
 const settings = { temperature: 0.7, topP: 0.8, topK: 40, maxOutputTokens: 256 };
@@ -98,10 +104,18 @@ describe('buildContents', () => {
 });
 
 describe('chatCacheKey', () => {
-  const base = { model: 'm', settings, profile: { displayName: 'Ana' }, history: [{ role: 'user' as const, text: 'hi' }], message: 'q' };
+  const base = {
+    model: 'm',
+    settings,
+    profile: { displayName: 'Ana' },
+    history: [{ role: 'user' as const, text: 'hi' }],
+    message: 'q',
+  };
 
   it('is equal for equal requests, whatever the key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(chatCacheKey('uid-a', buildChatPrompt(base))).toBe(chatCacheKey('uid-a', buildChatPrompt({ ...base })));
   });
 
@@ -127,7 +141,13 @@ describe('chatCacheKey', () => {
       { ...base, profile: { displayName: 'Ana ' } },
       { ...base, profile: undefined },
       { ...base, history: [] },
-      { ...base, history: [{ role: 'user' as const, text: 'hi' }, { role: 'assistant' as const, text: 'hello' }] },
+      {
+        ...base,
+        history: [
+          { role: 'user' as const, text: 'hi' },
+          { role: 'assistant' as const, text: 'hello' },
+        ],
+      },
       { ...base, message: 'q?' },
     ];
     const keys = variants.map((variant) => chatCacheKey('uid-a', buildChatPrompt(variant)));

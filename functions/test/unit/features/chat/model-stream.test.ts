@@ -9,7 +9,9 @@ type Reply = { chunks: string[]; stallAfter?: number } | { reject: unknown };
 
 const sse = (text: string, finishReason?: string): string =>
   `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(finishReason ? { finishReason } : {}) }] })}\r\n\r\n`;
-const reply = (...texts: string[]): Reply => ({ chunks: texts.map((text, i) => sse(text, i === texts.length - 1 ? 'STOP' : undefined)) });
+const reply = (...texts: string[]): Reply => ({
+  chunks: texts.map((text, i) => sse(text, i === texts.length - 1 ? 'STOP' : undefined)),
+});
 
 /** Each fetch takes the next scripted reply; a stalled body waits for its signal. */
 function scripted(...replies: Reply[]): GeminiTransport & { requests: GeminiStreamRequest[] } {
@@ -25,7 +27,9 @@ function scripted(...replies: Reply[]): GeminiTransport & { requests: GeminiStre
       async function* body(): AsyncGenerator<Uint8Array> {
         for (const [index, chunk] of chunks.entries()) {
           if (stallAfter === index) {
-            await new Promise((_, reject) => request.signal?.addEventListener('abort', () => reject(request.signal?.reason), { once: true }));
+            await new Promise((_, reject) =>
+              request.signal?.addEventListener('abort', () => reject(request.signal?.reason), { once: true }),
+            );
           }
           yield Buffer.from(chunk);
         }
@@ -92,12 +96,16 @@ describe('streamModelReply retries', () => {
 
   it('after the first token a failure is final, and the whole-call deadline is never retried', async () => {
     const cut = scripted({ chunks: [sse('partial'), sse('rest', 'STOP')], stallAfter: 1 }, reply('again'));
-    const error = await run(cut, { timeouts: { firstChunkMs: 5_000, idleMs: 30, totalMs: 10_000 } }).catch((e: unknown) => e);
+    const error = await run(cut, { timeouts: { firstChunkMs: 5_000, idleMs: 30, totalMs: 10_000 } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ name: 'GeminiTimeoutError', phase: 'idle' });
     expect(cut.requests).toHaveLength(1);
 
     const slow = scripted({ chunks: [sse('late', 'STOP')], stallAfter: 0 }, reply('again'));
-    const total = await run(slow, { timeouts: { firstChunkMs: 5_000, idleMs: 5_000, totalMs: 30 } }).catch((e: unknown) => e);
+    const total = await run(slow, { timeouts: { firstChunkMs: 5_000, idleMs: 5_000, totalMs: 30 } }).catch(
+      (e: unknown) => e,
+    );
     expect(total).toMatchObject({ name: 'GeminiTimeoutError', phase: 'total', timeoutMs: 30, isRetryable: false });
     expect(slow.requests).toHaveLength(1);
   });

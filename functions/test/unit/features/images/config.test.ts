@@ -4,9 +4,18 @@ import { imageTimeoutMs, sourceFetchPolicy } from '../../../../src/lib/features/
 
 const saved = { ...process.env };
 const NAMES = [
-  'S3_BUCKET', 'S3_REGION', 'S3_ENDPOINT', 'PUBLIC_URL_BASE', 'GEMINI_IMAGE_MODEL', 'GEMINI_IMAGE_EDIT_MODEL',
-  'IMAGE_TIMEOUT_SECONDS', 'IMAGE_MODEL_TIMEOUTS', 'IMAGE_SOURCE_ALLOWED_HOSTS', 'IMAGE_SOURCE_ALLOW_LOOPBACK',
-  'IMAGE_MAX_OUTPUT_BYTES', 'IMAGE_SOURCE_MAX_BYTES',
+  'S3_BUCKET',
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'PUBLIC_URL_BASE',
+  'GEMINI_IMAGE_MODEL',
+  'GEMINI_IMAGE_EDIT_MODEL',
+  'IMAGE_TIMEOUT_SECONDS',
+  'IMAGE_MODEL_TIMEOUTS',
+  'IMAGE_SOURCE_ALLOWED_HOSTS',
+  'IMAGE_SOURCE_ALLOW_LOOPBACK',
+  'IMAGE_MAX_OUTPUT_BYTES',
+  'IMAGE_SOURCE_MAX_BYTES',
 ];
 
 afterEach(() => {
@@ -33,7 +42,10 @@ describe('image configuration', () => {
   });
 
   it('derives allowed hosts from PUBLIC_URL_BASE and a custom endpoint, unless listed explicitly', () => {
-    const derived = configWith({ PUBLIC_URL_BASE: 'https://CDN.example.com/img/', S3_ENDPOINT: 'https://store.example.net:9000' });
+    const derived = configWith({
+      PUBLIC_URL_BASE: 'https://CDN.example.com/img/',
+      S3_ENDPOINT: 'https://store.example.net:9000',
+    });
     // The endpoint's port stays on the entry: an entry without a port allows the default port only.
     expect(derived.images.sourceAllowedHosts).toEqual(['cdn.example.com', 'store.example.net:9000']);
     const listed = configWith({ IMAGE_SOURCE_ALLOWED_HOSTS: ' A.example.com, *.cdn.example.com ,' });
@@ -44,7 +56,10 @@ describe('image configuration', () => {
     expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: 'true' }).images.sourceAllowLoopback).toBe(true);
     expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: '1' }).images.sourceAllowLoopback).toBe(true);
     expect(configWith({ IMAGE_SOURCE_ALLOW_LOOPBACK: 'no' }).images.sourceAllowLoopback).toBe(false);
-    expect(sourceFetchPolicy(configWith({ IMAGE_SOURCE_MAX_BYTES: '1000' }))).toMatchObject({ maxBytes: 1000, allowLoopback: false });
+    expect(sourceFetchPolicy(configWith({ IMAGE_SOURCE_MAX_BYTES: '1000' }))).toMatchObject({
+      maxBytes: 1000,
+      allowLoopback: false,
+    });
   });
 
   it('picks per-model timeouts, falling back to IMAGE_TIMEOUT_SECONDS', () => {

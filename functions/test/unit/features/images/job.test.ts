@@ -4,7 +4,12 @@ import { GeminiHttpError, GeminiNetworkError, GeminiTimeoutError } from '../../.
 import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { toImageHttpError } from '../../../../src/lib/features/images/errors.js';
-import { runImageJob, type ImageJobDeps, type ImageJobEvent, type ImageJobSpec } from '../../../../src/lib/features/images/job.js';
+import {
+  runImageJob,
+  type ImageJobDeps,
+  type ImageJobEvent,
+  type ImageJobSpec,
+} from '../../../../src/lib/features/images/job.js';
 import type { ImageRecord } from '../../../../src/lib/features/images/metadata.js';
 import type { OpenedSourceImage } from '../../../../src/lib/features/images/source-image.js';
 import { makePng } from '../../platform/image-pipeline/fixtures.js';
@@ -43,7 +48,8 @@ class Harness {
           this.requests.push(request);
           const reply = this.replies.shift();
           if (!reply) throw new Error('no scripted reply left');
-          if ('httpError' in reply) throw new GeminiHttpError({ status: reply.httpError, message: 'scripted', retryAfterMs: 1 });
+          if ('httpError' in reply)
+            throw new GeminiHttpError({ status: reply.httpError, message: 'scripted', retryAfterMs: 1 });
           if ('reject' in reply) throw reply.reject;
           return { status: 200, headers: new Headers(), body: body(reply, request.signal) };
         },
@@ -101,7 +107,9 @@ const other = makePng(20, 10);
 
 describe('runImageJob', () => {
   it('uploads the image, writes the record and reports start/text/image/done', async () => {
-    const h = new Harness({ events: [content([{ text: 'Here ' }]), content([{ text: 'you go' }]), content([image(png)], 'STOP')] });
+    const h = new Harness({
+      events: [content([{ text: 'Here ' }]), content([{ text: 'you go' }]), content([image(png)], 'STOP')],
+    });
     const result = await h.run();
 
     expect(result).toMatchObject({
@@ -114,7 +122,13 @@ describe('runImageJob', () => {
     const [key] = h.target.objects.keys();
     expect(key).toMatch(/^generated-images\/[0-9a-f-]+\.png$/); // no uid: a shared URL must not say who made it
     expect(h.target.objects.get(key)?.bytes.equals(png)).toBe(true);
-    expect(h.records.get('img-1')).toMatchObject({ owner: 'u1', kind: 'generate', prompt: 'a red fox', key, width: 48 });
+    expect(h.records.get('img-1')).toMatchObject({
+      owner: 'u1',
+      kind: 'generate',
+      prompt: 'a red fox',
+      key,
+      width: 48,
+    });
     const types = h.events.map((event) => event.type);
     expect(types.filter((type) => type !== 'progress')).toEqual(['start', 'text', 'text', 'image', 'done']);
     const progress = h.events.flatMap((event) => (event.type === 'progress' ? [event.bytes] : []));
@@ -130,7 +144,9 @@ describe('runImageJob', () => {
   });
 
   it('keeps only the final image: thought images are skipped, extras removed', async () => {
-    const h = new Harness({ events: [content([image(other, true)]), content([image(other)]), content([image(png)], 'STOP')] });
+    const h = new Harness({
+      events: [content([image(other, true)]), content([image(other)]), content([image(png)], 'STOP')],
+    });
     const result = await h.run();
     expect(result.image.width).toBe(48);
     expect(h.target.started).toHaveLength(2); // the thought image (flag known up front) is never uploaded
@@ -240,7 +256,12 @@ describe('runImageJob', () => {
 
   it('reports a failing input image as the root cause, not the transport error', async () => {
     const rootCause = new HttpError(413, 'image_too_large', 'image is larger than 7 bytes');
-    const source: OpenedSourceImage = { mimeType: 'image/png', data: 'AAAA', failure: rootCause, close: () => undefined };
+    const source: OpenedSourceImage = {
+      mimeType: 'image/png',
+      data: 'AAAA',
+      failure: rootCause,
+      close: () => undefined,
+    };
     const h = new Harness();
     const failing: ImageJobDeps['client'] = { fetch: async () => Promise.reject(new TypeError('fetch failed')) };
     const error = await runImageJob(

@@ -22,7 +22,9 @@ describe('assertModelSupports', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(HttpError);
       expect((error as HttpError).code).toBe('invalid_request');
-      return ((error as HttpError).details as { issues: { path: string[] }[] }).issues.map((issue) => issue.path.join('.'));
+      return ((error as HttpError).details as { issues: { path: string[] }[] }).issues.map((issue) =>
+        issue.path.join('.'),
+      );
     }
   };
 
@@ -33,7 +35,10 @@ describe('assertModelSupports', () => {
   });
 
   it('names each unsupported field', () => {
-    expect(issuesOf('gemini-2.5-flash-image', { aspectRatio: '4:1', imageSize: '2K' })).toEqual(['aspectRatio', 'imageSize']);
+    expect(issuesOf('gemini-2.5-flash-image', { aspectRatio: '4:1', imageSize: '2K' })).toEqual([
+      'aspectRatio',
+      'imageSize',
+    ]);
     expect(issuesOf('gemini-3-pro-image', { aspectRatio: '1:4' })).toEqual(['aspectRatio']);
     expect(issuesOf('some-future-model', { aspectRatio: '1:1', imageSize: '1K' })).toEqual(['imageSize']);
   });
@@ -47,14 +52,19 @@ describe('request schemas', () => {
     expect(generateImageBody.safeParse({ prompt: 'x', aspectRatio: '7:3' }).success).toBe(false);
     expect(generateImageBody.safeParse({ prompt: 'x', aspectRatio: '1:1', imageSize: '8K' }).success).toBe(false);
     const four = Array(4).fill('data:image/png;base64,AAAA');
-    expect(generateImageBody.safeParse({ prompt: 'x', aspectRatio: '1:1', styleReferenceImages: four }).success).toBe(false);
+    expect(generateImageBody.safeParse({ prompt: 'x', aspectRatio: '1:1', styleReferenceImages: four }).success).toBe(
+      false,
+    );
     expect(
-      generateImageBody.safeParse({ prompt: 'x', aspectRatio: '1:1', styleReferenceImages: ['ftp://host/a.png'] }).success,
+      generateImageBody.safeParse({ prompt: 'x', aspectRatio: '1:1', styleReferenceImages: ['ftp://host/a.png'] })
+        .success,
     ).toBe(false);
   });
 
   it('validates editImage bodies', () => {
-    expect(editImageBody.safeParse({ image: 'https://cdn.example.test/a.png', editPrompt: 'make it blue' }).success).toBe(true);
+    expect(
+      editImageBody.safeParse({ image: 'https://cdn.example.test/a.png', editPrompt: 'make it blue' }).success,
+    ).toBe(true);
     expect(editImageBody.safeParse({ image: 'file:///etc/passwd', editPrompt: 'x' }).success).toBe(false);
     expect(editImageBody.safeParse({ image: 'data:image/png;base64,AAAA' }).success).toBe(false);
   });

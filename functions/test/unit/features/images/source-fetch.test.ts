@@ -5,7 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceImageError } from '../../../../src/lib/features/images/errors.js';
-import { assertFetchableUrl, fetchSourceImage, type SourceFetchPolicy } from '../../../../src/lib/features/images/source-fetch.js';
+import {
+  assertFetchableUrl,
+  fetchSourceImage,
+  type SourceFetchPolicy,
+} from '../../../../src/lib/features/images/source-fetch.js';
 
 const dnsAnswers = vi.hoisted(() => new Map<string, { address: string; family: number }[]>());
 vi.mock('node:dns', async (importOriginal) => {

@@ -80,10 +80,18 @@ describe('userRecord', () => {
 
 describe('boundedPlace', () => {
   it('keeps only city, region and country strings and an in-range lat/lng pair', () => {
-    expect(boundedPlace({
-      city: 'Oakland', region: 'California', country: 'US', lat: 37.8, lng: -122.27,
-      street: '1 Main St', nested: { deep: 'x'.repeat(100_000) }, geohash: '9q9p',
-    })).toEqual({ city: 'Oakland', region: 'California', country: 'US', ...coarsePosition(37.8, -122.27) });
+    expect(
+      boundedPlace({
+        city: 'Oakland',
+        region: 'California',
+        country: 'US',
+        lat: 37.8,
+        lng: -122.27,
+        street: '1 Main St',
+        nested: { deep: 'x'.repeat(100_000) },
+        geohash: '9q9p',
+      }),
+    ).toEqual({ city: 'Oakland', region: 'California', country: 'US', ...coarsePosition(37.8, -122.27) });
   });
 
   it('keeps no exact position: two points in one ~1 km cell read the same', () => {
@@ -104,7 +112,9 @@ describe('boundedPlace', () => {
   });
 
   it('drops over-long and non-string place names instead of cutting them', () => {
-    expect(boundedPlace({ city: 'c'.repeat(READ_LIMITS.placeName + 1), region: 42, country: 'US' })).toEqual({ country: 'US' });
+    expect(boundedPlace({ city: 'c'.repeat(READ_LIMITS.placeName + 1), region: 42, country: 'US' })).toEqual({
+      country: 'US',
+    });
     expect(boundedPlace({ city: 'c'.repeat(READ_LIMITS.placeName) })?.city).toHaveLength(READ_LIMITS.placeName);
   });
 
@@ -150,7 +160,9 @@ describe('eventRecord', () => {
 
 describe('attendanceOf', () => {
   it('samples distinct ids usable as document ids and drops the rest', () => {
-    const data = { attendeeIds: ['a', 'b', 'a', '', 7, null, 'x/y', '.', '..', '__id__', 'u'.repeat(129), `z${LONE_HIGH}`, 'c'] };
+    const data = {
+      attendeeIds: ['a', 'b', 'a', '', 7, null, 'x/y', '.', '..', '__id__', 'u'.repeat(129), `z${LONE_HIGH}`, 'c'],
+    };
     expect(attendanceOf(data, 'me', 20)).toEqual({ viewerAttends: false, sample: ['a', 'b', 'c'] });
   });
 

@@ -13,7 +13,13 @@ import { scoreUserMatch } from '../../../../src/lib/features/matching/scoring/in
 import type { ExplanationModel, ExplanationRequest } from '../../../../src/lib/features/matching/explain/model.js';
 import { templateExplanation } from '../../../../src/lib/features/matching/explain/templates.js';
 
-const SETTINGS: ExplainerSettings = { model: 'm', timeoutMs: 200, temperature: 0.8, tokensPerMatch: 100, cacheTtlSeconds: 60 };
+const SETTINGS: ExplainerSettings = {
+  model: 'm',
+  timeoutMs: 200,
+  temperature: 0.8,
+  tokensPerMatch: 100,
+  cacheTtlSeconds: 60,
+};
 const log = createLogger({ test: 'explainer' });
 
 function item(targetId: string, interests: string[], purposes: string[] = []): ExplainItem {
@@ -44,7 +50,12 @@ function handlesIn(request: ExplanationRequest): string[] {
 const allAnswered = (request: ExplanationRequest) =>
   JSON.stringify(Object.fromEntries(handlesIn(request).map((key) => [key, `Model text for ${key}.`])));
 
-async function run(items: readonly ExplainItem[], model: ExplanationModel | undefined, cache = new MemoryLruCache(), signal = new AbortController().signal) {
+async function run(
+  items: readonly ExplainItem[],
+  model: ExplanationModel | undefined,
+  cache = new MemoryLruCache(),
+  signal = new AbortController().signal,
+) {
   return explainMatches(items, { cache, model, settings: SETTINGS }, { signal, log });
 }
 
@@ -111,7 +122,9 @@ describe('explainMatches', () => {
     const model: ExplanationModel = (request) => {
       seen = request.signal;
       setTimeout(() => controller.abort(new Error('client disconnected')), 5);
-      return new Promise((_resolve, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+      return new Promise((_resolve, reject) =>
+        request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+      );
     };
     const { stats } = await run(ITEMS, model, new MemoryLruCache(), controller.signal);
     expect(seen?.aborted).toBe(true);
@@ -182,8 +195,15 @@ describe('explanationCacheKey', () => {
   it('is the same for two positions of the target within one ~1 km grid cell', () => {
     const viewer = { id: 'me', interests: ['hiking'], location: { lat: 38.7, lng: -9.1 } };
     const keyFor = (lat: number, lng: number) => {
-      const { components, matched } = scoreUserMatch(viewer, { id: 'a', interests: ['hiking'], location: { lat, lng } });
-      return explanationCacheKey({ viewerId: 'me', targetId: 'a', facts: explanationFacts('person', matched), components }, 'm');
+      const { components, matched } = scoreUserMatch(viewer, {
+        id: 'a',
+        interests: ['hiking'],
+        location: { lat, lng },
+      });
+      return explanationCacheKey(
+        { viewerId: 'me', targetId: 'a', facts: explanationFacts('person', matched), components },
+        'm',
+      );
     };
     // Opposite corners of one cell, about 1.4 km apart.
     const { south, north, west, east } = cellBounds(cellOf(38.65, -9.03));

@@ -28,7 +28,13 @@ import {
   type Point,
 } from './trilateration.js';
 
-const SETTINGS: ExplainerSettings = { model: 'm', timeoutMs: 5_000, temperature: 0.8, tokensPerMatch: 100, cacheTtlSeconds: 60 };
+const SETTINGS: ExplainerSettings = {
+  model: 'm',
+  timeoutMs: 5_000,
+  temperature: 0.8,
+  tokensPerMatch: 100,
+  cacheTtlSeconds: 60,
+};
 const log = createLogger({ test: 'location-privacy' });
 const signal = new AbortController().signal;
 
@@ -79,7 +85,11 @@ async function respond(viewerAt: LatLng, target: UserRecord, view: (typeof VIEWS
     prompts.push(request.prompt);
     return '{}';
   };
-  const { explanations } = await explainMatches(userItems('attacker', users), { cache, model, settings: SETTINGS }, { signal, log });
+  const { explanations } = await explainMatches(
+    userItems('attacker', users),
+    { cache, model, settings: SETTINGS },
+    { signal, log },
+  );
   return { matches: userMatches(users, explanations), prompts, cacheKeys };
 }
 
@@ -139,32 +149,37 @@ describe('trilateration against matchUsers responses', () => {
     expect(distance(boundary, target)).toBeLessThan(0.05);
   });
 
-  it('learns at most the cell: targets at opposite corners of one cell get the same transcript and estimate', async () => {
-    const corners = oppositeCornersOfCellAt(plane.toLatLng({ x: 3.3, y: -2.1 }));
-    const runs = [];
-    for (const corner of corners) {
-      const probed = recording(realOracle(corner));
-      const signatures: string[] = [];
-      const oracle: Oracle = async (probe) => {
-        const observation = await probed.oracle(probe);
-        signatures.push(observation.signature);
-        return observation;
-      };
-      const estimate = await attack(oracle, { x: 0, y: 0 });
-      runs.push({ target: plane.toPoint(corner), estimate, probes: probed.probes, signatures });
-    }
-    // The estimate error, averaged over the two targets, for each strategy.
-    for (const strategy of ['numeric', 'boundary'] as const) {
-      const meanError = runs.reduce((sum, run) => sum + distance(run.estimate[strategy], run.target), 0) / runs.length;
-      expect(meanError, strategy).toBeGreaterThan(0.5 * CELL_KM);
-    }
-    expect(runs[0].probes.length).toBeGreaterThan(300);
-    // The adaptive attacker saw exactly the same thing for every target in the cell.
-    for (const run of runs.slice(1)) {
-      expect(run.probes).toEqual(runs[0].probes);
-      expect(run.signatures).toEqual(runs[0].signatures);
-    }
-  }, SLOW_TEST_MS);
+  it(
+    'learns at most the cell: targets at opposite corners of one cell get the same transcript and estimate',
+    async () => {
+      const corners = oppositeCornersOfCellAt(plane.toLatLng({ x: 3.3, y: -2.1 }));
+      const runs = [];
+      for (const corner of corners) {
+        const probed = recording(realOracle(corner));
+        const signatures: string[] = [];
+        const oracle: Oracle = async (probe) => {
+          const observation = await probed.oracle(probe);
+          signatures.push(observation.signature);
+          return observation;
+        };
+        const estimate = await attack(oracle, { x: 0, y: 0 });
+        runs.push({ target: plane.toPoint(corner), estimate, probes: probed.probes, signatures });
+      }
+      // The estimate error, averaged over the two targets, for each strategy.
+      for (const strategy of ['numeric', 'boundary'] as const) {
+        const meanError =
+          runs.reduce((sum, run) => sum + distance(run.estimate[strategy], run.target), 0) / runs.length;
+        expect(meanError, strategy).toBeGreaterThan(0.5 * CELL_KM);
+      }
+      expect(runs[0].probes.length).toBeGreaterThan(300);
+      // The adaptive attacker saw exactly the same thing for every target in the cell.
+      for (const run of runs.slice(1)) {
+        expect(run.probes).toEqual(runs[0].probes);
+        expect(run.signatures).toEqual(runs[0].signatures);
+      }
+    },
+    SLOW_TEST_MS,
+  );
 });
 
 describe('indistinguishability within a cell, anywhere on Earth', () => {
@@ -194,25 +209,29 @@ describe('indistinguishability within a cell, anywhere on Earth', () => {
     return { lat, lng };
   }
 
-  it('gives identical responses for two positions in the same cell, from every probe position', async () => {
-    let compared = 0;
-    let withDistance = 0;
-    for (let i = 0; i < 40; i++) {
-      const cellPoint = randomCellPoint(i);
-      const a = targetAt(randomInCell(cellPoint));
-      const b = targetAt(randomInCell(cellPoint));
-      for (let p = 0; p < 30; p++) {
-        const probe = probeNear(cellPoint, p < 20 ? 4 : 150);
-        const [seenA, seenB] = [await observe(probe, a), await observe(probe, b)];
-        expect(seenB.signature).toBe(seenA.signature);
-        compared++;
-        if (seenA.distanceKm !== undefined) withDistance++;
+  it(
+    'gives identical responses for two positions in the same cell, from every probe position',
+    async () => {
+      let compared = 0;
+      let withDistance = 0;
+      for (let i = 0; i < 40; i++) {
+        const cellPoint = randomCellPoint(i);
+        const a = targetAt(randomInCell(cellPoint));
+        const b = targetAt(randomInCell(cellPoint));
+        for (let p = 0; p < 30; p++) {
+          const probe = probeNear(cellPoint, p < 20 ? 4 : 150);
+          const [seenA, seenB] = [await observe(probe, a), await observe(probe, b)];
+          expect(seenB.signature).toBe(seenA.signature);
+          compared++;
+          if (seenA.distanceKm !== undefined) withDistance++;
+        }
       }
-    }
-    expect(compared).toBe(1200);
-    // Most probes did see the target with a distance: the comparison was not of empty answers.
-    expect(withDistance).toBeGreaterThan(compared * 0.8);
-  }, SLOW_TEST_MS);
+      expect(compared).toBe(1200);
+      // Most probes did see the target with a distance: the comparison was not of empty answers.
+      expect(withDistance).toBeGreaterThan(compared * 0.8);
+    },
+    SLOW_TEST_MS,
+  );
 });
 
 describe('maxDistanceKm', () => {

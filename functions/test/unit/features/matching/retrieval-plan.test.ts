@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DISJUNCTION_VALUES, planCandidateQueries, queryValues } from '../../../../src/lib/features/matching/candidate-retrieval.js';
+import {
+  MAX_DISJUNCTION_VALUES,
+  planCandidateQueries,
+  queryValues,
+} from '../../../../src/lib/features/matching/candidate-retrieval.js';
 import type { EventRecord, UserRecord } from '../../../../src/lib/features/matching/documents.js';
 import { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from '../../../../src/lib/features/matching/event-retrieval.js';
 import { resolveEventWindow } from '../../../../src/lib/features/matching/service.js';
@@ -39,18 +43,36 @@ describe('planCandidateQueries', () => {
   });
 
   it('splits the budget 2:1:1 between interests, purposes and the city, and gives an absent source its share back', () => {
-    const all = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300);
-    expect(all.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 150], ['purposes', 75], ['location.city', 75]]);
+    const all = planCandidateQueries(
+      viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }),
+      300,
+    );
+    expect(all.map((plan) => [plan.field, plan.limit])).toEqual([
+      ['interests', 150],
+      ['purposes', 75],
+      ['location.city', 75],
+    ]);
     const both = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'] }), 300);
-    expect(both.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
+    expect(both.map((plan) => [plan.field, plan.limit])).toEqual([
+      ['interests', 200],
+      ['purposes', 100],
+    ]);
     const onlyPurposes = planCandidateQueries(viewer({ purposes: ['Networking'] }), 300);
     expect(onlyPurposes).toEqual([
-      { source: 'purposes', field: 'purposes', op: 'array-contains-any', value: ['Networking', 'networking'], limit: 300 },
+      {
+        source: 'purposes',
+        field: 'purposes',
+        op: 'array-contains-any',
+        value: ['Networking', 'networking'],
+        limit: 300,
+      },
     ]);
   });
 
-  it('queries the caller\'s city as written and lower-cased with `in`, taking the whole budget when it is the only source', () => {
-    expect(planCandidateQueries(viewer({ location: { city: ' San Francisco ', lat: 37.77, lng: -122.42 } }), 300)).toEqual([
+  it("queries the caller's city as written and lower-cased with `in`, taking the whole budget when it is the only source", () => {
+    expect(
+      planCandidateQueries(viewer({ location: { city: ' San Francisco ', lat: 37.77, lng: -122.42 } }), 300),
+    ).toEqual([
       { source: 'city', field: 'location.city', op: 'in', value: ['San Francisco', 'san francisco'], limit: 300 },
     ]);
     const lower = planCandidateQueries(viewer({ interests: ['chess'], location: { city: 'oakland' } }), 90);
@@ -60,21 +82,35 @@ describe('planCandidateQueries', () => {
     ]);
   });
 
-  it('gives the city\'s share to the other sources when the same-city query is turned off (MATCH_SAME_CITY_QUERY=false)', () => {
-    const off = planCandidateQueries(viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }), 300, { sameCity: false });
-    expect(off.map((plan) => [plan.field, plan.limit])).toEqual([['interests', 200], ['purposes', 100]]);
+  it("gives the city's share to the other sources when the same-city query is turned off (MATCH_SAME_CITY_QUERY=false)", () => {
+    const off = planCandidateQueries(
+      viewer({ interests: ['hiking'], purposes: ['friendship'], location: { city: 'Oakland' } }),
+      300,
+      { sameCity: false },
+    );
+    expect(off.map((plan) => [plan.field, plan.limit])).toEqual([
+      ['interests', 200],
+      ['purposes', 100],
+    ]);
     expect(planCandidateQueries(viewer({ location: { city: 'Oakland' } }), 300, { sameCity: false })).toEqual([]);
   });
 
   it('plans nothing for a profile with no tags and no city (no unbounded fallback scan)', () => {
-    expect(planCandidateQueries(viewer({ interests: [], location: { region: 'California', lat: 1, lng: 2 } }), 300)).toEqual([]);
+    expect(
+      planCandidateQueries(viewer({ interests: [], location: { region: 'California', lat: 1, lng: 2 } }), 300),
+    ).toEqual([]);
     expect(planCandidateQueries(viewer({ interests: [], location: { city: '   ' } }), 300)).toEqual([]);
   });
 });
 
 describe('queryValues', () => {
   it('keeps stored spellings, adds lower-cased variants, drops blanks, non-strings and duplicates', () => {
-    expect(queryValues([' Hiking ', 'hiking', 3, '', 'Board Games'], 10)).toEqual(['Hiking', 'hiking', 'Board Games', 'board games']);
+    expect(queryValues([' Hiking ', 'hiking', 3, '', 'Board Games'], 10)).toEqual([
+      'Hiking',
+      'hiking',
+      'Board Games',
+      'board games',
+    ]);
     expect(queryValues(['a', 'b', 'c'], 2)).toEqual(['a', 'b']);
     expect(queryValues('hiking', 10)).toEqual([]);
     expect(queryValues(null, 10)).toEqual([]);

@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { describePlace, explanationFacts, MAX_FACT_TAGS } from '../../../../src/lib/features/matching/explain/facts.js';
 import { lowLatencyThinking } from '../../../../src/lib/features/matching/explain/model.js';
-import { buildPrompt, parseExplanations, responseSchema } from '../../../../src/lib/features/matching/explain/prompt.js';
+import {
+  buildPrompt,
+  parseExplanations,
+  responseSchema,
+} from '../../../../src/lib/features/matching/explain/prompt.js';
 import { joinList, templateExplanation } from '../../../../src/lib/features/matching/explain/templates.js';
 
 describe('explanation facts', () => {
   it('keep only matched signals, at most MAX_FACT_TAGS tags, no purposes for events', () => {
     const tags = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'];
-    const facts = explanationFacts('event', { interests: tags, purposes: ['friendship'], location: null }, 'Board night');
-    expect(facts).toEqual({ kind: 'event', title: 'Board night', sharedInterests: tags.slice(0, MAX_FACT_TAGS), sharedPurposes: [] });
+    const facts = explanationFacts(
+      'event',
+      { interests: tags, purposes: ['friendship'], location: null },
+      'Board night',
+    );
+    expect(facts).toEqual({
+      kind: 'event',
+      title: 'Board night',
+      sharedInterests: tags.slice(0, MAX_FACT_TAGS),
+      sharedPurposes: [],
+    });
   });
 
   it('describe distance (its band, nothing finer) and place in words', () => {
@@ -30,27 +43,42 @@ describe('templates', () => {
     expect(templateExplanation(person)).toBe(
       'You both like hiking, coffee and board games, and you are both here for friendship. You are both in San Francisco.',
     );
-    const event = explanationFacts('event', { interests: ['jazz'], purposes: [], location: { kind: 'distance', minKm: 4, maxKm: 5 } }, 'Jazz night');
+    const event = explanationFacts(
+      'event',
+      { interests: ['jazz'], purposes: [], location: { kind: 'distance', minKm: 4, maxKm: 5 } },
+      'Jazz night',
+    );
     expect(templateExplanation(event)).toBe('It matches your interest in jazz. It is 4-5 km from you.');
   });
 
   it('cope with a location-only or purpose-only match', () => {
-    expect(templateExplanation(explanationFacts('person', { interests: [], purposes: ['networking'], location: null }))).toBe(
-      'You are both here for networking.',
-    );
-    expect(templateExplanation(explanationFacts('person', { interests: [], purposes: [], location: { kind: 'country', place: 'US' } }))).toBe(
-      'You are both in US.',
-    );
+    expect(
+      templateExplanation(explanationFacts('person', { interests: [], purposes: ['networking'], location: null })),
+    ).toBe('You are both here for networking.');
+    expect(
+      templateExplanation(
+        explanationFacts('person', { interests: [], purposes: [], location: { kind: 'country', place: 'US' } }),
+      ),
+    ).toBe('You are both in US.');
   });
 
   it('joinList', () => {
-    expect([joinList([]), joinList(['a']), joinList(['a', 'b']), joinList(['a', 'b', 'c'])]).toEqual(['', 'a', 'a and b', 'a, b and c']);
+    expect([joinList([]), joinList(['a']), joinList(['a', 'b']), joinList(['a', 'b', 'c'])]).toEqual([
+      '',
+      'a',
+      'a and b',
+      'a, b and c',
+    ]);
   });
 });
 
 describe('prompt and answer', () => {
   it('asks for one required string per handle', () => {
-    expect(responseSchema(['m1', 'm2'])).toMatchObject({ type: 'object', required: ['m1', 'm2'], properties: { m1: { type: 'string' } } });
+    expect(responseSchema(['m1', 'm2'])).toMatchObject({
+      type: 'object',
+      required: ['m1', 'm2'],
+      properties: { m1: { type: 'string' } },
+    });
     const prompt = buildPrompt([{ key: 'm1', facts: { kind: 'person', sharedInterests: ['x'], sharedPurposes: [] } }]);
     expect(JSON.parse(prompt.slice(prompt.indexOf('\n') + 1))).toEqual({
       items: [{ key: 'm1', kind: 'person', sharedInterests: ['x'], sharedPurposes: [] }],
@@ -58,7 +86,10 @@ describe('prompt and answer', () => {
   });
 
   it('parses valid entries, normalising whitespace, and drops the rest', () => {
-    const parsed = parseExplanations(JSON.stringify({ m1: '  You both\n like  hiking. ', m2: 42, m3: '   ', extra: 'ignored' }), ['m1', 'm2', 'm3']);
+    const parsed = parseExplanations(
+      JSON.stringify({ m1: '  You both\n like  hiking. ', m2: 42, m3: '   ', extra: 'ignored' }),
+      ['m1', 'm2', 'm3'],
+    );
     expect([...parsed]).toEqual([['m1', 'You both like hiking.']]);
     expect(parseExplanations('null', ['m1']).size).toBe(0);
   });

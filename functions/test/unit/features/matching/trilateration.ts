@@ -58,7 +58,11 @@ export function trilaterate(readings: readonly { at: Point; km: number }[], star
   let x = start.x;
   let y = start.y;
   for (let iteration = 0; iteration < 100; iteration++) {
-    let a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
+    let a11 = 0,
+      a12 = 0,
+      a22 = 0,
+      b1 = 0,
+      b2 = 0;
     for (const { at, km } of readings) {
       const dx = x - at.x;
       const dy = y - at.y;
@@ -66,8 +70,11 @@ export function trilaterate(readings: readonly { at: Point; km: number }[], star
       const jx = dx / d;
       const jy = dy / d;
       const residual = d - km;
-      a11 += jx * jx; a12 += jx * jy; a22 += jy * jy;
-      b1 += jx * residual; b2 += jy * residual;
+      a11 += jx * jx;
+      a12 += jx * jy;
+      a22 += jy * jy;
+      b1 += jx * residual;
+      b2 += jy * residual;
     }
     const det = a11 * a22 - a12 * a12;
     if (Math.abs(det) < 1e-12) break;
@@ -85,12 +92,23 @@ export function circleCentre(points: readonly Point[]): Point | undefined {
   const n = points.length;
   const mx = points.reduce((s, p) => s + p.x, 0) / n;
   const my = points.reduce((s, p) => s + p.y, 0) / n;
-  let suu = 0, suv = 0, svv = 0, suuu = 0, svvv = 0, suvv = 0, svuu = 0;
+  let suu = 0,
+    suv = 0,
+    svv = 0,
+    suuu = 0,
+    svvv = 0,
+    suvv = 0,
+    svuu = 0;
   for (const p of points) {
     const u = p.x - mx;
     const v = p.y - my;
-    suu += u * u; suv += u * v; svv += v * v;
-    suuu += u * u * u; svvv += v * v * v; suvv += u * v * v; svuu += v * u * u;
+    suu += u * u;
+    suv += u * v;
+    svv += v * v;
+    suuu += u * u * u;
+    svvv += v * v * v;
+    suvv += u * v * v;
+    svuu += v * u * u;
   }
   const det = suu * svv - suv * suv;
   if (!(Math.abs(det) > 1e-12)) return undefined;

@@ -16,8 +16,17 @@ import { MAX_RADIUS_KM } from '../../../../src/lib/features/matching/scoring/dis
 
 const saved = { ...process.env };
 const NAMES = [
-  'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'GEMINI_BASE_URL', 'GOOGLE_GEMINI_BASE_URL',
-  'GEMINI_TEXT_MODEL', 'CORS_ORIGINS', 'RATE_LIMIT_PER_MINUTE', 'IMAGE_RATE_LIMIT_PER_MINUTE', 'S3_ENDPOINT', 'PUBLIC_URL_BASE',
+  'GEMINI_API_KEY',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'GEMINI_BASE_URL',
+  'GOOGLE_GEMINI_BASE_URL',
+  'GEMINI_TEXT_MODEL',
+  'CORS_ORIGINS',
+  'RATE_LIMIT_PER_MINUTE',
+  'IMAGE_RATE_LIMIT_PER_MINUTE',
+  'S3_ENDPOINT',
+  'PUBLIC_URL_BASE',
 ];
 
 function clearEnv(): void {
@@ -82,7 +91,10 @@ describe('getConfig', () => {
 
   it('parses origin lists: trims, drops empties and trailing slashes', () => {
     expect(parseOriginList('*')).toEqual(['*']);
-    expect(parseOriginList(' https://x.test/, ,http://localhost:3000 ')).toEqual(['https://x.test', 'http://localhost:3000']);
+    expect(parseOriginList(' https://x.test/, ,http://localhost:3000 ')).toEqual([
+      'https://x.test',
+      'http://localhost:3000',
+    ]);
   });
 });
 
@@ -108,7 +120,11 @@ describe('secrets', () => {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(HttpError);
-    expect(thrown).toMatchObject({ status: 503, code: 'not_configured', details: { missing: ['UPSTASH_REDIS_REST_URL'] } });
+    expect(thrown).toMatchObject({
+      status: 503,
+      code: 'not_configured',
+      details: { missing: ['UPSTASH_REDIS_REST_URL'] },
+    });
     const text = JSON.stringify({ message: (thrown as Error).message, details: (thrown as HttpError).details });
     expect(text).not.toContain('value-of-the-key');
     expect(text).not.toContain('token-value-xyz');
@@ -181,8 +197,13 @@ describe('bounds of numeric params', () => {
     process.env.IMAGE_MODEL_TIMEOUTS = 'gemini-3-pro-image=99999999999';
     const config = getConfig();
     const timeouts = [
-      config.images.defaultTimeoutMs, ...Object.values(config.images.modelTimeoutsMs), config.chat.firstChunkTimeoutMs,
-      config.chat.idleTimeoutMs, config.chat.totalTimeoutMs, config.chat.retryBudgetMs, config.matching.explanationTimeoutMs,
+      config.images.defaultTimeoutMs,
+      ...Object.values(config.images.modelTimeoutsMs),
+      config.chat.firstChunkTimeoutMs,
+      config.chat.idleTimeoutMs,
+      config.chat.totalTimeoutMs,
+      config.chat.retryBudgetMs,
+      config.matching.explanationTimeoutMs,
     ];
     for (const ms of timeouts) expect(ms).toBeLessThanOrEqual(SET_TIMEOUT_MAX);
     expect(config.images.modelTimeoutsMs['gemini-3-pro-image']).toBe(3_600_000);
@@ -195,7 +216,12 @@ describe('bounds of numeric params', () => {
     getConfig();
     const warnings = logged.filter((entry) => entry.setting === 'MATCH_CANDIDATE_CAP');
     expect(warnings).toEqual([
-      expect.objectContaining({ severity: 'WARNING', value: 123456789, max: 1_000, message: expect.stringMatching(/MATCH_CANDIDATE_CAP/) }),
+      expect.objectContaining({
+        severity: 'WARNING',
+        value: 123456789,
+        max: 1_000,
+        message: expect.stringMatching(/MATCH_CANDIDATE_CAP/),
+      }),
     ]);
   });
 });

@@ -34,7 +34,9 @@ describe('GoogleGenAIApiAdapter', () => {
       'https://generativelanguage.googleapis.com/v1beta/models/gemini-flash-latest:streamGenerateContent?alt=sse',
     );
     const unaryUrl = adapter.buildRequestUrl('models/gemini-x', 'generateContent');
-    expect(unaryUrl.toString()).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-x:generateContent');
+    expect(unaryUrl.toString()).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-x:generateContent',
+    );
 
     const headers = await adapter.getHeaders(streamUrl.toString());
     expect(headers['x-goog-api-key']).toBe('test-key-123');
@@ -86,7 +88,9 @@ describe('GoogleGenAIApiAdapter', () => {
   it('addresses Vertex AI express mode (API key) and a base URL override', async () => {
     const express = new GoogleGenAIApiAdapter(new GoogleGenAI({ vertexai: true, apiKey: 'vertex-key' }));
     const url = express.buildRequestUrl('gemini-x', 'generateContent');
-    expect(url.toString()).toBe('https://aiplatform.googleapis.com/v1beta1/publishers/google/models/gemini-x:generateContent');
+    expect(url.toString()).toBe(
+      'https://aiplatform.googleapis.com/v1beta1/publishers/google/models/gemini-x:generateContent',
+    );
     expect((await express.getHeaders(url.toString()))['x-goog-api-key']).toBe('vertex-key');
 
     const local = new GoogleGenAIApiAdapter(

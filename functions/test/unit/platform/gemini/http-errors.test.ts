@@ -9,8 +9,15 @@ import {
   GeminiProtocolError,
   GeminiTimeoutError,
 } from '../../../../src/lib/platform/gemini/errors.js';
-import { CONTENT_BLOCKING_FINISH_REASONS, finishReasonBlock } from '../../../../src/lib/platform/gemini/finish-reasons.js';
-import { toUpstreamHttpError, UpstreamHttpError, type UpstreamErrorPresentation } from '../../../../src/lib/platform/gemini/http-errors.js';
+import {
+  CONTENT_BLOCKING_FINISH_REASONS,
+  finishReasonBlock,
+} from '../../../../src/lib/platform/gemini/finish-reasons.js';
+import {
+  toUpstreamHttpError,
+  UpstreamHttpError,
+  type UpstreamErrorPresentation,
+} from '../../../../src/lib/platform/gemini/http-errors.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 
 const presentation: UpstreamErrorPresentation = {
@@ -23,7 +30,12 @@ describe('toUpstreamHttpError', () => {
     const cases: Array<[unknown, number, string, string]> = [
       [new GeminiBlockedError('PROHIBITED_CONTENT'), 422, 'blocked', 'm-blocked'],
       [GeminiBlockedError.forFinishReason('IMAGE_SAFETY'), 422, 'blocked', 'm-blocked'],
-      [new GeminiHttpError({ status: 429, googleStatus: 'RESOURCE_EXHAUSTED' }), 503, 'upstream_unavailable', 'm-unavailable'],
+      [
+        new GeminiHttpError({ status: 429, googleStatus: 'RESOURCE_EXHAUSTED' }),
+        503,
+        'upstream_unavailable',
+        'm-unavailable',
+      ],
       [new GeminiApiError({ status: 503 }), 503, 'upstream_unavailable', 'm-unavailable'], // an error event mid-stream
       [new GeminiHttpError({ status: 408 }), 504, 'upstream_timeout', 'm-timeout'],
       [new GeminiHttpError({ status: 504 }), 504, 'upstream_timeout', 'm-timeout'],
@@ -32,7 +44,12 @@ describe('toUpstreamHttpError', () => {
       [new GeminiHttpError({ status: 500 }), 502, 'upstream_error', 'm-upstream'],
       [new GeminiHttpError({ status: 400, message: 'API key not valid' }), 502, 'upstream_error', 'm-upstream'],
       [new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'cut'), 502, 'upstream_error', 'm-upstream'],
-      [new GeminiNetworkError('ECONNRESET', { cause: new TypeError('terminated') }), 502, 'upstream_error', 'm-upstream'],
+      [
+        new GeminiNetworkError('ECONNRESET', { cause: new TypeError('terminated') }),
+        502,
+        'upstream_error',
+        'm-upstream',
+      ],
       [new TypeError('fetch failed'), 502, 'upstream_error', 'm-upstream'],
       ['a string', 502, 'upstream_error', 'm-upstream'],
     ];
@@ -40,7 +57,11 @@ describe('toUpstreamHttpError', () => {
       const mapped = toUpstreamHttpError(error, presentation);
       expect(mapped).toBeInstanceOf(UpstreamHttpError);
       expect(mapped).toBeInstanceOf(HttpError);
-      expect({ status: mapped.status, code: mapped.code, message: mapped.message }, String(error)).toEqual({ status, code, message });
+      expect({ status: mapped.status, code: mapped.code, message: mapped.message }, String(error)).toEqual({
+        status,
+        code,
+        message,
+      });
       expect(mapped.cause).toBe(error); // logged server-side, never sent
     }
   });
@@ -49,13 +70,20 @@ describe('toUpstreamHttpError', () => {
     const once = toUpstreamHttpError(new GeminiBlockedError('SAFETY'), presentation);
     expect(toUpstreamHttpError(once, presentation)).toBe(once);
     const busy = toUpstreamHttpError(new GeminiHttpError({ status: 503, retryAfterMs: 2_000 }), presentation);
-    expect(toUpstreamHttpError(busy, { ...presentation, messages: { ...presentation.messages, unavailable: 'other' } })).toBe(busy);
+    expect(
+      toUpstreamHttpError(busy, { ...presentation, messages: { ...presentation.messages, unavailable: 'other' } }),
+    ).toBe(busy);
   });
 
   it('says why a request was blocked only when the feature asks for it', () => {
     expect(toUpstreamHttpError(new GeminiBlockedError('SAFETY'), presentation).details).toEqual({ reason: 'SAFETY' });
-    expect(toUpstreamHttpError(GeminiBlockedError.forFinishReason('RECITATION'), presentation).details).toEqual({ reason: 'RECITATION' });
-    const quiet = toUpstreamHttpError(new GeminiBlockedError('SAFETY'), { ...presentation, blockReasonInDetails: false });
+    expect(toUpstreamHttpError(GeminiBlockedError.forFinishReason('RECITATION'), presentation).details).toEqual({
+      reason: 'RECITATION',
+    });
+    const quiet = toUpstreamHttpError(new GeminiBlockedError('SAFETY'), {
+      ...presentation,
+      blockReasonInDetails: false,
+    });
     expect(quiet.details).toBeUndefined();
   });
 
@@ -74,7 +102,16 @@ describe('toUpstreamHttpError', () => {
 
 describe('content-blocking finish reasons (one list for chat and images)', () => {
   it('covers the text and the image content stops, and nothing that is not one', () => {
-    for (const reason of ['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'RECITATION', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']) {
+    for (const reason of [
+      'SAFETY',
+      'PROHIBITED_CONTENT',
+      'BLOCKLIST',
+      'SPII',
+      'RECITATION',
+      'IMAGE_SAFETY',
+      'IMAGE_PROHIBITED_CONTENT',
+      'IMAGE_RECITATION',
+    ]) {
       const blocked = finishReasonBlock(reason);
       expect(blocked, reason).toBeInstanceOf(GeminiBlockedError);
       expect(blocked).toMatchObject({ blockReason: reason, code: 'REPLY_BLOCKED', isRetryable: false });
@@ -93,7 +130,12 @@ describe('retry facts live on the base error', () => {
     expect(new GeminiNetworkError('ECONNREFUSED', { cause: undefined }).isRetryable).toBe(true);
     expect(new GeminiTimeoutError('first-chunk', 1).isRetryable).toBe(true);
     expect(new GeminiTimeoutError('idle', 1).isRetryable).toBe(true);
-    expect(new GeminiTimeoutError('total', 1)).toMatchObject({ isRetryable: false, phase: 'total', timeoutMs: 1, code: 'TIMEOUT' });
+    expect(new GeminiTimeoutError('total', 1)).toMatchObject({
+      isRetryable: false,
+      phase: 'total',
+      timeoutMs: 1,
+      code: 'TIMEOUT',
+    });
     expect(new GeminiProtocolError('PROTOCOL_MISSING_DONE', 'cut').isRetryable).toBe(true);
     expect(new GeminiBlockedError('SAFETY').isRetryable).toBe(false);
     // The old field name still reads the same fact (public contract).

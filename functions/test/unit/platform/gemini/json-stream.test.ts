@@ -33,7 +33,7 @@ function splits(text: string, random: () => number, randomRuns: number): string[
   for (let cut = 0; cut <= text.length; cut++) out.push([text.slice(0, cut), text.slice(cut)]);
   for (let run = 0; run < randomRuns; run++) {
     const parts: string[] = [];
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const size = 1 + Math.floor(random() * 7);
       parts.push(text.slice(i, i + size));
       i += size;
@@ -60,7 +60,13 @@ const corpus = [
 function randomValue(random: () => number, depth: number): unknown {
   const pick = random();
   if (depth > 3 || pick < 0.3) {
-    const kinds = [() => random() * 1e6 - 5e5, () => Math.floor(random() * 100), () => random() < 0.5, () => null, () => randomText(random)];
+    const kinds = [
+      () => random() * 1e6 - 5e5,
+      () => Math.floor(random() * 100),
+      () => random() < 0.5,
+      () => null,
+      () => randomText(random),
+    ];
     return kinds[Math.floor(random() * kinds.length)]();
   }
   if (pick < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
@@ -71,7 +77,9 @@ function randomValue(random: () => number, depth: number): unknown {
 
 function randomText(random: () => number): string {
   const alphabet = ['a', 'Z', '"', '\\', '/', '\n', '\t', 'é', '😀', ' ', '\u0001', '\u2028'];
-  return Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  return Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+    '',
+  );
 }
 
 describe('JsonStreamParser builds what JSON.parse builds', () => {

@@ -53,16 +53,29 @@ describe('classifyNetworkFault', () => {
     expect((fault as Error).cause).toBeInstanceOf(TypeError);
 
     const socket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    expect(classifyNetworkFault(new TypeError('terminated', { cause: socket }))).toMatchObject({ code: 'UND_ERR_SOCKET' });
-    expect(classifyNetworkFault(new TypeError('fetch failed'))).toMatchObject({ code: 'NETWORK_ERROR', isRetryable: true });
+    expect(classifyNetworkFault(new TypeError('terminated', { cause: socket }))).toMatchObject({
+      code: 'UND_ERR_SOCKET',
+    });
+    expect(classifyNetworkFault(new TypeError('fetch failed'))).toMatchObject({
+      code: 'NETWORK_ERROR',
+      isRetryable: true,
+    });
   });
 
   it('wraps a bare system error (ECONNRESET) and an AbortSignal.timeout', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    expect(classifyNetworkFault(reset)).toMatchObject({ name: 'GeminiNetworkError', code: 'ECONNRESET', isRetryable: true });
+    expect(classifyNetworkFault(reset)).toMatchObject({
+      name: 'GeminiNetworkError',
+      code: 'ECONNRESET',
+      isRetryable: true,
+    });
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     const signal = AbortSignal.abort(timeout);
-    expect(classifyNetworkFault(timeout, signal)).toMatchObject({ name: 'GeminiNetworkError', code: 'NETWORK_TIMEOUT', isRetryable: true });
+    expect(classifyNetworkFault(timeout, signal)).toMatchObject({
+      name: 'GeminiNetworkError',
+      code: 'NETWORK_TIMEOUT',
+      isRetryable: true,
+    });
   });
 
   it("passes through the caller's own abort, typed errors, and anything that is no network fault", () => {

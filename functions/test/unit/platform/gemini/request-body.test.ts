@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type GenerateContentRequestBody, serializeRequestBody } from '../../../../src/lib/platform/gemini/request-body.js';
+import {
+  type GenerateContentRequestBody,
+  serializeRequestBody,
+} from '../../../../src/lib/platform/gemini/request-body.js';
 
 async function serialize(request: GenerateContentRequestBody): Promise<{ text: string; chunkSizes: number[] }> {
   const chunks: Uint8Array[] = [];
@@ -20,7 +23,10 @@ async function* pieces(bytes: Buffer, sizes: number[]): AsyncGenerator<Uint8Arra
 function request(data: unknown, extra: Record<string, unknown> = {}): GenerateContentRequestBody {
   return {
     contents: [
-      { role: 'user', parts: [{ text: 'Make it "blue"\nplease ✨' }, { inlineData: { mimeType: 'image/png', data: data as string } }] },
+      {
+        role: 'user',
+        parts: [{ text: 'Make it "blue"\nplease ✨' }, { inlineData: { mimeType: 'image/png', data: data as string } }],
+      },
     ],
     systemInstruction: { parts: [{ text: 'You are terse.' }] },
     generationConfig: { temperature: 0.4, responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '16:9' } },

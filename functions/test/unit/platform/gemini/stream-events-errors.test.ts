@@ -35,12 +35,17 @@ describe('GeminiApiError', () => {
 
   it('builds from an error object, with fallbacks for missing fields; trims long messages', () => {
     const details = [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7s' }];
-    expect(GeminiApiError.fromErrorObject({ code: 503, message: 'overloaded', status: 'UNAVAILABLE', details })).toMatchObject({
+    expect(
+      GeminiApiError.fromErrorObject({ code: 503, message: 'overloaded', status: 'UNAVAILABLE', details }),
+    ).toMatchObject({
       status: 503,
       googleStatus: 'UNAVAILABLE',
       details,
     });
-    expect(GeminiApiError.fromErrorObject({ message: 'no code' }, 502)).toMatchObject({ status: 502, code: 'HTTP_502' });
+    expect(GeminiApiError.fromErrorObject({ message: 'no code' }, 502)).toMatchObject({
+      status: 502,
+      code: 'HTTP_502',
+    });
     expect(GeminiApiError.fromErrorObject('garbage')).toMatchObject({ status: 500, code: 'HTTP_500' });
     expect(GeminiApiError.fromErrorObject({ code: 400, message: 'x'.repeat(5000) }).message.length).toBeLessThan(600);
   });
@@ -48,9 +53,18 @@ describe('GeminiApiError', () => {
 
 describe('GeminiBlockedError and GeminiProtocolError', () => {
   it('carry their reason, a 4xx/5xx-like status and retryability', () => {
-    expect(new GeminiBlockedError('SAFETY')).toMatchObject({ blockReason: 'SAFETY', code: 'PROMPT_BLOCKED', status: 400, isRetryable: false });
+    expect(new GeminiBlockedError('SAFETY')).toMatchObject({
+      blockReason: 'SAFETY',
+      code: 'PROMPT_BLOCKED',
+      status: 400,
+      isRetryable: false,
+    });
     const cause = new Error('inner');
-    expect(new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'cut', { cause })).toMatchObject({ status: 502, isRetryable: true, cause });
+    expect(new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'cut', { cause })).toMatchObject({
+      status: 502,
+      isRetryable: true,
+      cause,
+    });
     expect(new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'bad').isRetryable).toBe(false);
   });
 });

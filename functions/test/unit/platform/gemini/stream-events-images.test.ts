@@ -48,7 +48,10 @@ describe('ImageDeduplicator', () => {
 
   for (const slice of [1_000, 7, 65_536, 1_000_000]) {
     it(`cumulative parts, exact repeats and prefix repeats add nothing (slices of ${slice})`, () => {
-      const parts = [40_000, 40_000, 100_000, 50, image.length, image.length].map((end) => ({ data: image.slice(0, end), mimeType: png }));
+      const parts = [40_000, 40_000, 100_000, 50, image.length, image.length].map((end) => ({
+        data: image.slice(0, end),
+        mimeType: png,
+      }));
       const { images, ordinals } = run(parts, slice);
       expect(images).toEqual([{ mimeType: png, base64: image }]);
       expect(ordinals).toEqual([0, 0, 0, 0, 0, 0]);
@@ -57,7 +60,9 @@ describe('ImageDeduplicator', () => {
     it(`fragments, even one that starts like the image does (slices of ${slice})`, () => {
       const lookalike = image.slice(0, 10) + image.slice(70_000, 90_000); // not a real continuation
       const parts = [image.slice(0, 70_000), lookalike, image.slice(90_000)].map((data) => ({ data, mimeType: png }));
-      expect(run(parts, slice).images).toEqual([{ mimeType: png, base64: image.slice(0, 70_000) + lookalike + image.slice(90_000) }]);
+      expect(run(parts, slice).images).toEqual([
+        { mimeType: png, base64: image.slice(0, 70_000) + lookalike + image.slice(90_000) },
+      ]);
     });
   }
 
@@ -88,7 +93,13 @@ describe('ImageDeduplicator', () => {
     const first = fakePng(8, 30_000);
     const second = Buffer.concat([first.subarray(0, 2_000), randomBytes(9, 35_000)]);
     for (const slice of [10, 4_096, 100_000]) {
-      const { images, ordinals } = run([{ data: b64(first), mimeType: png }, { data: b64(second), mimeType: png }], slice);
+      const { images, ordinals } = run(
+        [
+          { data: b64(first), mimeType: png },
+          { data: b64(second), mimeType: png },
+        ],
+        slice,
+      );
       expect(images.map((i) => i.base64)).toEqual([b64(first), b64(second)]);
       expect(ordinals).toEqual([0, 1]);
     }

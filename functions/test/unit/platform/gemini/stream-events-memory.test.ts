@@ -34,7 +34,9 @@ async function* imageBody(digest: (hex: string) => void, sample: () => void): As
     yield Buffer.from(base64, 'latin1');
   }
   digest(hash.digest('hex'));
-  yield Buffer.from('"}}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1290,"totalTokenCount":1291}}\r\n\r\n');
+  yield Buffer.from(
+    '"}}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1290,"totalTokenCount":1291}}\r\n\r\n',
+  );
 }
 
 it('streams a 20 MB single-event image with small heap growth', async () => {

@@ -32,7 +32,13 @@ export const imagePart = (data: string, mimeType = 'image/png'): Part => ({ inli
 
 export function chunkOf(parts: Part[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    candidates: [{ content: { parts, role: 'model' }, index: 0, ...(extra.finishReason ? { finishReason: extra.finishReason } : {}) }],
+    candidates: [
+      {
+        content: { parts, role: 'model' },
+        index: 0,
+        ...(extra.finishReason ? { finishReason: extra.finishReason } : {}),
+      },
+    ],
     usageMetadata: extra.usage ?? { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
     modelVersion: 'gemini-test',
     responseId: 'r-1',
@@ -52,7 +58,10 @@ export interface GeminiOutcome {
   error?: unknown;
 }
 
-export async function runGemini(chunks: Iterable<Uint8Array | string>, maxBufferedData?: number): Promise<GeminiOutcome> {
+export async function runGemini(
+  chunks: Iterable<Uint8Array | string>,
+  maxBufferedData?: number,
+): Promise<GeminiOutcome> {
   const outcome: GeminiOutcome = { events: [], images: [], text: '', thoughts: '' };
   try {
     for await (const event of parseGeminiEvents(parseSseStream(bodyOf(chunks), { maxBufferedData }))) {

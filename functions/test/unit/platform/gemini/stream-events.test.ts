@@ -3,9 +3,22 @@
 // chunkings, and must give the same events; images must reassemble to the original bytes.
 import { describe, expect, it } from 'vitest';
 import { GeminiApiError, GeminiBlockedError, GeminiProtocolError } from '../../../../src/lib/platform/gemini/errors.js';
-import { chunkOf, fakeJpeg, fakePng, imagePart, runGemini, sseText, textPart, variants, type GeminiOutcome } from './stream-events-support.js';
+import {
+  chunkOf,
+  fakeJpeg,
+  fakePng,
+  imagePart,
+  runGemini,
+  sseText,
+  textPart,
+  variants,
+  type GeminiOutcome,
+} from './stream-events-support.js';
 
-async function expectSameEverywhere(text: string, check: (outcome: GeminiOutcome, label: string) => void): Promise<void> {
+async function expectSameEverywhere(
+  text: string,
+  check: (outcome: GeminiOutcome, label: string) => void,
+): Promise<void> {
   let reference: GeminiOutcome | undefined;
   for (const [label, chunks, threshold] of variants(text)) {
     const outcome = await runGemini(chunks, threshold);
@@ -13,9 +26,10 @@ async function expectSameEverywhere(text: string, check: (outcome: GeminiOutcome
     // Same images and text everywhere; delta boundaries may differ with the chunking.
     reference ??= outcome;
     expect(outcome.images, label).toEqual(reference.images);
-    expect(outcome.events.filter((e) => e.type !== 'image-delta'), label).toEqual(
-      reference.events.filter((e) => e.type !== 'image-delta'),
-    );
+    expect(
+      outcome.events.filter((e) => e.type !== 'image-delta'),
+      label,
+    ).toEqual(reference.events.filter((e) => e.type !== 'image-delta'));
   }
 }
 
@@ -50,13 +64,19 @@ describe('parseGeminiEvents: text', () => {
 
   it('reports a safety finish reason in done instead of throwing; ignores other candidates', async () => {
     const chunk = chunkOf([textPart('partial')], { finishReason: 'SAFETY' });
-    (chunk.candidates as unknown[]).push({ content: { parts: [textPart('other candidate'), imagePart(base64Of(fakePng(1, 64)))] }, index: 1 });
-    await expectSameEverywhere(sseText([chunk, { candidates: [{ content: { role: 'model' }, finishReason: 'IMAGE_SAFETY' }] }]), (outcome, label) => {
-      expect(outcome.error, label).toBeUndefined();
-      expect(outcome.text, label).toBe('partial');
-      expect(outcome.images, label).toEqual([]);
-      expect(outcome.events.at(-1), label).toMatchObject({ type: 'done', finishReason: 'IMAGE_SAFETY' });
+    (chunk.candidates as unknown[]).push({
+      content: { parts: [textPart('other candidate'), imagePart(base64Of(fakePng(1, 64)))] },
+      index: 1,
     });
+    await expectSameEverywhere(
+      sseText([chunk, { candidates: [{ content: { role: 'model' }, finishReason: 'IMAGE_SAFETY' }] }]),
+      (outcome, label) => {
+        expect(outcome.error, label).toBeUndefined();
+        expect(outcome.text, label).toBe('partial');
+        expect(outcome.images, label).toEqual([]);
+        expect(outcome.events.at(-1), label).toMatchObject({ type: 'done', finishReason: 'IMAGE_SAFETY' });
+      },
+    );
   });
 });
 
@@ -65,18 +85,20 @@ describe('parseGeminiEvents: images', () => {
   const png64 = base64Of(png);
 
   it('WHOLE: one event, with text around it; the base64 decodes to the original bytes', async () => {
-    const body = sseText([chunkOf([textPart('Here you go:'), imagePart(png64), textPart('Done.')], { finishReason: 'STOP' })]);
+    const body = sseText([
+      chunkOf([textPart('Here you go:'), imagePart(png64), textPart('Done.')], { finishReason: 'STOP' }),
+    ]);
     await expectSameEverywhere(body, (outcome, label) => {
       expect(outcome.error, label).toBeUndefined();
-      expect(outcome.images.map((i) => i.mimeType), label).toEqual(['image/png']);
+      expect(
+        outcome.images.map((i) => i.mimeType),
+        label,
+      ).toEqual(['image/png']);
       expect(Buffer.from(outcome.images[0].base64, 'base64').equals(png), label).toBe(true);
-      expect(outcome.events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]), label).toEqual([
-        'text-delta',
-        'image-start',
-        'image-delta',
-        'text-delta',
-        'done',
-      ]);
+      expect(
+        outcome.events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]),
+        label,
+      ).toEqual(['text-delta', 'image-start', 'image-delta', 'text-delta', 'done']);
     });
   });
 
@@ -111,7 +133,10 @@ describe('parseGeminiEvents: images', () => {
   it('refuses a continuation that matches the 64 Ki head but not the end (data would be lost)', async () => {
     const first = fakePng(3, 90_000);
     const second = Buffer.concat([first.subarray(0, 60_000), fakePng(4, 40_000).subarray(100)]);
-    const result = await runGemini([sseText([chunkOf([imagePart(base64Of(first))]), chunkOf([imagePart(base64Of(second))])])], 4096);
+    const result = await runGemini(
+      [sseText([chunkOf([imagePart(base64Of(first))]), chunkOf([imagePart(base64Of(second))])])],
+      4096,
+    );
     expect(result.error).toBeInstanceOf(GeminiProtocolError);
     expect(result.error).toMatchObject({ code: 'PROTOCOL_IMAGE_MISMATCH', status: 502 });
   });
@@ -143,18 +168,32 @@ describe('parseGeminiEvents: images', () => {
 
   it('a new image after text is new even when it does not start with a known magic', async () => {
     const raw = Buffer.from('not an image format we know').toString('base64');
-    const body = sseText([chunkOf([imagePart(png64)]), chunkOf([textPart('x')]), chunkOf([imagePart(raw, 'image/png')])]);
+    const body = sseText([
+      chunkOf([imagePart(png64)]),
+      chunkOf([textPart('x')]),
+      chunkOf([imagePart(raw, 'image/png')]),
+    ]);
     await expectSameEverywhere(body, (outcome, label) => {
-      expect(outcome.images.map((i) => i.base64), label).toEqual([png64, raw]);
+      expect(
+        outcome.images.map((i) => i.base64),
+        label,
+      ).toEqual([png64, raw]);
     });
   });
 
   it('handles mimeType after data: declared when buffered; when streamed, sniffed or awaited (bounded)', async () => {
-    const webp = Buffer.concat([Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'), fakePng(8, 500)]).toString('base64');
+    const webp = Buffer.concat([Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'), fakePng(8, 500)]).toString(
+      'base64',
+    );
     const unknown = Buffer.from('plain bytes, no magic at all').toString('base64');
     const raw = (data: string, mimeType: string) =>
       `{"candidates":[{"content":{"parts":[{"inlineData":{"data":"${data}","mimeType":"${mimeType}"}}]}}]}`;
-    const body = sseText([raw(unknown, 'image/avif'), raw(png64, 'image/png'), raw(webp, 'image/webp'), raw(unknown, 'image/heic')]);
+    const body = sseText([
+      raw(unknown, 'image/avif'),
+      raw(png64, 'image/png'),
+      raw(webp, 'image/webp'),
+      raw(unknown, 'image/heic'),
+    ]);
     for (const threshold of [undefined, 32]) {
       const outcome = await runGemini([body], threshold);
       // streamed: PNG/WEBP sniffed from the magic; the others held back until their mimeType came
@@ -200,18 +239,32 @@ describe('parseGeminiEvents: errors', () => {
       for (const [label, chunks, threshold] of variants(body, 3)) {
         const outcome = await runGemini(chunks, threshold);
         expect(outcome.error, label).toBeInstanceOf(GeminiApiError);
-        expect(outcome.error, label).toMatchObject({ status: code, code: status, googleStatus: status, isRetryable: retryable });
+        expect(outcome.error, label).toMatchObject({
+          status: code,
+          code: status,
+          googleStatus: status,
+          isRetryable: retryable,
+        });
         expect(outcome.text, label).toBe('a');
       }
     }
   });
 
   it('throws GeminiBlockedError for a blocked prompt', async () => {
-    const body = sseText([{ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } }]);
+    const body = sseText([
+      {
+        promptFeedback: { blockReason: 'PROHIBITED_CONTENT' },
+        usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 },
+      },
+    ]);
     for (const [label, chunks, threshold] of variants(body, 3)) {
       const outcome = await runGemini(chunks, threshold);
       expect(outcome.error, label).toBeInstanceOf(GeminiBlockedError);
-      expect(outcome.error, label).toMatchObject({ blockReason: 'PROHIBITED_CONTENT', code: 'PROMPT_BLOCKED', isRetryable: false });
+      expect(outcome.error, label).toMatchObject({
+        blockReason: 'PROHIBITED_CONTENT',
+        code: 'PROMPT_BLOCKED',
+        isRetryable: false,
+      });
     }
   });
 
@@ -220,7 +273,10 @@ describe('parseGeminiEvents: errors', () => {
       for (const threshold of [undefined, 4]) {
         const outcome = await runGemini([sseText([chunkOf([textPart('ok')]), data])], threshold);
         expect(outcome.error, `${data} ${threshold}`).toBeInstanceOf(GeminiProtocolError);
-        expect(outcome.error, `${data} ${threshold}`).toMatchObject({ code: 'PROTOCOL_INVALID_JSON', isRetryable: false });
+        expect(outcome.error, `${data} ${threshold}`).toMatchObject({
+          code: 'PROTOCOL_INVALID_JSON',
+          isRetryable: false,
+        });
         expect(outcome.text).toBe('ok');
       }
     }

@@ -73,7 +73,9 @@ describe('GeminiStreamingClient', () => {
       setTimeout(() => res.end('data: {"done":true}\r\n\r\n'), 20);
     });
     const request: GenerateContentRequestBody = {
-      contents: [{ role: 'user', parts: [{ text: 'edit this' }, { inlineData: { mimeType: 'image/png', data: image } }] }],
+      contents: [
+        { role: 'user', parts: [{ text: 'edit this' }, { inlineData: { mimeType: 'image/png', data: image } }] },
+      ],
       generationConfig: { responseModalities: ['IMAGE'] },
     };
     const response = await client.fetch({ model: 'gemini-x', request });
@@ -114,16 +116,33 @@ describe('GeminiStreamingClient', () => {
   it('maps 500 and 503 (with Retry-After) as retryable, 400 as not', async () => {
     let status = 500;
     const { client } = await serve((_req, res) => {
-      if (status === 500) googleError(res, 500, { code: 500, message: 'Internal error encountered.', status: 'INTERNAL' });
-      else if (status === 503) googleError(res, 503, { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' }, { 'retry-after': '7' });
+      if (status === 500)
+        googleError(res, 500, { code: 500, message: 'Internal error encountered.', status: 'INTERNAL' });
+      else if (status === 503)
+        googleError(
+          res,
+          503,
+          { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' },
+          { 'retry-after': '7' },
+        );
       else googleError(res, 400, { code: 400, message: 'Invalid JSON payload received.', status: 'INVALID_ARGUMENT' });
     });
     const internal = await fetchError(client);
-    expect([internal.status, internal.code, internal.isRetryable, internal.retryAfterMs]).toEqual([500, 'INTERNAL', true, undefined]);
+    expect([internal.status, internal.code, internal.isRetryable, internal.retryAfterMs]).toEqual([
+      500,
+      'INTERNAL',
+      true,
+      undefined,
+    ]);
 
     status = 503;
     const unavailable = await fetchError(client);
-    expect([unavailable.status, unavailable.code, unavailable.isRetryable, unavailable.retryAfterMs]).toEqual([503, 'UNAVAILABLE', true, 7000]);
+    expect([unavailable.status, unavailable.code, unavailable.isRetryable, unavailable.retryAfterMs]).toEqual([
+      503,
+      'UNAVAILABLE',
+      true,
+      7000,
+    ]);
 
     status = 400;
     const invalid = await fetchError(client);
@@ -198,7 +217,9 @@ describe('GeminiStreamingClient', () => {
       requests++;
       res.end();
     });
-    await expect(client.fetch({ model: 'gemini-x', request: simpleRequest, signal: AbortSignal.abort() })).rejects.toThrow();
+    await expect(
+      client.fetch({ model: 'gemini-x', request: simpleRequest, signal: AbortSignal.abort() }),
+    ).rejects.toThrow();
     expect(requests).toBe(0);
   });
 });

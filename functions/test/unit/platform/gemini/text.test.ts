@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { collectText } from '../../../../src/lib/platform/gemini/text.js';
-import type { AfterUploadEvent, GeminiOutputBlock, ImageBlock } from '../../../../src/lib/platform/image-pipeline/image-block.js';
+import type {
+  AfterUploadEvent,
+  GeminiOutputBlock,
+  ImageBlock,
+} from '../../../../src/lib/platform/image-pipeline/image-block.js';
 
 async function run(events: AfterUploadEvent[]): Promise<GeminiOutputBlock[]> {
   async function* source(): AsyncGenerator<AfterUploadEvent> {
@@ -25,9 +29,13 @@ const image: ImageBlock = {
 
 describe('collectText', () => {
   it('joins consecutive answer deltas into one block, flushed at the end', async () => {
-    expect(await run([{ type: 'text-delta', text: 'Hel' }, { type: 'text-delta', text: 'lo' }, { type: 'text-delta', text: '!' }])).toEqual([
-      { type: 'text', text: 'Hello!' },
-    ]);
+    expect(
+      await run([
+        { type: 'text-delta', text: 'Hel' },
+        { type: 'text-delta', text: 'lo' },
+        { type: 'text-delta', text: '!' },
+      ]),
+    ).toEqual([{ type: 'text', text: 'Hello!' }]);
   });
 
   it('flushes before any other event and keeps the order', async () => {
@@ -38,7 +46,12 @@ describe('collectText', () => {
       { type: 'text-delta', text: 'c' },
       { type: 'done', finishReason: 'STOP' },
     ]);
-    expect(out).toEqual([{ type: 'text', text: 'ab' }, image, { type: 'text', text: 'c' }, { type: 'done', finishReason: 'STOP' }]);
+    expect(out).toEqual([
+      { type: 'text', text: 'ab' },
+      image,
+      { type: 'text', text: 'c' },
+      { type: 'done', finishReason: 'STOP' },
+    ]);
   });
 
   it('collects thinking separately and never mixes it into the answer', async () => {

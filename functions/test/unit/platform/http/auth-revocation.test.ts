@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getAdminAuth } from '../../../../src/lib/platform/firebase.js';
 import { authenticate, verifyWithFirebaseAdmin } from '../../../../src/lib/platform/http/auth.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
-import { revocationCheckingVerifier, type FirebaseTokenVerifier } from '../../../../src/lib/platform/http/revocation-check.js';
+import {
+  revocationCheckingVerifier,
+  type FirebaseTokenVerifier,
+} from '../../../../src/lib/platform/http/revocation-check.js';
 
 /** Tokens are "uid:auth_time"; `revoked` holds uids whose revocation check fails. */
 function recordingVerifier(revoked: Set<string> = new Set()) {
@@ -77,7 +80,12 @@ describe('revocationCheckingVerifier', () => {
 
   it('remembers a bounded number of sign-ins (least recently used forgotten first)', async () => {
     const admin = recordingVerifier();
-    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, maxEntries: 2, now: clock().now });
+    const verify = revocationCheckingVerifier({
+      verify: admin.verify,
+      cacheSeconds: () => 30,
+      maxEntries: 2,
+      now: clock().now,
+    });
     await verify('a:1');
     await verify('b:1');
     await verify('c:1'); // forgets a
@@ -135,13 +143,24 @@ describe('authenticate: what each verification outcome answers', () => {
   });
 
   it('a malformed, expired or orphaned token is 401 invalid_token', async () => {
-    for (const code of ['auth/argument-error', 'auth/id-token-expired', 'auth/invalid-id-token', 'auth/user-not-found']) {
+    for (const code of [
+      'auth/argument-error',
+      'auth/id-token-expired',
+      'auth/invalid-id-token',
+      'auth/user-not-found',
+    ]) {
       expect(await outcome(code), code).toMatchObject({ status: 401, code: 'invalid_token' });
     }
   });
 
   it('when the Auth backend cannot answer (quota, permissions, credentials, network) it is 503, never a 401', async () => {
-    for (const code of ['auth/internal-error', 'auth/quota-exceeded', 'auth/insufficient-permission', 'auth/invalid-credential', 'app/network-error']) {
+    for (const code of [
+      'auth/internal-error',
+      'auth/quota-exceeded',
+      'auth/insufficient-permission',
+      'auth/invalid-credential',
+      'app/network-error',
+    ]) {
       expect(await outcome(code), code).toMatchObject({ status: 503, code: 'auth_unavailable' });
     }
   });

@@ -50,7 +50,11 @@ describe('readJsonBody on an unread stream', () => {
   });
 
   it('stops reading a chunked body as soon as it passes the limit', async () => {
-    const chunks = [new TextEncoder().encode('{"a":"'), new TextEncoder().encode('x'.repeat(300)), new TextEncoder().encode('"}')];
+    const chunks = [
+      new TextEncoder().encode('{"a":"'),
+      new TextEncoder().encode('x'.repeat(300)),
+      new TextEncoder().encode('"}'),
+    ];
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
         const next = chunks.shift();
@@ -73,10 +77,12 @@ describe('readJsonBody on what a framework left behind', () => {
     ({ headers: {}, readableEnded: true, readable: false, ...fields }) as unknown as Request;
 
   it('returns an already-parsed body, size-checked by rawBody', async () => {
-    await expect(readJsonBody(fakeReq({ body: { a: 1 }, rawBody: Buffer.from('{"a":1}') }), 100)).resolves.toEqual({ a: 1 });
-    await expect(
-      readJsonBody(fakeReq({ body: { a: 1 }, rawBody: Buffer.alloc(101, 32) }), 100),
-    ).rejects.toMatchObject({ status: 413 });
+    await expect(readJsonBody(fakeReq({ body: { a: 1 }, rawBody: Buffer.from('{"a":1}') }), 100)).resolves.toEqual({
+      a: 1,
+    });
+    await expect(readJsonBody(fakeReq({ body: { a: 1 }, rawBody: Buffer.alloc(101, 32) }), 100)).rejects.toMatchObject({
+      status: 413,
+    });
   });
 
   it('parses a Buffer body (raw parser) and a string body (text parser)', async () => {

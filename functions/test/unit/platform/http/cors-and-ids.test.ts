@@ -39,7 +39,14 @@ describe('isJsonMediaType', () => {
   });
 
   it('rejects everything else', () => {
-    for (const type of [undefined, '', 'text/plain', 'application/x-www-form-urlencoded', 'text/json', 'application/jsonp']) {
+    for (const type of [
+      undefined,
+      '',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'text/json',
+      'application/jsonp',
+    ]) {
       expect(isJsonMediaType(type)).toBe(false);
     }
   });
@@ -53,7 +60,15 @@ describe('resolveRequestId', () => {
 
   it('generates a UUID for missing, short, long or unsafe ids', () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    for (const header of [undefined, '', 'short', 'x'.repeat(129), 'has space here', 'line\nbreak-inject', '<script>alert</script>']) {
+    for (const header of [
+      undefined,
+      '',
+      'short',
+      'x'.repeat(129),
+      'has space here',
+      'line\nbreak-inject',
+      '<script>alert</script>',
+    ]) {
       expect(resolveRequestId(header)).toMatch(uuid);
     }
     expect(resolveRequestId(undefined)).not.toBe(resolveRequestId(undefined));

@@ -76,7 +76,13 @@ const failing = defineEndpoint(
 );
 
 const needsSecret = defineEndpoint(
-  { name: 'needsSecret', method: 'GET', rateLimit: false, requiredSecrets: ['GEMINI_API_KEY'], handle: () => ({ ok: true }) },
+  {
+    name: 'needsSecret',
+    method: 'GET',
+    rateLimit: false,
+    requiredSecrets: ['GEMINI_API_KEY'],
+    handle: () => ({ ok: true }),
+  },
   deps,
 );
 
@@ -102,7 +108,10 @@ const teapot = defineEndpoint(
     method: 'GET',
     rateLimit: false,
     handle: () => {
-      throw new HttpError(418, 'teapot', 'short and stout', { details: { spout: 1 }, headers: { 'X-Tea': 'earl grey' } });
+      throw new HttpError(418, 'teapot', 'short and stout', {
+        details: { spout: 1 },
+        headers: { 'X-Tea': 'earl grey' },
+      });
     },
   },
   deps,
@@ -148,7 +157,7 @@ async function call(name: string, options: CallOptions = {}) {
     body: options.body,
   });
   const text = await res.text();
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies vary per test
+  let json: any;
   try {
     json = JSON.parse(text);
   } catch {
@@ -256,9 +265,10 @@ describe('request checks', () => {
 });
 
 describe('input shape (before any schema, for every endpoint)', () => {
-  const issuesOf = (res: { json: any }) => // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper
-    res.json.error.details.issues.map((issue: { location: string; path: unknown[]; code: string }) =>
-      `${issue.code}@${[issue.location, ...issue.path].join('.')}`,
+  const issuesOf = (res: { json: any }) =>
+    res.json.error.details.issues.map(
+      (issue: { location: string; path: unknown[]; code: string }) =>
+        `${issue.code}@${[issue.location, ...issue.path].join('.')}`,
     );
 
   it('answers 400 invalid_request naming a lone surrogate in a string field (JSON \\ud800)', async () => {
@@ -324,7 +334,15 @@ describe('many values', () => {
       headers: { authorization: 'Bearer token-alice', 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: (await res.json()) as { error: { message: string; details: { issues: Array<{ code: string; path: unknown[] }>; omittedIssues?: number } } } };
+    return {
+      status: res.status,
+      json: (await res.json()) as {
+        error: {
+          message: string;
+          details: { issues: Array<{ code: string; path: unknown[] }>; omittedIssues?: number };
+        };
+      },
+    };
   };
 
   it(`refuses a body of more than ${MAX_INPUT_VALUES} values before the schema runs`, async () => {
@@ -417,7 +435,11 @@ describe('CORS', () => {
   });
 
   it('echoes allowed origins (wildcard subdomains too) on errors and exposes our headers', async () => {
-    const res = await call('echo', { token: null, body: '{}', headers: { origin: 'https://pr-7.preview.example.com' } });
+    const res = await call('echo', {
+      token: null,
+      body: '{}',
+      headers: { origin: 'https://pr-7.preview.example.com' },
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://pr-7.preview.example.com');
     expect(res.headers.get('access-control-expose-headers')).toContain('X-Request-Id');

@@ -5,7 +5,9 @@ import { isEndpointResponse } from '../../../../src/lib/platform/http/respond.js
 describe('error shaping', () => {
   it('builds the one error body, omitting absent details', () => {
     expect(errorBody('x', 'y', 'r1')).toEqual({ error: { code: 'x', message: 'y', requestId: 'r1' } });
-    expect(errorBody('x', 'y', 'r1', { a: 1 })).toEqual({ error: { code: 'x', message: 'y', details: { a: 1 }, requestId: 'r1' } });
+    expect(errorBody('x', 'y', 'r1', { a: 1 })).toEqual({
+      error: { code: 'x', message: 'y', details: { a: 1 }, requestId: 'r1' },
+    });
   });
 
   it('keeps HttpErrors and masks anything else as 500 internal, keeping the cause', () => {

@@ -11,7 +11,8 @@ import {
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';
 
-const where = (value: unknown) => inputShapeIssues(value, 'body').map((issue) => `${issue.code}@${issue.path.join('.')}`);
+const where = (value: unknown) =>
+  inputShapeIssues(value, 'body').map((issue) => `${issue.code}@${issue.path.join('.')}`);
 
 function nested(depth: number): unknown {
   let value: unknown = 'leaf';

@@ -118,7 +118,6 @@ describe('base64Decode', () => {
     ).rejects.toThrow('upstream broke');
     expect(Buffer.concat(out).toString()).toBe('ABC');
   });
-
 });
 
 describe('base64Decode with reuseBuffer', () => {

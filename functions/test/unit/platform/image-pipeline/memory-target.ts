@@ -1,6 +1,10 @@
 // An in-memory ImageUploadTarget that honours the target contract (abort on body error or signal).
 
-import type { ImageUploadRequest, ImageUploadTarget, UploadedObject } from '../../../../src/lib/platform/image-pipeline/upload.js';
+import type {
+  ImageUploadRequest,
+  ImageUploadTarget,
+  UploadedObject,
+} from '../../../../src/lib/platform/image-pipeline/upload.js';
 
 export interface StoredObject {
   bytes: Buffer;

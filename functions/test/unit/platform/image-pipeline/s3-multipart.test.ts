@@ -40,7 +40,12 @@ async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Uint8Array>
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-function request(client: S3Client, body: AsyncIterable<Uint8Array>, pool = new PartBufferPool(PART, 8), signal = new AbortController().signal) {
+function request(
+  client: S3Client,
+  body: AsyncIterable<Uint8Array>,
+  pool = new PartBufferPool(PART, 8),
+  signal = new AbortController().signal,
+) {
   return { client, bucket: 'b', key: 'k.png', contentType: 'image/png', body, signal, pool, queueSize: 2 };
 }
 
@@ -60,7 +65,11 @@ describe('uploadStreamed', () => {
     await uploadStreamed(request(s3.client, chunked(bytes, 333)));
     const parts = s3.sent.filter((c) => c.name === 'UploadPart');
     expect(parts.map((p) => p.body!.length)).toEqual([PART, PART, PART, 300]);
-    expect(Buffer.concat(parts.sort((a, b) => Number(a.input.PartNumber) - Number(b.input.PartNumber)).map((p) => p.body!)).equals(bytes)).toBe(true);
+    expect(
+      Buffer.concat(
+        parts.sort((a, b) => Number(a.input.PartNumber) - Number(b.input.PartNumber)).map((p) => p.body!),
+      ).equals(bytes),
+    ).toBe(true);
     const complete = s3.sent.at(-1)!;
     expect(complete.name).toBe('CompleteMultipartUpload');
     expect(complete.input.MultipartUpload).toEqual({
@@ -80,7 +89,9 @@ describe('uploadStreamed', () => {
 
   it('aborts the multipart upload after the parts in flight when a part fails', async () => {
     const s3 = fakeS3({ failPart: 2, partDelayMs: 2 });
-    await expect(uploadStreamed(request(s3.client, chunked(randomBytes(PART * 6), 512)))).rejects.toThrow('part upload failed');
+    await expect(uploadStreamed(request(s3.client, chunked(randomBytes(PART * 6), 512)))).rejects.toThrow(
+      'part upload failed',
+    );
     const names = s3.sent.map((c) => c.name);
     expect(names.at(-1)).toBe('AbortMultipartUpload');
     expect(names).not.toContain('CompleteMultipartUpload');
@@ -93,7 +104,12 @@ describe('uploadStreamed', () => {
     }
     const big = fakeS3();
     await expect(uploadStreamed(request(big.client, failing(PART * 2 + 5)))).rejects.toThrow('upstream broke');
-    expect(big.sent.map((c) => c.name)).toEqual(['CreateMultipartUpload', 'UploadPart', 'UploadPart', 'AbortMultipartUpload']);
+    expect(big.sent.map((c) => c.name)).toEqual([
+      'CreateMultipartUpload',
+      'UploadPart',
+      'UploadPart',
+      'AbortMultipartUpload',
+    ]);
 
     const small = fakeS3();
     await expect(uploadStreamed(request(small.client, failing(100)))).rejects.toThrow('upstream broke');
@@ -108,7 +124,9 @@ describe('uploadStreamed', () => {
       controller.abort(new Error('client went away'));
       yield randomBytes(10);
     }
-    await expect(uploadStreamed(request(s3.client, body(), undefined, controller.signal))).rejects.toThrow('client went away');
+    await expect(uploadStreamed(request(s3.client, body(), undefined, controller.signal))).rejects.toThrow(
+      'client went away',
+    );
     expect(s3.sent.at(-1)!.name).toBe('AbortMultipartUpload');
   });
 });

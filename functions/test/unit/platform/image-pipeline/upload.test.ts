@@ -3,7 +3,11 @@ import type { GeminiStreamEvent } from '../../../../src/lib/platform/gemini/type
 import type { AfterUploadEvent, ImageBlock } from '../../../../src/lib/platform/image-pipeline/image-block.js';
 import { Base64DecodeError } from '../../../../src/lib/platform/image-pipeline/base64-decode.js';
 import { ImageProbeError } from '../../../../src/lib/platform/image-pipeline/dimension-probe.js';
-import { ImageStreamError, ImageTooLargeError, uploadImageChunks } from '../../../../src/lib/platform/image-pipeline/upload.js';
+import {
+  ImageStreamError,
+  ImageTooLargeError,
+  uploadImageChunks,
+} from '../../../../src/lib/platform/image-pipeline/upload.js';
 import { gate, makeJpeg, makePng } from './fixtures.js';
 import { MemoryUploadTarget } from './memory-target.js';
 
@@ -30,7 +34,8 @@ function source(steps: Array<GeminiStreamEvent | (() => Promise<void>) | Error>)
 function imageEvents(bytes: Buffer, mimeType: string, sliceChars = 1000): GeminiStreamEvent[] {
   const base64 = bytes.toString('base64');
   const events: GeminiStreamEvent[] = [{ type: 'image-start', mimeType }];
-  for (let i = 0; i < base64.length; i += sliceChars) events.push({ type: 'image-delta', data: base64.slice(i, i + sliceChars) });
+  for (let i = 0; i < base64.length; i += sliceChars)
+    events.push({ type: 'image-delta', data: base64.slice(i, i + sliceChars) });
   return events;
 }
 
@@ -95,7 +100,9 @@ describe('uploadImageChunks', () => {
     ]);
     expect(images[1].key).toMatch(/\.jpg$/);
     expect(new Set(images.map((image) => image.key)).size).toBe(3);
-    [first, second, third].forEach((bytes, i) => expect(target.objects.get(images[i].key)?.bytes.equals(bytes)).toBe(true));
+    [first, second, third].forEach((bytes, i) =>
+      expect(target.objects.get(images[i].key)?.bytes.equals(bytes)).toBe(true),
+    );
   });
 
   it('reports progress in decoded bytes', async () => {
@@ -103,7 +110,11 @@ describe('uploadImageChunks', () => {
     const progress: number[] = [];
     const { events } = source(imageEvents(png, 'image/png', 400));
     const [image] = await collect(
-      uploadImageChunks(events, { target: new MemoryUploadTarget(), keyPrefix: 'p', onProgress: (bytes) => progress.push(bytes) }),
+      uploadImageChunks(events, {
+        target: new MemoryUploadTarget(),
+        keyPrefix: 'p',
+        onProgress: (bytes) => progress.push(bytes),
+      }),
     );
     expect(progress.length).toBeGreaterThan(3);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -136,7 +147,13 @@ describe('uploadImageChunks', () => {
 
     it('on invalid base64', async () => {
       const { target } = await expectFailure(
-        [{ type: 'text-delta', text: 'x' }, start, ...deltas.slice(0, 5), { type: 'image-delta', data: 'not*base64' }, ...deltas.slice(5)],
+        [
+          { type: 'text-delta', text: 'x' },
+          start,
+          ...deltas.slice(0, 5),
+          { type: 'image-delta', data: 'not*base64' },
+          ...deltas.slice(5),
+        ],
         Base64DecodeError,
       );
       expect(target.started).toHaveLength(1);
@@ -194,7 +211,11 @@ describe('uploadImageChunks', () => {
 
   it('stops when the consumer breaks between events, without starting an upload', async () => {
     const target = new MemoryUploadTarget();
-    const { events, state } = source([{ type: 'text-delta', text: 'a' }, ...imageEvents(makePng(5, 5), 'image/png'), done]);
+    const { events, state } = source([
+      { type: 'text-delta', text: 'a' },
+      ...imageEvents(makePng(5, 5), 'image/png'),
+      done,
+    ]);
     for await (const event of uploadImageChunks(events, { target, keyPrefix: 'p' })) {
       expect(event.type).toBe('text-delta');
       break;
@@ -214,9 +235,9 @@ describe('uploadImageChunks', () => {
       async () => controller.abort(new Error('request timed out')),
       ...deltas.slice(1),
     ]);
-    await expect(collect(uploadImageChunks(events, { target, keyPrefix: 'p', signal: controller.signal }))).rejects.toThrow(
-      'request timed out',
-    );
+    await expect(
+      collect(uploadImageChunks(events, { target, keyPrefix: 'p', signal: controller.signal })),
+    ).rejects.toThrow('request timed out');
     expect(target.aborted).toHaveLength(1);
     expect(target.objects.size).toBe(0);
   });

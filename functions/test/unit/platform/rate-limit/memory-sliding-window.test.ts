@@ -13,7 +13,12 @@ describe('MemorySlidingWindowLimiter', () => {
     const time = clock(10 * WINDOW);
     const limiter = new MemorySlidingWindowLimiter({ limit: 3, windowMs: WINDOW, now: time.now });
     const results = [1, 2, 3, 4].map(() => limiter.consumeSync('u'));
-    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
     expect(results[3]!.resetAt).toBe(11 * WINDOW);
     expect(results[0]!.source).toBe('memory');
   });

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 import { MemorySlidingWindowLimiter } from '../../../../src/lib/platform/rate-limit/memory-sliding-window.js';
 import { ResilientLimiter } from '../../../../src/lib/platform/rate-limit/resilient-limiter.js';
-import { RateLimitStoreUnavailable, type RateLimitDecision, type RateLimiter } from '../../../../src/lib/platform/rate-limit/types.js';
+import {
+  RateLimitStoreUnavailable,
+  type RateLimitDecision,
+  type RateLimiter,
+} from '../../../../src/lib/platform/rate-limit/types.js';
 import { UpstashLimiter, type RatelimitLike } from '../../../../src/lib/platform/rate-limit/upstash-limiter.js';
 
 const quietLog = { ...createLogger(), warn: () => undefined };
@@ -52,7 +56,10 @@ describe('ResilientLimiter', () => {
     const results: RateLimitDecision[] = [];
     for (let i = 0; i < 4; i++) results.push(await limiter.consume('u'));
     expect(results.map((r) => [r.allowed, r.source])).toEqual([
-      [true, 'redis'], [true, 'redis'], [true, 'memory'], [false, 'memory'],
+      [true, 'redis'],
+      [true, 'redis'],
+      [true, 'memory'],
+      [false, 'memory'],
     ]);
   });
 
@@ -79,7 +86,13 @@ describe('UpstashLimiter', () => {
 
   it('maps a Ratelimit answer to a decision', async () => {
     const limiter = new UpstashLimiter(fake({ success: false, limit: 5, remaining: -1, reset: 120_000 }));
-    expect(await limiter.consume('u')).toEqual({ allowed: false, limit: 5, remaining: 0, resetAt: 120_000, source: 'redis' });
+    expect(await limiter.consume('u')).toEqual({
+      allowed: false,
+      limit: 5,
+      remaining: 0,
+      resetAt: 120_000,
+      source: 'redis',
+    });
   });
 
   it('turns the fail-open timeout answer into "store unavailable" instead of allowing', async () => {

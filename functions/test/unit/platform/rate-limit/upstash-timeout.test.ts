@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 import { MemorySlidingWindowLimiter } from '../../../../src/lib/platform/rate-limit/memory-sliding-window.js';
 import { ResilientLimiter } from '../../../../src/lib/platform/rate-limit/resilient-limiter.js';
-import { createUpstashRatelimit, UpstashLimiter, UPSTASH_LIMIT_TIMEOUT_MS } from '../../../../src/lib/platform/rate-limit/upstash-limiter.js';
+import {
+  createUpstashRatelimit,
+  UpstashLimiter,
+  UPSTASH_LIMIT_TIMEOUT_MS,
+} from '../../../../src/lib/platform/rate-limit/upstash-limiter.js';
 
 describe('createUpstashRatelimit with a hung Redis', () => {
   it('answers within about the timeout and keeps limiting from memory', async () => {

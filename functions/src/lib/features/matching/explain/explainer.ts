@@ -62,8 +62,17 @@ function round(value: number): number {
 export function explanationCacheKey(item: ExplainItem, model: string): string {
   const { interests, purpose, location } = item.components;
   // One JSON array: no separator a uid (any text up to 128 characters) could forge.
-  const parts = [PROMPT_VERSION, model, item.viewerId, item.facts.kind, item.targetId,
-    round(interests), round(purpose), round(location), item.facts];
+  const parts = [
+    PROMPT_VERSION,
+    model,
+    item.viewerId,
+    item.facts.kind,
+    item.targetId,
+    round(interests),
+    round(purpose),
+    round(location),
+    item.facts,
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
@@ -114,7 +123,10 @@ export async function explainMatches(
       await Promise.all(writes);
     } catch (err) {
       stats.fallbackReason = options.signal.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'error';
-      options.log.warn('match explanations fell back to templates', { reason: stats.fallbackReason, ...describeError(err) });
+      options.log.warn('match explanations fell back to templates', {
+        reason: stats.fallbackReason,
+        ...describeError(err),
+      });
     }
   }
 

@@ -56,7 +56,17 @@ export interface PreparedLocation {
 }
 
 export function emptyLocation(): PreparedLocation {
-  return { lat: NaN, lng: NaN, cosLat: NaN, city: '', region: '', country: '', cityText: '', regionText: '', countryText: '' };
+  return {
+    lat: NaN,
+    lng: NaN,
+    cosLat: NaN,
+    city: '',
+    region: '',
+    country: '',
+    cityText: '',
+    regionText: '',
+    countryText: '',
+  };
 }
 
 export const NO_LOCATION: Readonly<PreparedLocation> = Object.freeze(emptyLocation());
@@ -67,9 +77,12 @@ function placeKey(value: unknown): string {
 
 function usableCoordinates(lat: unknown, lng: unknown): lat is number {
   return (
-    typeof lat === 'number' && typeof lng === 'number' &&
-    Number.isFinite(lat) && Number.isFinite(lng) &&
-    Math.abs(lat) <= 90 && Math.abs(lng) <= 180 &&
+    typeof lat === 'number' &&
+    typeof lng === 'number' &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lng) &&
+    Math.abs(lat) <= 90 &&
+    Math.abs(lng) <= 180 &&
     !(lat === 0 && lng === 0)
   );
 }
@@ -170,11 +183,7 @@ export function locationScore(a: PreparedLocation, b: PreparedLocation, radiusKm
 }
 
 /** Why `locationScore` is nonzero, in the first argument's words; null when it is 0. */
-export function explainLocation(
-  a: PreparedLocation,
-  b: PreparedLocation,
-  radiusKm: number,
-): LocationMatch | null {
+export function explainLocation(a: PreparedLocation, b: PreparedLocation, radiusKm: number): LocationMatch | null {
   if (hasCoordinates(a) && hasCoordinates(b)) {
     const band = distanceBand(distanceKm(a, b));
     return band.minKm < radiusKm ? { kind: 'distance', minKm: band.minKm, maxKm: band.maxKm } : null;

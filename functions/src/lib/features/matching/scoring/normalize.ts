@@ -15,7 +15,15 @@ import { codePointPrefix } from '../../../platform/text.js';
 export const MAX_NORMALIZED_LENGTH = 64;
 
 const LETTER_FOLDS: Readonly<Record<string, string>> = {
-  ß: 'ss', ø: 'o', ł: 'l', đ: 'd', æ: 'ae', œ: 'oe', ı: 'i', þ: 'th', ð: 'd',
+  ß: 'ss',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  æ: 'ae',
+  œ: 'oe',
+  ı: 'i',
+  þ: 'th',
+  ð: 'd',
 };
 
 export function foldText(raw: string): string {
@@ -111,7 +119,10 @@ export class FoldMemo {
   }
 }
 
-export const FOLD_MEMO_LIMITS: Readonly<FoldMemoLimits> = Object.freeze({ maxEntries: 20_000, maxBytes: 4 * 1024 * 1024 });
+export const FOLD_MEMO_LIMITS: Readonly<FoldMemoLimits> = Object.freeze({
+  maxEntries: 20_000,
+  maxBytes: 4 * 1024 * 1024,
+});
 
 export const tagKeyMemo = new FoldMemo(foldTag, FOLD_MEMO_LIMITS);
 export const placeKeyMemo = new FoldMemo(foldText, FOLD_MEMO_LIMITS);

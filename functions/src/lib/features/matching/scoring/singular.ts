@@ -4,15 +4,47 @@
 
 /** Words that end like plurals but are not (or whose singular is the same). */
 const INVARIANT = new Set([
-  'news', 'series', 'species', 'christmas', 'canvas', 'atlas', 'texas', 'vegas', 'chaos', 'cosmos',
-  'ethos', 'pathos', 'lens',
+  'news',
+  'series',
+  'species',
+  'christmas',
+  'canvas',
+  'atlas',
+  'texas',
+  'vegas',
+  'chaos',
+  'cosmos',
+  'ethos',
+  'pathos',
+  'lens',
 ]);
 
 /** "-ies" plurals whose singular ends in "-ie", not "-y" ("movies" -> "movie", not "movy"). */
 const IE_PLURALS = new Set([
-  'movies', 'cookies', 'selfies', 'zombies', 'hippies', 'rookies', 'foodies', 'techies', 'goalies',
-  'smoothies', 'brownies', 'indies', 'aussies', 'newbies', 'genies', 'pixies', 'boogies', 'hoodies',
-  'calories', 'veggies', 'barbies', 'walkies', 'yuppies', 'roomies',
+  'movies',
+  'cookies',
+  'selfies',
+  'zombies',
+  'hippies',
+  'rookies',
+  'foodies',
+  'techies',
+  'goalies',
+  'smoothies',
+  'brownies',
+  'indies',
+  'aussies',
+  'newbies',
+  'genies',
+  'pixies',
+  'boogies',
+  'hoodies',
+  'calories',
+  'veggies',
+  'barbies',
+  'walkies',
+  'yuppies',
+  'roomies',
 ]);
 
 /** Below this length a word is left alone: "gas", "bus", "yes", "its". */

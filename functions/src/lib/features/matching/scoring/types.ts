@@ -39,8 +39,7 @@ export interface MatchComponents {
  * `maxKm` between the two ~1 km grid cells, never a finer number) or a shared place name.
  */
 export type LocationMatch =
-  | { kind: 'distance'; minKm: number; maxKm: number }
-  | { kind: 'city' | 'region' | 'country'; place: string };
+  { kind: 'distance'; minKm: number; maxKm: number } | { kind: 'city' | 'region' | 'country'; place: string };
 
 export interface MatchExplanation {
   /** The first argument's (the viewer's) interests that matched, in their original spelling and order. */
@@ -78,8 +77,7 @@ export interface RankOptions extends ScoreOptions {
 
 /** Attendee profiles per event id, as a Map or a plain object. */
 export type AttendeesByEvent =
-  | ReadonlyMap<string, readonly MatchProfile[]>
-  | Readonly<Record<string, readonly MatchProfile[]>>;
+  ReadonlyMap<string, readonly MatchProfile[]> | Readonly<Record<string, readonly MatchProfile[]>>;
 
 export interface EventRankOptions extends RankOptions {
   attendeesByEvent?: AttendeesByEvent;

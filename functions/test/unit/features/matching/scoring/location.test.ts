@@ -68,8 +68,14 @@ describe('distance decay', () => {
   it('is symmetric bit for bit, across the antimeridian too', () => {
     const pairs = [
       [LISBON, { lat: 38.9, lng: -9.4 }],
-      [{ lat: 0.1, lng: 179.9 }, { lat: -0.1, lng: -179.9 }],
-      [{ lat: 89.9, lng: 10 }, { lat: 89.8, lng: -170 }],
+      [
+        { lat: 0.1, lng: 179.9 },
+        { lat: -0.1, lng: -179.9 },
+      ],
+      [
+        { lat: 89.9, lng: 10 },
+        { lat: 89.8, lng: -170 },
+      ],
     ];
     for (const [a, b] of pairs) expect(score(a, b)).toBe(score(b, a));
   });
@@ -82,7 +88,11 @@ describe('distance decay', () => {
 
   it('explains a distance as its band, and nothing beyond the radius', () => {
     const near = northOf(LISBON.lat, LISBON.lng, 12.34);
-    expect(explainLocation(prepareLocation(LISBON), prepareLocation(near), 50)).toEqual({ kind: 'distance', minKm: 10, maxKm: 15 });
+    expect(explainLocation(prepareLocation(LISBON), prepareLocation(near), 50)).toEqual({
+      kind: 'distance',
+      minKm: 10,
+      maxKm: 15,
+    });
     expect(explainLocation(prepareLocation(LISBON), prepareLocation(near), 10)).toBeNull();
     const sameCell = explainLocation(prepareLocation(LISBON), prepareLocation(LISBON), 1);
     expect(sameCell).toEqual({ kind: 'distance', minKm: 0, maxKm: 1 });
@@ -92,8 +102,17 @@ describe('distance decay', () => {
 describe('distance bands', () => {
   it('are under 1 km, whole km up to 10, then 5 km steps', () => {
     const cases: [number, number, number][] = [
-      [0, 0, 1], [0.999, 0, 1], [1, 1, 2], [3.7, 3, 4], [9.99, 9, 10], [10, 10, 15], [14.9, 10, 15],
-      [15, 15, 20], [47.2, 45, 50], [199.9, 195, 200], [260, 260, 265],
+      [0, 0, 1],
+      [0.999, 0, 1],
+      [1, 1, 2],
+      [3.7, 3, 4],
+      [9.99, 9, 10],
+      [10, 10, 15],
+      [14.9, 10, 15],
+      [15, 15, 20],
+      [47.2, 45, 50],
+      [199.9, 195, 200],
+      [260, 260, 265],
     ];
     for (const [km, minKm, maxKm] of cases) expect(distanceBand(km), String(km)).toEqual({ minKm, maxKm });
   });
@@ -107,7 +126,8 @@ describe('the coarse grid', () => {
     const roll = random();
     // A share near the poles and the antimeridian, where grids usually go wrong.
     const lat = roll < 0.15 ? (random() < 0.5 ? -1 : 1) * (89.9 + random() * 0.1) : (random() - 0.5) * 180;
-    const lng = roll > 0.85 ? (random() < 0.5 ? -180 + random() * 0.01 : 180 - random() * 0.01) : (random() - 0.5) * 360;
+    const lng =
+      roll > 0.85 ? (random() < 0.5 ? -180 + random() * 0.01 : 180 - random() * 0.01) : (random() - 0.5) * 360;
     return { lat, lng };
   }
 
@@ -121,7 +141,10 @@ describe('the coarse grid', () => {
       // The polar cap's poleward "edge" is the pole itself: it is one cell around the pole.
       if (east - west < 360) expect(widthKm, `width at ${lat}`).toBeGreaterThanOrEqual(CELL_KM);
       // ... and not much bigger, except within a few km of the poles.
-      if (Math.abs(lat) < 89) expect(Math.max(heightKm, (east - west) * DEG * EARTH_RADIUS_KM * Math.cos(lat * DEG))).toBeLessThan(1.02 * CELL_KM);
+      if (Math.abs(lat) < 89)
+        expect(Math.max(heightKm, (east - west) * DEG * EARTH_RADIUS_KM * Math.cos(lat * DEG))).toBeLessThan(
+          1.02 * CELL_KM,
+        );
     }
   });
 
@@ -138,7 +161,10 @@ describe('the coarse grid', () => {
     for (let i = 0; i < 2000; i++) {
       const point = randomPoint();
       const { south, north, west, east } = cellBounds(cellOf(point.lat, point.lng));
-      const inside = () => ({ lat: south + random() * (north - south) * 0.999, lng: west + random() * (east - west) * 0.999 });
+      const inside = () => ({
+        lat: south + random() * (north - south) * 0.999,
+        lng: west + random() * (east - west) * 0.999,
+      });
       expect(prepareLocation(inside())).toEqual(prepareLocation(inside()));
     }
   });
@@ -157,7 +183,12 @@ describe('the coarse grid', () => {
   });
 
   it('never snaps a real position to (0, 0), which reads as "unset"', () => {
-    for (const [lat, lng] of [[1e-6, 1e-6], [-1e-6, -1e-6], [0.001, 0], [0, 0.001]]) {
+    for (const [lat, lng] of [
+      [1e-6, 1e-6],
+      [-1e-6, -1e-6],
+      [0.001, 0],
+      [0, 0.001],
+    ]) {
       const snapped = coarsenCoordinates(lat, lng);
       expect(snapped.lat === 0 && snapped.lng === 0).toBe(false);
       expect(score({ lat, lng }, { lat, lng })).toBe(1);
@@ -167,9 +198,21 @@ describe('the coarse grid', () => {
 
 describe('coarsenLocation', () => {
   it('keeps the place names and the cell, drops the exact position and everything else', () => {
-    const raw = { city: 'Lisbon', region: 'Lisboa', country: 'Portugal', venue: 'Rua X 12', lat: 38.72231, lng: -9.13934 };
+    const raw = {
+      city: 'Lisbon',
+      region: 'Lisboa',
+      country: 'Portugal',
+      venue: 'Rua X 12',
+      lat: 38.72231,
+      lng: -9.13934,
+    };
     const coarse = coarsenLocation(raw)!;
-    expect(coarse).toEqual({ city: 'Lisbon', region: 'Lisboa', country: 'Portugal', ...coarsenCoordinates(raw.lat, raw.lng) });
+    expect(coarse).toEqual({
+      city: 'Lisbon',
+      region: 'Lisboa',
+      country: 'Portugal',
+      ...coarsenCoordinates(raw.lat, raw.lng),
+    });
     expect(prepareLocation(coarse)).toEqual(prepareLocation(raw));
     expect(coarsenLocation({ city: 'Lisbon', lat: 'x', lng: 3 })).toEqual({ city: 'Lisbon' });
     expect(coarsenLocation('Lisbon')).toBeUndefined();
@@ -177,14 +220,26 @@ describe('coarsenLocation', () => {
 
   it('coarsePosition snaps usable coordinates and, like the scorer, treats (0, 0) as unset', () => {
     expect(coarsePosition(38.72231, -9.13934)).toEqual(coarsenCoordinates(38.72231, -9.13934));
-    for (const [lat, lng] of [[0, 0], [91, 0], [NaN, 1], ['1', 2]]) expect(coarsePosition(lat, lng)).toBeUndefined();
+    for (const [lat, lng] of [
+      [0, 0],
+      [91, 0],
+      [NaN, 1],
+      ['1', 2],
+    ])
+      expect(coarsePosition(lat, lng)).toBeUndefined();
   });
 });
 describe('place match', () => {
   it('scores same city 1, same region 0.6, same country 0.3', () => {
-    expect(score({ city: 'Lisbon', country: 'Portugal' }, { city: 'lisbon', country: 'PORTUGAL' })).toBe(PLACE_SCORES.city);
-    expect(score({ city: 'Sintra', region: 'Lisboa' }, { city: 'Cascais', region: 'lisboa' })).toBe(PLACE_SCORES.region);
-    expect(score({ city: 'Porto', country: 'Portugal' }, { city: 'Faro', country: 'Portugal' })).toBe(PLACE_SCORES.country);
+    expect(score({ city: 'Lisbon', country: 'Portugal' }, { city: 'lisbon', country: 'PORTUGAL' })).toBe(
+      PLACE_SCORES.city,
+    );
+    expect(score({ city: 'Sintra', region: 'Lisboa' }, { city: 'Cascais', region: 'lisboa' })).toBe(
+      PLACE_SCORES.region,
+    );
+    expect(score({ city: 'Porto', country: 'Portugal' }, { city: 'Faro', country: 'Portugal' })).toBe(
+      PLACE_SCORES.country,
+    );
     expect(PLACE_SCORES.city).toBeGreaterThan(PLACE_SCORES.region);
     expect(PLACE_SCORES.region).toBeGreaterThan(PLACE_SCORES.country);
   });
@@ -239,7 +294,15 @@ describe('missing and malformed data', () => {
 
 describe('resolveRadiusKm', () => {
   it('keeps the radius in [1, 200] km, rounded up to a band edge, and defaults anything else', () => {
-    const cases: [number, number][] = [[10, 10], [3.2, 4], [0.01, 1], [12, 15], [50, 50], [199, 200], [20_000, MAX_RADIUS_KM]];
+    const cases: [number, number][] = [
+      [10, 10],
+      [3.2, 4],
+      [0.01, 1],
+      [12, 15],
+      [50, 50],
+      [199, 200],
+      [20_000, MAX_RADIUS_KM],
+    ];
     for (const [given, resolved] of cases) expect(resolveRadiusKm(given), String(given)).toBe(resolved);
     for (const bad of [0, -5, NaN, Infinity, '10', undefined]) {
       expect(resolveRadiusKm(bad)).toBe(DEFAULT_RADIUS_KM);

@@ -119,7 +119,8 @@ describe('bounded folding', () => {
   it('folds a tag by its first MAX_FOLD_INPUT_LENGTH code units and realistic tags exactly as before', () => {
     const long = `Board Games ${'z'.repeat(1_000)}`;
     expect(normalizeTag(long)).toBe(foldTag(long.slice(0, MAX_FOLD_INPUT_LENGTH)));
-    for (const tag of ['Board-Games', 'CAFÉS', '#photography', 'indie music']) expect(normalizeTag(tag)).toBe(foldTag(tag));
+    for (const tag of ['Board-Games', 'CAFÉS', '#photography', 'indie music'])
+      expect(normalizeTag(tag)).toBe(foldTag(tag));
   });
 
   it('caps the memo in estimated bytes, not only in entries', () => {

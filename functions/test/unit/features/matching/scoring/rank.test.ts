@@ -56,7 +56,12 @@ describe('rankUserMatches', () => {
     const ranked = rankUserMatches(user, pool, { limit: 20 });
     expect(ranked.length).toBeGreaterThan(0);
     for (const { id, ...result } of ranked) {
-      expect(result).toEqual(scoreUserMatch(user, pool.find((c) => c.id === id)!));
+      expect(result).toEqual(
+        scoreUserMatch(
+          user,
+          pool.find((c) => c.id === id)!,
+        ),
+      );
     }
   });
 
@@ -68,7 +73,9 @@ describe('rankUserMatches', () => {
   });
 
   it('drops zero scores even with a zero threshold', () => {
-    expect(rankUserMatches({ id: 'u', interests: ['jazz'] }, [{ id: 'c', interests: ['golf'] }], { threshold: 0 })).toEqual([]);
+    expect(
+      rankUserMatches({ id: 'u', interests: ['jazz'] }, [{ id: 'c', interests: ['golf'] }], { threshold: 0 }),
+    ).toEqual([]);
   });
 
   it('breaks ties by id, whatever the input order', () => {

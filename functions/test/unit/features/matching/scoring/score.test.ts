@@ -16,13 +16,21 @@ import { randomEvent, randomProfile, seededRandom } from './random-profiles.js';
 /** Two positions at opposite corners of the grid cell holding (lat, lng): about 1.4 km apart. */
 function oppositeCorners(lat: number, lng: number) {
   const { south, north, west, east } = cellBounds(cellOf(lat, lng));
-  return [{ lat: south + 1e-6, lng: west + 1e-6 }, { lat: north - 1e-6, lng: east - 1e-6 }] as const;
+  return [
+    { lat: south + 1e-6, lng: west + 1e-6 },
+    { lat: north - 1e-6, lng: east - 1e-6 },
+  ] as const;
 }
 
 const RUNS = 2000;
 
 function expectInUnitRange(result: MatchScore): void {
-  for (const value of [result.score, result.components.interests, result.components.purpose, result.components.location]) {
+  for (const value of [
+    result.score,
+    result.components.interests,
+    result.components.purpose,
+    result.components.location,
+  ]) {
     expect(Number.isFinite(value)).toBe(true);
     expect(value).toBeGreaterThanOrEqual(0);
     expect(value).toBeLessThanOrEqual(1);
@@ -31,7 +39,10 @@ function expectInUnitRange(result: MatchScore): void {
 
 describe('scoreUserMatch: properties over random profiles', () => {
   const random = seededRandom(20240611);
-  const pairs = Array.from({ length: RUNS }, (_, i) => [randomProfile(random, `a${i}`), randomProfile(random, `b${i}`)]);
+  const pairs = Array.from({ length: RUNS }, (_, i) => [
+    randomProfile(random, `a${i}`),
+    randomProfile(random, `b${i}`),
+  ]);
 
   it('keeps the score and every component in [0, 1]', () => {
     for (const [a, b] of pairs) expectInUnitRange(scoreUserMatch(a, b));
@@ -77,7 +88,10 @@ describe('scoreUserMatch: properties over random profiles', () => {
 
   it('gives a profile with data a perfect match with itself on interests and purposes', () => {
     const self = { interests: ['hiking', 'jazz'], purposes: ['friends'], location: { city: 'Lisbon' } };
-    expect(scoreUserMatch(self, { ...self })).toMatchObject({ score: 1, components: { interests: 1, purpose: 1, location: 1 } });
+    expect(scoreUserMatch(self, { ...self })).toMatchObject({
+      score: 1,
+      components: { interests: 1, purpose: 1, location: 1 },
+    });
   });
 });
 
@@ -137,7 +151,9 @@ describe('scoreUserMatch: location privacy', () => {
     for (let i = 0; i < 200; i++) {
       const [near, far] = oppositeCorners(38.7 + (random() - 0.5) * 0.5, -9.1 + (random() - 0.5) * 0.5);
       const other = { id: 'o', interests: ['hiking', 'jazz'], purposes: ['friends'] };
-      expect(scoreUserMatch(viewer, { ...other, location: far })).toEqual(scoreUserMatch(viewer, { ...other, location: near }));
+      expect(scoreUserMatch(viewer, { ...other, location: far })).toEqual(
+        scoreUserMatch(viewer, { ...other, location: near }),
+      );
     }
   });
 
@@ -154,14 +170,33 @@ describe('scoreUserMatch: location privacy', () => {
 
 describe('scoreUserMatch: missing and malformed data', () => {
   const garbage: unknown[] = [
-    undefined, null, 42, 'string', [], {}, { interests: 'hiking' }, { interests: [null, 1, {}] },
-    { purposes: {} }, { location: 'Lisbon' }, { location: { lat: 'x', lng: null } }, { id: 7 },
+    undefined,
+    null,
+    42,
+    'string',
+    [],
+    {},
+    { interests: 'hiking' },
+    { interests: [null, 1, {}] },
+    { purposes: {} },
+    { location: 'Lisbon' },
+    { location: { lat: 'x', lng: null } },
+    { id: 7 },
   ];
 
   it('scores 0 and never throws', () => {
-    const full = { id: 'x', interests: ['hiking'], purposes: ['friends'], location: { city: 'Lisbon', lat: 38.7, lng: -9.1 } };
+    const full = {
+      id: 'x',
+      interests: ['hiking'],
+      purposes: ['friends'],
+      location: { city: 'Lisbon', lat: 38.7, lng: -9.1 },
+    };
     for (const bad of garbage) {
-      for (const [a, b] of [[bad, full], [full, bad], [bad, bad]]) {
+      for (const [a, b] of [
+        [bad, full],
+        [full, bad],
+        [bad, bad],
+      ]) {
         const result = scoreUserMatch(a as never, b as never);
         expect(result.score).toBe(0);
         expect(result.matched).toEqual({ interests: [], purposes: [], location: null });

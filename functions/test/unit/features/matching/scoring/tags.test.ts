@@ -61,7 +61,7 @@ describe('overlap', () => {
     expect(overlapOf(undefined, undefined).score).toBe(0);
   });
 
-  it('is the geometric mean of both sides\' matched share', () => {
+  it("is the geometric mean of both sides' matched share", () => {
     // 2 of 4 on one side, 2 of 5 on the other.
     const a = ['hiking', 'jazz', 'chess', 'wine'];
     const b = ['Hiking', 'JAZZ', 'salsa', 'tennis', 'golf'];
@@ -87,7 +87,7 @@ describe('overlap', () => {
     expect(overlapOf(a, b).score).toBe(overlapOf(b, a).score);
   });
 
-  it('reports the first argument\'s matched tags in its own spelling and order', () => {
+  it("reports the first argument's matched tags in its own spelling and order", () => {
     expect(overlapOf(['Wine', 'Indie Music', 'AI', 'Cafés'], ['cafe', 'music', 'painting']).matched).toEqual([
       'Indie Music',
       'Cafés',
