@@ -1,4 +1,4 @@
-// The seven HTTPS functions. Each handler runs through the shared request layer (src/lib/http);
+// The seven HTTPS functions. Each handler runs through the shared request layer (src/lib/platform/http);
 // runtime options (memory, concurrency, timeouts, secrets) are in runtime-options.ts.
 // Nothing here reads params or initialises SDKs: deploy discovery loads this module.
 import { onRequest } from 'firebase-functions/v2/https';

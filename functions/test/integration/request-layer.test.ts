@@ -48,7 +48,7 @@ function limitOf(name: FunctionName): number {
   return name === 'generateImage' || name === 'editImage' ? IMAGE_LIMIT : CHAT_LIMIT;
 }
 
-/** What only the request layer answers (src/lib/http, plus requireSecrets' 503 not_configured). */
+/** What only the request layer answers (src/lib/platform/http, plus requireSecrets' 503 not_configured). */
 const REQUEST_LAYER_STATUSES = [400, 401, 403, 405, 413, 415, 429];
 const REQUEST_LAYER_CODES = [
   'unauthenticated',
@@ -354,7 +354,7 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
   });
 });
 
-/** How often the limiter of `bucket` has reported falling back to memory (src/lib/rate-limit). */
+/** How often the limiter of `bucket` has reported falling back to memory (src/lib/platform/rate-limit). */
 function storeUnavailableWarnings(bucket: string): number {
   return logged.filter(
     (entry) =>
