@@ -39,7 +39,10 @@ afterEach(() => {
 const fresh = (label: string): string => `${label} ${randomUUID()}`;
 
 async function streamFailure(promise: Promise<unknown>): Promise<ChatApiError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ChatApiError);
   return error as ChatApiError;
 }
@@ -65,7 +68,9 @@ describe('SSE wire format', () => {
     expect(headersAt).toBeLessThan(upstream.firstByteAt!);
     const frames = raw.split('\n\n').filter((frame) => frame.startsWith('event:'));
     const parsed = frames.map((frame) => {
-      const fields = Object.fromEntries(frame.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+      const fields = Object.fromEntries(
+        frame.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
       return { event: fields.event, id: fields.id, data: JSON.parse(fields.data) as Record<string, unknown> };
     });
     expect(parsed.map((f) => f.event)).toEqual(['start', 'delta', 'delta', 'delta', 'done']);
@@ -124,7 +129,12 @@ describe('client disconnect', () => {
 
   it('chatMessage too: a caller that goes away stops the model call and leaves an interrupted reply', async () => {
     const user = await signUp();
-    h.gemini.queue(textReply(Array.from({ length: 50 }, (_, i) => `x${i} `), 20));
+    h.gemini.queue(
+      textReply(
+        Array.from({ length: 50 }, (_, i) => `x${i} `),
+        20,
+      ),
+    );
     const controller = new AbortController();
     const pending = h.clientFor(user).sendMessage({ message: fresh('abort json') }, { signal: controller.signal });
     const received = await h.gemini.waitForRequest({ action: 'streamGenerateContent' }, { stage: 'received' });
@@ -162,7 +172,10 @@ describe('upstream failures', () => {
   it('attempts are bounded: persistent 429 ends as 503 upstream_unavailable, with no upstream detail', async () => {
     setEnv({ CHAT_RETRY_MAX_ATTEMPTS: '3' });
     const user = await signUp();
-    h.gemini.queue({ reply: { kind: 'http-error', code: 429, message: 'quota secret-project-123', retryDelaySeconds: 0 }, times: 5 });
+    h.gemini.queue({
+      reply: { kind: 'http-error', code: 429, message: 'quota secret-project-123', retryDelaySeconds: 0 },
+      times: 5,
+    });
     const error = await streamFailure(h.clientFor(user).sendMessage({ message: fresh('quota') }));
     expect({ status: error.status, code: error.code }).toEqual({ status: 503, code: 'upstream_unavailable' });
     expect(error.message).not.toMatch(/secret|quota|429/i);
@@ -182,10 +195,20 @@ describe('upstream failures', () => {
 
   it('a failure after the first token is not retried: an error event, then close; the partial reply is stored as error', async () => {
     const user = await signUp();
-    h.gemini.queue({ ...textReply(['partial ', 'text ', 'lost']), fault: { type: 'error-event', afterEvents: 2, code: 500, message: 'internal detail' } });
+    h.gemini.queue({
+      ...textReply(['partial ', 'text ', 'lost']),
+      fault: { type: 'error-event', afterEvents: 2, code: 500, message: 'internal detail' },
+    });
     const events = await collectEvents(h.clientFor(user).streamMessage({ message: fresh('midway') }));
     expect(deltaText(events)).toBe('partial text ');
-    expect(events.at(-1)).toEqual({ type: 'error', code: 'upstream_error', message: expect.not.stringMatching(/internal detail/) });
+    // The one error event shape of every streaming function: the JSON error's fields plus its status.
+    expect(events.at(-1)).toEqual({
+      type: 'error',
+      code: 'upstream_error',
+      status: 502,
+      message: expect.not.stringMatching(/internal detail/),
+      requestId: expect.any(String),
+    });
     expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(1);
     const start = events[0] as Extract<ChatStreamEvent, { type: 'start' }>;
     const stored = (await messagesOf(h.db, start.conversationId)).find((m) => m.id === start.messageId);

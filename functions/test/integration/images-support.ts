@@ -13,6 +13,7 @@ export function startInspectableS3(bucket: string): Promise<InspectableS3> {
 
 export interface ReceivedSseEvent {
   event: string;
+  id?: string;
   data: unknown;
 }
 
@@ -24,7 +25,7 @@ export async function readSse(
   const events: ReceivedSseEvent[] = [];
   for await (const message of parseSseStream(response.body!)) {
     if (message.data === undefined || !message.event) continue; // the functions send small, named events
-    const event = { event: message.event, data: JSON.parse(message.data) as unknown };
+    const event = { event: message.event, id: message.id, data: JSON.parse(message.data) as unknown };
     events.push(event);
     if (onEvent(event) === true) break; // leaving the loop releases the body
   }

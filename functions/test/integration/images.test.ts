@@ -54,7 +54,12 @@ beforeEach(async () => {
   user = await signUp();
 });
 
-function post(name: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
+function post(
+  name: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
   return fetch(functions.url(name), {
     method: 'POST',
     headers: { authorization: `Bearer ${user.idToken}`, 'content-type': 'application/json', ...headers },
@@ -64,7 +69,13 @@ function post(name: string, body: unknown, headers: Record<string, string> = {},
 }
 
 const imageReply = (image: Record<string, unknown>, extra: Partial<Scenario> = {}): Scenario => ({
-  reply: { kind: 'content', parts: [{ type: 'text', text: 'Here is your picture.' }, { type: 'image', ...image }] },
+  reply: {
+    kind: 'content',
+    parts: [
+      { type: 'text', text: 'Here is your picture.' },
+      { type: 'image', ...image },
+    ],
+  },
   ...extra,
 });
 
@@ -74,7 +85,15 @@ async function recordsOf(uid: string) {
 }
 
 interface ImageJson {
-  image: { id: string; url: string; width: number; height: number; format: string; contentType: string; contentLength: number };
+  image: {
+    id: string;
+    url: string;
+    width: number;
+    height: number;
+    format: string;
+    contentType: string;
+    contentLength: number;
+  };
   text?: string;
   model: string;
   finishReason: string;
@@ -84,7 +103,11 @@ interface ImageJson {
 describe('generateImage', () => {
   it('streams the image into S3, records it, and answers JSON', async () => {
     await gemini.queue(imageReply({ width: 320, height: 180 }));
-    const response = await post('generateImage', { prompt: 'a lighthouse at dusk', aspectRatio: '16:9', imageSize: '2K' });
+    const response = await post('generateImage', {
+      prompt: 'a lighthouse at dusk',
+      aspectRatio: '16:9',
+      imageSize: '2K',
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as ImageJson;
     expect(body).toMatchObject({
@@ -120,14 +143,20 @@ describe('generateImage', () => {
 
   it('streams progress events with Accept: text/event-stream', async () => {
     await gemini.queue(imageReply({ imageBytes: 6_000_000, delivery: 'cumulative', fragments: 5 }));
-    const response = await post('generateImage', { prompt: 'noise', aspectRatio: '1:1' }, { accept: 'text/event-stream' });
+    const response = await post(
+      'generateImage',
+      { prompt: 'noise', aspectRatio: '1:1' },
+      { accept: 'text/event-stream' },
+    );
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = await readSse(response);
     const names = events.map((event) => event.event);
     expect(names[0]).toBe('start');
     expect(names).toContain('text');
     expect(names.slice(-2)).toEqual(['image', 'done']);
-    const progress = events.filter((event) => event.event === 'progress').map((event) => (event.data as { bytes: number }).bytes);
+    const progress = events
+      .filter((event) => event.event === 'progress')
+      .map((event) => (event.data as { bytes: number }).bytes);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const done = events.at(-1)?.data as ImageJson;
@@ -135,6 +164,28 @@ describe('generateImage', () => {
     expect(done.image.contentLength).toBe(6_000_000);
     expect(Math.max(...progress)).toBeLessThanOrEqual(6_000_000);
     expect(s3.pendingMultipartUploads()).toEqual([]);
+    // Every event carries an id, 1, 2, 3... in order (the same responder as chatStream).
+    expect(events.map((event) => event.id)).toEqual(events.map((_, i) => String(i + 1)));
+  });
+
+  it('ends a stream that fails after it started with the one error event shape chatStream uses', async () => {
+    await gemini.queue({
+      reply: { kind: 'content', parts: [{ type: 'image', imageBytes: 100_000 }], finishReason: 'IMAGE_SAFETY' },
+    });
+    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' }, { accept: 'text/event-stream' });
+    const events = await readSse(response);
+    expect(events[0].event).toBe('start');
+    expect(events.at(-1)).toEqual({
+      event: 'error',
+      id: String(events.length),
+      data: {
+        code: 'blocked',
+        status: 422,
+        message: expect.any(String),
+        details: { reason: 'IMAGE_SAFETY' },
+        requestId: response.headers.get('x-request-id'),
+      },
+    });
   });
 
   it('refuses an aspect ratio or size the model does not take, before calling Gemini', async () => {
@@ -145,7 +196,9 @@ describe('generateImage', () => {
     try {
       const refused = await post('generateImage', { prompt: 'x', aspectRatio: '8:1', imageSize: '4K' });
       expect(refused.status).toBe(400);
-      const { error } = (await refused.json()) as { error: { code: string; details: { issues: { path: string[] }[] } } };
+      const { error } = (await refused.json()) as {
+        error: { code: string; details: { issues: { path: string[] }[] } };
+      };
       expect(error.code).toBe('invalid_request');
       expect(error.details.issues.map((issue) => issue.path[0])).toEqual(['aspectRatio', 'imageSize']);
     } finally {
@@ -155,7 +208,9 @@ describe('generateImage', () => {
   });
 
   it('answers 502 no_image with the finishReason', async () => {
-    await gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', text: 'No.' }], finishReason: 'NO_IMAGE' } });
+    await gemini.queue({
+      reply: { kind: 'content', parts: [{ type: 'text', text: 'No.' }], finishReason: 'NO_IMAGE' },
+    });
     const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: unknown }).error).toMatchObject({
@@ -173,7 +228,10 @@ describe('generateImage', () => {
     for (const reason of ['PROHIBITED_CONTENT', 'IMAGE_SAFETY']) {
       const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
       expect(response.status).toBe(422);
-      expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'blocked', details: { reason } });
+      expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+        code: 'blocked',
+        details: { reason },
+      });
     }
     expect(s3.objectKeys()).toEqual(objectsBefore);
     expect(s3.pendingMultipartUploads()).toEqual([]);
@@ -205,9 +263,16 @@ describe('generateImage', () => {
   it('a client disconnect aborts the Gemini request and the upload: no parts, no object, no record', async () => {
     const objectsBefore = s3.objectKeys();
     // ~30 MB delivered slowly in 40 fragments, so the disconnect lands mid-upload.
-    await gemini.queue(imageReply({ imageBytes: 30_000_000, delivery: 'fragmented', fragments: 40 }, { chunkDelayMs: 60 }));
+    await gemini.queue(
+      imageReply({ imageBytes: 30_000_000, delivery: 'fragmented', fragments: 40 }, { chunkDelayMs: 60 }),
+    );
     const controller = new AbortController();
-    const response = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' }, { accept: 'text/event-stream' }, controller.signal);
+    const response = await post(
+      'generateImage',
+      { prompt: 'x', aspectRatio: '1:1' },
+      { accept: 'text/event-stream' },
+      controller.signal,
+    );
     let sawMultipart = false;
     await readSse(response, (event) => {
       if (event.event !== 'progress' || (event.data as { bytes: number }).bytes < 12 * 1024 * 1024) return false;
@@ -230,7 +295,8 @@ describe('generateImage', () => {
     process.env.IMAGE_RATE_LIMIT_PER_MINUTE = '2';
     await gemini.queue(imageReply({}, { times: 2 }));
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await post('generateImage', { prompt: 'x', aspectRatio: '1:1' })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await post('generateImage', { prompt: 'x', aspectRatio: '1:1' })).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 });
@@ -250,7 +316,12 @@ describe('editImage', () => {
 
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
     expect(request.body?.contents[0].inlineData).toEqual([
-      { mimeType: 'image/png', base64Chars: image.length - 'data:image/png;base64,'.length, bytes: source.length, sha256: sha256(source) },
+      {
+        mimeType: 'image/png',
+        base64Chars: image.length - 'data:image/png;base64,'.length,
+        bytes: source.length,
+        sha256: sha256(source),
+      },
     ]);
     expect(request.body?.contents[0].texts).toEqual(['make it blue']);
   });
@@ -263,13 +334,22 @@ describe('editImage', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/source.png', Body: big, ContentType: 'image/png' }));
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/source.png', Body: big, ContentType: 'image/png' }),
+    );
     client.destroy();
     await gemini.queue(imageReply({}));
-    const response = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'sepia' });
+    const response = await post('editImage', {
+      image: `${s3.endpoint}/${BUCKET}/uploads/source.png`,
+      editPrompt: 'sepia',
+    });
     expect(response.status).toBe(200);
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
-    expect(request.body?.contents[0].inlineData[0]).toMatchObject({ mimeType: 'image/png', bytes: big.length, sha256: sha256(big) });
+    expect(request.body?.contents[0].inlineData[0]).toMatchObject({
+      mimeType: 'image/png',
+      bytes: big.length,
+      sha256: sha256(big),
+    });
   });
 
   it('refuses URLs off the allow-list, and loopback without the dev flag, before calling Gemini', async () => {
@@ -285,7 +365,9 @@ describe('editImage', () => {
   });
 
   it('answers 422 for a redirect to an unparseable Location and 400 for an allowed host on another port, before calling Gemini', async () => {
-    const redirector = createServer((_req, res) => res.writeHead(302, { location: 'http://exa mple.test/x.png' }).end());
+    const redirector = createServer((_req, res) =>
+      res.writeHead(302, { location: 'http://exa mple.test/x.png' }).end(),
+    );
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
     const redirectorHost = `127.0.0.1:${(redirector.address() as AddressInfo).port}`;
     try {
@@ -295,7 +377,10 @@ describe('editImage', () => {
       expect(((await redirected.json()) as { error: { code: string } }).error.code).toBe('source_unavailable');
 
       process.env.IMAGE_SOURCE_ALLOWED_HOSTS = '127.0.0.1'; // no port: port 80 only
-      const otherPort = await post('editImage', { image: `${s3.endpoint}/${BUCKET}/uploads/source.png`, editPrompt: 'x' });
+      const otherPort = await post('editImage', {
+        image: `${s3.endpoint}/${BUCKET}/uploads/source.png`,
+        editPrompt: 'x',
+      });
       expect(otherPort.status).toBe(400);
       expect(((await otherPort.json()) as { error: { code: string } }).error.code).toBe('source_not_allowed');
     } finally {
@@ -312,7 +397,14 @@ describe('editImage', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/page.png', Body: '<html>denied</html>', ContentType: 'image/png' }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'uploads/page.png',
+        Body: '<html>denied</html>',
+        ContentType: 'image/png',
+      }),
+    );
     client.destroy();
     const garbage = Buffer.from('<html>denied</html>').toString('base64');
     for (const image of [`data:image/png;base64,${garbage}`, `${s3.endpoint}/${BUCKET}/uploads/page.png`]) {
@@ -328,7 +420,10 @@ describe('editImage', () => {
     expect(notImage.status).toBe(415);
     process.env.IMAGE_SOURCE_MAX_BYTES = '1000';
     try {
-      const tooBig = await post('editImage', { image: `data:image/png;base64,${source.toString('base64')}`, editPrompt: 'x' });
+      const tooBig = await post('editImage', {
+        image: `data:image/png;base64,${source.toString('base64')}`,
+        editPrompt: 'x',
+      });
       expect(tooBig.status).toBe(413);
     } finally {
       delete process.env.IMAGE_SOURCE_MAX_BYTES;

@@ -77,11 +77,16 @@ export interface ChatStreamDoneEvent {
   cached: boolean;
 }
 
+/** The `error` event of every streaming function (chatStream and the image functions alike). */
 export interface ChatStreamErrorEvent {
   type: 'error';
   code: ChatErrorCode;
   /** Presentable, never internals. */
   message: string;
+  /** The HTTP status this error has as a JSON answer (the stream itself already answered 200). */
+  status: number;
+  details?: unknown;
+  requestId: string;
 }
 
 export type ChatStreamEvent = ChatStreamStartEvent | ChatStreamDeltaEvent | ChatStreamDoneEvent | ChatStreamErrorEvent;

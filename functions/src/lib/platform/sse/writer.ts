@@ -5,6 +5,8 @@
 // - Writes are queued and respect backpressure: when res.write() says the buffer is full, the next
 //   write waits for 'drain' (or for the client to go away).
 // - Once the client disconnects or close() is called, sends resolve as no-ops and nothing is written.
+// - A `: ping` comment goes out after `heartbeatMs` without any frame (not on a fixed beat: a busy
+//   stream needs none, and idle proxies only time out silent connections).
 
 import type { ServerResponse } from 'node:http';
 
@@ -27,7 +29,7 @@ export interface SseWriter {
 }
 
 export interface SseWriterOptions {
-  /** Comment heartbeat interval; 0 disables. Default 15 s (well under common 30-60 s idle timeouts). */
+  /** Silence before a `: ping` comment; 0 disables. Default 15 s (well under common 30-60 s idle timeouts). */
   heartbeatMs?: number;
 }
 
@@ -45,7 +47,7 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
   const markClosed = (): void => {
     if (closed) return;
     closed = true;
-    if (heartbeat) clearInterval(heartbeat);
+    clearTimeout(heartbeat);
     res.off('close', markClosed);
     for (const wake of wakeWaiters.splice(0)) wake();
     for (const callback of closeCallbacks.splice(0)) runSafely(callback);
@@ -54,6 +56,7 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
   /** Writes one frame; waits for 'drain' (or close) when the socket buffer is full. */
   const writeNow = async (frame: string): Promise<void> => {
     if (closed || res.writableEnded || res.destroyed) return; // frames queued before close() still go out
+    if (!ending) heartbeat?.refresh(); // the silence starts again now (a cleared timer stays cleared)
     if (res.write(frame)) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
@@ -85,9 +88,11 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
   enqueue(': ok\n\n').catch(() => undefined);
 
   if (heartbeatMs > 0) {
-    // Skipped while frames are queued: a stalled reader should not grow the queue by itself.
-    heartbeat = setInterval(() => {
+    // Skipped while frames are queued (a stalled reader should not grow the queue by itself); the
+    // silence is then timed again from now.
+    heartbeat = setTimeout(() => {
       if (backlog === 0) enqueue(': ping\n\n').catch(() => undefined);
+      else heartbeat?.refresh();
     }, heartbeatMs);
     heartbeat.unref();
   }
@@ -101,12 +106,17 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
       }
     },
     comment(text) {
-      return enqueue(`${text.split(LINE_BREAK).map((line) => `: ${line}\n`).join('')}\n`);
+      return enqueue(
+        `${text
+          .split(LINE_BREAK)
+          .map((line) => `: ${line}\n`)
+          .join('')}\n`,
+      );
     },
     close() {
       if (closed || ending) return;
       ending = true;
-      if (heartbeat) clearInterval(heartbeat);
+      clearTimeout(heartbeat);
       void queue.then(() => {
         if (!res.writableEnded && !res.destroyed) res.end();
         markClosed();

@@ -1,0 +1,132 @@
+// The one way a function answers with Server-Sent Events (chatStream, generateImage and editImage
+// with `Accept: text/event-stream`). The work gets a stream to send named JSON events on; this module
+// owns everything else:
+//   - opening: the stream opens with the first event (a failure before it is an ordinary HTTP error,
+//     thrown on to the request layer). The request layer's security headers plus the SSE ones
+//     (writer.ts; Cache-Control no-store), then a `: ok` comment so the emulator and proxies flush
+//     the headers at once.
+//   - ids: every event carries `id:` 1, 2, 3... in the order sent, the error event included.
+//   - heartbeat: a `: ping` comment after HEARTBEAT_MS without any frame.
+//   - errors: the work throws an HttpError (anything else is masked as 500 internal); after the stream
+//     opened it becomes the one `error` event, {code, message, status, details?, requestId}: the JSON
+//     error body's fields plus the status the stream can no longer send.
+//   - the close: the response ends once, after every queued event is written; a client disconnect
+//     aborts `signal`, so the work stops; nothing is written after the close.
+import type { ServerResponse } from 'node:http';
+import { describeError, type Logger } from '../logging.js';
+import { createSseWriter, type SseWriter } from '../sse/writer.js';
+import { toHttpError, type HttpError } from './errors.js';
+import { applySecurityHeaders } from './security-headers.js';
+
+/** Well under the 30-60 s idle timeouts of common proxies and load balancers. */
+export const HEARTBEAT_MS = 15_000;
+
+/** The data of every function's `error` event. */
+export interface SseErrorEventData {
+  code: string;
+  /** Presentable, never internals. */
+  message: string;
+  /** The HTTP status this error has as a JSON answer (the stream's own status line already said 200). */
+  status: number;
+  details?: unknown;
+  requestId: string;
+}
+
+export interface SseStream {
+  /** Sends one event (`data` as JSON) with the next id; resolves once written, or dropped after the close. */
+  send(event: string, data: unknown): Promise<void>;
+  /** Aborts when the client goes away; pass it to everything the work starts. */
+  readonly signal: AbortSignal;
+}
+
+export interface SseResponderContext {
+  res: ServerResponse;
+  requestId: string;
+  log: Logger;
+  /** The request's own signal (the request layer aborts it on disconnect); `stream.signal` follows it. */
+  signal?: AbortSignal;
+}
+
+export interface SseResponderOptions {
+  /** Silence before a `: ping`; 0 disables. Default HEARTBEAT_MS. */
+  heartbeatMs?: number;
+}
+
+export function sseErrorEventData(error: HttpError, requestId: string): SseErrorEventData {
+  return {
+    code: error.code,
+    message: error.message,
+    status: error.status,
+    ...(error.details !== undefined ? { details: error.details } : {}),
+    requestId,
+  };
+}
+
+/**
+ * Runs `work` with a stream and answers with what it sent. Returns undefined (the response is
+ * written) for the request layer; rethrows the work's failure only when no event was sent yet.
+ */
+export async function respondWithSse(
+  ctx: SseResponderContext,
+  work: (stream: SseStream) => Promise<void>,
+  { heartbeatMs = HEARTBEAT_MS }: SseResponderOptions = {},
+): Promise<undefined> {
+  const { res, requestId, log } = ctx;
+  const disconnect = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, disconnect.signal]) : disconnect.signal;
+  let finished = false;
+  const onClose = (): void => {
+    if (!finished && !res.writableFinished) disconnect.abort(new Error('client disconnected'));
+  };
+  res.once('close', onClose);
+
+  let writer: SseWriter | undefined;
+  let lastId = 0;
+  const send = (event: string, data: unknown): Promise<void> => {
+    if (finished) return Promise.resolve(); // after the close (or after a plain HTTP error answered)
+    try {
+      const frame = { event, id: String(lastId + 1), data: JSON.stringify(data) };
+      writer ??= openStream(res, heartbeatMs);
+      lastId++;
+      return writer.send(frame);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  try {
+    await work({ send, signal });
+  } catch (error) {
+    const httpError = toHttpError(error);
+    if (!writer) throw httpError; // nothing streamed yet: the request layer answers with JSON
+    if (signal.aborted) {
+      log.info('stream ended: client disconnected');
+    } else {
+      log.warn('stream failed', {
+        status: httpError.status,
+        code: httpError.code,
+        ...(httpError.cause !== undefined ? { cause: describeError(httpError.cause, { stack: false }) } : {}),
+      });
+      await send('error', sseErrorEventData(httpError, requestId));
+    }
+  } finally {
+    finished = true;
+    res.off('close', onClose);
+  }
+  if (writer) await closeStream(writer);
+  return undefined;
+}
+
+function openStream(res: ServerResponse, heartbeatMs: number): SseWriter {
+  // The request layer set these already; a stream opened outside it must not go out without them.
+  if (!res.headersSent) applySecurityHeaders(res);
+  return createSseWriter(res, { heartbeatMs });
+}
+
+/** Ends the response once the queued events are written (or the client is gone). */
+function closeStream(writer: SseWriter): Promise<void> {
+  return new Promise<void>((resolve) => {
+    writer.onClose(resolve);
+    writer.close();
+  });
+}
