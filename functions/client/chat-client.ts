@@ -4,11 +4,7 @@
 //   const chat = createChatClient({ baseUrl, getIdToken: () => auth.currentUser!.getIdToken() });
 //   const { reply } = await chat.sendMessage({ message: 'Hi!' });
 //   for await (const event of chat.streamMessage({ message: 'Hi!' }, { signal })) { ... }
-import type {
-  ChatMessageResponse,
-  ChatRequest,
-  ChatStreamEvent,
-} from '../src/lib/features/chat/wire.js';
+import type { ChatMessageResponse, ChatRequest, ChatStreamEvent } from '../src/lib/features/chat/wire.js';
 import { ChatApiError, errorFromResponse } from './errors.js';
 import { readSseFrames, type ByteStreamLike } from './sse.js';
 
@@ -75,15 +71,22 @@ export function newClientMessageId(): string {
 const STREAM_EVENT_TYPES = new Set<ChatStreamEvent['type']>(['start', 'delta', 'done', 'error']);
 
 export function createChatClient(options: ChatClientOptions): ChatClient {
-  const doFetch: FetchLike = options.fetch ?? ((url, init) => fetch(url, init) as unknown as Promise<FetchResponseLike>);
+  const doFetch: FetchLike =
+    options.fetch ?? ((url, init) => fetch(url, init) as unknown as Promise<FetchResponseLike>);
 
   const urlOf = (name: 'chatMessage' | 'chatStream'): string => {
-    const url = options.urls?.[name] ?? (options.baseUrl ? `${options.baseUrl.replace(/\/+$/, '')}/${name}` : undefined);
+    const url =
+      options.urls?.[name] ?? (options.baseUrl ? `${options.baseUrl.replace(/\/+$/, '')}/${name}` : undefined);
     if (!url) throw new TypeError(`chat client: no URL for ${name} (set baseUrl or urls.${name})`);
     return url;
   };
 
-  const post = async (name: 'chatMessage' | 'chatStream', request: ChatRequest, accept: string, signal?: AbortSignal) => {
+  const post = async (
+    name: 'chatMessage' | 'chatStream',
+    request: ChatRequest,
+    accept: string,
+    signal?: AbortSignal,
+  ) => {
     const token = await options.getIdToken();
     const response = await doFetch(urlOf(name), {
       method: 'POST',
@@ -98,7 +101,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   return {
     async sendMessage(request, callOptions = {}) {
       const clientMessageId = request.clientMessageId ?? newClientMessageId();
-      const response = await post('chatMessage', { ...request, clientMessageId }, 'application/json', callOptions.signal);
+      const response = await post(
+        'chatMessage',
+        { ...request, clientMessageId },
+        'application/json',
+        callOptions.signal,
+      );
       return { ...((await response.json()) as ChatMessageResponse), clientMessageId };
     },
 
@@ -113,9 +121,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   };
 }
 
-async function* streamEvents(responsePromise: Promise<FetchResponseLike>): AsyncGenerator<ChatStreamEvent, void, undefined> {
+async function* streamEvents(
+  responsePromise: Promise<FetchResponseLike>,
+): AsyncGenerator<ChatStreamEvent, void, undefined> {
   const response = await responsePromise;
-  if (!response.body) throw new ChatApiError(0, 'stream_interrupted', 'The response has no body (is streaming supported?)');
+  if (!response.body)
+    throw new ChatApiError(0, 'stream_interrupted', 'The response has no body (is streaming supported?)');
   for await (const frame of readSseFrames(response.body)) {
     const type = frame.event as ChatStreamEvent['type'];
     if (!STREAM_EVENT_TYPES.has(type)) continue; // newer event kinds: ignored

@@ -36,7 +36,9 @@ export async function errorFromResponse(response: ResponseLike): Promise<ChatApi
     // the status is still worth reporting
   }
   try {
-    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } };
+    const { error } = JSON.parse(text) as {
+      error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown };
+    };
     if (error && typeof error.code === 'string' && typeof error.message === 'string') {
       const requestId = typeof error.requestId === 'string' ? error.requestId : requestIdHeader;
       return new ChatApiError(response.status, error.code, error.message, requestId, error.details, retryAfterSeconds);
@@ -44,5 +46,12 @@ export async function errorFromResponse(response: ResponseLike): Promise<ChatApi
   } catch {
     // not JSON: fall through
   }
-  return new ChatApiError(response.status, 'http_error', `HTTP ${response.status}`, requestIdHeader, undefined, retryAfterSeconds);
+  return new ChatApiError(
+    response.status,
+    'http_error',
+    `HTTP ${response.status}`,
+    requestIdHeader,
+    undefined,
+    retryAfterSeconds,
+  );
 }

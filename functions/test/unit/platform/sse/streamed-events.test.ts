@@ -14,7 +14,8 @@ const SMALL = { maxBufferedData: 8 };
 
 describe('streamed events', () => {
   it('streams data longer than maxBufferedData and buffers data up to it, for every delivery', async () => {
-    const input = 'event: img\nid: 5\nretry: 30\ndata: 0123456789abcdef\n\ndata: 12345678\n\ndata: 1234\ndata: 567\n\ndata: 1234\ndata: 5678\n\n';
+    const input =
+      'event: img\nid: 5\nretry: 30\ndata: 0123456789abcdef\n\ndata: 12345678\n\ndata: 1234\ndata: 567\n\ndata: 1234\ndata: 5678\n\n';
     const expected = [
       { data: '0123456789abcdef', streamed: true, event: 'img', id: '5', retry: 30 },
       { data: '12345678', id: '5', retry: 30 },
@@ -88,7 +89,9 @@ describe('streamed events', () => {
     for (let i = 0; i < 40; i++) {
       const size = Math.floor(random() * 20);
       const data = 'é€x'.repeat(size).slice(0, size);
-      parts.push(random() < 0.3 ? `event: e${i}\r\nid: ${i}\r\ndata: ${data}\r\ndata: ${i}\r\n\r\n` : `data: ${data}\n\n`);
+      parts.push(
+        random() < 0.3 ? `event: e${i}\r\nid: ${i}\r\ndata: ${data}\r\ndata: ${i}\r\n\r\n` : `data: ${data}\n\n`,
+      );
       if (random() < 0.2) parts.push(': keep-alive\r');
     }
     const bytes = utf8(parts.join(''));
@@ -152,7 +155,8 @@ describe('parseSseStream bodies and lifecycle', () => {
     });
     const seen: string[] = [];
     for await (const event of parseSseStream(web as unknown as AsyncIterable<Uint8Array>)) seen.push(event.data ?? '');
-    for await (const event of parseSseStream(Readable.from(chunks.map((c) => Buffer.from(c))))) seen.push(event.data ?? '');
+    for await (const event of parseSseStream(Readable.from(chunks.map((c) => Buffer.from(c)))))
+      seen.push(event.data ?? '');
     expect(seen).toEqual(['a', 'b', 'a', 'b']);
   });
 

@@ -1,6 +1,11 @@
 // Test helpers for SSE bodies: chunked delivery, a seeded PRNG, and a normalised view of parsed
 // events (streamed events read to the end and joined) so that deliveries can be compared.
-import { isStreamedSseEvent, parseSseStream, type ParseSseOptions, type SseEvent } from '../../../../src/lib/platform/sse/parse.js';
+import {
+  isStreamedSseEvent,
+  parseSseStream,
+  type ParseSseOptions,
+  type SseEvent,
+} from '../../../../src/lib/platform/sse/parse.js';
 import { seededRandom } from '../../../../dev/seeded-random.js';
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -64,7 +69,10 @@ function normalise(event: SseEvent, data: string, streamed: boolean): Normalised
 }
 
 /** Parses the chunks; streamed events are read fully and joined. */
-export async function parseChunks(chunks: Iterable<Uint8Array | string>, options?: ParseSseOptions): Promise<ParseOutcome> {
+export async function parseChunks(
+  chunks: Iterable<Uint8Array | string>,
+  options?: ParseSseOptions,
+): Promise<ParseOutcome> {
   const events: NormalisedEvent[] = [];
   try {
     for await (const event of parseSseStream(bodyOf(chunks), options)) {

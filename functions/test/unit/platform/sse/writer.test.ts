@@ -23,7 +23,9 @@ afterEach(async () => {
 async function connect(options: { heartbeatMs?: number; clientPaused?: boolean } = {}): Promise<Harness> {
   let onWriter!: (writer: SseWriter) => void;
   const writerReady = new Promise<SseWriter>((resolve) => (onWriter = resolve));
-  const server = createServer((_req, res: ServerResponse) => onWriter(createSseWriter(res, { heartbeatMs: options.heartbeatMs ?? 0 })));
+  const server = createServer((_req, res: ServerResponse) =>
+    onWriter(createSseWriter(res, { heartbeatMs: options.heartbeatMs ?? 0 })),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
   cleanups.push(() => server.closeAllConnections());
