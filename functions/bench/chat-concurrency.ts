@@ -52,7 +52,7 @@ async function oneStream(client: ChatClient, message: string): Promise<StreamOut
         outcome.messageId = event.messageId;
       } else if (event.type === 'delta') outcome.text += event.text;
       else if (event.type === 'done') outcome.ok = true;
-      else outcome.error = `error event ${event.code}`;
+      else if (event.type === 'error') outcome.error = `error event ${event.code}`;
     }
   } catch (error) {
     outcome.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

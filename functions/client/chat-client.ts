@@ -50,7 +50,8 @@ export interface ChatClient {
   /** One reply as JSON. Throws ChatApiError for any non-2xx answer. */
   sendMessage(request: ChatRequest, options?: CallOptions): Promise<ChatMessageResponse & { clientMessageId: string }>;
   /**
-   * The reply as events: start, delta..., then done or error (after which iteration ends).
+   * The reply as events: start, delta... (with tool-call / tool-result when the assistant looks things
+   * up; render `result` as cards), then done or error (after which iteration ends).
    * Throws ChatApiError when the request is refused before the stream starts (auth, validation,
    * rate limit, conversation_not_found, in_progress) or when the stream breaks off
    * (`stream_interrupted`); aborting `signal` throws the platform's AbortError.
@@ -68,7 +69,14 @@ export function newClientMessageId(): string {
   return id;
 }
 
-const STREAM_EVENT_TYPES = new Set<ChatStreamEvent['type']>(['start', 'delta', 'done', 'error']);
+const STREAM_EVENT_TYPES = new Set<ChatStreamEvent['type']>([
+  'start',
+  'delta',
+  'tool-call',
+  'tool-result',
+  'done',
+  'error',
+]);
 
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const doFetch: FetchLike =

@@ -2,6 +2,8 @@
 //   {conversationId, messageId, reply, model, finishReason, usage, cached}
 // Errors: 404 conversation_not_found, 409 in_progress, 422 blocked, 502/503/504 upstream_* (docs/chat.md).
 import { answerChatMessage, chatDeps, chatRequestBody } from '../lib/features/chat/index.js';
+import { assistantTools } from '../lib/assistant-tools/index.js';
+import { getDb } from '../lib/platform/firebase.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
@@ -11,5 +13,9 @@ export const chatMessageHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   requiredSecrets: ['GEMINI_API_KEY'],
-  handle: (ctx) => answerChatMessage(chatDeps(ctx.config, ctx.secrets.GEMINI_API_KEY), ctx),
+  handle: (ctx) =>
+    answerChatMessage(
+      chatDeps(ctx.config, ctx.secrets.GEMINI_API_KEY, assistantTools({ db: getDb(), settings: ctx.config.matching })),
+      ctx,
+    ),
 });

@@ -1,6 +1,7 @@
 // POST /chatStream — the assistant reply as Server-Sent Events, written straight from the handler
 // through the platform's SSE responder (ids on every event, `: ping` after 15 s of silence):
-//   start {conversationId, messageId} · delta {text}… · done {finishReason, usage, model, cached}
+//   start {conversationId, messageId} · delta {text}… interleaved with tool-call {id, name, args} and
+//   tool-result {id, name, result} · done {finishReason, usage, model, cached}
 //   or, after the stream started, error {code, message, status, details?, requestId}.
 // Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
 import {
@@ -10,6 +11,8 @@ import {
   toChatError,
   type ChatStreamEvent,
 } from '../lib/features/chat/index.js';
+import { assistantTools } from '../lib/assistant-tools/index.js';
+import { getDb } from '../lib/platform/firebase.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { respondWithSse, type SseStream } from '../lib/platform/http/sse-responder.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
@@ -27,17 +30,24 @@ export const chatStreamHandler = defineEndpoint({
   requiredSecrets: ['GEMINI_API_KEY'],
   handle: async (ctx): Promise<undefined> => {
     const { uid, body, config, secrets, log } = ctx;
-    const turn = await prepareTurn(chatDeps(config, secrets.GEMINI_API_KEY), {
-      uid,
-      request: body,
-      model: config.gemini.textModel,
-      settings: config.chat,
-      log,
-    });
+    const turn = await prepareTurn(
+      chatDeps(config, secrets.GEMINI_API_KEY, assistantTools({ db: getDb(), settings: config.matching })),
+      {
+        uid,
+        request: body,
+        model: config.gemini.textModel,
+        settings: config.chat,
+        log,
+      },
+    );
     return respondWithSse(ctx, async (stream) => {
       await sendChatEvent(stream, { type: 'start', conversationId: turn.conversationId, messageId: turn.messageId });
       try {
-        const result = await turn.run(stream.signal, (text) => sendChatEvent(stream, { type: 'delta', text }));
+        const result = await turn.run(stream.signal, {
+          onText: (text) => sendChatEvent(stream, { type: 'delta', text }),
+          onToolCall: (call) => sendChatEvent(stream, { type: 'tool-call', ...call }),
+          onToolResult: ({ id, name, result }) => sendChatEvent(stream, { type: 'tool-result', id, name, result }),
+        });
         await sendChatEvent(stream, {
           type: 'done',
           finishReason: result.finishReason,

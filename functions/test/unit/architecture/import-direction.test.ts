@@ -37,6 +37,8 @@ function importEdges(files: readonly string[]): Edge[] {
 
 const featureOf = (file: string): string | undefined => /^src\/lib\/features\/([^/]+)\//.exec(file)?.[1];
 const PURE_SCORER = 'src/lib/features/matching/scoring/';
+/** Composes features (the assistant's tools over matching); only handlers import it. */
+const COMPOSITION = 'src/lib/assistant-tools/';
 /** What the pure scorer may import besides itself: text helpers, nothing with I/O. */
 const SCORER_MAY_IMPORT = new Set(['src/lib/platform/text.ts']);
 
@@ -46,6 +48,8 @@ function violation(edge: Edge): string | undefined {
   if (from.startsWith('src/lib/') && to.startsWith('src/handlers/')) return 'lib imports a handler';
   if (from.startsWith('src/lib/platform/') && to.startsWith('src/lib/features/'))
     return 'the platform imports a feature';
+  if (!from.startsWith(COMPOSITION) && !from.startsWith('src/handlers/') && to.startsWith(COMPOSITION))
+    return 'only handlers wire in the composition layer';
   const fromFeature = featureOf(from);
   const toFeature = featureOf(to);
   if (fromFeature && toFeature && fromFeature !== toFeature)
@@ -92,5 +96,16 @@ describe('import direction', () => {
       violation({ from: 'src/lib/features/chat/turn.ts', to: 'src/lib/platform/gemini/errors.ts' }),
     ).toBeUndefined();
     expect(violation({ from: 'src/handlers/chatMessage.ts', to: 'src/lib/features/chat/index.ts' })).toBeUndefined();
+    expect(violation({ from: 'src/lib/features/chat/turn.ts', to: 'src/lib/assistant-tools/index.ts' })).toBe(
+      'only handlers wire in the composition layer',
+    );
+    expect(violation({ from: 'src/lib/platform/http/endpoint.ts', to: 'src/lib/assistant-tools/index.ts' })).toBe(
+      'only handlers wire in the composition layer',
+    );
+    // The composition may use both features; a handler may use the composition.
+    expect(
+      violation({ from: 'src/lib/assistant-tools/index.ts', to: 'src/lib/features/matching/index.ts' }),
+    ).toBeUndefined();
+    expect(violation({ from: 'src/handlers/chatStream.ts', to: 'src/lib/assistant-tools/index.ts' })).toBeUndefined();
   });
 });

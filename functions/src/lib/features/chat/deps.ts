@@ -5,12 +5,15 @@ import type { AppConfig } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
 import { FirestoreChatStore } from './store.js';
+import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
 
-export function chatDeps(config: AppConfig, geminiApiKey: string): ChatDeps {
+/** `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers. */
+export function chatDeps(config: AppConfig, geminiApiKey: string, tools: readonly AnyChatTool[] = []): ChatDeps {
   return {
     store: new FirestoreChatStore(getDb()),
     cache: getCache('chat'),
     gemini: geminiStreamingClient(geminiApiKey, config.gemini.baseUrl),
+    tools,
   };
 }

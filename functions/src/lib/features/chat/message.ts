@@ -26,7 +26,7 @@ export async function answerChatMessage(
     log,
   });
   try {
-    const result = await turn.run(signal, () => undefined);
+    const result = await turn.run(signal, { onText: () => undefined });
     return { conversationId: turn.conversationId, messageId: turn.messageId, ...result };
   } catch (error) {
     // Nobody is left to answer; the partial reply is already stored as interrupted.

@@ -13,7 +13,12 @@ import {
 } from '../../platform/gemini/errors.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
-import type { GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';
+import type {
+  FunctionCallEvent,
+  GeminiStreamEvent,
+  GeminiTokenUsage,
+  TextDeltaEvent,
+} from '../../platform/gemini/types.js';
 import type { ChatPrompt } from './context.js';
 
 export interface ModelTimeouts {
@@ -37,6 +42,11 @@ export interface ModelCallOptions {
   retry: RetryPolicy;
   /** Each answer chunk as it arrives; awaited, so a slow consumer slows reading (backpressure). */
   onText(text: string): void | Promise<void>;
+  /**
+   * Every part of the answering attempt that the model's turn is made of (text and thinking chunks,
+   * signature-only parts, tool calls), in order, before onText for the same chunk; awaited.
+   */
+  onPart?(event: TextDeltaEvent | FunctionCallEvent): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
 }
 
@@ -73,8 +83,15 @@ class Attempt {
 interface OpenedStream {
   attempt: Attempt;
   events: AsyncIterator<GeminiStreamEvent>;
-  /** The first answer text, or the end of a reply without any. */
+  /** What came before the first answer (thinking, signature-only parts): part of the model's turn. */
+  before: GeminiStreamEvent[];
+  /** The first answer text or tool call, or the end of a reply without either. */
   first: GeminiStreamEvent;
+}
+
+/** The attempt has answered: text shown to someone, or a tool call acted on. Retrying would differ. */
+function isAnswer(event: GeminiStreamEvent): boolean {
+  return (event.type === 'text-delta' && !event.thought && event.text !== '') || event.type === 'function-call';
 }
 
 /** parseGeminiEvents always ends with `done`; an iterator that ends without one was cut short. */
@@ -108,14 +125,14 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
         request: options.prompt.request,
         signal: attempt.signal,
       });
+      const before: GeminiStreamEvent[] = [];
       for (;;) {
         const next = await events.next();
         attempt.arm(timeouts.idleMs, 'idle');
         if (next.done) throw missingDone();
         const event = next.value;
-        if ((event.type === 'text-delta' && !event.thought && event.text !== '') || event.type === 'done') {
-          return { attempt, events, first: event };
-        }
+        if (isAnswer(event) || event.type === 'done') return { attempt, events, before, first: event };
+        before.push(event);
       }
     } catch (error) {
       attempt.close();
@@ -132,13 +149,13 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
       signal: callSignal,
     });
     const { attempt, events } = opened;
+    for (const early of opened.before) await deliver(early, options);
     let event: GeminiStreamEvent = opened.first;
     for (;;) {
       if (event.type === 'done') {
         return { finishReason: event.finishReason, usage: event.usage, modelVersion: event.modelVersion };
       }
-      // Thinking text is never part of the answer; images are not expected from a chat model.
-      if (event.type === 'text-delta' && !event.thought && event.text !== '') await options.onText(event.text);
+      await deliver(event, options);
       const next = await events.next().catch((error: unknown) => {
         throw explain(error, attempt);
       });
@@ -152,4 +169,11 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     clearTimeout(totalTimer);
     opened?.attempt.close();
   }
+}
+
+/** Thinking text is never part of the answer; images are not expected from a chat model. */
+async function deliver(event: GeminiStreamEvent, options: ModelCallOptions): Promise<void> {
+  if (event.type !== 'text-delta' && event.type !== 'function-call') return;
+  await options.onPart?.(event);
+  if (event.type === 'text-delta' && !event.thought && event.text !== '') await options.onText(event.text);
 }

@@ -16,7 +16,8 @@ import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { codePointPrefix } from '../../platform/text.js';
 import type { TurnIds } from './ids.js';
-import type { ChatErrorCode, ChatUsage } from './wire.js';
+import type { StreamingContent } from '../../platform/gemini/request-body.js';
+import type { ChatErrorCode, ChatToolCall, ChatUsage } from './wire.js';
 
 export type ReplyStatus = 'complete' | 'interrupted' | 'error';
 
@@ -28,6 +29,14 @@ export interface StoredReply {
   usage?: ChatUsage;
   cached: boolean;
   errorCode?: ChatErrorCode;
+  /** The tools used, so the app can render the cards from Firestore (bounded: see boundedToolCalls). */
+  toolCalls?: ChatToolCall[];
+  /**
+   * The Gemini contents after the user's message (model turns with their calls and signatures, the
+   * functionResponse turns, the final answer), replayed as history by the next turn. Stored as JSON
+   * text: model-written args may nest arrays, which Firestore fields cannot hold.
+   */
+  exchange?: StreamingContent[];
 }
 
 export type TurnClaim =
@@ -93,7 +102,54 @@ function storedReply(data: DocumentData): StoredReply {
     usage: (data.usage ?? undefined) as ChatUsage | undefined,
     cached: data.cached === true,
     errorCode: typeof data.errorCode === 'string' ? (data.errorCode as ChatErrorCode) : undefined,
+    toolCalls: storedToolCalls(data.toolCallsJson),
   };
+}
+
+/**
+ * A message's stored tool calls and exchange are JSON text of at most these sizes (characters); a
+ * larger exchange is not kept (the next turn then sees the reply's text only), and tool calls beyond
+ * the budget are dropped from the end. Results are already capped per call (tools.ts).
+ */
+export const MAX_TOOL_CALLS_JSON = 64_000;
+export const MAX_EXCHANGE_JSON = 256_000;
+
+export function boundedToolCalls(calls: readonly ChatToolCall[]): string | undefined {
+  const kept = [...calls];
+  for (;;) {
+    if (kept.length === 0) return undefined;
+    const json = JSON.stringify(kept);
+    if (json.length <= MAX_TOOL_CALLS_JSON) return json;
+    kept.pop();
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function storedToolCalls(value: unknown): ChatToolCall[] | undefined {
+  const parsed = parseJson(value);
+  return Array.isArray(parsed) ? (parsed as ChatToolCall[]) : undefined;
+}
+
+function storedExchange(value: unknown): StreamingContent[] | undefined {
+  const parsed = parseJson(value);
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.every(
+      (content: unknown) =>
+        typeof content === 'object' &&
+        content !== null &&
+        Array.isArray((content as { parts?: unknown }).parts) &&
+        ((content as { role?: unknown }).role === 'model' || (content as { role?: unknown }).role === 'user'),
+    );
+  return valid ? (parsed as StreamingContent[]) : undefined;
 }
 
 /** Firestore refuses `undefined` field values; drop them (nested objects included). */
@@ -204,7 +260,8 @@ export class FirestoreChatStore implements ChatStore {
       const role = data.role === 'assistant' ? 'assistant' : data.role === 'user' ? 'user' : undefined;
       // Failed replies (possibly cut by a safety stop) are not context; interrupted ones were seen.
       if (!role || typeof data.text !== 'string' || (role === 'assistant' && data.status === 'error')) continue;
-      history.push({ role, text: data.text });
+      const exchange = role === 'assistant' ? storedExchange(data.exchangeJson) : undefined;
+      history.push(exchange ? { role, text: data.text, exchange } : { role, text: data.text });
       if (history.length === limit) break;
     }
     return history.reverse();
@@ -213,11 +270,20 @@ export class FirestoreChatStore implements ChatStore {
   async saveReply({ ids, attemptId, clientMessageId, reply }: SaveReplyInput): Promise<void> {
     const refs = this.refs(ids);
     const batch = this.db.batch();
+    const { toolCalls, exchange, ...fields } = reply;
+    const exchangeJson = exchange && exchange.length > 0 ? JSON.stringify(exchange) : undefined;
     batch.set(
       refs.assistant,
       withoutUndefined({
         role: 'assistant',
-        ...reply,
+        ...fields,
+        toolCallsJson: toolCalls ? boundedToolCalls(toolCalls) : undefined,
+        // Only a complete reply is replayed with its calls: an interrupted one may end on a call
+        // that has no response, which Gemini refuses.
+        exchangeJson:
+          reply.status === 'complete' && exchangeJson !== undefined && exchangeJson.length <= MAX_EXCHANGE_JSON
+            ? exchangeJson
+            : undefined,
         clientMessageId,
         attemptId,
         replyTo: ids.userMessageId,

@@ -13,16 +13,31 @@ import { chatCacheKey } from './cache-key.js';
 import { buildChatPrompt, profileContext, type ChatPrompt } from './context.js';
 import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
-import { ClientAbortedError, streamModelReply } from './model-stream.js';
+import { ClientAbortedError, type ModelReplyEnd } from './model-stream.js';
 import { splitForReplay } from './replay.js';
-import type { ChatStore, ReplyStatus, StoredReply } from './store.js';
-import type { ChatErrorCode, ChatRequest, ChatUsage } from './wire.js';
+import type { ChatStore, StoredReply } from './store.js';
+import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
+import type { AnyChatTool } from './tools.js';
+import type { ChatRequest, ChatToolCall, ChatUsage } from './wire.js';
 
 export interface ChatDeps {
   store: ChatStore;
   cache: Cache;
   gemini: GeminiTransport;
+  /** The assistant's tools (src/lib/assistant-tools); none: plain replies. */
+  tools?: readonly AnyChatTool[];
 }
+
+/** What a turn reports as it goes (chatStream relays each; chatMessage needs none). */
+export interface TurnEvents {
+  /** Each answer chunk; awaited (backpressure). */
+  onText(text: string): void | Promise<void>;
+  onToolCall?(call: Pick<ChatToolCall, 'id' | 'name' | 'args'>): void | Promise<void>;
+  onToolResult?(call: ChatToolCall): void | Promise<void>;
+}
+
+/** Tool calls run per model response; more in one response are answered with an error. */
+const MAX_CALLS_PER_STEP = 5;
 
 export interface TurnInput {
   uid: string;
@@ -38,6 +53,7 @@ export interface TurnResult {
   finishReason: string;
   usage?: ChatUsage;
   cached: boolean;
+  toolCalls: ChatToolCall[];
 }
 
 export interface PreparedTurn {
@@ -45,10 +61,11 @@ export interface PreparedTurn {
   /** The assistant message's id. */
   messageId: string;
   /**
-   * Produces the reply, calling `onText` per chunk (awaited). Resolves with the result once the
-   * reply is stored; rejects with toChatError's HttpError (after storing what there was) or ClientAbortedError.
+   * Produces the reply, reporting text chunks and tool calls as they happen (awaited). Resolves with
+   * the result once the reply is stored; rejects with toChatError's HttpError (after storing what there
+   * was) or ClientAbortedError.
    */
-  run(signal: AbortSignal, onText: (text: string) => void | Promise<void>): Promise<TurnResult>;
+  run(signal: AbortSignal, events: TurnEvents): Promise<TurnResult>;
 }
 
 /** Cached entries: a complete reply and what produced it. */
@@ -86,7 +103,7 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
       ids,
       message: request.message,
       clientMessageId: request.clientMessageId,
-      leaseMs: settings.totalTimeoutMs + LEASE_MARGIN_MS,
+      leaseMs: settings.turnTimeoutMs + LEASE_MARGIN_MS,
     }),
     deps.store.loadProfile(uid),
     mayHaveHistory
@@ -99,28 +116,36 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
     const stored = claim.reply;
     return {
       ...base,
-      run: async (_signal, onText) => {
-        await replayText(stored.text, onText);
+      run: async (_signal, events) => {
+        const toolCalls = stored.toolCalls ?? [];
+        for (const call of toolCalls) {
+          await events.onToolCall?.({ id: call.id, name: call.name, args: call.args });
+          await events.onToolResult?.(call);
+        }
+        await replayText(stored.text, events.onText);
         return {
           reply: stored.text,
           model: stored.model,
           finishReason: stored.finishReason ?? 'STOP',
           usage: stored.usage,
           cached: stored.cached,
+          toolCalls,
         };
       },
     };
   }
 
+  const tools = settings.toolsEnabled ? (deps.tools ?? []) : [];
   const prompt = buildChatPrompt({
     model: input.model,
     settings,
     profile: profileContext(profile),
     history,
     message: request.message,
+    toolNames: tools.map((tool) => tool.name),
   });
-  const turn = new TurnRunner(deps, input, ids, claim.attemptId, prompt);
-  return { ...base, run: (signal, onText) => turn.run(signal, onText) };
+  const turn = new TurnRunner(deps, input, ids, claim.attemptId, prompt, tools);
+  return { ...base, run: (signal, events) => turn.run(signal, events) };
 }
 
 async function replayText(text: string, onText: (text: string) => void | Promise<void>): Promise<void> {
@@ -129,6 +154,7 @@ async function replayText(text: string, onText: (text: string) => void | Promise
 
 class TurnRunner {
   private readonly cacheKey: string;
+  private readonly tools: ReadonlyMap<string, AnyChatTool>;
   /** The reply was written (it is written once, whatever happens after). */
   private saved = false;
 
@@ -138,78 +164,108 @@ class TurnRunner {
     private readonly ids: TurnIds,
     private readonly attemptId: string,
     private readonly prompt: ChatPrompt,
+    tools: readonly AnyChatTool[],
   ) {
     this.cacheKey = chatCacheKey(input.uid, prompt);
+    this.tools = new Map(tools.map((tool) => [tool.name, tool]));
   }
 
-  async run(signal: AbortSignal, onText: (text: string) => void | Promise<void>): Promise<TurnResult> {
+  async run(signal: AbortSignal, events: TurnEvents): Promise<TurnResult> {
     const hit = await this.cacheGet();
     if (hit) {
-      await replayText(hit.text, onText);
+      await replayText(hit.text, events.onText);
       const result: TurnResult = {
         reply: hit.text,
         model: hit.model,
         finishReason: hit.finishReason,
         usage: hit.usage,
         cached: true,
+        toolCalls: [],
       };
       await this.save({ ...hit, status: 'complete', cached: true });
       return result;
     }
 
-    const parts: string[] = [];
-    const { settings, log } = this.input;
+    const progress = newToolLoopProgress();
+    const { settings, log, uid } = this.input;
     try {
-      const end = await streamModelReply({
-        client: this.deps.gemini,
-        prompt: this.prompt,
-        signal,
-        timeouts: {
-          firstChunkMs: settings.firstChunkTimeoutMs,
-          idleMs: settings.idleTimeoutMs,
-          totalMs: settings.totalTimeoutMs,
+      const end = await runToolLoop(
+        {
+          client: this.deps.gemini,
+          prompt: this.prompt,
+          tools: this.tools,
+          uid,
+          signal,
+          log,
+          timeouts: {
+            firstChunkMs: settings.firstChunkTimeoutMs,
+            idleMs: settings.idleTimeoutMs,
+            totalMs: settings.totalTimeoutMs,
+          },
+          retry: { ...RETRY_BACKOFF, maxAttempts: settings.retryMaxAttempts, budgetMs: settings.retryBudgetMs },
+          limits: {
+            maxModelCalls: settings.maxModelCalls,
+            maxCallsPerStep: MAX_CALLS_PER_STEP,
+            toolTimeoutMs: settings.toolTimeoutMs,
+            turnTimeoutMs: settings.turnTimeoutMs,
+          },
+          onText: events.onText,
+          onToolCall: events.onToolCall,
+          onToolResult: events.onToolResult,
+          onRetry: ({ attempt, delayMs, error }) =>
+            log.warn('gemini attempt failed, retrying', {
+              attempt,
+              delayMs,
+              error: describeError(error, { stack: false }),
+            }),
         },
-        retry: { ...RETRY_BACKOFF, maxAttempts: settings.retryMaxAttempts, budgetMs: settings.retryBudgetMs },
-        onText: (text) => {
-          parts.push(text);
-          return onText(text);
-        },
-        onRetry: ({ attempt, delayMs, error }) =>
-          log.warn('gemini attempt failed, retrying', {
-            attempt,
-            delayMs,
-            error: describeError(error, { stack: false }),
-          }),
-      });
-      const text = parts.join('');
+        progress,
+        (end: ModelReplyEnd) => toChatUsage(end.usage),
+      );
+      const text = progress.text.join('');
       const model = end.modelVersion ?? this.prompt.model;
       const finishReason = end.finishReason ?? 'FINISH_REASON_UNSPECIFIED';
-      const usage = toChatUsage(end.usage);
+      const { usage, toolCalls } = progress;
       const blocked = finishReasonBlock(finishReason);
       if (blocked) {
-        await this.save({ text, status: 'error', model, finishReason, usage, cached: false, errorCode: 'blocked' });
+        await this.save({
+          ...this.partial(progress),
+          status: 'error',
+          model,
+          finishReason,
+          errorCode: 'blocked',
+        });
         throw blocked; // 422 blocked, through toChatError below
       }
       const reply: CachedReply = { text, model, finishReason, usage };
-      // Only a reply that ended normally is worth replaying to the same question.
+      // Only a reply that ended normally is worth replaying to the same question, and never one built
+      // on tool results: those are live data (events fill up, people change), so it would go stale.
+      const cacheable = finishReason === 'STOP' && toolCalls.length === 0;
       await Promise.all([
-        this.save({ ...reply, status: 'complete', cached: false }),
-        finishReason === 'STOP' ? this.cacheSet(reply) : undefined,
+        this.save({ ...reply, status: 'complete', cached: false, toolCalls, exchange: progress.exchange }),
+        cacheable ? this.cacheSet(reply) : undefined,
       ]);
-      return { reply: text, model, finishReason, usage, cached: false };
+      return { reply: text, model, finishReason, usage, cached: false, toolCalls };
     } catch (error) {
       if (error instanceof ClientAbortedError) {
-        await this.saveFailure(parts, 'interrupted', undefined);
+        await this.save({ ...this.partial(progress), status: 'interrupted' });
         throw error;
       }
       const chatError = toChatError(error);
-      if (!this.saved) await this.saveFailure(parts, 'error', chatError.code);
+      if (!this.saved) await this.save({ ...this.partial(progress), status: 'error', errorCode: chatError.code });
       throw chatError;
     }
   }
 
-  private async saveFailure(parts: string[], status: ReplyStatus, errorCode: ChatErrorCode | undefined): Promise<void> {
-    await this.save({ text: parts.join(''), status, model: this.prompt.model, cached: false, errorCode });
+  /** What a turn that did not complete had done: its text and finished tool calls (no replayable exchange). */
+  private partial(progress: ToolLoopProgress): Omit<StoredReply, 'status'> {
+    return {
+      text: progress.text.join(''),
+      model: this.prompt.model,
+      usage: progress.usage,
+      cached: false,
+      toolCalls: progress.toolCalls,
+    };
   }
 
   /** Storing never turns a delivered reply into a failure: it is logged (with the ids) instead. */

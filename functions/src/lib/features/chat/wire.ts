@@ -25,6 +25,23 @@ export interface ChatUsage {
   thoughtsTokens?: number;
 }
 
+/**
+ * One tool the assistant used in a turn. `result` is what the app renders as cards:
+ *   find_events    {events: [{eventId, title, startsAt, place: {city?, region?, country?}, tags,
+ *                   score, matchedTags, attendeeCount}]}
+ *   suggest_people {people: [{userId, displayName, matchedInterests, matchedPurposes, distance}]}
+ *   get_event      {event: {eventId, title, startsAt, place, tags, attendeeCount}}
+ * or, when the call could not be answered, {error: {code, message}} (the model was told the same).
+ */
+export interface ChatToolCall {
+  /** Unique within the turn; tool-call and tool-result events carry the same id. */
+  id: string;
+  name: string;
+  /** As the model sent them (they were checked before the tool ran). */
+  args: unknown;
+  result: Record<string, unknown>;
+}
+
 /** chatMessage's 200 body. */
 export interface ChatMessageResponse {
   conversationId: string;
@@ -34,10 +51,12 @@ export interface ChatMessageResponse {
   model: string;
   /** Gemini's finishReason, e.g. STOP or MAX_TOKENS (a truncated but usable reply). */
   finishReason: string;
-  /** Undefined when the reply came from the cache or a replay and usage was not recorded. */
+  /** Summed over every model call of the turn. Undefined when the reply came from the cache or a replay and usage was not recorded. */
   usage?: ChatUsage;
   /** True when the reply was served from the response cache (Gemini was not called). */
   cached: boolean;
+  /** The tools the assistant used for this reply, in the order it asked; [] when none. */
+  toolCalls: ChatToolCall[];
 }
 
 /** Codes a chat call can fail with, beyond the request layer's (unauthenticated, rate_limited...). */
@@ -69,6 +88,22 @@ export interface ChatStreamDeltaEvent {
   text: string;
 }
 
+/** The model asked for a tool; its result follows as tool-result with the same id. */
+export interface ChatStreamToolCallEvent {
+  type: 'tool-call';
+  id: string;
+  name: string;
+  args: unknown;
+}
+
+/** A tool's answer: `result` carries the cards to render (see ChatToolCall). */
+export interface ChatStreamToolResultEvent {
+  type: 'tool-result';
+  id: string;
+  name: string;
+  result: Record<string, unknown>;
+}
+
 export interface ChatStreamDoneEvent {
   type: 'done';
   finishReason: string;
@@ -89,7 +124,13 @@ export interface ChatStreamErrorEvent {
   requestId: string;
 }
 
-export type ChatStreamEvent = ChatStreamStartEvent | ChatStreamDeltaEvent | ChatStreamDoneEvent | ChatStreamErrorEvent;
+export type ChatStreamEvent =
+  | ChatStreamStartEvent
+  | ChatStreamDeltaEvent
+  | ChatStreamToolCallEvent
+  | ChatStreamToolResultEvent
+  | ChatStreamDoneEvent
+  | ChatStreamErrorEvent;
 
 /** The standard error body of every function (non-2xx responses). */
 export interface ErrorResponseBody {

@@ -1,6 +1,9 @@
 // Matching as a service: bounded retrieval from Firestore, ranking by the pure scorer in
 // features/matching/scoring, one Gemini call for explanations with template fallback.
-export { matchUsersFor, matchEventsFor, suggestionsFor, resolveEventWindow } from './service.js';
+export { matchUsersFor, matchEventsFor, suggestionsFor, resolveEventWindow, rankPeople } from './service.js';
+export type { PeopleOptions } from './service.js';
+export { findEventsFor, suggestPeopleFor, publicEvent, eventFilter } from './assistant-queries.js';
+export type { AssistantScope, EventCard, PersonCard, PublicEvent, EventSearch } from './assistant-queries.js';
 export type { MatchScope, MatchServiceDeps, MatchRunStats } from './service.js';
 export { matchServiceDeps } from './deps.js';
 export { answerMatchEvents, answerMatchUsers, answerSuggestions, type MatchRequest } from './requests.js';
@@ -15,3 +18,8 @@ export { PROMPT_VERSION } from './explain/prompt.js';
 export type { ExplanationModel, ExplanationRequest } from './explain/model.js';
 export type * from './types.js';
 export { reportMatchRun, MATCH_RUN_LOG_MESSAGE } from './report.js';
+export { deriveMatchFields, matchFieldsEqual, MATCH_FIELDS_VERSION } from './derived/fields.js';
+export { isHiddenAccountState, HIDDEN_ACCOUNT_STATES } from './account-state.js';
+export type { MatchFields } from './derived/fields.js';
+export { syncAfterWrite, syncMatchFields, backfillMatchFields, type SyncOutcome } from './derived/sync.js';
+export { POOL_COLLECTION, POOL_SHARD_COUNT, poolShardOf } from './derived/pool.js';

@@ -51,6 +51,11 @@ export interface ChatConfig {
   retryMaxAttempts: number;
   retryBudgetMs: number;
   cacheTtlSeconds: number;
+  /** The assistant may call tools (CHAT_TOOLS). */
+  toolsEnabled: boolean;
+  maxModelCalls: number;
+  toolTimeoutMs: number;
+  turnTimeoutMs: number;
 }
 
 export interface MatchingConfig {
@@ -167,6 +172,10 @@ export function getConfig(): AppConfig {
       retryMaxAttempts: SETTINGS.chatRetryMaxAttempts.read(),
       retryBudgetMs: SETTINGS.chatRetryBudgetMs.read(),
       cacheTtlSeconds: SETTINGS.chatCacheTtlSeconds.read(),
+      toolsEnabled: SETTINGS.chatTools.read(),
+      maxModelCalls: SETTINGS.chatMaxModelCalls.read(),
+      toolTimeoutMs: SETTINGS.chatToolTimeoutMs.read(),
+      turnTimeoutMs: SETTINGS.chatTurnTimeoutMs.read(),
     },
     matching: {
       explanationModel: SETTINGS.matchExplanationModel.read() || SETTINGS.geminiTextModel.read(),

@@ -180,6 +180,24 @@ export const SETTINGS = {
     'Time after which no new attempt starts (backoff waits included)',
   ),
   chatCacheTtlSeconds: intSetting('CHAT_CACHE_TTL_SECONDS', 3600, MAX_TTL_SECONDS, 'Lifetime of cached chat replies'),
+  chatTools: flagSetting(
+    'CHAT_TOOLS',
+    'Let the assistant call find_events, suggest_people and get_event over the app data',
+    true,
+  ),
+  chatMaxModelCalls: intSetting(
+    'CHAT_MAX_MODEL_CALLS',
+    4,
+    8,
+    'Model calls per chat turn with tools (the last one answers in text)',
+  ),
+  chatToolTimeoutMs: intSetting('CHAT_TOOL_TIMEOUT_MS', 2_000, 30_000, 'Time one assistant tool call may take'),
+  chatTurnTimeoutMs: intSetting(
+    'CHAT_TURN_TIMEOUT_MS',
+    55_000,
+    3_600_000,
+    'Whole chat turn: every model call and tool call (keep under the function timeout)',
+  ),
   // Matching (matchUsers, matchEvents, suggestions).
   matchExplanationModel: stringSetting(
     'MATCH_EXPLANATION_MODEL',

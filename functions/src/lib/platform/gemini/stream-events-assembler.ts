@@ -4,7 +4,7 @@
 // GeminiBlockedError. finishReason (SAFETY, IMAGE_SAFETY, ...) is only reported in `done`.
 import { GeminiApiError, GeminiBlockedError } from './errors.js';
 import { ImageDeduplicator } from './stream-events-images.js';
-import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from './types.js';
+import type { DoneEvent, FunctionCallEvent, GeminiStreamEvent, GeminiTokenUsage, TextDeltaEvent } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -48,11 +48,18 @@ export class GeminiEventAssembler {
    */
   handlePart(part: JsonObject): void {
     const thought = part.thought === true;
+    const thoughtSignature = typeof part.thoughtSignature === 'string' ? part.thoughtSignature : undefined;
     if (typeof part.text === 'string') {
-      if (part.text.length === 0) return; // e.g. a part that only carries a thoughtSignature
-      this.pending.push(
-        thought ? { type: 'text-delta', text: part.text, thought: true } : { type: 'text-delta', text: part.text },
-      );
+      if (part.text.length === 0 && thoughtSignature === undefined) return;
+      const event: TextDeltaEvent = { type: 'text-delta', text: part.text };
+      if (thought) event.thought = true;
+      if (thoughtSignature !== undefined) event.thoughtSignature = thoughtSignature;
+      this.pending.push(event);
+      this.images.noteOtherPart();
+      return;
+    }
+    if (isJsonObject(part.functionCall)) {
+      this.pending.push(functionCallEvent(part.functionCall, part, thoughtSignature));
       this.images.noteOtherPart();
       return;
     }
@@ -111,6 +118,22 @@ export class GeminiEventAssembler {
     if (typeof response.modelVersion === 'string') this.modelVersion = response.modelVersion;
     if (typeof response.responseId === 'string') this.responseId = response.responseId;
   }
+}
+
+function functionCallEvent(
+  call: JsonObject,
+  part: JsonObject,
+  thoughtSignature: string | undefined,
+): FunctionCallEvent {
+  const event: FunctionCallEvent = {
+    type: 'function-call',
+    name: typeof call.name === 'string' ? call.name : '',
+    args: call.args ?? {},
+    part,
+  };
+  if (typeof call.id === 'string' && call.id !== '') event.id = call.id;
+  if (thoughtSignature !== undefined) event.thoughtSignature = thoughtSignature;
+  return event;
 }
 
 function firstCandidate(response: JsonObject): JsonObject | undefined {

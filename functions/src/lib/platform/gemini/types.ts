@@ -22,11 +22,30 @@ export interface ImageDeltaEvent {
   data: string;
 }
 
-/** Answer text, or thinking text when `thought` is true (never part of the answer). */
+/**
+ * Answer text, or thinking text when `thought` is true (never part of the answer). `text` is empty
+ * only for a part that carries nothing but a `thoughtSignature` (Gemini 3 ends some turns with one).
+ */
 export interface TextDeltaEvent {
   type: 'text-delta';
   text: string;
   thought?: boolean;
+  /** Opaque; must go back to Gemini with the model's turn, exactly as received. */
+  thoughtSignature?: string;
+}
+
+/**
+ * A tool call as Gemini sent it. `args` is whatever JSON arrived (validate before use); `part` is the
+ * whole part object, to be sent back verbatim with the model's turn (its `thoughtSignature` included).
+ */
+export interface FunctionCallEvent {
+  type: 'function-call';
+  name: string;
+  args: unknown;
+  /** Gemini's call id, when it gives one (a functionResponse then names it). */
+  id?: string;
+  thoughtSignature?: string;
+  part: Record<string, unknown>;
 }
 
 export interface DoneEvent {
@@ -44,7 +63,7 @@ export interface DoneEvent {
   thoughtImageIndexes?: number[];
 }
 
-export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | DoneEvent;
+export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | FunctionCallEvent | DoneEvent;
 
 export interface TextBlock {
   type: 'text';

@@ -126,6 +126,8 @@ async function* runUploads(
         pending = uploaded.following;
       } else if (event.type === 'image-delta') {
         throw new ImageStreamError('image-delta without a preceding image-start');
+      } else if (event.type === 'function-call') {
+        continue; // image requests declare no tools: a stray call has no one to answer it
       } else {
         yield event;
       }

@@ -1,0 +1,90 @@
+// The assistant's tools: chat's tool contract (features/chat/tools.ts) implemented over matching
+// (features/matching/assistant-queries.ts). This is the one place the two features meet: features
+// never import each other, so the composition sits beside them and the chat handlers wire it in.
+// Every tool runs with the verified caller's uid, never with an id from the model.
+//   find_events     upcoming events ranked for the caller        -> {events: EventCard[]}
+//   suggest_people  discoverable people, as matchUsers ranks them -> {people: PersonCard[]}
+//   get_event       one event's public fields                    -> {event}
+import type { Firestore } from 'firebase-admin/firestore';
+import type { AnyChatTool, ChatTool, ToolContext } from '../features/chat/tools.js';
+import {
+  eventWindowProblem,
+  findEventsFor,
+  publicEvent,
+  resolveEventWindow,
+  suggestPeopleFor,
+  type ReadCounter,
+} from '../features/matching/index.js';
+import type { MatchingConfig } from '../platform/config/index.js';
+import { HttpError } from '../platform/http/errors.js';
+import {
+  findEventsArgs,
+  getEventArgs,
+  suggestPeopleArgs,
+  type FindEventsArgs,
+  type GetEventArgs,
+  type SuggestPeopleArgs,
+} from './schemas.js';
+
+export interface AssistantToolDeps {
+  db: Firestore;
+  settings: MatchingConfig;
+  now?: () => Date;
+}
+
+/** One log line per call: which tool, and what it cost in billed reads (bounded by the matching caps). */
+function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: number): void {
+  ctx.log.info('assistant tool', { tool, documentsRead: reads.documents, queries: reads.queries, results });
+}
+
+export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
+  const now = deps.now ?? (() => new Date());
+
+  const findEvents: ChatTool<FindEventsArgs> = {
+    name: 'find_events',
+    description:
+      'Upcoming events in this app, ranked for the user by shared interests and distance. Past events never appear.',
+    args: findEventsArgs,
+    async run(args, ctx) {
+      const problem = eventWindowProblem(args, now().getTime());
+      if (problem) throw new HttpError(400, 'invalid_argument', problem);
+      const window = resolveEventWindow(args, deps.settings.eventWindowDays, now());
+      const { events, reads } = await findEventsFor(
+        { db: deps.db, uid: ctx.uid, settings: deps.settings },
+        { window, query: args.query, tags: args.tags, city: args.city, limit: args.limit },
+      );
+      logReads(ctx, 'find_events', reads, events.length);
+      return { events };
+    },
+  };
+
+  const suggestPeople: ChatTool<SuggestPeopleArgs> = {
+    name: 'suggest_people',
+    description:
+      'People in this app the user could meet, ranked by shared interests, purposes and distance. ' +
+      'Only people who chose to be discoverable.',
+    args: suggestPeopleArgs,
+    async run(args, ctx) {
+      const { people, reads } = await suggestPeopleFor(
+        { db: deps.db, uid: ctx.uid, settings: deps.settings },
+        { interests: args.interests, purposes: args.purposes, limit: args.limit },
+      );
+      logReads(ctx, 'suggest_people', reads, people.length);
+      return { people };
+    },
+  };
+
+  const getEvent: ChatTool<GetEventArgs> = {
+    name: 'get_event',
+    description: 'One event’s public details by its eventId.',
+    args: getEventArgs,
+    async run(args, ctx) {
+      const { event, reads } = await publicEvent({ db: deps.db }, args.eventId);
+      logReads(ctx, 'get_event', reads, event ? 1 : 0);
+      if (!event) throw new HttpError(404, 'not_found', `No event with id ${args.eventId}.`);
+      return { event };
+    },
+  };
+
+  return [findEvents, suggestPeople, getEvent];
+}

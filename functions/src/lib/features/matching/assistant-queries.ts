@@ -1,0 +1,187 @@
+// Matching for the assistant's tools: the same bounded retrieval and the same scorer as matchEvents
+// and matchUsers, without the explanation step (the assistant writes its own words), shaped as cards.
+// A card carries nothing the matching responses would not show: events at city level (never
+// coordinates, never who attends), people with their display name, what matched, and a distance band.
+import type { Firestore } from 'firebase-admin/firestore';
+import type { MatchingConfig } from '../../platform/config/index.js';
+import { applyPreferences, loadCallerProfile } from './caller.js';
+import { retrieveUserCandidates } from './candidate-retrieval.js';
+import { boundedPlace, ReadCounter, toEventRecord, type EventRecord, type PlaceRecord } from './documents.js';
+import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches, rankUserMatches } from './scoring/index.js';
+import type { LocationMatch } from './scoring/index.js';
+
+export interface AssistantScope {
+  db: Firestore;
+  uid: string;
+  settings: MatchingConfig;
+}
+
+/** City-level place: the names only. */
+export interface PlaceCard {
+  city?: string;
+  region?: string;
+  country?: string;
+}
+
+export interface EventCard {
+  eventId: string;
+  title: string | null;
+  /** ISO 8601. */
+  startsAt: string;
+  place: PlaceCard;
+  tags: string[];
+  score: number;
+  /** The caller's interests (or the searched tags) that the event's tags matched. */
+  matchedTags: string[];
+  attendeeCount: number;
+}
+
+export interface PersonCard {
+  userId: string;
+  displayName: string | null;
+  matchedInterests: string[];
+  matchedPurposes: string[];
+  /** A band between ~1 km grid cells, or a shared place name; null when neither applies. */
+  distance: LocationMatch | null;
+}
+
+export interface EventSearch {
+  window: EventWindow;
+  /** Words that must appear in the title or a tag (case and accents ignored). */
+  query?: string;
+  /** Events with at least one of these tags; they also replace the caller's interests for scoring. */
+  tags?: string[];
+  city?: string;
+  limit: number;
+}
+
+/** Documents read, for the tool's log line and the bench. */
+export interface ReadReport {
+  reads: ReadCounter;
+}
+
+function placeCard(place: PlaceRecord | undefined): PlaceCard {
+  const card: PlaceCard = {};
+  if (place?.city !== undefined) card.city = place.city;
+  if (place?.region !== undefined) card.region = place.region;
+  if (place?.country !== undefined) card.country = place.country;
+  return card;
+}
+
+function eventCard(event: EventRecord, score: number, matchedTags: string[]): EventCard {
+  return {
+    eventId: event.id,
+    title: event.title,
+    startsAt: event.startsAt.toISOString(),
+    place: placeCard(event.location),
+    tags: event.tags ?? [],
+    score,
+    matchedTags,
+    attendeeCount: event.attendeeCount,
+  };
+}
+
+function words(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .map((word) => normalizeTag(word))
+    .filter((word) => word !== '');
+}
+
+/** The filters of a search, as a predicate over retrieved events. Pure. */
+export function eventFilter(search: Pick<EventSearch, 'query' | 'tags' | 'city'>): (event: EventRecord) => boolean {
+  const queryWords = search.query ? words(search.query) : [];
+  const tags = new Set((search.tags ?? []).map((tag) => normalizeTag(tag)).filter((tag) => tag !== ''));
+  const city = search.city ? normalizePlace(search.city) : undefined;
+  return (event) => {
+    const eventTags = (event.tags ?? []).map((tag) => normalizeTag(tag));
+    if (tags.size > 0 && !eventTags.some((tag) => tags.has(tag))) return false;
+    if (city !== undefined && normalizePlace(event.location?.city ?? '') !== city) return false;
+    if (queryWords.length > 0) {
+      const haystack = `${normalizeTag(event.title ?? '')} ${eventTags.join(' ')}`;
+      if (!queryWords.every((word) => haystack.includes(word))) return false;
+    }
+    return true;
+  };
+}
+
+/** find_events: upcoming events in the window, filtered, ranked for the caller by the event scorer. */
+export async function findEventsFor(
+  scope: AssistantScope,
+  search: EventSearch,
+): Promise<{ events: EventCard[] } & ReadReport> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(scope.db, scope.uid, reads);
+  const viewer = search.tags && search.tags.length > 0 ? { ...caller, interests: search.tags } : caller;
+  const upcoming = await retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, caller.id, reads);
+  const events = upcoming.filter((event) => !event.viewerAttends).filter(eventFilter(search));
+  const attendeesByEvent = await loadAttendees(scope.db, events, caller.id, scope.settings.attendeeCap, reads);
+  const filtered = search.query !== undefined || search.tags !== undefined || search.city !== undefined;
+  const ranked = rankEventMatches(viewer, events, {
+    limit: search.limit,
+    radiusKm: scope.settings.radiusKm,
+    attendeesByEvent,
+    // An explicit search shows whatever fits it, best first; "anything for me" only real matches.
+    threshold: filtered ? -1 : DEFAULT_THRESHOLD,
+  });
+  const byId = new Map(events.map((event) => [event.id, event]));
+  return {
+    events: ranked.flatMap((match) => {
+      const event = byId.get(match.id);
+      return event ? [eventCard(event, match.score, match.matched.interests)] : [];
+    }),
+    reads,
+  };
+}
+
+/** suggest_people: the matchUsers ranking (every exclusion it applies), as person cards. */
+export async function suggestPeopleFor(
+  scope: AssistantScope,
+  request: { interests?: string[]; purposes?: string[]; limit: number },
+): Promise<{ people: PersonCard[] } & ReadReport> {
+  const reads = new ReadCounter();
+  const caller = await loadCallerProfile(scope.db, scope.uid, reads);
+  const viewer = applyPreferences(caller, { interests: request.interests, purposes: request.purposes });
+  const candidates = await retrieveUserCandidates(
+    scope.db,
+    viewer,
+    { cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery, radiusKm: scope.settings.radiusKm },
+    reads,
+  );
+  const ranked = rankUserMatches(viewer, candidates, { limit: request.limit, radiusKm: scope.settings.radiusKm });
+  const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+  return {
+    people: ranked.map((match) => ({
+      userId: match.id,
+      displayName: byId.get(match.id)?.displayName ?? null,
+      matchedInterests: match.matched.interests,
+      matchedPurposes: match.matched.purposes,
+      distance: match.matched.location,
+    })),
+    reads,
+  };
+}
+
+export interface PublicEvent {
+  eventId: string;
+  title: string | null;
+  startsAt: string;
+  place: PlaceCard;
+  tags: string[];
+  attendeeCount: number;
+}
+
+/** get_event: one event's public fields (never its attendees), or undefined when there is none. */
+export async function publicEvent(
+  scope: Pick<AssistantScope, 'db'>,
+  eventId: string,
+): Promise<{ event: PublicEvent | undefined } & ReadReport> {
+  const reads = new ReadCounter();
+  const snapshot = await scope.db.collection('events').doc(eventId).get();
+  reads.addLookups(1);
+  const record = snapshot.exists ? toEventRecord(snapshot as FirebaseFirestore.QueryDocumentSnapshot) : undefined;
+  if (!record) return { event: undefined, reads };
+  const { score: _score, matchedTags: _matched, ...fields } = eventCard(record, 0, []);
+  return { event: { ...fields, place: placeCard(boundedPlace(snapshot.get('location'))) }, reads };
+}
