@@ -1,8 +1,10 @@
-// The seven HTTPS functions. Each handler runs through the shared request layer (src/lib/platform/http);
-// runtime options (memory, concurrency, timeouts, secrets) are in runtime-options.ts.
+// The seven HTTPS functions, each through the shared request layer (src/lib/platform/http), and the
+// profile trigger matchProfileSync (users/{uid} written: derived matching fields). Runtime options
+// (memory, concurrency, timeouts, secrets) are in runtime-options.ts.
 // Nothing here reads params or initialises SDKs: deploy discovery loads this module.
 import { onRequest } from 'firebase-functions/v2/https';
-import { RUNTIME_OPTIONS } from './runtime-options.js';
+import { onDocumentWritten } from 'firebase-functions/v2/firestore';
+import { MATCH_PROFILE_SYNC_OPTIONS, RUNTIME_OPTIONS } from './runtime-options.js';
 import { chatMessageHandler } from './handlers/chatMessage.js';
 import { chatStreamHandler } from './handlers/chatStream.js';
 import { matchUsersHandler } from './handlers/matchUsers.js';
@@ -10,6 +12,7 @@ import { matchEventsHandler } from './handlers/matchEvents.js';
 import { suggestionsHandler } from './handlers/suggestions.js';
 import { generateImageHandler } from './handlers/generateImage.js';
 import { editImageHandler } from './handlers/editImage.js';
+import { matchProfileSyncHandler, PROFILE_DOCUMENT } from './handlers/matchProfileSync.js';
 
 export const chatMessage = onRequest(RUNTIME_OPTIONS.chatMessage, chatMessageHandler);
 export const chatStream = onRequest(RUNTIME_OPTIONS.chatStream, chatStreamHandler);
@@ -18,3 +21,7 @@ export const matchEvents = onRequest(RUNTIME_OPTIONS.matchEvents, matchEventsHan
 export const suggestions = onRequest(RUNTIME_OPTIONS.suggestions, suggestionsHandler);
 export const generateImage = onRequest(RUNTIME_OPTIONS.generateImage, generateImageHandler);
 export const editImage = onRequest(RUNTIME_OPTIONS.editImage, editImageHandler);
+export const matchProfileSync = onDocumentWritten(
+  { ...MATCH_PROFILE_SYNC_OPTIONS, document: PROFILE_DOCUMENT },
+  matchProfileSyncHandler,
+);

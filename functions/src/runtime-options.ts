@@ -2,6 +2,7 @@
 // Every function is public at the HTTP level (`invoker: 'public'`): callers are authenticated inside,
 // by Firebase ID token, and rate-limited per uid.
 import type { HttpsOptions } from 'firebase-functions/v2/https';
+import type { DocumentOptions } from 'firebase-functions/v2/firestore';
 import { SECRETS } from './lib/platform/config/index.js';
 
 /** One region for everything: Firestore, Auth and the app's users are served from here. */
@@ -77,3 +78,17 @@ export const RUNTIME_OPTIONS = {
 } satisfies Record<string, HttpsOptions>;
 
 export type FunctionName = keyof typeof RUNTIME_OPTIONS;
+
+/**
+ * The profile trigger (users/{uid} written): a transaction of one read and two writes, no Gemini,
+ * no Upstash, so no secrets and little memory. Retried by Eventarc on failure: it is idempotent.
+ */
+export const MATCH_PROFILE_SYNC_OPTIONS = {
+  region: REGION,
+  memory: '256MiB',
+  cpu: 1,
+  concurrency: 80,
+  timeoutSeconds: 60,
+  maxInstances: 20,
+  retry: true,
+} satisfies Omit<DocumentOptions<string>, 'document'>;

@@ -183,16 +183,20 @@ describe('matchUsers', () => {
 
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
-    // 1 (the caller's profile) + 26 (interests) + 13 (purposes): every query hit its limit.
-    expect(res.documentsRead).toBe(1 + 26 + 13);
+    // 1 (the caller's profile) + 20 (interests) + 10 (purposes): every query hit its limit; the
+    // geo share (10) finds nobody, since no trigger wrote geohashes here; the caller's blocks and the
+    // prepared pool are empty (0 documents); then the reverse-block lookup of each of the 7 winners
+    // confirmed (limit 5 + slack 2; their profiles were just read, so not again).
+    expect(res.documentsRead).toBe(1 + 20 + 10 + 7);
     expect(res.json.matches).toHaveLength(5);
     // Everyone retrieved who shares both interests outranks those sharing one.
     for (const match of res.json.matches) expect(match.matched.interests).toEqual(['hiking', 'coffee']);
 
     setEnv({ MATCH_CANDIDATE_CAP: '300' });
     const wide = await call(h, 'matchUsers', me, { body: {} });
-    // The caller shares the crowd's interests, so the interest query also returns (and bills) them.
-    expect(wide.documentsRead).toBe(1 + 151 + 100);
+    // The caller shares the crowd's interests, so the interest query also returns (and bills) them:
+    // 1 + 150 (interests: all 151 documents but its limit) + 75 (purposes) + 7 confirmations.
+    expect(wide.documentsRead).toBe(1 + 150 + 75 + 7);
   });
 });
 
@@ -235,12 +239,13 @@ describe('same-city retrieval (official Firestore emulator only: the Node stand-
         expect(match.components.purpose).toBe(0);
         expect(match.components.location).toBeGreaterThan(0.5);
       }
-      // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour, lowercase).
-      expect(res.documentsRead).toBe(1 + 1 + 1 + 3);
+      // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour,
+      // lowercase) + 2 reverse-block lookups for the two winners.
+      expect(res.documentsRead).toBe(1 + 1 + 1 + 3 + 2);
     },
   );
 
-  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1)', async () => {
+  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1:1)', async () => {
     setEnv({ MATCH_CANDIDATE_CAP: '40' });
     const me = await signUp();
     const crowd: Record<string, object> = {};
@@ -257,8 +262,9 @@ describe('same-city retrieval (official Firestore emulator only: the Node stand-
     });
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
-    // 1 (caller) + 20 (interests) + 10 (purposes) + 10 (city): every query hit its limit.
-    expect(res.documentsRead).toBe(1 + 20 + 10 + 10);
+    // 1 (caller) + 16 (interests) + 8 (purposes) + 8 (city): every query hit its limit; the geo share
+    // (8) finds nobody without stored geohashes; + 7 reverse-block lookups of the confirmed winners.
+    expect(res.documentsRead).toBe(1 + 16 + 8 + 8 + 7);
   });
 });
 

@@ -4,7 +4,8 @@
 // scorer, a response or a Gemini prompt.
 //
 //   users/{uid}:              displayName, interests[], purposes[], location {city, region, country,
-//                             lat, lng}, bio (never read), discoverable (missing = true)
+//                             lat, lng}, bio (never read), discoverable (missing = true),
+//                             accountState (server-owned: suspended / deleted hide), match (derived/)
 //   events/{id}:              title, tags[], location {...}, startsAt (Timestamp), attendeeCount
 //   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
 //
@@ -16,6 +17,7 @@ import type { DocumentData, DocumentSnapshot, QueryDocumentSnapshot } from 'fire
 import { Timestamp } from 'firebase-admin/firestore';
 import { coarsePosition, type MatchEvent, type MatchProfile } from './scoring/index.js';
 import { codePointPrefix } from '../../platform/text.js';
+import { isHiddenAccountState } from './account-state.js';
 
 /** What is read of each field; anything beyond is cut (text, lists) or dropped (place names, ids). */
 export const READ_LIMITS = Object.freeze({
@@ -53,6 +55,8 @@ export interface UserRecord extends MatchProfile {
   location?: PlaceRecord;
   /** False only when the document says `discoverable: false`. */
   discoverable: boolean;
+  /** Whether the person may be suggested to anyone: discoverable and not suspended or deleted. */
+  suggestable: boolean;
 }
 
 export interface EventRecord extends MatchEvent {
@@ -141,6 +145,11 @@ export function boundedPlace(value: unknown): PlaceRecord | undefined {
   return Object.keys(place).length > 0 ? place : undefined;
 }
 
+/** Discoverable (missing = yes) and not in a hidden account state (account-state.ts). */
+export function isSuggestable(data: DocumentData): boolean {
+  return data.discoverable !== false && !isHiddenAccountState(data.accountState);
+}
+
 /** Only the fields the scorer and the response need, bounded: bios and anything else stay behind. */
 export function userRecord(id: string, data: DocumentData): UserRecord {
   return {
@@ -150,6 +159,7 @@ export function userRecord(id: string, data: DocumentData): UserRecord {
     purposes: boundedTags(data.purposes),
     location: boundedPlace(data.location),
     discoverable: data.discoverable !== false,
+    suggestable: isSuggestable(data),
   };
 }
 

@@ -111,7 +111,7 @@ export async function loadAttendees(
   const profiles = new Map<string, MatchProfile>();
   for (const snapshot of snapshots) {
     const record = toUserRecord(snapshot);
-    if (record?.discoverable) {
+    if (record?.suggestable) {
       profiles.set(record.id, {
         id: record.id,
         interests: record.interests,

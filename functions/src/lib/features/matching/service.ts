@@ -3,9 +3,11 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
-import { rankEventMatches, rankUserMatches } from './scoring/index.js';
+import { prepareProfile, rankEventMatches, rankUserMatches, type PreparedProfile } from './scoring/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
+import { loadPoolProfiles } from './candidate-pool.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
+import { confirmSuggestable, loadBlockedIds } from './exclusions.js';
 import { ReadCounter, type UserRecord } from './documents.js';
 import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
@@ -31,20 +33,50 @@ export interface MatchRunStats {
   explain: ExplainStats;
 }
 
-async function rankUsersFor(
-  deps: MatchServiceDeps,
+/** Winners confirmed per round beyond the ones still needed: a little slack for people dropped. */
+export const CONFIRM_SLACK = 2;
+/** Ranked winners considered at most, as a multiple of the limit, before giving up on filling it. */
+export const CONFIRM_DEPTH = 4;
+
+export interface PeopleOptions {
+  limit: number;
+  radiusKm: number;
+  cap: number;
+  sameCity: boolean;
+}
+
+/**
+ * The people ranking every people surface uses (matchUsers, suggestions, the assistant's
+ * suggest_people): the caller's blocks dropped, candidates from the prepared pool (or, while it is
+ * empty, the bounded queries), ranked, then the winners re-read in rank order (exclusions.ts: still
+ * suggestable, not blocking the caller) and re-scored from those fresh records.
+ */
+export async function rankPeople(
+  db: Firestore,
   viewer: UserRecord,
-  options: { limit: number; radiusKm: number; cap: number; sameCity: boolean },
+  options: PeopleOptions,
   reads: ReadCounter,
-): Promise<RankedUsers> {
-  const candidates = await retrieveUserCandidates(
-    deps.db,
-    viewer,
-    { cap: options.cap, sameCity: options.sameCity },
-    reads,
-  );
-  const ranked = rankUserMatches(viewer, candidates, { limit: options.limit, radiusKm: options.radiusKm });
-  return { ranked, byId: new Map(candidates.map((candidate) => [candidate.id, candidate])) };
+): Promise<RankedUsers & { candidates: number }> {
+  const [blocked, pool] = await Promise.all([loadBlockedIds(db, viewer.id, reads), loadPoolProfiles(db, reads)]);
+  const fresh = new Map<string, UserRecord>();
+  let candidates: (PreparedProfile | UserRecord)[] = pool;
+  if (pool.length === 0) {
+    const records = await retrieveUserCandidates(db, viewer, options, reads);
+    for (const record of records) fresh.set(record.id, record);
+    candidates = records;
+  }
+  const allowed = candidates.filter((candidate) => candidate.id !== viewer.id && !blocked.has(candidate.id ?? ''));
+  const scorer = prepareProfile(viewer);
+  const wide = rankUserMatches(scorer, allowed, { limit: options.limit * CONFIRM_DEPTH, radiusKm: options.radiusKm });
+  const confirmed = new Map<string, UserRecord>();
+  for (let next = 0; next < wide.length && confirmed.size < options.limit;) {
+    const batch = wide.slice(next, next + options.limit - confirmed.size + CONFIRM_SLACK).map((match) => match.id);
+    next += batch.length;
+    for (const [id, record] of await confirmSuggestable(db, viewer.id, batch, reads, fresh)) confirmed.set(id, record);
+  }
+  const records = [...confirmed.values()];
+  const ranked = rankUserMatches(scorer, records, { limit: options.limit, radiusKm: options.radiusKm });
+  return { ranked, byId: new Map(records.map((record) => [record.id, record])), candidates: allowed.length };
 }
 
 async function rankEventsFor(
@@ -76,14 +108,14 @@ export async function matchUsersFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const viewer = applyPreferences(caller, request.preferences);
   const radiusKm = request.preferences?.maxDistanceKm ?? scope.settings.radiusKm;
-  const users = await rankUsersFor(
-    deps,
+  const users = await rankPeople(
+    deps.db,
     viewer,
     { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery },
     reads,
   );
   const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
-  return { matches: userMatches(users, explanations), stats: { reads, candidates: users.byId.size, explain: stats } };
+  return { matches: userMatches(users, explanations), stats: { reads, candidates: users.candidates, explain: stats } };
 }
 
 export async function matchEventsFor(
@@ -117,8 +149,8 @@ export async function suggestionsFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
   const [users, events] = await Promise.all([
-    rankUsersFor(
-      deps,
+    rankPeople(
+      deps.db,
       caller,
       {
         limit: request.limit,
@@ -139,7 +171,7 @@ export async function suggestionsFor(
   return {
     users: userMatches(users, explanations.slice(0, people.length)),
     events: eventMatches(events, explanations.slice(people.length)),
-    stats: { reads, candidates: users.byId.size + events.byId.size, explain: stats },
+    stats: { reads, candidates: users.candidates + events.byId.size, explain: stats },
   };
 }
 

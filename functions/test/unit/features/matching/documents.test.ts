@@ -34,8 +34,19 @@ describe('userRecord', () => {
       purposes: ['friendship'],
       location: { city: 'Oakland', ...coarsePosition(37.8, -122.27) },
       discoverable: true,
+      suggestable: true,
     });
     expect(userRecord('u2', { discoverable: false }).discoverable).toBe(false);
+  });
+
+  it('is suggestable only when discoverable and not suspended or deleted (accountState is server-owned)', () => {
+    expect(userRecord('u', {}).suggestable).toBe(true);
+    expect(userRecord('u', { accountState: 'active' }).suggestable).toBe(true);
+    expect(userRecord('u', { accountState: 'suspended' }).suggestable).toBe(false);
+    expect(userRecord('u', { accountState: 'deleted' }).suggestable).toBe(false);
+    expect(userRecord('u', { discoverable: false }).suggestable).toBe(false);
+    // Only the exact state names hide: anything else is treated as active, never as an error.
+    expect(userRecord('u', { accountState: 'Suspended ' }).suggestable).toBe(true);
   });
 
   it('cuts the display name and every tag, and caps the list length', () => {

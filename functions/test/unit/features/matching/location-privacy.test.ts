@@ -57,6 +57,7 @@ function targetAt(position: LatLng): UserRecord {
     id: 'target',
     displayName: 'Target',
     discoverable: true,
+    suggestable: true,
     interests: TARGET_INTERESTS,
     purposes: ['friends'],
     location: { ...position, city: 'Lisbon', country: 'Portugal' },

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { distanceBetween, geohashForLocation } from 'geofire-common';
 import {
   MAX_DISJUNCTION_VALUES,
   planCandidateQueries,
   queryValues,
+  CELL_WIDENING_KM,
+  nearbyBounds,
+  withinRadius,
 } from '../../../../src/lib/features/matching/candidate-retrieval.js';
 import type { EventRecord, UserRecord } from '../../../../src/lib/features/matching/documents.js';
 import { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from '../../../../src/lib/features/matching/event-retrieval.js';
 import { resolveEventWindow } from '../../../../src/lib/features/matching/service.js';
+import { coarsePosition } from '../../../../src/lib/features/matching/scoring/index.js';
 
 function viewer(fields: Partial<UserRecord>): UserRecord {
-  return { id: 'me', displayName: null, discoverable: true, ...fields };
+  return { id: 'me', displayName: null, discoverable: true, suggestable: true, ...fields };
 }
 
 const manyTags = (n: number) => Array.from({ length: n }, (_, i) => `Tag ${i}`);
@@ -70,9 +75,7 @@ describe('planCandidateQueries', () => {
   });
 
   it("queries the caller's city as written and lower-cased with `in`, taking the whole budget when it is the only source", () => {
-    expect(
-      planCandidateQueries(viewer({ location: { city: ' San Francisco ', lat: 37.77, lng: -122.42 } }), 300),
-    ).toEqual([
+    expect(planCandidateQueries(viewer({ location: { city: ' San Francisco ' } }), 300)).toEqual([
       { source: 'city', field: 'location.city', op: 'in', value: ['San Francisco', 'san francisco'], limit: 300 },
     ]);
     const lower = planCandidateQueries(viewer({ interests: ['chess'], location: { city: 'oakland' } }), 90);
@@ -95,11 +98,56 @@ describe('planCandidateQueries', () => {
     expect(planCandidateQueries(viewer({ location: { city: 'Oakland' } }), 300, { sameCity: false })).toEqual([]);
   });
 
-  it('plans nothing for a profile with no tags and no city (no unbounded fallback scan)', () => {
-    expect(
-      planCandidateQueries(viewer({ interests: [], location: { region: 'California', lat: 1, lng: 2 } }), 300),
-    ).toEqual([]);
+  it('plans nothing for a profile with no tags, no city and no position (no unbounded fallback scan)', () => {
+    expect(planCandidateQueries(viewer({ interests: [], location: { region: 'California' } }), 300)).toEqual([]);
     expect(planCandidateQueries(viewer({ interests: [], location: { city: '   ' } }), 300)).toEqual([]);
+  });
+});
+
+describe('geo retrieval (geofire-common: bounds in metres, distances in km)', () => {
+  const oakland = coarsePosition(37.8044, -122.2712)!;
+  const me = viewer({ interests: ['hiking'], location: { city: 'Oakland', ...oakland } });
+
+  it("plans geohash range queries around the caller's cell point with a share of the budget", () => {
+    const plans = planCandidateQueries(me, 300, { sameCity: true, radiusKm: 50 });
+    const nearby = plans.filter((plan) => plan.source === 'nearby');
+    expect(nearby.length).toBeGreaterThanOrEqual(1);
+    expect(nearby.length).toBeLessThanOrEqual(9);
+    for (const plan of nearby) {
+      expect(plan.field).toBe('match.geohash');
+      expect(plan.op).toBe('range');
+    }
+    // 2:1:1 between interests, city and nearby (no purposes): the geo share is split across its ranges.
+    const geoBudget = nearby.reduce((sum, plan) => sum + plan.limit, 0);
+    expect(geoBudget).toBeLessThanOrEqual(75);
+    expect(geoBudget).toBeGreaterThan(75 - nearby.length);
+    // No geo query without a position, or with the nested-field queries turned off.
+    expect(planCandidateQueries(viewer({ interests: ['hiking'] }), 300).some((p) => p.source === 'nearby')).toBe(false);
+    expect(planCandidateQueries(me, 300, { sameCity: false }).some((p) => p.source === 'nearby')).toBe(false);
+  });
+
+  it('takes the radius in km and hands geofire-common metres: a point 40 km away is inside the bounds, 400 km is not', () => {
+    const bounds = nearbyBounds(me, 50);
+    const inside = (lat: number, lng: number) => {
+      const hash = geohashForLocation([lat, lng], 9);
+      return bounds.some(([start, end]) => hash >= start && hash <= end);
+    };
+    // ~40 km south-east (San Jose direction) and ~400 km south (Los Angeles direction).
+    expect(inside(37.5, -121.95)).toBe(true);
+    expect(inside(34.05, -118.24)).toBe(false);
+    // Were the km passed as metres, the bounds would cover ~50 m and miss a point 40 km away.
+    expect(distanceBetween([oakland.lat, oakland.lng], [37.5, -121.95])).toBeGreaterThan(30);
+  });
+
+  it('keeps a geo result only within the radius plus one cell, measured between cell points (km)', () => {
+    const near = viewer({ id: 'near', location: coarsePosition(37.5, -121.95) });
+    const far = viewer({ id: 'far', location: coarsePosition(37.2, -121.5) });
+    const km = distanceBetween([oakland.lat, oakland.lng], [far.location!.lat!, far.location!.lng!]);
+    expect(km).toBeGreaterThan(50 + CELL_WIDENING_KM);
+    expect(withinRadius(me, near, 50)).toBe(true);
+    expect(withinRadius(me, far, 50)).toBe(false);
+    expect(withinRadius(me, far, 100)).toBe(true);
+    expect(withinRadius(me, viewer({ id: 'nowhere' }), 200)).toBe(false);
   });
 });
 

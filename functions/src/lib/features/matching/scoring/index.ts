@@ -1,7 +1,13 @@
 // Deterministic, explainable matching: pure functions, no I/O.
 export { scoreUserMatch, scoreEventMatch, USER_MATCH_WEIGHTS, EVENT_MATCH_WEIGHTS } from './score.js';
 export { rankUserMatches, rankEventMatches, DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT } from './rank.js';
-export { prepareProfile, isPreparedProfile, type PreparedProfile } from './profile.js';
+export {
+  prepareProfile,
+  preparedFromKeys,
+  isPreparedProfile,
+  type PreparedProfile,
+  type StoredMatchKeys,
+} from './profile.js';
 export { DEFAULT_RADIUS_KM, PLACE_SCORES, coarsenLocation, coarsePosition } from './location.js';
 export { MAX_RADIUS_KM, MIN_RADIUS_KM } from './distance-band.js';
 export { CELL_KM } from './coarse-location.js';

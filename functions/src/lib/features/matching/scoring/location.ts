@@ -131,6 +131,32 @@ export function coarsePosition(lat: unknown, lng: unknown): LatLng | undefined {
   return usableCoordinates(lat, lng) ? coarsenCoordinates(lat, lng as number) : undefined;
 }
 
+/**
+ * A location from stored derived fields (features/matching/derived): place names already folded and
+ * a cell point already snapped. Nothing is folded again (folding is not guaranteed idempotent); the
+ * names double as display text, which is only ever shown for the viewer's own side.
+ */
+export function locationFromKeys(keys: {
+  city: string;
+  region: string;
+  country: string;
+  position: LatLng | null;
+}): PreparedLocation {
+  const lat = keys.position === null ? NaN : keys.position.lat * DEG;
+  const lng = keys.position === null ? NaN : keys.position.lng * DEG;
+  return {
+    lat,
+    lng,
+    cosLat: Math.cos(lat),
+    city: keys.city,
+    region: keys.region,
+    country: keys.country,
+    cityText: keys.city,
+    regionText: keys.region,
+    countryText: keys.country,
+  };
+}
+
 /** Reads a `location` object from untrusted data. */
 export function prepareLocation(value: unknown): PreparedLocation {
   if (value === null || typeof value !== 'object') return NO_LOCATION;

@@ -4,7 +4,8 @@
 // into one reused scratch profile (`ScratchProfile`), so a raw candidate that does not make the
 // cut costs no allocation. An explicit prepare step (rather than a hidden cache keyed on the input
 // object) means a caller who edits a profile object can never be scored against a stale copy.
-import { emptyLocation, fillLocation, prepareLocation, type PreparedLocation } from './location.js';
+import { emptyLocation, fillLocation, locationFromKeys, prepareLocation, type PreparedLocation } from './location.js';
+import type { LatLng } from './coarse-location.js';
 import { fillTags, prepareTags, type PreparedTags } from './tags.js';
 import type { MatchProfile } from './types.js';
 
@@ -41,6 +42,32 @@ export function prepareProfile(profile: MatchProfile | PreparedProfile | null | 
     interests: prepareTags(raw.interests),
     purposes: prepareTags(raw.purposes),
     location: prepareLocation(raw.location),
+  };
+}
+
+/** Stored, already-normalised matching fields (features/matching/derived/fields.ts). */
+export interface StoredMatchKeys {
+  id: string;
+  interests: readonly string[];
+  purposes: readonly string[];
+  city: string;
+  region: string;
+  country: string;
+  position: LatLng | null;
+}
+
+/**
+ * A prepared profile straight from stored keys: the "prepared pool" path, no folding per request.
+ * The keys are trusted to be what `prepareProfile` would compute (the server wrote them); tag
+ * originals are the keys, which is fine because only the viewer's originals are ever shown.
+ */
+export function preparedFromKeys(stored: StoredMatchKeys): PreparedProfile {
+  return {
+    [PREPARED]: true,
+    id: readId(stored.id),
+    interests: { keys: stored.interests, originals: stored.interests },
+    purposes: { keys: stored.purposes, originals: stored.purposes },
+    location: locationFromKeys(stored),
   };
 }
 
