@@ -23,6 +23,17 @@ export interface AppConfig {
   rateLimit: { perMinute: number; imagePerMinute: number };
   chat: ChatConfig;
   matching: MatchingConfig;
+  /** Units per user per UTC day; 0 = that budget is off. */
+  budget: { dailyTokens: number; dailyImages: number };
+  appCheck: { mode: AppCheckMode; replayProtection: boolean };
+}
+
+export type AppCheckMode = 'off' | 'monitor' | 'enforce';
+
+/** An unknown APP_CHECK value fails closed (enforce): a typo must not switch verification off. */
+export function parseAppCheckMode(value: string): AppCheckMode {
+  const mode = value.trim().toLowerCase();
+  return mode === 'off' || mode === 'monitor' ? mode : 'enforce';
 }
 
 export interface ImageConfig {
@@ -189,6 +200,11 @@ export function getConfig(): AppConfig {
       eventWindowDays: SETTINGS.matchEventWindowDays.read(),
       radiusKm: SETTINGS.matchRadiusKm.read(),
       cacheTtlSeconds: SETTINGS.matchCacheTtlSeconds.read(),
+    },
+    budget: { dailyTokens: SETTINGS.dailyTokenBudget.read(), dailyImages: SETTINGS.dailyImageBudget.read() },
+    appCheck: {
+      mode: parseAppCheckMode(SETTINGS.appCheck.read()),
+      replayProtection: SETTINGS.appCheckReplayProtection.read(),
     },
   };
 }

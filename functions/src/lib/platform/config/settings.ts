@@ -72,6 +72,28 @@ function numberSetting(
   };
 }
 
+/**
+ * A whole-number limit where 0 means "off" (a daily budget): unset or unparsable means the default
+ * (a defineString underneath, since defineInt reads an unset variable as 0, which here would mean off);
+ * negative means off too, and above `max` is clamped with a warning.
+ */
+function limitSetting(name: string, fallback: number, max: number, description: string): Setting<StringParam, number> {
+  const param = defineString(name, { default: String(fallback), description: `${description} [0-${max}, 0 = off]` });
+  return {
+    param,
+    read: () => {
+      const text = param.value().trim();
+      const value = text === '' ? Number.NaN : Number(text);
+      if (!Number.isFinite(value)) return fallback;
+      if (value > max) {
+        warnClamped(name, value, max);
+        return max;
+      }
+      return Math.max(0, Math.floor(value));
+    },
+  };
+}
+
 /** "true"/"1"/"yes" (any case) is true; anything else, including unset, is the fallback `false`. */
 function flagSetting(name: string, description: string, byDefault = false): Setting<StringParam, boolean> {
   const param = defineString(name, { default: String(byDefault), description });
@@ -253,5 +275,22 @@ export const SETTINGS = {
     86_400,
     MAX_TTL_SECONDS,
     'Lifetime of cached match explanations (keys change whenever the matched signals do)',
+  ),
+  // Spend controls (issue 14): daily AI budgets per user, App Check on the AI endpoints.
+  dailyTokenBudget: limitSetting(
+    'DAILY_TOKEN_BUDGET',
+    200_000,
+    100_000_000,
+    'Gemini tokens per user per UTC day for chat (every model call) and match explanations',
+  ),
+  dailyImageBudget: limitSetting('DAILY_IMAGE_BUDGET', 20, 100_000, 'Generated or edited images per user per UTC day'),
+  appCheck: stringSetting(
+    'APP_CHECK',
+    'off',
+    'App Check on the AI endpoints (X-Firebase-AppCheck): off, monitor (log failures) or enforce (401 app_check_failed); anything else = enforce',
+  ),
+  appCheckReplayProtection: flagSetting(
+    'APP_CHECK_REPLAY_PROTECTION',
+    'Image functions also consume the App Check token (one-time use): one extra call to the App Check API per request',
   ),
 };
