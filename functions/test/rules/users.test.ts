@@ -187,10 +187,11 @@ describeRules('firestore.rules: users/{uid}', () => {
   });
 
   describe('subcollections', () => {
-    it('denies reading and writing under a profile, even one’s own', async () => {
-      await clients.server((db) => setDoc(doc(db, 'users/alice/blocks/bob'), { createdAt: 1 }));
-      await assertFails(getDoc(doc(alice(), 'users/alice/blocks/bob')));
-      await assertFails(setDoc(doc(alice(), 'users/alice/blocks/carol'), { createdAt: 1 }));
+    // blocks/ is the one subcollection a person may use (test/rules/blocks.test.ts); any other is closed.
+    it('denies reading and writing any other subcollection under a profile, even one’s own', async () => {
+      await clients.server((db) => setDoc(doc(db, 'users/alice/private/settings'), { createdAt: 1 }));
+      await assertFails(getDoc(doc(alice(), 'users/alice/private/settings')));
+      await assertFails(setDoc(doc(alice(), 'users/alice/notes/carol'), { createdAt: 1 }));
     });
   });
 });
