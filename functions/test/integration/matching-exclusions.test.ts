@@ -1,0 +1,110 @@
+// Blocks and account states on every people surface (matchUsers, suggestions), in both directions,
+// through both candidate sources: the bounded queries (no derived fields yet) and the prepared pool
+// (after the backfill). In-process handlers, real Auth tokens, the Firestore emulator.
+import { FieldValue } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backfillMatchFields, POOL_COLLECTION } from '../../src/lib/features/matching/index.js';
+import {
+  call,
+  clearFirestore,
+  SAN_FRANCISCO,
+  signUp,
+  startMatchingHarness,
+  writeProfiles,
+  type MatchingHarness,
+  type SignedUpUser,
+} from './matching-support.js';
+
+let h: MatchingHarness;
+beforeAll(async () => {
+  h = await startMatchingHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  h.gemini.reset();
+  await clearFirestore();
+});
+
+const LIKE_ME = { interests: ['hiking', 'jazz', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO };
+
+type Surface = 'matchUsers' | 'suggestions';
+type Source = 'queries' | 'pool';
+
+/** The user ids a surface shows `user`. */
+async function shown(surface: Surface, user: SignedUpUser): Promise<string[]> {
+  const res = await call(h, surface, user, surface === 'matchUsers' ? { body: { limit: 10 } } : { query: '?limit=10' });
+  expect(res.status).toBe(200);
+  const people = (surface === 'matchUsers' ? res.json.matches : res.json.users) as { userId: string }[];
+  return people.map((person) => person.userId);
+}
+
+/** Two signed-up people alike in every way, plus a third ("carol") as the control. */
+async function alikeTrio(source: Source): Promise<{ alice: SignedUpUser; bob: SignedUpUser }> {
+  const [alice, bob] = [await signUp(), await signUp()];
+  await writeProfiles(h.db, {
+    [alice.uid]: { displayName: 'Alice', ...LIKE_ME },
+    [bob.uid]: { displayName: 'Bob', ...LIKE_ME },
+    carol: { displayName: 'Carol', ...LIKE_ME },
+  });
+  if (source === 'pool') await backfillMatchFields(h.db);
+  return { alice, bob };
+}
+
+async function poolSize(): Promise<number> {
+  const shards = await h.db.collection(POOL_COLLECTION).get();
+  return shards.docs.reduce((sum, doc) => sum + Object.keys((doc.get('entries') as object) ?? {}).length, 0);
+}
+
+describe.each<[Source]>([['queries'], ['pool']])('exclusions with candidates from the %s', (source) => {
+  it.each<[Surface]>([['matchUsers'], ['suggestions']])(
+    '%s: a block hides the pair from each other in both directions, and unblocking restores them',
+    async (surface) => {
+      const { alice, bob } = await alikeTrio(source);
+      if (source === 'pool') expect(await poolSize()).toBe(3);
+      // Before: they see each other (and carol).
+      expect((await shown(surface, alice)).sort()).toEqual([bob.uid, 'carol'].sort());
+      expect((await shown(surface, bob)).sort()).toEqual([alice.uid, 'carol'].sort());
+
+      // Alice blocks Bob (the document the app writes; the rules allow exactly this).
+      const block = h.db.doc(`users/${alice.uid}/blocks/${bob.uid}`);
+      await block.set({ createdAt: FieldValue.serverTimestamp() });
+      expect(await shown(surface, alice)).toEqual(['carol']);
+      // The other direction: Bob never sees the person who blocked him.
+      expect(await shown(surface, bob)).toEqual(['carol']);
+
+      await block.delete();
+      expect((await shown(surface, alice)).sort()).toEqual([bob.uid, 'carol'].sort());
+      expect((await shown(surface, bob)).sort()).toEqual([alice.uid, 'carol'].sort());
+    },
+  );
+
+  it.each<[Surface, string]>([
+    ['matchUsers', 'suspended'],
+    ['suggestions', 'suspended'],
+    ['matchUsers', 'deleted'],
+    ['suggestions', 'deleted'],
+  ])('%s: a %s account is suggested to nobody, at once, even before the pool catches up', async (surface, state) => {
+    const { alice, bob } = await alikeTrio(source);
+    expect(await shown(surface, alice)).toContain(bob.uid);
+    // The server sets the state (a moderation tool; clients cannot: test/rules). No trigger runs here,
+    // so a pool entry for Bob is still there: the fresh read of the winners drops him.
+    await h.db.doc(`users/${bob.uid}`).update({ accountState: state });
+    if (source === 'pool') expect(await poolSize()).toBe(3);
+    expect(await shown(surface, alice)).toEqual(['carol']);
+    // Once synced, the pool no longer holds Bob at all.
+    if (source === 'pool') {
+      await backfillMatchFields(h.db);
+      expect(await poolSize()).toBe(2);
+      expect(await shown(surface, alice)).toEqual(['carol']);
+    }
+  });
+
+  it('a person who turns discoverable off disappears from suggestions at once', async () => {
+    const { alice, bob } = await alikeTrio(source);
+    await h.db.doc(`users/${bob.uid}`).update({ discoverable: false });
+    expect(await shown('matchUsers', alice)).toEqual(['carol']);
+    expect(await shown('suggestions', alice)).toEqual(['carol']);
+  });
+});
