@@ -13,6 +13,7 @@ import {
   type RequestBody,
 } from './request-body.js';
 import { sampleFromSchema } from './schema-sample.js';
+import { toolReply } from './tool-reply.js';
 import type { GeminiAction } from './types.js';
 
 export const OFFLINE_MARK = '[offline model]';
@@ -105,6 +106,8 @@ export function defaultReply(action: GeminiAction, body: RequestBody, opts: Defa
   if (action === 'countTokens') return { kind: 'count-tokens', totalTokens: estimatePromptTokens(body) };
   const config = generationConfig(body);
   if (upperList(config.responseModalities).includes('IMAGE')) return imagePlan(config, body, opts);
+  const tools = toolReply(body);
+  if (tools) return tools;
 
   const mimeType = config.responseMimeType;
   const items = thinkingItems(config, lastUserText(body));

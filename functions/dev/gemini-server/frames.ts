@@ -2,7 +2,7 @@
 // reply). Image base64 is never copied into the JSON string: the JSON is rendered around a placeholder
 // and returned as pieces, with the base64 as a (source, start, end) slice of the cached buffer.
 import { randomBytes } from 'node:crypto';
-import type { ContentPlan, ImageItem } from './reply-plan.js';
+import type { ContentPlan, FunctionCallItem, ImageItem } from './reply-plan.js';
 import { estimateTextTokens } from './request-body.js';
 import type { SafetyRating, UsageMetadata } from './types.js';
 
@@ -26,6 +26,19 @@ interface PartRef {
   thought: boolean;
   thoughtSignature?: string;
   image?: { mimeType: string } & BufferSlice;
+  functionCall?: { name: string; args: unknown; id?: string };
+}
+
+/** Gemini bills a tool call as output tokens; roughly its JSON size. */
+function callTokens(item: FunctionCallItem): number {
+  return estimateTextTokens(JSON.stringify({ name: item.name, args: item.args }));
+}
+
+function callPart(item: FunctionCallItem, withSignature: boolean): PartRef {
+  const part: PartRef = { thought: false, functionCall: { name: item.name, args: item.args } };
+  if (item.id !== undefined) part.functionCall!.id = item.id;
+  if (withSignature && item.thoughtSignature) part.thoughtSignature = item.thoughtSignature;
+  return part;
 }
 
 export interface EventSpec {
@@ -62,7 +75,24 @@ function tokenSplit(thought: boolean, tokens: number): { candidateTokens: number
 
 export function streamEvents(plan: ContentPlan): EventSpec[] {
   const events: EventSpec[] = [];
+  const repeats: FunctionCallItem[] = [];
   for (const item of plan.items) {
+    if (item.type === 'functionCall') {
+      const previous = events[events.length - 1];
+      if (item.sameChunk && previous) {
+        previous.parts.push(callPart(item, true));
+        previous.candidateTokens += callTokens(item);
+      } else {
+        events.push({
+          parts: [callPart(item, true)],
+          finish: false,
+          candidateTokens: callTokens(item),
+          thoughtTokens: 0,
+        });
+      }
+      if (item.repeatInLaterChunk) repeats.push(item);
+      continue;
+    }
     if (item.type === 'text') {
       item.chunks.forEach((text, i) => {
         const part: PartRef = { text, thought: item.thought };
@@ -80,6 +110,9 @@ export function streamEvents(plan: ContentPlan): EventSpec[] {
       });
     });
   }
+  // Repeated calls come back after everything else, without their signatures (as seen from Gemini).
+  for (const item of repeats)
+    events.push({ parts: [callPart(item, false)], finish: false, candidateTokens: 0, thoughtTokens: 0 });
   const last = events[events.length - 1];
   if (!last || plan.finishInSeparateEvent)
     events.push({ parts: [], finish: true, candidateTokens: 0, thoughtTokens: 0 });
@@ -91,6 +124,11 @@ export function streamEvents(plan: ContentPlan): EventSpec[] {
 export function unaryEvent(plan: ContentPlan): EventSpec {
   const spec: EventSpec = { parts: [], finish: true, candidateTokens: 0, thoughtTokens: 0 };
   for (const item of plan.items) {
+    if (item.type === 'functionCall') {
+      spec.candidateTokens += callTokens(item);
+      spec.parts.push(callPart(item, true));
+      continue;
+    }
     const tokens = item.type === 'text' ? estimateTextTokens(item.chunks.join('')) : IMAGE_OUTPUT_TOKENS;
     const split = tokenSplit(item.thought, tokens);
     spec.candidateTokens += split.candidateTokens;
@@ -148,6 +186,8 @@ export function renderContentEvent(
     if (part.image) {
       json.inlineData = { mimeType: part.image.mimeType, data: `${PLACEHOLDER}${slices.length}` };
       slices.push(part.image);
+    } else if (part.functionCall) {
+      json.functionCall = part.functionCall;
     } else {
       json.text = part.text;
     }

@@ -12,6 +12,7 @@ import { now, type RequestLog } from './request-log.js';
 import { ResponseWriter } from './response-writer.js';
 import { loggableQuery, parseGeminiRoute, type GeminiRoute } from './routes.js';
 import type { ScenarioQueue } from './scenario-queue.js';
+import type { ThoughtSignatures } from './thought-signatures.js';
 import type { RequestOutcome, RequestRecord } from './types.js';
 
 export interface HandlerOptions {
@@ -25,6 +26,7 @@ export interface HandlerOptions {
 export interface HandlerContext {
   log: RequestLog;
   scenarios: ScenarioQueue;
+  signatures: ThoughtSignatures;
   options: HandlerOptions;
 }
 
@@ -156,7 +158,7 @@ async function serve(
   ctx.log.changed(record);
 
   if (route.action !== 'countTokens') {
-    const problem = validateGenerateRequest(request);
+    const problem = validateGenerateRequest(request) ?? ctx.signatures.check(request);
     if (problem) return sendJson(target, 400, invalidArgumentError(problem));
   }
 
@@ -175,6 +177,7 @@ async function serve(
   }
   if (plan.kind === 'count-tokens') plan = fallback();
   if (plan.kind === 'count-tokens') return; // unreachable: the default for generation is never a count
+  if (plan.kind === 'content') ctx.signatures.record(plan);
   return deliver(target, plan, meta(route, record, request), delivery, framingFor(route));
 }
 

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes.js';
 import { handleGeminiRequest, type HandlerContext } from './handler.js';
+import { ThoughtSignatures } from './thought-signatures.js';
 import { RequestLog, type RequestMatcher } from './request-log.js';
 import { ScenarioQueue } from './scenario-queue.js';
 import type { RequestRecord, RequestStage, Scenario } from './types.js';
@@ -52,14 +53,17 @@ export interface GeminiServer {
 export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise<GeminiServer> {
   const log = new RequestLog();
   const scenarios = new ScenarioQueue();
+  const signatures = new ThoughtSignatures();
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
   const reset = (): void => {
     scenarios.clear();
+    signatures.clear();
     log.clear();
   };
   const ctx: HandlerContext = {
     log,
     scenarios,
+    signatures,
     options: {
       apiKey,
       chunkDelayMs: opts.chunkDelayMs ?? [0, 5],

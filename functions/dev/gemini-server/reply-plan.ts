@@ -20,7 +20,17 @@ export interface ImageItem {
   thought: boolean;
 }
 
-export type ContentItem = TextItem | ImageItem;
+export interface FunctionCallItem {
+  type: 'functionCall';
+  name: string;
+  args: unknown;
+  id?: string;
+  thoughtSignature?: string;
+  sameChunk: boolean;
+  repeatInLaterChunk: boolean;
+}
+
+export type ContentItem = TextItem | ImageItem | FunctionCallItem;
 
 export interface ContentPlan {
   kind: 'content';
@@ -51,6 +61,17 @@ const DEFAULT_SAFETY_RATINGS: SafetyRating[] = [
 ];
 
 function compilePart(part: ScenarioPart, imageIndex: number): ContentItem {
+  if (part.type === 'functionCall') {
+    return {
+      type: 'functionCall',
+      name: part.name,
+      args: part.args ?? {},
+      id: part.id,
+      thoughtSignature: part.thoughtSignature,
+      sameChunk: part.sameChunk === true,
+      repeatInLaterChunk: part.repeatInLaterChunk === true,
+    };
+  }
   if (part.type === 'text') {
     const chunks = part.chunks ?? [part.text ?? ''];
     return { type: 'text', chunks, thought: part.thought === true, thoughtSignature: part.thoughtSignature };

@@ -50,13 +50,43 @@ function clip(text: string): string {
 }
 
 function summariseContent(content: unknown): ContentSummary {
-  const summary: ContentSummary = { texts: [], inlineData: [], otherParts: 0, thoughtParts: 0 };
+  const summary: ContentSummary = {
+    texts: [],
+    inlineData: [],
+    otherParts: 0,
+    thoughtParts: 0,
+    functionCalls: [],
+    functionResponses: [],
+    textSignatures: [],
+  };
   if (isRecord(content) && typeof content.role === 'string') summary.role = content.role;
   for (const part of partsOf(content)) {
     if (part.thought === true) summary.thoughtParts++;
-    if (typeof part.text === 'string') summary.texts.push(clip(part.text));
-    else if (isRecord(part.inlineData)) summary.inlineData.push(summariseInlineData(part.inlineData));
-    else summary.otherParts++;
+    const signature = typeof part.thoughtSignature === 'string' ? part.thoughtSignature : undefined;
+    if (typeof part.text === 'string') {
+      summary.texts.push(clip(part.text));
+      if (signature !== undefined) summary.textSignatures.push(signature);
+    } else if (isRecord(part.inlineData)) {
+      summary.inlineData.push(summariseInlineData(part.inlineData));
+    } else {
+      summary.otherParts++;
+      const call = part.functionCall;
+      const response = part.functionResponse;
+      if (isRecord(call)) {
+        summary.functionCalls.push({
+          name: String(call.name),
+          args: call.args,
+          ...(typeof call.id === 'string' ? { id: call.id } : {}),
+          ...(signature !== undefined ? { thoughtSignature: signature } : {}),
+        });
+      } else if (isRecord(response)) {
+        summary.functionResponses.push({
+          name: String(response.name),
+          response: response.response,
+          ...(typeof response.id === 'string' ? { id: response.id } : {}),
+        });
+      }
+    }
   }
   return summary;
 }

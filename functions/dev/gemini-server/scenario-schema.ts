@@ -29,6 +29,15 @@ const part: z.ZodType<ScenarioPart> = z.discriminatedUnion('type', [
     thought: z.boolean().optional(),
     seed: z.number().int().optional(),
   }),
+  z.object({
+    type: z.literal('functionCall'),
+    name: z.string(),
+    args: z.unknown().optional(),
+    id: z.string().optional(),
+    thoughtSignature: z.string().optional(),
+    sameChunk: z.boolean().optional(),
+    repeatInLaterChunk: z.boolean().optional(),
+  }),
 ]);
 
 const usage = z.object({

@@ -62,7 +62,26 @@ export interface ScenarioImagePart {
   seed?: number;
 }
 
-export type ScenarioPart = ScenarioTextPart | ScenarioImagePart;
+/**
+ * A tool call, as Gemini streams one: `{functionCall: {name, args, id?}, thoughtSignature?}` in its own
+ * event, or in the previous part's event with `sameChunk` (parallel calls in one chunk).
+ * - `args` is sent as given: any JSON, so malformed arguments can be scripted.
+ * - `thoughtSignature`: the server then refuses (400, as Gemini 3 does) a follow-up request whose copy
+ *   of this call lacks the signature.
+ * - `repeatInLaterChunk`: the same call is sent again, without its signature, in a later event (seen
+ *   from Gemini).
+ */
+export interface ScenarioFunctionCallPart {
+  type: 'functionCall';
+  name: string;
+  args?: unknown;
+  id?: string;
+  thoughtSignature?: string;
+  sameChunk?: boolean;
+  repeatInLaterChunk?: boolean;
+}
+
+export type ScenarioPart = ScenarioTextPart | ScenarioImagePart | ScenarioFunctionCallPart;
 
 /** The unscripted deterministic reply, e.g. to add latency or a fault to it. */
 export interface DefaultReply {
@@ -150,6 +169,12 @@ export interface ContentSummary {
   /** Parts that are neither text nor inlineData (fileData, functionCall, ...). */
   otherParts: number;
   thoughtParts: number;
+  /** functionCall parts as sent back by the client, with the signature each carried. */
+  functionCalls: Array<{ name: string; args: unknown; id?: string; thoughtSignature?: string }>;
+  /** functionResponse parts (tool results the client sends). */
+  functionResponses: Array<{ name: string; response: unknown; id?: string }>;
+  /** Signatures on text parts (Gemini 3 may end a turn with a signature-only text part). */
+  textSignatures: string[];
 }
 
 /** What the request asked for, without the base64 payloads. */

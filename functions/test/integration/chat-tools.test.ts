@@ -1,0 +1,346 @@
+// The assistant's tools end to end, in-process against the Gemini-protocol server (its default reply
+// calls find_events / suggest_people; scenarios script every other shape) with the official Firestore
+// emulator holding profiles and events. The server's request log shows what "Gemini" got back: the
+// model's turn with its signatures, and the functionResponse parts.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatStreamEvent } from '../../client/index.js';
+import type { Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
+import {
+  collectEvents,
+  deltaText,
+  eventually,
+  messagesOf,
+  signUp,
+  startChatHarness,
+  type ChatHarness,
+} from './chat-support.js';
+import { inDays, LONDON, OAKLAND, SAN_FRANCISCO, writeEvents, writeProfiles } from './matching-support.js';
+
+let h: ChatHarness;
+beforeAll(async () => {
+  h = await startChatHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => h.gemini.reset());
+
+const saved: Array<[string, string | undefined]> = [];
+function setEnv(values: Record<string, string>): void {
+  for (const [key, value] of Object.entries(values)) {
+    saved.push([key, process.env[key]]);
+    process.env[key] = value;
+  }
+}
+afterEach(() => {
+  for (const [key, value] of saved.splice(0).reverse()) process.env[key] = value;
+});
+
+/** A caller with a profile, plus a world of events and people around them (ids unique per test). */
+async function world() {
+  const user = await signUp();
+  const tag = randomUUID().slice(0, 8);
+  const jazz = `jazz${tag}`;
+  const ids = {
+    upcoming: `ev-up-${tag}`,
+    later: `ev-later-${tag}`,
+    past: `ev-past-${tag}`,
+    attended: `ev-att-${tag}`,
+    friend: `u-friend-${tag}`,
+    hidden: `u-hidden-${tag}`,
+  };
+  await writeProfiles(h.db, {
+    [user.uid]: { displayName: 'Caller', interests: [jazz, 'hiking'], purposes: ['friends'], location: OAKLAND },
+    [ids.friend]: { displayName: 'Friendly', interests: [jazz], purposes: ['friends'], location: SAN_FRANCISCO },
+    [ids.hidden]: { displayName: 'Hidden', interests: [jazz], purposes: ['friends'], discoverable: false },
+  });
+  await writeEvents(h.db, {
+    [ids.upcoming]: {
+      title: `Jazz night ${tag}`,
+      tags: [jazz],
+      location: OAKLAND,
+      startsAt: inDays(2),
+      attendeeIds: [ids.friend],
+    },
+    [ids.later]: { title: `Jazz brunch ${tag}`, tags: [jazz, 'food'], location: LONDON, startsAt: inDays(5) },
+    [ids.past]: { title: `Old jazz ${tag}`, tags: [jazz], location: OAKLAND, startsAt: inDays(-2) },
+    [ids.attended]: {
+      title: `Mine ${tag}`,
+      tags: [jazz],
+      location: OAKLAND,
+      startsAt: inDays(3),
+      attendeeIds: [user.uid],
+    },
+  });
+  return { user, jazz, ids, tag };
+}
+
+const ofType = <T extends ChatStreamEvent['type']>(events: ChatStreamEvent[], type: T) =>
+  events.filter((event): event is Extract<ChatStreamEvent, { type: T }> => event.type === type);
+
+const generateRequests = () => h.gemini.requests((r) => r.action === 'streamGenerateContent');
+
+function scenario(parts: ScenarioPart[]): Scenario {
+  return { reply: { kind: 'content', parts } };
+}
+
+describe('the offline default model with tools', () => {
+  it('asks find_events, streams tool-call and tool-result cards, then a summary of exactly those events', async () => {
+    const { user, ids, tag } = await world();
+    const events = await collectEvents(
+      h.clientFor(user).streamMessage({ message: `Any events for me this weekend? ${tag}` }),
+    );
+    const calls = ofType(events, 'tool-call');
+    const results = ofType(events, 'tool-result');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ name: 'find_events', args: { limit: 3 } });
+    expect(results).toHaveLength(1);
+    expect(results[0].id).toBe(calls[0].id);
+    const cards = results[0].result.events as Array<Record<string, unknown>>;
+    const cardIds = cards.map((card) => card.eventId);
+    // Upcoming only, never one the caller already attends; ranked by the scorer (nearby jazz first).
+    expect(cardIds[0]).toBe(ids.upcoming);
+    expect(cardIds).not.toContain(ids.past);
+    expect(cardIds).not.toContain(ids.attended);
+    const card = cards[0];
+    expect(Object.keys(card).sort()).toEqual(
+      ['attendeeCount', 'eventId', 'matchedTags', 'place', 'score', 'startsAt', 'tags', 'title'].sort(),
+    );
+    expect(card.place).toEqual({ city: 'Oakland', region: 'California', country: 'US' }); // no coordinates
+    expect(card.attendeeCount).toBe(1); // a count, never who
+    expect(JSON.stringify(results)).not.toContain(ids.friend);
+
+    // Order on the wire: start, tool-call, tool-result, the summary's deltas, done.
+    const order = events.map((event) => event.type);
+    expect(order[0]).toBe('start');
+    expect(order.indexOf('tool-call')).toBeLessThan(order.indexOf('tool-result'));
+    expect(order.indexOf('tool-result')).toBeLessThan(order.indexOf('delta'));
+    expect(order.at(-1)).toBe('done');
+    const text = deltaText(events);
+    expect(text).toContain(`Jazz night ${tag}`);
+    expect(text).not.toContain(`Old jazz ${tag}`);
+
+    // Gemini got its own turn back with the signature, then the functionResponse.
+    const requests = generateRequests();
+    expect(requests).toHaveLength(2);
+    const [first, second] = requests;
+    expect(first.body?.tools).toEqual([
+      { functionDeclarations: expect.arrayContaining([expect.objectContaining({ name: 'find_events' })]) },
+    ]);
+    const contents = second.body!.contents;
+    const modelTurn = contents.at(-2)!;
+    const responseTurn = contents.at(-1)!;
+    expect(modelTurn.role).toBe('model');
+    expect(modelTurn.functionCalls).toEqual([
+      { name: 'find_events', args: { limit: 3 }, thoughtSignature: expect.any(String) },
+    ]);
+    expect(responseTurn.role).toBe('user');
+    expect(responseTurn.functionResponses).toEqual([{ name: 'find_events', response: { result: results[0].result } }]);
+    expect(second.status).toBe(200);
+    const done = ofType(events, 'done')[0];
+    expect(done.cached).toBe(false);
+    expect(done.usage!.promptTokens).toBeGreaterThan(0);
+
+    // Stored with the message: the cards (for the app) and the replayable exchange (for the next turn).
+    const start = ofType(events, 'start')[0];
+    const stored = await eventually(async () => {
+      const messages = await messagesOf(h.db, start.conversationId);
+      const reply = messages.find((m) => m.id === start.messageId);
+      if (reply?.status !== 'complete') throw new Error('not stored yet');
+      return reply;
+    });
+    expect(JSON.parse(stored.toolCallsJson as string)).toEqual([
+      { id: calls[0].id, name: 'find_events', args: { limit: 3 }, result: results[0].result },
+    ]);
+    expect(typeof stored.exchangeJson).toBe('string');
+    expect(stored.text).toBe(text);
+  });
+
+  it('suggest_people shows discoverable people only, never the caller, with a distance band and no coordinates', async () => {
+    const { user, ids } = await world();
+    const reply = await h.clientFor(user).sendMessage({ message: 'Who could I meet?' });
+    expect(reply.toolCalls).toHaveLength(1);
+    const [call] = reply.toolCalls;
+    expect(call.name).toBe('suggest_people');
+    const people = call.result.people as Array<Record<string, unknown>>;
+    const userIds = people.map((person) => person.userId);
+    expect(userIds).toContain(ids.friend);
+    expect(userIds).not.toContain(ids.hidden);
+    expect(userIds).not.toContain(user.uid);
+    const friend = people.find((person) => person.userId === ids.friend)!;
+    expect(Object.keys(friend).sort()).toEqual(
+      ['displayName', 'distance', 'matchedInterests', 'matchedPurposes', 'userId'].sort(),
+    );
+    expect(friend.distance).toMatchObject({ kind: 'distance', minKm: expect.any(Number), maxKm: expect.any(Number) });
+    expect(JSON.stringify(call.result)).not.toMatch(/"lat"|"lng"|37\.80|122\.27/);
+    expect(reply.reply).toContain('Friendly');
+  });
+
+  it('a turn that used tools is never served from the cache: the same question runs the tools again', async () => {
+    const { user, tag } = await world();
+    const client = h.clientFor(user);
+    const message = `Any events? ${tag}`;
+    const first = await client.sendMessage({ message });
+    const second = await client.sendMessage({ message });
+    expect(first.toolCalls).toHaveLength(1);
+    expect(second.cached).toBe(false);
+    expect(second.toolCalls).toHaveLength(1);
+    expect(generateRequests()).toHaveLength(4);
+  });
+
+  it('the next turn replays the function-call and function-response parts, signatures included', async () => {
+    const { user, tag } = await world();
+    const client = h.clientFor(user);
+    const first = await client.sendMessage({ message: `Any events this weekend? ${tag}` });
+    const signature = generateRequests()[1].body!.contents.at(-2)!.functionCalls[0].thoughtSignature;
+    expect(signature).toEqual(expect.any(String));
+    h.gemini.reset();
+    await client.sendMessage({ conversationId: first.conversationId, message: 'Thanks! Tell me a joke.' });
+    const [request] = generateRequests();
+    const replayed = request.body!.contents;
+    expect(replayed.map((content) => content.role)).toEqual(['user', 'model', 'user', 'model', 'user']);
+    expect(replayed[1].functionCalls).toEqual([
+      { name: 'find_events', args: { limit: 3 }, thoughtSignature: signature },
+    ]);
+    expect(replayed[2].functionResponses[0].name).toBe('find_events');
+    expect(replayed[3].texts.join('')).toBe(first.reply);
+    expect(request.status).toBe(200);
+  });
+});
+
+describe('scripted tool calls', () => {
+  it('parallel calls in one chunk, the signed one repeated later without its signature: each runs once, the signature kept', async () => {
+    const { user, ids, jazz } = await world();
+    h.gemini.queue(
+      scenario([
+        {
+          type: 'functionCall',
+          name: 'find_events',
+          args: { tags: [jazz], limit: 2 },
+          thoughtSignature: 'sig-A',
+          repeatInLaterChunk: true,
+        },
+        { type: 'functionCall', name: 'get_event', args: { eventId: ids.later }, sameChunk: true },
+      ]),
+      scenario([{ type: 'text', chunks: ['Here ', 'you go.'] }]),
+    );
+    const events = await collectEvents(h.clientFor(user).streamMessage({ message: 'jazz and that brunch?' }));
+    const calls = ofType(events, 'tool-call');
+    expect(calls.map((call) => call.name)).toEqual(['find_events', 'get_event']);
+    expect(new Set(calls.map((call) => call.id)).size).toBe(2);
+    const results = ofType(events, 'tool-result');
+    expect(results.map((result) => result.name).sort()).toEqual(['find_events', 'get_event']);
+    const brunch = results.find((result) => result.name === 'get_event')!.result.event as Record<string, unknown>;
+    expect(brunch).toMatchObject({ eventId: ids.later, place: { city: 'London' }, attendeeCount: 0 });
+    expect(deltaText(events)).toBe('Here you go.');
+
+    const follow = generateRequests()[1];
+    expect(follow.status).toBe(200);
+    expect(follow.body!.contents.at(-2)!.functionCalls).toEqual([
+      { name: 'find_events', args: { tags: [jazz], limit: 2 }, thoughtSignature: 'sig-A' },
+      { name: 'get_event', args: { eventId: ids.later } },
+    ]);
+    expect(follow.body!.contents.at(-1)!.functionResponses.map((r) => r.name)).toEqual(['find_events', 'get_event']);
+  });
+
+  it('bad arguments, an unknown tool and an invalid window go back to the model as errors, never a 500', async () => {
+    const { user } = await world();
+    h.gemini.queue(
+      scenario([
+        { type: 'functionCall', name: 'find_events', args: { limit: 99, tags: 'jazz' }, thoughtSignature: 's1' },
+        { type: 'functionCall', name: 'delete_everything', args: {}, sameChunk: true },
+        {
+          type: 'functionCall',
+          name: 'find_events',
+          args: { from: '2030-01-02T00:00:00Z', until: '2030-01-01T00:00:00Z' },
+          sameChunk: true,
+        },
+      ]),
+      scenario([{ type: 'text', text: 'Sorry, I could not look that up.' }]),
+    );
+    const reply = await h.clientFor(user).sendMessage({ message: 'find stuff' });
+    expect(reply.finishReason).toBe('STOP');
+    expect(reply.reply).toBe('Sorry, I could not look that up.');
+    const errors = reply.toolCalls.map((call) => (call.result.error as { code: string }).code);
+    expect(errors).toEqual(['invalid_arguments', 'unknown_tool', 'failed']);
+    const messages = reply.toolCalls.map((call) => (call.result.error as { message: string }).message);
+    expect(messages[0]).toMatch(/limit/);
+    expect(messages[0]).toMatch(/tags/);
+    expect(messages[1]).toMatch(/find_events, suggest_people, get_event/);
+    const responses = generateRequests()[1].body!.contents.at(-1)!.functionResponses;
+    expect(responses.map((r) => (r.response as { error?: { code: string } }).error?.code)).toEqual(errors);
+  });
+
+  it('several steps, bounded: at most CHAT_MAX_MODEL_CALLS calls, the last with function calling off', async () => {
+    const { user } = await world();
+    setEnv({ CHAT_MAX_MODEL_CALLS: '3' });
+    const call = (n: number): Scenario =>
+      scenario([{ type: 'functionCall', name: 'find_events', args: { limit: n }, thoughtSignature: `sig-${n}` }]);
+    h.gemini.queue(call(1), call(2), call(3));
+    const reply = await h.clientFor(user).sendMessage({ message: 'keep looking' });
+    const requests = generateRequests();
+    expect(requests).toHaveLength(3);
+    expect(requests.map((r) => r.body?.toolConfig)).toEqual([
+      undefined,
+      undefined,
+      { functionCallingConfig: { mode: 'NONE' } },
+    ]);
+    // Two steps ran; the third call came from a model told not to call, and was not run.
+    expect(reply.toolCalls.map((c) => c.args)).toEqual([{ limit: 1 }, { limit: 2 }]);
+    // Every signed call of the turn went back with its own signature.
+    expect(requests[2].body!.contents.flatMap((c) => c.functionCalls)).toEqual([
+      { name: 'find_events', args: { limit: 1 }, thoughtSignature: 'sig-1' },
+      { name: 'find_events', args: { limit: 2 }, thoughtSignature: 'sig-2' },
+    ]);
+    expect(requests.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('a tool that runs out of time answers the model with a timeout error', async () => {
+    const { user } = await world();
+    setEnv({ CHAT_TOOL_TIMEOUT_MS: '1' });
+    h.gemini.queue(
+      scenario([{ type: 'functionCall', name: 'suggest_people', args: {}, thoughtSignature: 'sig' }]),
+      scenario([{ type: 'text', text: 'Try later.' }]),
+    );
+    const reply = await h.clientFor(user).sendMessage({ message: 'people?' });
+    expect(reply.toolCalls[0].result).toEqual({
+      error: { code: 'timeout', message: 'suggest_people did not answer in time.' },
+    });
+  });
+
+  it('a client that leaves during a tool step ends the turn: stored as interrupted with the calls done', async () => {
+    const { user } = await world();
+    h.gemini.queue(scenario([{ type: 'functionCall', name: 'find_events', args: {}, thoughtSignature: 'sig' }]), {
+      ...scenario([{ type: 'text', chunks: ['never ', 'seen'] }]),
+      latencyMs: 2_000,
+    });
+    const controller = new AbortController();
+    const seen: ChatStreamEvent[] = [];
+    const stream = h.clientFor(user).streamMessage({ message: 'events?' }, { signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const event of stream) {
+          seen.push(event);
+          if (event.type === 'tool-result') controller.abort();
+        }
+      })(),
+    ).rejects.toThrow();
+    const start = ofType(seen, 'start')[0];
+    const stored = await eventually(async () => {
+      const messages = await messagesOf(h.db, start.conversationId);
+      const reply = messages.find((m) => m.id === start.messageId);
+      if (reply?.status !== 'interrupted') throw new Error('not stored yet');
+      return reply;
+    });
+    expect(JSON.parse(stored.toolCallsJson as string).map((c: { name: string }) => c.name)).toEqual(['find_events']);
+    expect(stored.exchangeJson).toBeUndefined();
+    // The follow-up model call was never made, or was cut off: nothing answers a client that left.
+    const firstId = generateRequests()[0].id;
+    await eventually(async () => {
+      const later = generateRequests().filter((r) => r.id > firstId);
+      if (!later.every((r) => r.aborted)) throw new Error('a follow-up request is still running');
+      return true;
+    });
+  });
+});
