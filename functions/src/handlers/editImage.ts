@@ -12,6 +12,8 @@ export const editImageHandler = defineEndpoint({
   body: editImageBody,
   maxBodyBytes: EDIT_IMAGE_MAX_BODY_BYTES,
   rateLimit: IMAGE_LIMIT,
+  budget: 'images',
+  appCheck: { replayProtected: true },
   requiredSecrets: ['GEMINI_API_KEY'],
   handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.secrets.GEMINI_API_KEY), ctx)),
 });

@@ -20,6 +20,8 @@ export function createGenerateImageHandler(endpointDeps: Partial<EndpointDeps> =
       body: generateImageBody,
       maxBodyBytes: GENERATE_IMAGE_MAX_BODY_BYTES,
       rateLimit: IMAGE_LIMIT,
+      budget: 'images',
+      appCheck: { replayProtected: true },
       requiredSecrets: ['GEMINI_API_KEY'],
       handle: (ctx) =>
         respondWithImageJob(ctx, generateImageJob(imageJobDeps(ctx.config, ctx.secrets.GEMINI_API_KEY), ctx)),

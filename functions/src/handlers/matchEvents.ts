@@ -12,5 +12,7 @@ export const matchEventsHandler = defineEndpoint({
   method: 'POST',
   body: matchEventsBody,
   rateLimit: MATCH_LIMIT,
-  handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.config), ctx),
+  // Over the token budget, matching still answers: templated explanations, no model call.
+  budget: { kind: 'tokens', whenExhausted: 'continue' },
+  handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });

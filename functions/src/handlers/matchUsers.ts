@@ -11,5 +11,7 @@ export const matchUsersHandler = defineEndpoint({
   method: 'POST',
   body: matchUsersBody,
   rateLimit: MATCH_LIMIT,
-  handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.config), ctx),
+  // Over the token budget, matching still answers: templated explanations, no model call.
+  budget: { kind: 'tokens', whenExhausted: 'continue' },
+  handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });

@@ -16,5 +16,7 @@ export const suggestionsHandler = defineEndpoint({
   query: suggestionsQuery,
   path: suggestionsPath,
   rateLimit: MATCH_LIMIT,
-  handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.config), ctx),
+  // Over the token budget, matching still answers: templated explanations, no model call.
+  budget: { kind: 'tokens', whenExhausted: 'continue' },
+  handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });

@@ -6,6 +6,9 @@
 // faults, a cut-off stream), and only while nothing has been produced yet.
 // Cancellation (client gone) and the per-model deadline abort the Gemini request and the upload;
 // every object uploaded by a job that does not succeed is removed, and no record is written.
+// Budget: one image is charged (RunOptions.budget) once Gemini has begun sending image output, kept
+// or not (aborted, too large, blocked after it): Gemini bills what it generated. A job that fails
+// before any image output is not charged, so the request layer refunds the unit it reserved.
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
@@ -16,6 +19,7 @@ import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from '../../platf
 import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
 import type { ImageBlock } from '../../platform/image-pipeline/image-block.js';
 import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
+import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Logger } from '../../platform/logging.js';
 import { describeError } from '../../platform/logging.js';
 import { noImageError } from './errors.js';
@@ -77,6 +81,8 @@ export interface RunOptions {
   /** The client's signal: aborts everything. */
   signal: AbortSignal;
   onEvent?(event: ImageJobEvent): void;
+  /** The caller's daily budgets (ctx.budget): charged one image once image output began. */
+  budget?: BudgetMeter;
 }
 
 /** Progress events at most every this many bytes or this many ms (whichever comes first). */
@@ -107,6 +113,7 @@ export async function runImageJob(
   const signal = AbortSignal.any([options.signal, deadline.signal]);
   const uploaded: ImageBlock[] = []; // every object this job created, for cleanup
   let progressed = false; // anything produced (text, image bytes): no retry after that
+  let imageBilled = false; // Gemini began sending an image: it is billed whatever happens next
 
   try {
     // The first attempt's inputs are opened before `start`, so a bad input image is a plain 4xx.
@@ -119,6 +126,7 @@ export async function runImageJob(
         prepared = undefined;
         return streamOnce(spec, deps, current, signal, {
           onProduced: () => (progressed = true),
+          onImageStarted: () => (imageBilled = true),
           onUploaded: (block) => uploaded.push(block),
           emit,
         });
@@ -182,11 +190,13 @@ export async function runImageJob(
     throw error;
   } finally {
     clearTimeout(timer);
+    if (imageBilled) await options.budget?.chargeImages(1);
   }
 }
 
 interface AttemptHooks {
   onProduced(): void;
+  onImageStarted(): void;
   onUploaded(block: ImageBlock): void;
   emit(event: ImageJobEvent): void;
 }
@@ -239,7 +249,10 @@ async function* observe(
   hooks: AttemptHooks,
 ): AsyncGenerator<GeminiStreamEvent> {
   for await (const event of events) {
-    if (event.type === 'image-start') hooks.onProduced();
+    if (event.type === 'image-start') {
+      hooks.onProduced();
+      hooks.onImageStarted();
+    }
     if (event.type === 'text-delta' && !event.thought && event.text) {
       hooks.onProduced();
       hooks.emit({ type: 'text', text: event.text });

@@ -20,7 +20,7 @@ export function wantsEventStream(ctx: Pick<AnyContext, 'req'>): boolean {
 export async function respondWithImageJob(ctx: AnyContext, run: ImageJob): Promise<ImageJobResult | undefined> {
   if (!wantsEventStream(ctx)) {
     try {
-      return await run({ signal: ctx.signal });
+      return await run({ signal: ctx.signal, budget: ctx.budget });
     } catch (error) {
       throw toImageHttpError(error);
     }
@@ -28,7 +28,11 @@ export async function respondWithImageJob(ctx: AnyContext, run: ImageJob): Promi
   return respondWithSse(ctx, async (stream) => {
     try {
       // The job reports progress without waiting for it to be written: the writer queues the events.
-      await run({ signal: stream.signal, onEvent: (event) => void stream.send(event.type, eventData(event)) });
+      await run({
+        signal: stream.signal,
+        budget: ctx.budget,
+        onEvent: (event) => void stream.send(event.type, eventData(event)),
+      });
     } catch (error) {
       throw toImageHttpError(error);
     }

@@ -1,6 +1,7 @@
 // The production collaborators of the matching service. Matching declares no required secret:
 // explanations are optional, so without a Gemini key the service answers with templates; the key is
 // read here, never checked. The SDK client is the instance's shared one (platform/gemini/clients.ts).
+import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
 import { readSecret, type AppConfig } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
@@ -10,7 +11,8 @@ import type { MatchServiceDeps } from './service.js';
 
 const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
-export function matchServiceDeps(config: AppConfig): MatchServiceDeps {
+/** `budget`: the request's meter (ctx.budget), charged for the explanation call. */
+export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): MatchServiceDeps {
   const { matching } = config;
   const apiKey = readSecret('GEMINI_API_KEY');
   return {
@@ -25,6 +27,7 @@ export function matchServiceDeps(config: AppConfig): MatchServiceDeps {
         tokensPerMatch: matching.explanationTokensPerMatch,
         cacheTtlSeconds: matching.cacheTtlSeconds,
       },
+      ...(budget ? { budget } : {}),
     },
   };
 }

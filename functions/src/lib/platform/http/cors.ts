@@ -6,8 +6,9 @@
 // CORS_ORIGINS is only enforced in production and in-process mounts (test/support/mount.ts).
 import type { Request, Response } from 'express';
 
-const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, X-Request-Id';
-const EXPOSE_HEADERS = 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset';
+const ALLOW_HEADERS = 'Authorization, Content-Type, Accept, X-Request-Id, X-Firebase-AppCheck';
+const EXPOSE_HEADERS =
+  'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, AI-Budget-Unit, AI-Budget-Limit, AI-Budget-Remaining, AI-Budget-Reset';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 function matchesPattern(origin: string, pattern: string): boolean {

@@ -1,16 +1,25 @@
 // defineEndpoint: the whole request layer around a handler, in this order:
 //   request id, security headers -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
 //   -> JSON -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
-//   -> required secrets -> rate limit -> handle -> response
+//   -> required secrets -> App Check -> rate limit -> daily budget -> handle -> budget settled -> response
 // Anything thrown becomes the one error shape; the result is a plain (req, res) handler for onRequest.
+// App Check and the budget come last among the checks: a malformed request neither consumes a
+// limited-use App Check token nor reserves budget.
 import type { Request, Response } from 'express';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { z } from 'zod';
+import { APP_CHECK_HEADER, checkAppCheck } from '../app-check/gate.js';
+import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
+import { defaultUsageRecorder, getDailyBudget } from '../budget/registry.js';
+import type { RequestBudgetMeter } from '../budget/meter.js';
+import type { BudgetKind, BudgetMeter } from '../budget/types.js';
 import { getConfig, requireSecrets, type AppConfig, type SecretName } from '../config/index.js';
+import { getAdminApp } from '../firebase.js';
 import { createLogger, type Logger } from '../logging.js';
 import { getRateLimiter } from '../rate-limit/registry.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { authenticate, verifyWithFirebaseAdmin, type IdTokenVerifier } from './auth.js';
+import { closeBudget, normalizeBudgetSpec, openBudget, type BudgetDeps, type BudgetSpec } from './budget-layer.js';
 import { assertJsonContentType } from './content-type.js';
 import { answerPreflight, applyCorsHeaders } from './cors.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
@@ -42,6 +51,11 @@ export interface EndpointContext<Body, Query, Path, Secret extends SecretName = 
   config: AppConfig;
   /** The spec's requiredSecrets, checked once here: a handler passes them on, nobody checks them again. */
   secrets: Readonly<Record<Secret, string>>;
+  /**
+   * The caller's daily AI budgets: charge real usage after every model call, aborted ones included
+   * (`await ctx.budget.chargeTokens(usage.totalTokenCount)`, `chargeImages(1)`). Never throws.
+   */
+  budget: BudgetMeter;
 }
 
 export interface RateLimitSpec {
@@ -63,18 +77,32 @@ export interface EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret extend
   rateLimit?: RateLimitSpec | false;
   /** Missing ones answer 503 not_configured before the rate limit; the values reach handle as ctx.secrets. */
   requiredSecrets?: readonly Secret[];
+  /**
+   * The daily AI budget this endpoint spends (DAILY_TOKEN_BUDGET / DAILY_IMAGE_BUDGET): checked before
+   * the handler (images: one unit reserved), 429 quota_exceeded when used up, AI-Budget-* headers.
+   */
+  budget?: BudgetKind | BudgetSpec;
+  /**
+   * App Check (APP_CHECK off|monitor|enforce). Default: on for endpoints with a budget (the AI ones).
+   * `replayProtected`: the token is also consumed when APP_CHECK_REPLAY_PROTECTION is on.
+   */
+  appCheck?: boolean | { replayProtected: boolean };
   handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret>): unknown;
 }
 
 /** Replaceable collaborators (tests inject fakes; production uses the defaults). */
-export interface EndpointDeps {
+export interface EndpointDeps extends BudgetDeps {
   verifyIdToken: IdTokenVerifier;
   rateLimiter(bucket: string, perMinute: number): RateLimiter;
+  appCheckVerifier: AppCheckVerifier;
 }
 
 const defaultDeps: EndpointDeps = {
   verifyIdToken: verifyWithFirebaseAdmin,
   rateLimiter: getRateLimiter,
+  appCheckVerifier: firebaseAppCheckVerifier(getAdminApp),
+  dailyBudget: getDailyBudget,
+  usageRecorder: defaultUsageRecorder,
 };
 
 export type EndpointHandler = (req: Request, res: Response) => Promise<void>;
@@ -106,6 +134,9 @@ export function defineEndpoint<
     bucket: spec.name,
     perMinute: (config) => config.rateLimit.perMinute,
   };
+  const budgetSpec = normalizeBudgetSpec(spec.budget);
+  const appCheck = spec.appCheck ?? budgetSpec !== undefined;
+  const replayProtected = typeof appCheck === 'object' && appCheck.replayProtected;
 
   return async (req, res) => {
     const startedAt = Date.now();
@@ -114,6 +145,7 @@ export function defineEndpoint<
     res.setHeader('X-Request-Id', requestId);
     applySecurityHeaders(res); // first: every answer below, errors and preflights included, carries them
     let uid: string | undefined;
+    let meter: RequestBudgetMeter | undefined;
     res.once('finish', () => {
       log.info('request', { method: req.method, status: res.statusCode, uid, durationMs: Date.now() - startedAt });
     });
@@ -161,11 +193,23 @@ export function defineEndpoint<
 
       const secrets = requireSecrets(spec.requiredSecrets ?? []);
 
+      if (appCheck) {
+        await checkAppCheck({
+          mode: config.appCheck.mode,
+          header: req.headers[APP_CHECK_HEADER],
+          consume: replayProtected && config.appCheck.replayProtection,
+          verifier: deps.appCheckVerifier,
+          log: log.child({ uid }),
+        });
+      }
+
       if (rateLimit) {
         const decision = await deps.rateLimiter(rateLimit.bucket, resolveLimit(rateLimit, config)).consume(uid);
         setRateLimitHeaders(res, decision);
         if (!decision.allowed) throw rateLimitedError(decision);
       }
+
+      meter = await openBudget({ spec: budgetSpec, config, uid, deps, log: log.child({ uid }), res });
 
       const result = await spec.handle({
         req,
@@ -180,9 +224,12 @@ export function defineEndpoint<
         signal,
         config,
         secrets,
+        budget: meter,
       });
+      await closeBudget(meter, budgetSpec, res);
       sendResult(res, result);
     } catch (err) {
+      await closeBudget(meter, budgetSpec, res);
       sendError(res, err, requestId, log);
     }
   };

@@ -6,6 +6,7 @@
 // a stale sentence is never served. Only model text is cached: templates cost nothing to rebuild,
 // and caching them would hide the model's recovery after an outage.
 import { createHash } from 'node:crypto';
+import type { BudgetMeter } from '../../../platform/budget/types.js';
 import type { Cache } from '../../../platform/cache/index.js';
 import { describeError, type Logger } from '../../../platform/logging.js';
 import type { MatchComponents } from '../scoring/index.js';
@@ -40,6 +41,12 @@ export interface ExplainerDeps {
   /** Absent when no API key is configured: every match gets its template. */
   model: ExplanationModel | undefined;
   settings: ExplainerSettings;
+  /**
+   * The caller's daily token budget (ctx.budget): no model call when it is used up (templates), and
+   * each call charged with its billed tokens; an aborted or timed-out call, whose usage never arrives
+   * but which Gemini keeps billing, is charged its prompt (~4 characters a token) plus its output cap.
+   */
+  budget?: BudgetMeter;
 }
 
 export interface ExplainStats {
@@ -49,7 +56,7 @@ export interface ExplainStats {
   modelAnswered: number;
   templates: number;
   /** Why the model call produced nothing usable for some matches, if it did not. */
-  fallbackReason?: 'no_model' | 'aborted' | 'timeout' | 'error' | 'invalid_output' | 'incomplete';
+  fallbackReason?: 'no_model' | 'budget' | 'aborted' | 'timeout' | 'error' | 'invalid_output' | 'incomplete';
 }
 
 /** Output tokens for the JSON wrapper around the explanations. */
@@ -86,7 +93,7 @@ export async function explainMatches(
   deps: ExplainerDeps,
   options: { signal: AbortSignal; log: Logger },
 ): Promise<{ explanations: Explanation[]; stats: ExplainStats }> {
-  const { cache, model, settings } = deps;
+  const { cache, model, settings, budget } = deps;
   const stats: ExplainStats = { cacheHits: 0, modelCalls: 0, modelAnswered: 0, templates: 0 };
   // The budget starts now: cache reads count against it too.
   const deadline = AbortSignal.timeout(settings.timeoutMs);
@@ -95,19 +102,25 @@ export async function explainMatches(
   stats.cacheHits = texts.filter((text) => text !== undefined).length;
 
   const missing = items.map((_, index) => index).filter((index) => texts[index] === undefined);
+  const overBudget = budget !== undefined && !budget.canSpend('tokens');
   if (missing.length > 0 && model === undefined) stats.fallbackReason = 'no_model';
-  if (missing.length > 0 && model !== undefined) {
+  else if (missing.length > 0 && overBudget) stats.fallbackReason = 'budget';
+  if (missing.length > 0 && model !== undefined && !overBudget) {
     const handles = missing.map((_, i) => `m${i + 1}`);
     stats.modelCalls = 1;
+    const prompt = buildPrompt(missing.map((index, i) => ({ key: handles[i], facts: items[index].facts })));
+    const maxOutputTokens = settings.tokensPerMatch * missing.length + JSON_OVERHEAD_TOKENS;
+    let billed: number | undefined;
     try {
       const answer = await model({
         model: settings.model,
         systemInstruction: SYSTEM_INSTRUCTION,
-        prompt: buildPrompt(missing.map((index, i) => ({ key: handles[i], facts: items[index].facts }))),
+        prompt,
         schema: responseSchema(handles),
         temperature: settings.temperature,
-        maxOutputTokens: settings.tokensPerMatch * missing.length + JSON_OVERHEAD_TOKENS,
+        maxOutputTokens,
         signal: AbortSignal.any([deadline, options.signal]),
+        onUsage: (tokens) => (billed = tokens),
       });
       const parsed = parseExplanations(answer, handles);
       if (parsed.size === 0) stats.fallbackReason = 'invalid_output';
@@ -127,7 +140,11 @@ export async function explainMatches(
         reason: stats.fallbackReason,
         ...describeError(err),
       });
+      if (billed === undefined && (stats.fallbackReason === 'aborted' || stats.fallbackReason === 'timeout')) {
+        billed = Math.ceil((SYSTEM_INSTRUCTION.length + prompt.length) / 4) + maxOutputTokens;
+      }
     }
+    if (billed) await budget?.chargeTokens(billed);
   }
 
   const explanations = items.map((item, index): Explanation => {

@@ -12,6 +12,8 @@ export interface ExplanationRequest {
   temperature: number;
   maxOutputTokens: number;
   signal: AbortSignal;
+  /** Told the call's billed tokens (usageMetadata.totalTokenCount) when Gemini answered, text or not. */
+  onUsage?(totalTokens: number): void;
 }
 
 /** Returns the model's text answer, or throws (HTTP error, abort, blocked, empty). */
@@ -45,6 +47,7 @@ export function geminiExplanationModel(client: GoogleGenAI): ExplanationModel {
         abortSignal: request.signal,
       },
     });
+    request.onUsage?.(response.usageMetadata?.totalTokenCount ?? 0);
     const text = response.text;
     if (!text) {
       const reason = response.promptFeedback?.blockReason ?? response.candidates?.[0]?.finishReason ?? 'empty';

@@ -1,0 +1,72 @@
+// This instance's counters: the fallback when Redis is absent or failing, and a mirror of what Redis
+// last said, so a fallback starts from the user's known usage instead of from zero.
+// Memory is bounded: expired keys go first, then the least recently used beyond `maxKeys` (they lose
+// their counts: bounded memory wins, as in rate-limit/memory-sliding-window.ts).
+import type { CounterStore } from './types.js';
+
+interface Counter {
+  value: number;
+  expireAtMs: number;
+}
+
+export interface MemoryCounterStoreOptions {
+  maxKeys?: number;
+  now?: () => number;
+}
+
+export class MemoryCounterStore implements CounterStore {
+  private readonly counters = new Map<string, Counter>(); // insertion order = least recently used first
+  private readonly maxKeys: number;
+  private readonly now: () => number;
+
+  constructor(options: MemoryCounterStoreOptions = {}) {
+    this.maxKeys = options.maxKeys ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.counters.size;
+  }
+
+  get(key: string): Promise<number> {
+    return Promise.resolve(this.getSync(key));
+  }
+
+  add(key: string, amount: number, expireAtMs: number): Promise<number> {
+    return Promise.resolve(this.addSync(key, amount, expireAtMs));
+  }
+
+  getSync(key: string): number {
+    return this.live(key)?.value ?? 0;
+  }
+
+  addSync(key: string, amount: number, expireAtMs: number): number {
+    const value = (this.live(key)?.value ?? 0) + amount;
+    this.store(key, { value, expireAtMs });
+    return value;
+  }
+
+  /** Records a value the shared store reported, unless this instance already knows a higher one. */
+  raise(key: string, value: number, expireAtMs: number): void {
+    if (value > (this.live(key)?.value ?? 0)) this.store(key, { value, expireAtMs });
+  }
+
+  private live(key: string): Counter | undefined {
+    const counter = this.counters.get(key);
+    if (counter && counter.expireAtMs <= this.now()) {
+      this.counters.delete(key);
+      return undefined;
+    }
+    return counter;
+  }
+
+  private store(key: string, counter: Counter): void {
+    this.counters.delete(key); // re-insert: most recently used
+    this.counters.set(key, counter);
+    const now = this.now();
+    for (const [oldKey, old] of this.counters) {
+      if (old.expireAtMs > now && this.counters.size <= this.maxKeys) break;
+      this.counters.delete(oldKey);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// What a daily AI budget is made of: the two kinds, what one check answers, and the store seam.
+
+/** `tokens`: Gemini tokens (usageMetadata.totalTokenCount) for chat and match explanations; `images`: a count. */
+export type BudgetKind = 'tokens' | 'images';
+
+export const BUDGET_KINDS: readonly BudgetKind[] = ['tokens', 'images'];
+
+export interface BudgetStatus {
+  kind: BudgetKind;
+  /** Units per UTC day. */
+  limit: number;
+  /** Units charged today, as far as the deciding store knows. */
+  used: number;
+  /** max(0, limit - used). */
+  remaining: number;
+  /** Epoch ms of the next midnight UTC, when the day's count starts again from 0. */
+  resetAt: number;
+  /** Which store answered: the shared Redis one, or this instance's memory (Redis absent or failing). */
+  source: 'redis' | 'memory';
+}
+
+/**
+ * Integer counters per key, each living until an absolute time. Both operations are single atomic
+ * Redis commands (GET, INCRBY), so concurrent requests on any number of instances add up exactly.
+ */
+export interface CounterStore {
+  /** The counter's value, 0 when absent or expired. */
+  get(key: string): Promise<number>;
+  /** Adds `amount` (negative to refund) and returns the new value; the key expires at `expireAtMs`. */
+  add(key: string, amount: number, expireAtMs: number): Promise<number>;
+}
+
+/** Thrown by a shared store that could not answer (timeout, network, Redis error). */
+export class BudgetStoreUnavailable extends Error {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`Budget store unavailable: ${reason}`, options);
+    this.name = 'BudgetStoreUnavailable';
+  }
+}
+
+/**
+ * What handlers and features see (ctx.budget): charge real usage after each model call, aborted calls
+ * included. Never throws: a store failure is logged, and the memory fallback still counts.
+ */
+export interface BudgetMeter {
+  /** Adds Gemini tokens to today's token budget (no-op when DAILY_TOKEN_BUDGET is 0). */
+  chargeTokens(tokens: number): Promise<void>;
+  /** Adds images to today's image budget (no-op when DAILY_IMAGE_BUDGET is 0). */
+  chargeImages(images: number): Promise<void>;
+  /**
+   * Whether `kind` had budget left when the request started. Only false on endpoints declared with
+   * `whenExhausted: 'continue'` (the others were answered 429 before the handler ran).
+   */
+  canSpend(kind: BudgetKind): boolean;
+}

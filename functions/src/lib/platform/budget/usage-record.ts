@@ -1,0 +1,48 @@
+// The usage the app can show ("3 images left today"): users/{uid}/usage/{day}, written by the server
+// only (firestore.rules: the owner reads it, nobody writes it). One merge write per request with the
+// request's net charges as increments, so concurrent requests add up; Redis stays what decides.
+import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { BudgetKind } from './types.js';
+
+export interface UsageDelta {
+  tokens: number;
+  images: number;
+}
+
+export interface UsageLimits {
+  /** 0: that budget is off. */
+  tokens: number;
+  images: number;
+}
+
+export interface UsageRecorder {
+  record(uid: string, day: string, delta: UsageDelta, limits: UsageLimits, resetAt: number): Promise<void>;
+}
+
+/** The document path, for the rules and the app. */
+export function usageDocPath(uid: string, day: string): string {
+  return `users/${uid}/usage/${day}`;
+}
+
+export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
+  return {
+    async record(uid, day, delta, limits, resetAt) {
+      const increments: Partial<Record<BudgetKind, FieldValue>> = {};
+      if (delta.tokens !== 0) increments.tokens = FieldValue.increment(delta.tokens);
+      if (delta.images !== 0) increments.images = FieldValue.increment(delta.images);
+      if (Object.keys(increments).length === 0) return;
+      await db()
+        .doc(usageDocPath(uid, day))
+        .set(
+          {
+            day,
+            ...increments,
+            limits: { tokens: limits.tokens, images: limits.images },
+            resetAt: Timestamp.fromMillis(resetAt),
+            updatedAt: FieldValue.serverTimestamp(),
+          },
+          { merge: true },
+        );
+    },
+  };
+}

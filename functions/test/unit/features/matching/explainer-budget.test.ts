@@ -1,0 +1,99 @@
+// The token-budget hook of match explanations: charged with the billed tokens, an aborted or timed-out
+// call charged its prompt plus output cap (Gemini keeps billing), no model call once the budget is used up.
+import { describe, expect, it } from 'vitest';
+import { explainMatches, type ExplainItem } from '../../../../src/lib/features/matching/explain/explainer.js';
+import { explanationFacts } from '../../../../src/lib/features/matching/explain/facts.js';
+import type { ExplanationModel } from '../../../../src/lib/features/matching/explain/model.js';
+import type { BudgetKind, BudgetMeter } from '../../../../src/lib/platform/budget/types.js';
+import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
+import { createLogger } from '../../../../src/lib/platform/logging.js';
+
+const SETTINGS = { model: 'm', timeoutMs: 200, temperature: 0.8, tokensPerMatch: 100, cacheTtlSeconds: 60 };
+const log = createLogger({ test: 'explainer-budget' });
+
+const ITEMS: ExplainItem[] = ['a', 'b'].map((targetId) => ({
+  viewerId: 'me',
+  targetId,
+  facts: explanationFacts('person', {
+    interests: ['jazz'],
+    purposes: [],
+    location: { kind: 'city', place: 'Oakland' },
+  }),
+  components: { interests: 0.5, purpose: 0, location: 1 },
+}));
+
+function meter(canSpend = true) {
+  const charged: number[] = [];
+  const budget: BudgetMeter = {
+    chargeTokens: async (n) => void charged.push(n),
+    chargeImages: async () => undefined,
+    canSpend: (kind: BudgetKind) => (kind === 'tokens' ? canSpend : true),
+  };
+  return { budget, charged };
+}
+
+const answering: ExplanationModel = async (request) => {
+  request.onUsage?.(321);
+  return JSON.stringify({ m1: 'One.', m2: 'Two.' });
+};
+
+function run(model: ExplanationModel, budget: BudgetMeter, signal = new AbortController().signal) {
+  return explainMatches(ITEMS, { cache: new MemoryLruCache(), model, settings: SETTINGS, budget }, { signal, log });
+}
+
+describe('explainMatches and the daily token budget', () => {
+  it('charges the tokens Gemini reported for the call', async () => {
+    const { budget, charged } = meter();
+    const { stats } = await run(answering, budget);
+    expect(stats.modelAnswered).toBe(2);
+    expect(charged).toEqual([321]);
+  });
+
+  it('charges the reported tokens even when the answer is unusable', async () => {
+    const { budget, charged } = meter();
+    const { stats } = await run(async (request) => {
+      request.onUsage?.(99);
+      return 'not json';
+    }, budget);
+    expect(stats.fallbackReason).toBe('invalid_output');
+    expect(charged).toEqual([99]);
+  });
+
+  it('charges an aborted call its prompt estimate plus the output cap: Gemini bills it anyway', async () => {
+    const { budget, charged } = meter();
+    const client = new AbortController();
+    let promptChars = 0;
+    const hanging: ExplanationModel = (request) =>
+      new Promise((_, reject) => {
+        promptChars = request.prompt.length;
+        request.signal.addEventListener('abort', () => reject(request.signal.reason));
+        client.abort(new Error('client left'));
+      });
+    const { stats } = await run(hanging, budget, client.signal);
+    expect(stats.fallbackReason).toBe('aborted');
+    expect(charged).toHaveLength(1);
+    expect(charged[0]).toBeGreaterThan(2 * 100 + 50 + promptChars / 4);
+  });
+
+  it('charges nothing for a call refused outright (no usage, not aborted)', async () => {
+    const { budget, charged } = meter();
+    const { stats } = await run(async () => {
+      throw new Error('HTTP 400');
+    }, budget);
+    expect(stats.fallbackReason).toBe('error');
+    expect(charged).toEqual([]);
+  });
+
+  it('makes no model call once the budget is used up: templates, reason "budget"', async () => {
+    const { budget, charged } = meter(false);
+    let calls = 0;
+    const { explanations, stats } = await run(async (request) => {
+      calls++;
+      return answering(request);
+    }, budget);
+    expect(calls).toBe(0);
+    expect(stats.fallbackReason).toBe('budget');
+    expect(explanations.every((e) => e.source === 'template')).toBe(true);
+    expect(charged).toEqual([]);
+  });
+});
