@@ -12,6 +12,7 @@ export const chatMessageHandler = defineEndpoint({
   method: 'POST',
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
+  budget: 'tokens',
   requiredSecrets: ['GEMINI_API_KEY'],
   handle: (ctx) =>
     answerChatMessage(

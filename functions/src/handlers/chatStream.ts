@@ -27,6 +27,7 @@ export const chatStreamHandler = defineEndpoint({
   method: 'POST',
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
+  budget: 'tokens',
   requiredSecrets: ['GEMINI_API_KEY'],
   handle: async (ctx): Promise<undefined> => {
     const { uid, body, config, secrets, log } = ctx;
