@@ -52,7 +52,8 @@ function withoutUndefined(value: Record<string, unknown>): Record<string, unknow
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-async function seed(db: Firestore): Promise<string[]> {
+/** 5,000 users and 400 events (also used by bench/chat-tools.ts); returns the viewers' uids. */
+export async function seed(db: Firestore): Promise<string[]> {
   const users = generateProfiles(USERS, 42);
   for (let i = 0; i < users.length; i += 500) {
     const batch = db.batch();

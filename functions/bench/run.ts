@@ -21,6 +21,7 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
   },
   { name: 'chat-relay', script: 'chat-relay.ts', what: 'chatStream relay overhead (issue 4)' },
   { name: 'chat-concurrency', script: 'chat-concurrency.ts', what: '500 concurrent chatStream streams (issue 4)' },
+  { name: 'chat-tools', script: 'chat-tools.ts', what: 'a tool turn: backend time and reads per tool call (issue 12)' },
   {
     name: 'image-function',
     script: 'image-function.ts',

@@ -33,8 +33,14 @@ export interface AssistantToolDeps {
 }
 
 /** One log line per call: which tool, and what it cost in billed reads (bounded by the matching caps). */
-function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: number): void {
-  ctx.log.info('assistant tool', { tool, documentsRead: reads.documents, queries: reads.queries, results });
+function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: number, startedAt: number): void {
+  ctx.log.info('assistant tool', {
+    tool,
+    documentsRead: reads.documents,
+    queries: reads.queries,
+    results,
+    ms: Math.round((performance.now() - startedAt) * 10) / 10,
+  });
 }
 
 export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
@@ -46,6 +52,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
       'Upcoming events in this app, ranked for the user by shared interests and distance. Past events never appear.',
     args: findEventsArgs,
     async run(args, ctx) {
+      const startedAt = performance.now();
       const problem = eventWindowProblem(args, now().getTime());
       if (problem) throw new HttpError(400, 'invalid_argument', problem);
       const window = resolveEventWindow(args, deps.settings.eventWindowDays, now());
@@ -53,7 +60,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
         { db: deps.db, uid: ctx.uid, settings: deps.settings },
         { window, query: args.query, tags: args.tags, city: args.city, limit: args.limit },
       );
-      logReads(ctx, 'find_events', reads, events.length);
+      logReads(ctx, 'find_events', reads, events.length, startedAt);
       return { events };
     },
   };
@@ -65,11 +72,12 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
       'Only people who chose to be discoverable.',
     args: suggestPeopleArgs,
     async run(args, ctx) {
+      const startedAt = performance.now();
       const { people, reads } = await suggestPeopleFor(
         { db: deps.db, uid: ctx.uid, settings: deps.settings },
         { interests: args.interests, purposes: args.purposes, limit: args.limit },
       );
-      logReads(ctx, 'suggest_people', reads, people.length);
+      logReads(ctx, 'suggest_people', reads, people.length, startedAt);
       return { people };
     },
   };
@@ -79,8 +87,9 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
     description: 'One event’s public details by its eventId.',
     args: getEventArgs,
     async run(args, ctx) {
+      const startedAt = performance.now();
       const { event, reads } = await publicEvent({ db: deps.db }, args.eventId);
-      logReads(ctx, 'get_event', reads, event ? 1 : 0);
+      logReads(ctx, 'get_event', reads, event ? 1 : 0, startedAt);
       if (!event) throw new HttpError(404, 'not_found', `No event with id ${args.eventId}.`);
       return { event };
     },

@@ -112,9 +112,12 @@ export async function findEventsFor(
   search: EventSearch,
 ): Promise<{ events: EventCard[] } & ReadReport> {
   const reads = new ReadCounter();
-  const caller = await loadCallerProfile(scope.db, scope.uid, reads);
+  // The events do not depend on the profile: both reads go out at once.
+  const [caller, upcoming] = await Promise.all([
+    loadCallerProfile(scope.db, scope.uid, reads),
+    retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, scope.uid, reads),
+  ]);
   const viewer = search.tags && search.tags.length > 0 ? { ...caller, interests: search.tags } : caller;
-  const upcoming = await retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, caller.id, reads);
   const events = upcoming.filter((event) => !event.viewerAttends).filter(eventFilter(search));
   const attendeesByEvent = await loadAttendees(scope.db, events, caller.id, scope.settings.attendeeCap, reads);
   const filtered = search.query !== undefined || search.tags !== undefined || search.city !== undefined;
