@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { GeminiHttpError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
 import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
+import type { BudgetMeter } from '../../../../src/lib/platform/budget/types.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { toImageHttpError } from '../../../../src/lib/features/images/errors.js';
 import {
@@ -34,6 +35,13 @@ class Harness {
   readonly records = new Map<string, ImageRecord>();
   readonly requests: GeminiStreamRequest[] = [];
   readonly events: ImageJobEvent[] = [];
+  /** Images charged to the caller's daily budget (RunOptions.budget). */
+  readonly charged: number[] = [];
+  readonly budget: BudgetMeter = {
+    chargeImages: async (n) => void this.charged.push(n),
+    chargeTokens: () => expect.fail('image jobs charge images, not tokens'),
+    canSpend: () => true,
+  };
   private replies: Reply[];
 
   constructor(...replies: Reply[]) {
@@ -79,7 +87,7 @@ class Harness {
         ...overrides,
       },
       this.deps(),
-      { signal, onEvent: (event) => this.events.push(event) },
+      { signal, onEvent: (event) => this.events.push(event), budget: this.budget },
     );
   }
 }
@@ -285,5 +293,40 @@ describe('runImageJob', () => {
     const refusal = new HttpError(400, 'source_not_allowed', 'no');
     await expect(h.run({ prepare: () => Promise.reject(refusal) })).rejects.toBe(refusal);
     expect(h.events).toEqual([]);
+  });
+
+  describe('daily image budget', () => {
+    it('charges one image for a job that delivered its image', async () => {
+      const h = new Harness({ events: [content([image(png)], 'STOP')] });
+      await h.run();
+      expect(h.charged).toEqual([1]);
+    });
+
+    it('charges one image when the client left after Gemini began sending image output', async () => {
+      const h = new Harness({ events: [content([image(other)]), content([image(png)], 'STOP')], stallAfter: 1 });
+      const controller = new AbortController();
+      const running = h.run({}, controller.signal);
+      setTimeout(() => controller.abort(new Error('client went away')), 50);
+      await expect(running).rejects.toThrow('client went away');
+      expect(h.charged).toEqual([1]);
+    });
+
+    it('charges nothing when the job failed before any image output (refunded by the request layer)', async () => {
+      const h = new Harness({ httpError: 400 });
+      await expect(h.run()).rejects.toBeInstanceOf(GeminiHttpError);
+      const stalled = new Harness({ events: [content([{ text: 'thinking' }])], stallAfter: 0 });
+      const controller = new AbortController();
+      const running = stalled.run({}, controller.signal);
+      setTimeout(() => controller.abort(new Error('client went away')), 50);
+      await expect(running).rejects.toThrow('client went away');
+      expect([...h.charged, ...stalled.charged]).toEqual([]);
+    });
+
+    it('charges one image, not one per attempt, when a retry preceded the image', async () => {
+      const h = new Harness({ httpError: 503 }, { events: [content([image(png)], 'STOP')] });
+      await h.run();
+      expect(h.requests).toHaveLength(2);
+      expect(h.charged).toEqual([1]);
+    });
   });
 });
