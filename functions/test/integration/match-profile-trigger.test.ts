@@ -1,0 +1,138 @@
+// The profile trigger for real: the built functions in the Functions emulator (firebase-tools), the
+// official Cloud Firestore emulator started with --functions_emulator pointing at it, the trigger
+// registered with it (dev/services/firestore-triggers.ts says why by hand). Every write below goes
+// to Firestore; the emulator delivers the CloudEvent; matchProfileSync runs and writes back.
+import { initializeApp, type App } from 'firebase-admin/app';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServices, type RunningServices } from '../../dev/services/index.js';
+import { functionsEmulatorTriggerKey, registerFirestoreTrigger } from '../../dev/services/firestore-triggers.js';
+import { getFreePort } from '../../dev/services/ports.js';
+import { deriveMatchFields, POOL_COLLECTION, poolShardOf } from '../../src/lib/features/matching/index.js';
+import { getServices } from '../support/services.js';
+
+const PROJECT = 'demo-profile-trigger';
+const TRIGGER = 'matchProfileSync';
+const OFFICIAL = getServices().firestoreKind === 'official';
+
+let services: RunningServices | undefined;
+let app: App;
+let db: Firestore;
+const output: string[] = [];
+
+/** Invocations of the trigger and writes it reported, from the Functions emulator's output so far. */
+function invocations(): { started: number; finished: number; written: number } {
+  const count = (pattern: RegExp) => output.filter((line) => pattern.test(line)).length;
+  return {
+    started: count(new RegExp(`Beginning execution of "us-central1-${TRIGGER}"`)),
+    finished: count(new RegExp(`Finished "us-central1-${TRIGGER}"`)),
+    written: count(/"message":"match fields".*"outcome":"written"/),
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; emulator said:\n${output.slice(-20).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Waits until every started invocation has finished and nothing new started for `quietMs`. */
+async function settled(quietMs = 2_500): Promise<ReturnType<typeof invocations>> {
+  let last = JSON.stringify(invocations());
+  let since = Date.now();
+  return until('the trigger to go quiet', async () => {
+    const now = invocations();
+    if (JSON.stringify(now) !== last) {
+      last = JSON.stringify(now);
+      since = Date.now();
+    }
+    return now.started === now.finished && Date.now() - since >= quietMs ? now : undefined;
+  });
+}
+
+async function poolEntry(uid: string): Promise<unknown> {
+  const shard = await db.collection(POOL_COLLECTION).doc(poolShardOf(uid)).get();
+  return (shard.get('entries') as Record<string, unknown> | undefined)?.[uid];
+}
+
+describe.skipIf(!OFFICIAL)(
+  'matchProfileSync through the Functions emulator and the official Firestore emulator',
+  () => {
+    beforeAll(async () => {
+      const functionsPort = await getFreePort();
+      services = await startServices({
+        projectId: PROJECT,
+        firestore: { prefer: 'official', rules: false, functionsEmulator: `127.0.0.1:${functionsPort}` },
+        firebase: { only: ['functions'], ports: { functions: functionsPort } },
+        onOutput: (_service, line) => output.push(line),
+      });
+      const firestoreHost = services.firestore?.host as string;
+      await registerFirestoreTrigger({
+        firestoreHost,
+        projectId: PROJECT,
+        key: functionsEmulatorTriggerKey('us-central1', TRIGGER),
+        document: 'users/{uid}',
+      });
+      app = initializeApp({ projectId: PROJECT }, 'profile-trigger-test');
+      db = getFirestore(app);
+      db.settings({ host: firestoreHost, ssl: false });
+    }, 240_000);
+
+    afterAll(async () => {
+      await services?.stop();
+    }, 60_000);
+
+    it('writes the derived fields and the pool entry server-side, then stops: one write, no loop', async () => {
+      const profile = {
+        displayName: 'Maya',
+        interests: ['Hiking', 'Board-Games'],
+        purposes: ['friendship'],
+        location: { city: 'Oakland', lat: 37.8044, lng: -122.2712 },
+      };
+      const before = invocations();
+      await db.doc('users/maya').set(profile);
+      const match = await until('users/maya.match', async () => (await db.doc('users/maya').get()).get('match'));
+      expect(match).toEqual(deriveMatchFields(profile));
+      expect(await poolEntry('maya')).toMatchObject({ interests: ['hiking', 'board game'], purposes: ['friendship'] });
+
+      const after = await settled();
+      // The client's write and the trigger's own write each invoked it once; only the first wrote.
+      expect(after.started - before.started).toBe(2);
+      expect(after.written - before.written).toBe(1);
+    }, 120_000);
+
+    it('re-derives after an edit matching reads, and does nothing for one it does not', async () => {
+      const before = await settled();
+      await db.doc('users/maya').update({ bio: 'a new bio' });
+      const afterBio = await settled();
+      expect(afterBio.started - before.started).toBe(1);
+      expect(afterBio.written - before.written).toBe(0);
+
+      await db.doc('users/maya').update({ interests: ['chess'] });
+      await until('the new interests', async () =>
+        ((await db.doc('users/maya').get()).get('match.interests') as string[])?.[0] === 'chess' ? true : undefined,
+      );
+      const afterEdit = await settled();
+      expect(afterEdit.written - afterBio.written).toBe(1);
+      expect(afterEdit.started - afterBio.started).toBe(2);
+    }, 120_000);
+
+    it('takes a suspended person out of the pool, and a deleted profile too', async () => {
+      await db.doc('users/sam').set({ interests: ['jazz'], location: { city: 'Oakland' } });
+      await until('sam in the pool', async () => poolEntry('sam'));
+      await db.doc('users/sam').update({ accountState: 'suspended' });
+      await until('sam out of the pool', async () => ((await poolEntry('sam')) === undefined ? true : undefined));
+      expect((await db.doc('users/sam').get()).get('match.visible')).toBe(false);
+
+      await until('maya in the pool', async () => poolEntry('maya'));
+      await db.doc('users/maya').delete();
+      await until('maya out of the pool', async () => ((await poolEntry('maya')) === undefined ? true : undefined));
+      await settled();
+    }, 120_000);
+  },
+);
