@@ -32,7 +32,7 @@ export interface EventCard {
   place: PlaceCard;
   tags: string[];
   score: number;
-  /** The caller's interests (or the searched tags) that the event's tags matched. */
+  /** The caller's interests (or the searched tags) that the event's tags or its crowd's interests matched. */
   matchedTags: string[];
   attendeeCount: number;
 }
@@ -76,7 +76,7 @@ function eventCard(event: EventRecord, score: number, matchedTags: string[]): Ev
     startsAt: event.startsAt.toISOString(),
     place: placeCard(event.location),
     tags: event.tags ?? [],
-    score,
+    score: Math.round(score * 100) / 100,
     matchedTags,
     attendeeCount: event.attendeeCount,
   };

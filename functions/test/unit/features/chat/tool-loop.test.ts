@@ -162,6 +162,26 @@ describe('runToolLoop', () => {
     });
   });
 
+  it('a call followed by text in the same response: the text streams, and both go back in the model turn', async () => {
+    const client = scripted(
+      { chunks: [[fc('a', 'S')], [{ text: 'Looking that up.' }]] },
+      { chunks: [[{ text: ' Found.' }]] },
+    );
+    const progress = newToolLoopProgress();
+    const streamed: string[] = [];
+    await runToolLoop(input(client, { onText: (text) => void streamed.push(text) }), progress, (end) =>
+      usageOf(end.usage),
+    );
+    expect(streamed.join('')).toBe('Looking that up. Found.');
+    expect(contentsOf(client.requests[1]).at(-2)).toEqual({
+      role: 'model',
+      parts: [
+        { functionCall: { name: 'lookup', args: { q: 'a' } }, thoughtSignature: 'S' },
+        { text: 'Looking that up.' },
+      ],
+    });
+  });
+
   it('without tools: one call, no tools declared, no exchange kept', async () => {
     const client = scripted({ chunks: [[{ text: 'plain' }]] });
     const progress = newToolLoopProgress();
