@@ -9,9 +9,14 @@
  *   events/{id}:  title, tags[], location {venue, city, region, country, lat, lng}, startsAt (Timestamp),
  *                 attendeeCount (public fields only)
  *   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
+ *
+ * Profiles also get what the matchProfileSync trigger would write (users/{uid}.match and the
+ * prepared pool, features/matching/derived): the same function, run here, so matching works on a
+ * freshly seeded stack whether or not the trigger is wired to the emulator.
  */
 import type { Auth } from 'firebase-admin/auth';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { syncMatchFields } from '../src/lib/features/matching/derived/sync.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password';
@@ -214,6 +219,7 @@ export async function seedDemoData(db: Firestore, now = new Date()): Promise<{ u
     batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }
   await batch.commit();
+  for (const { id } of SEED_USERS) await syncMatchFields(db, id, { force: true });
   return { users: SEED_USERS.length, events: SEED_EVENTS.length };
 }
 
@@ -224,5 +230,6 @@ export async function seedDemoUser(auth: Auth, db: Firestore): Promise<string> {
     existing ??
     (await auth.createUser({ email: DEMO_EMAIL, password: DEMO_PASSWORD, displayName: DEMO_PROFILE.displayName }));
   await db.collection('users').doc(user.uid).set(DEMO_PROFILE);
+  await syncMatchFields(db, user.uid, { force: true });
   return user.uid;
 }
