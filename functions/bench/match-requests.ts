@@ -87,6 +87,9 @@ export async function seed(db: Firestore): Promise<string[]> {
   return users.slice(0, VIEWERS).map((user) => String(user.id));
 }
 
+/** The same population under a name that says what it seeds (bench/match-quality.ts, bench/chat-tools.ts). */
+export const seedPopulation = seed;
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
