@@ -27,6 +27,11 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     script: 'image-function.ts',
     what: 'generateImage end to end vs SDK + PutObject (issue 6)',
   },
+  {
+    name: 'spend-controls',
+    script: 'spend-controls.ts',
+    what: 'what the daily budget check and App Check verification add per request (issue 14)',
+  },
 ];
 
 function runOne(script: string): Promise<{ code: number | null; result?: unknown }> {

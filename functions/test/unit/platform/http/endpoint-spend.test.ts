@@ -197,7 +197,8 @@ describe('App Check in the request layer', () => {
 
   it('enforce: 401 app_check_failed without a valid token, before the budget is touched', async () => {
     process.env.APP_CHECK = 'enforce';
-    for (const headers of [{}, { 'x-firebase-appcheck': local.mintWithForeignKey() }]) {
+    const attempts: Array<Record<string, string>> = [{}, { 'x-firebase-appcheck': local.mintWithForeignKey() }];
+    for (const headers of attempts) {
       const res = await call('image', { prompt: 'a' }, headers);
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('app_check_failed');
