@@ -19,7 +19,7 @@ import { getConfig } from '../src/lib/platform/config/index.js';
 import { getAdminApp } from '../src/lib/platform/firebase.js';
 import { geminiStreamingClient } from '../src/lib/platform/gemini/clients.js';
 import type { LogFields, Logger } from '../src/lib/platform/logging.js';
-import { seed } from './match-requests.js';
+import { seedPopulation } from './match-requests.js';
 
 const TURNS_PER_TOOL = 25;
 const TOOLS = ['find_events', 'suggest_people'] as const;
@@ -75,7 +75,7 @@ export async function run(): Promise<ChatToolsBenchResult> {
   if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
   try {
     const db = getFirestore(getAdminApp());
-    const viewers = await seed(db);
+    const viewers = await seedPopulation(db);
     const config = getConfig();
     const deps = {
       store: new FirestoreChatStore(db),

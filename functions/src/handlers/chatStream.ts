@@ -30,7 +30,7 @@ export const chatStreamHandler = defineEndpoint({
   budget: 'tokens',
   requiredSecrets: ['GEMINI_API_KEY'],
   handle: async (ctx): Promise<undefined> => {
-    const { uid, body, config, secrets, log } = ctx;
+    const { uid, body, config, secrets, log, budget } = ctx;
     const turn = await prepareTurn(
       chatDeps(config, secrets.GEMINI_API_KEY, assistantTools({ db: getDb(), settings: config.matching })),
       {
@@ -39,6 +39,7 @@ export const chatStreamHandler = defineEndpoint({
         model: config.gemini.textModel,
         settings: config.chat,
         log,
+        budget,
       },
     );
     return respondWithSse(ctx, async (stream) => {

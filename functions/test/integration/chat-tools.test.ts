@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatStreamEvent } from '../../client/index.js';
 import type { Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
+import { utcDay } from '../../src/lib/platform/budget/day.js';
 import {
   collectEvents,
   deltaText,
@@ -342,5 +343,52 @@ describe('scripted tool calls', () => {
       if (!later.every((r) => r.aborted)) throw new Error('a follow-up request is still running');
       return true;
     });
+  });
+
+  it('charges the daily token budget with every model call of the turn: the sum Gemini reported', async () => {
+    const { user } = await world();
+    h.gemini.queue(
+      {
+        reply: {
+          kind: 'content',
+          parts: [{ type: 'functionCall', name: 'find_events', args: {}, thoughtSignature: 'sig' }],
+          usage: { promptTokenCount: 100, candidatesTokenCount: 7, totalTokenCount: 107 },
+        },
+      },
+      {
+        reply: {
+          kind: 'content',
+          parts: [{ type: 'text', text: 'Done.' }],
+          usage: { promptTokenCount: 150, candidatesTokenCount: 3, totalTokenCount: 153 },
+        },
+      },
+    );
+    const reply = await h.clientFor(user).sendMessage({ message: 'events please' });
+    expect(reply.usage).toEqual({ promptTokens: 250, outputTokens: 10, totalTokens: 260 });
+    const usage = await eventually(async () => {
+      const data = (await h.db.doc(`users/${user.uid}/usage/${utcDay(Date.now())}`).get()).data();
+      if (!data) throw new Error('no usage yet');
+      return data;
+    });
+    expect(usage.tokens).toBe(260);
+  });
+
+  it('a turn cut off mid-stream is still charged: Gemini bills the call (prompt estimate + output cap)', async () => {
+    const { user } = await world();
+    h.gemini.queue({ ...scenario([{ type: 'text', chunks: ['a ', 'b ', 'c'] }]), chunkDelayMs: 1_000 });
+    const controller = new AbortController();
+    const stream = h.clientFor(user).streamMessage({ message: 'tell me slowly' }, { signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const event of stream) if (event.type === 'delta') controller.abort();
+      })(),
+    ).rejects.toThrow();
+    const usage = await eventually(async () => {
+      const data = (await h.db.doc(`users/${user.uid}/usage/${utcDay(Date.now())}`).get()).data();
+      if (!data) throw new Error('no usage yet');
+      return data;
+    });
+    // At least the output cap (CHAT_MAX_OUTPUT_TOKENS, 512) on top of a non-empty prompt.
+    expect(usage.tokens).toBeGreaterThan(512);
   });
 });

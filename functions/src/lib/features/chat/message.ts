@@ -3,7 +3,7 @@ import type { AppConfig } from '../../platform/config/index.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/logging.js';
 import { ClientAbortedError } from './model-stream.js';
-import { prepareTurn, type ChatDeps } from './turn.js';
+import { prepareTurn, type ChatDeps, type TokenMeter } from './turn.js';
 import type { ChatMessageResponse, ChatRequest } from './wire.js';
 
 export interface ChatMessageRequest {
@@ -12,11 +12,12 @@ export interface ChatMessageRequest {
   config: AppConfig;
   log: Logger;
   signal: AbortSignal;
+  budget?: TokenMeter;
 }
 
 export async function answerChatMessage(
   deps: ChatDeps,
-  { uid, body, config, log, signal }: ChatMessageRequest,
+  { uid, body, config, log, signal, budget }: ChatMessageRequest,
 ): Promise<ChatMessageResponse> {
   const turn = await prepareTurn(deps, {
     uid,
@@ -24,6 +25,7 @@ export async function answerChatMessage(
     model: config.gemini.textModel,
     settings: config.chat,
     log,
+    budget,
   });
   try {
     const result = await turn.run(signal, { onText: () => undefined });

@@ -42,6 +42,22 @@ export interface ToolLoopInput {
   onToolCall?(call: Pick<ChatToolCall, 'id' | 'name' | 'args'>): void | Promise<void>;
   onToolResult?(call: ChatToolCall): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
+  /**
+   * After every model call: the tokens Gemini bills for it (the daily budget). A call cut off by the
+   * client or a deadline never reports usage, yet Gemini keeps generating and billing: it is charged
+   * an estimate of its prompt plus the output cap.
+   */
+  onBilled?(tokens: number): Promise<void>;
+}
+
+/** About 4 characters per token, as Gemini counts English text; the request's JSON overcounts a little. */
+function estimatePromptTokens(request: unknown): number {
+  return Math.ceil(JSON.stringify(request).length / 4);
+}
+
+function outputCap(request: ChatPrompt['request']): number {
+  const cap = request.generationConfig?.maxOutputTokens;
+  return typeof cap === 'number' ? cap : 0;
 }
 
 /** What the turn has done so far; filled in as it goes. */
@@ -151,9 +167,14 @@ export async function runToolLoop(
       },
     }).catch(async (error: unknown) => {
       await Promise.allSettled(running); // tools stop with the turn's signal; none outlives it
+      if (error instanceof ClientAbortedError || error instanceof GeminiTimeoutError) {
+        await input.onBilled?.(estimatePromptTokens(request) + outputCap(request));
+      }
       throw error;
     });
-    progress.usage = addUsage(progress.usage, toUsage(end));
+    const usage = toUsage(end);
+    progress.usage = addUsage(progress.usage, usage);
+    if (usage) await input.onBilled?.(usage.totalTokens);
 
     if (turn.calls.length === 0 || last) {
       // Replayable history needs the final answer only when tools were involved.

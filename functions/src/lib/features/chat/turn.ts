@@ -39,8 +39,15 @@ export interface TurnEvents {
 /** Tool calls run per model response; more in one response are answered with an error. */
 const MAX_CALLS_PER_STEP = 5;
 
+/** The caller's daily token budget (the request layer's ctx.budget). */
+export interface TokenMeter {
+  chargeTokens(tokens: number): Promise<void>;
+}
+
 export interface TurnInput {
   uid: string;
+  /** Charged after every model call of the turn; none: not metered. */
+  budget?: TokenMeter;
   request: ChatRequest;
   model: string;
   settings: ChatConfig;
@@ -212,6 +219,7 @@ class TurnRunner {
           onText: events.onText,
           onToolCall: events.onToolCall,
           onToolResult: events.onToolResult,
+          onBilled: this.input.budget ? (tokens) => this.input.budget!.chargeTokens(tokens) : undefined,
           onRetry: ({ attempt, delayMs, error }) =>
             log.warn('gemini attempt failed, retrying', {
               attempt,

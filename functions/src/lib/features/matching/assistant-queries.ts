@@ -5,10 +5,10 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
-import { retrieveUserCandidates } from './candidate-retrieval.js';
+import { rankPeople } from './service.js';
 import { boundedPlace, ReadCounter, toEventRecord, type EventRecord, type PlaceRecord } from './documents.js';
 import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
-import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches, rankUserMatches } from './scoring/index.js';
+import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches } from './scoring/index.js';
 import type { LocationMatch } from './scoring/index.js';
 
 export interface AssistantScope {
@@ -146,14 +146,18 @@ export async function suggestPeopleFor(
   const reads = new ReadCounter();
   const caller = await loadCallerProfile(scope.db, scope.uid, reads);
   const viewer = applyPreferences(caller, { interests: request.interests, purposes: request.purposes });
-  const candidates = await retrieveUserCandidates(
+  // The one people ranking (service.ts): blocks both ways, account states, discoverability, confirmed fresh.
+  const { ranked, byId } = await rankPeople(
     scope.db,
     viewer,
-    { cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery, radiusKm: scope.settings.radiusKm },
+    {
+      limit: request.limit,
+      radiusKm: scope.settings.radiusKm,
+      cap: scope.settings.candidateCap,
+      sameCity: scope.settings.sameCityQuery,
+    },
     reads,
   );
-  const ranked = rankUserMatches(viewer, candidates, { limit: request.limit, radiusKm: scope.settings.radiusKm });
-  const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   return {
     people: ranked.map((match) => ({
       userId: match.id,

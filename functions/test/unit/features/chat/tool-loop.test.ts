@@ -28,10 +28,11 @@ function scripted(...replies: Reply[]): GeminiTransport & { requests: GeminiStre
       const next = replies.shift();
       if (!next) throw new Error('no scripted reply left');
       if ('reject' in next) throw next.reject;
+      const { chunks, failAfter, usage } = next;
       async function* body(): AsyncGenerator<Uint8Array> {
-        for (const [index, parts] of next.chunks.entries()) {
-          if (next.failAfter === index) throw new GeminiHttpError({ status: 503, retryAfterMs: 1 });
-          yield Buffer.from(frame(parts, index === next.chunks.length - 1, next.usage));
+        for (const [index, parts] of chunks.entries()) {
+          if (failAfter === index) throw new GeminiHttpError({ status: 503, retryAfterMs: 1 });
+          yield Buffer.from(frame(parts, index === chunks.length - 1, usage));
         }
       }
       return { status: 200, headers: new Headers(), body: body() };
