@@ -16,7 +16,16 @@ import {
   startChatHarness,
   type ChatHarness,
 } from './chat-support.js';
-import { inDays, LONDON, OAKLAND, SAN_FRANCISCO, writeEvents, writeProfiles } from './matching-support.js';
+import { backfillMatchFields } from '../../src/lib/features/matching/index.js';
+import {
+  clearFirestore,
+  inDays,
+  LONDON,
+  OAKLAND,
+  SAN_FRANCISCO,
+  writeEvents,
+  writeProfiles,
+} from './matching-support.js';
 
 let h: ChatHarness;
 beforeAll(async () => {
@@ -25,7 +34,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-beforeEach(() => h.gemini.reset());
+beforeEach(async () => {
+  h.gemini.reset();
+  await clearFirestore();
+});
 
 const saved: Array<[string, string | undefined]> = [];
 function setEnv(values: Record<string, string>): void {
@@ -56,6 +68,8 @@ async function world() {
     [ids.friend]: { displayName: 'Friendly', interests: [jazz], purposes: ['friends'], location: SAN_FRANCISCO },
     [ids.hidden]: { displayName: 'Hidden', interests: [jazz], purposes: ['friends'], discoverable: false },
   });
+  // What the profile trigger does in production: derived fields and the prepared candidate pool.
+  await backfillMatchFields(h.db);
   await writeEvents(h.db, {
     [ids.upcoming]: {
       title: `Jazz night ${tag}`,
@@ -176,6 +190,22 @@ describe('the offline default model with tools', () => {
     expect(friend.distance).toMatchObject({ kind: 'distance', minKm: expect.any(Number), maxKm: expect.any(Number) });
     expect(JSON.stringify(call.result)).not.toMatch(/"lat"|"lng"|37\.80|122\.27/);
     expect(reply.reply).toContain('Friendly');
+  });
+
+  it('suggest_people honours blocks both ways: neither side of a blocked pair is suggested to the other', async () => {
+    const mine = await world();
+    await h.db.doc(`users/${mine.user.uid}/blocks/${mine.ids.friend}`).set({});
+    const blocked = await h.clientFor(mine.user).sendMessage({ message: 'Who could I meet?' });
+    const firstIds = (blocked.toolCalls[0].result.people as Array<{ userId: string }>).map((p) => p.userId);
+    expect(firstIds).not.toContain(mine.ids.friend);
+
+    const theirs = await world();
+    await h.db.doc(`users/${theirs.ids.friend}/blocks/${theirs.user.uid}`).set({});
+    const blockedBy = await h.clientFor(theirs.user).sendMessage({ message: 'Who could I meet?' });
+    const secondIds = (blockedBy.toolCalls[0].result.people as Array<{ userId: string }>).map((p) => p.userId);
+    expect(secondIds).not.toContain(theirs.ids.friend);
+    // Still a working search: the other world's friend (not blocked) is there.
+    expect(secondIds).toContain(mine.ids.friend);
   });
 
   it('a turn that used tools is never served from the cache: the same question runs the tools again', async () => {
