@@ -80,7 +80,7 @@ export async function run(): Promise<ChatToolsBenchResult> {
     const deps = {
       store: new FirestoreChatStore(db),
       cache: new MemoryLruCache(),
-      gemini: geminiStreamingClient(gemini.apiKey, gemini.url),
+      gemini: geminiStreamingClient({ backend: 'developer-api', apiKey: gemini.apiKey, baseUrl: gemini.url }),
       tools: assistantTools({ db, settings: config.matching }),
     };
     const rows: ChatToolsRow[] = [];

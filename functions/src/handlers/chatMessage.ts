@@ -13,10 +13,7 @@ export const chatMessageHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
-  requiredSecrets: ['GEMINI_API_KEY'],
+  requiresGemini: true,
   handle: (ctx) =>
-    answerChatMessage(
-      chatDeps(ctx.config, ctx.secrets.GEMINI_API_KEY, assistantTools({ db: getDb(), settings: ctx.config.matching })),
-      ctx,
-    ),
+    answerChatMessage(chatDeps(ctx.gemini, assistantTools({ db: getDb(), settings: ctx.config.matching })), ctx),
 });

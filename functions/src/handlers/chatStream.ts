@@ -28,20 +28,17 @@ export const chatStreamHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
-  requiredSecrets: ['GEMINI_API_KEY'],
+  requiresGemini: true,
   handle: async (ctx): Promise<undefined> => {
-    const { uid, body, config, secrets, log, budget } = ctx;
-    const turn = await prepareTurn(
-      chatDeps(config, secrets.GEMINI_API_KEY, assistantTools({ db: getDb(), settings: config.matching })),
-      {
-        uid,
-        request: body,
-        model: config.gemini.textModel,
-        settings: config.chat,
-        log,
-        budget,
-      },
-    );
+    const { uid, body, config, gemini, log, budget } = ctx;
+    const turn = await prepareTurn(chatDeps(gemini, assistantTools({ db: getDb(), settings: config.matching })), {
+      uid,
+      request: body,
+      model: config.gemini.textModel,
+      settings: config.chat,
+      log,
+      budget,
+    });
     return respondWithSse(ctx, async (stream) => {
       await sendChatEvent(stream, { type: 'start', conversationId: turn.conversationId, messageId: turn.messageId });
       try {

@@ -14,6 +14,6 @@ export const editImageHandler = defineEndpoint({
   rateLimit: IMAGE_LIMIT,
   budget: 'images',
   appCheck: { replayProtected: true },
-  requiredSecrets: ['GEMINI_API_KEY'],
-  handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.secrets.GEMINI_API_KEY), ctx)),
+  requiresGemini: true,
+  handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),
 });

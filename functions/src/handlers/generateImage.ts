@@ -22,9 +22,8 @@ export function createGenerateImageHandler(endpointDeps: Partial<EndpointDeps> =
       rateLimit: IMAGE_LIMIT,
       budget: 'images',
       appCheck: { replayProtected: true },
-      requiredSecrets: ['GEMINI_API_KEY'],
-      handle: (ctx) =>
-        respondWithImageJob(ctx, generateImageJob(imageJobDeps(ctx.config, ctx.secrets.GEMINI_API_KEY), ctx)),
+      requiresGemini: true,
+      handle: (ctx) => respondWithImageJob(ctx, generateImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),
     },
     endpointDeps,
   );

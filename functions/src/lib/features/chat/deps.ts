@@ -1,7 +1,7 @@
-// The production collaborators of a chat turn. The handler passes the Gemini key the request layer
-// checked (requiredSecrets); the client is the instance's shared one (platform/gemini/clients.ts).
+// The production collaborators of a chat turn. The handler passes the Gemini access the request layer
+// checked (requiresGemini); the client is the instance's shared one (platform/gemini/clients.ts).
 import { getCache } from '../../platform/cache/index.js';
-import type { AppConfig } from '../../platform/config/index.js';
+import type { GeminiAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
 import { FirestoreChatStore } from './store.js';
@@ -9,11 +9,11 @@ import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
 
 /** `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers. */
-export function chatDeps(config: AppConfig, geminiApiKey: string, tools: readonly AnyChatTool[] = []): ChatDeps {
+export function chatDeps(gemini: GeminiAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
   return {
     store: new FirestoreChatStore(getDb()),
     cache: getCache('chat'),
-    gemini: geminiStreamingClient(geminiApiKey, config.gemini.baseUrl),
+    gemini: geminiStreamingClient(gemini),
     tools,
   };
 }

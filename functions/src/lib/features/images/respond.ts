@@ -10,7 +10,7 @@ import { toImageHttpError } from './errors.js';
 import type { ImageJobEvent, ImageJobResult } from './job.js';
 import type { ImageJob } from './requests.js';
 
-type AnyContext = EndpointContext<unknown, unknown, unknown>;
+type AnyContext = EndpointContext<unknown, unknown, unknown, never, boolean>;
 
 export function wantsEventStream(ctx: Pick<AnyContext, 'req'>): boolean {
   return /\btext\/event-stream\b/i.test(ctx.req.headers.accept ?? '');

@@ -1,9 +1,9 @@
 // The production collaborators of the matching service. Matching declares no required secret:
-// explanations are optional, so without a Gemini key the service answers with templates; the key is
-// read here, never checked. The SDK client is the instance's shared one (platform/gemini/clients.ts).
+// explanations are optional, so without Gemini access (GEMINI_BACKEND's key or project) the service
+// answers with templates; the access is read here, never checked. The SDK client is the instance's shared one (platform/gemini/clients.ts).
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
-import { readSecret, type AppConfig } from '../../platform/config/index.js';
+import { readGeminiAccess, type AppConfig } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiSdk } from '../../platform/gemini/clients.js';
 import { geminiExplanationModel } from './explain/model.js';
@@ -14,12 +14,12 @@ const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 /** `budget`: the request's meter (ctx.budget), charged for the explanation call. */
 export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): MatchServiceDeps {
   const { matching } = config;
-  const apiKey = readSecret('GEMINI_API_KEY');
+  const gemini = readGeminiAccess(config);
   return {
     db: getDb(),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),
-      model: apiKey === undefined ? undefined : geminiExplanationModel(geminiSdk(apiKey, config.gemini.baseUrl)),
+      model: gemini === undefined ? undefined : geminiExplanationModel(geminiSdk(gemini)),
       settings: {
         model: matching.explanationModel,
         timeoutMs: matching.explanationTimeoutMs,

@@ -1,4 +1,5 @@
 // The typed, per-request view of every non-secret setting.
+import { toSafetySettings, type GeminiSafetySetting } from '../gemini/safety.js';
 import { GOOGLE_GEMINI_DEFAULT_BASE_URL, MAX_IMAGE_TIMEOUT_SECONDS, SETTINGS } from './settings.js';
 
 export interface AppConfig {
@@ -7,6 +8,9 @@ export interface AppConfig {
     baseUrl: string;
     textModel: string;
     imageModel: string;
+    /** GEMINI_BACKEND; undefined = an unknown value (requests answer 503 not_configured). */
+    backend: GeminiBackend | undefined;
+    vertex: VertexSettings;
   };
   s3: {
     bucket: string;
@@ -30,6 +34,42 @@ export interface AppConfig {
 
 export type AppCheckMode = 'off' | 'monitor' | 'enforce';
 
+export type GeminiBackend = 'developer-api' | 'vertex-ai';
+
+export interface VertexSettings {
+  /** GEMINI_VERTEX_PROJECT, else the Firebase project; undefined when neither is known. */
+  project: string | undefined;
+  location: string;
+  /** GEMINI_BASE_URL or GOOGLE_VERTEX_BASE_URL; undefined = Google's endpoint for the location. */
+  baseUrl: string | undefined;
+}
+
+export function parseGeminiBackend(value: string): GeminiBackend | undefined {
+  const backend = value.trim().toLowerCase();
+  return backend === 'developer-api' || backend === 'vertex-ai' ? backend : undefined;
+}
+
+/** The project this code runs in: what Cloud Functions and the emulator set. */
+function firebaseProjectId(): string | undefined {
+  const fromEnv = process.env.GOOGLE_CLOUD_PROJECT?.trim() || process.env.GCLOUD_PROJECT?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    const projectId: unknown = (JSON.parse(process.env.FIREBASE_CONFIG ?? '') as { projectId?: unknown }).projectId;
+    return typeof projectId === 'string' && projectId.trim() !== '' ? projectId.trim() : undefined;
+  } catch {
+    return undefined; // unset, or a path to a file (the CLI's form), which does not name the project for us
+  }
+}
+
+function resolveVertexSettings(): VertexSettings {
+  const baseUrl = SETTINGS.geminiBaseUrl.read() || process.env.GOOGLE_VERTEX_BASE_URL?.trim() || '';
+  return {
+    project: SETTINGS.geminiVertexProject.read() || firebaseProjectId(),
+    location: SETTINGS.geminiVertexLocation.read(),
+    baseUrl: baseUrl ? withoutTrailingSlash(baseUrl) : undefined,
+  };
+}
+
 /** An unknown APP_CHECK value fails closed (enforce): a typo must not switch verification off. */
 export function parseAppCheckMode(value: string): AppCheckMode {
   const mode = value.trim().toLowerCase();
@@ -48,6 +88,8 @@ export interface ImageConfig {
   sourceAllowedHosts: string[];
   /** Dev only: http and loopback addresses allowed for input image URLs. */
   sourceAllowLoopback: boolean;
+  /** IMAGE_SAFETY_*: sent with every generate and edit request. */
+  safetySettings: GeminiSafetySetting[];
 }
 
 export interface ChatConfig {
@@ -67,6 +109,8 @@ export interface ChatConfig {
   maxModelCalls: number;
   toolTimeoutMs: number;
   turnTimeoutMs: number;
+  /** CHAT_SAFETY_*: sent with every model call of a turn. */
+  safetySettings: GeminiSafetySetting[];
 }
 
 export interface MatchingConfig {
@@ -75,6 +119,8 @@ export interface MatchingConfig {
   explanationTimeoutMs: number;
   explanationTemperature: number;
   explanationTokensPerMatch: number;
+  /** MATCH_EXPLANATION_SAFETY_*: sent with the explanation call. */
+  explanationSafetySettings: GeminiSafetySetting[];
   candidateCap: number;
   /** Whether the same-city candidate query runs (MATCH_SAME_CITY_QUERY). */
   sameCityQuery: boolean;
@@ -154,6 +200,8 @@ export function getConfig(): AppConfig {
       baseUrl: resolveGeminiBaseUrl(),
       textModel: SETTINGS.geminiTextModel.read(),
       imageModel,
+      backend: parseGeminiBackend(SETTINGS.geminiBackend.read()),
+      vertex: resolveVertexSettings(),
     },
     s3: { bucket: s3Bucket, region: s3Region, endpoint: s3Endpoint, publicUrlBase },
     images: {
@@ -164,6 +212,12 @@ export function getConfig(): AppConfig {
       sourceMaxBytes: SETTINGS.imageSourceMaxBytes.read(),
       sourceAllowedHosts: resolveSourceHosts(s3Bucket, s3Region, s3Endpoint, publicUrlBase),
       sourceAllowLoopback: SETTINGS.imageSourceAllowLoopback.read(),
+      safetySettings: toSafetySettings({
+        HARM_CATEGORY_HARASSMENT: SETTINGS.imageSafetyHarassment.read(),
+        HARM_CATEGORY_HATE_SPEECH: SETTINGS.imageSafetyHateSpeech.read(),
+        HARM_CATEGORY_SEXUALLY_EXPLICIT: SETTINGS.imageSafetySexuallyExplicit.read(),
+        HARM_CATEGORY_DANGEROUS_CONTENT: SETTINGS.imageSafetyDangerousContent.read(),
+      }),
     },
     cors: { origins: parseOriginList(SETTINGS.corsOrigins.read()) },
     auth: { revocationCacheSeconds: SETTINGS.authRevocationCacheSeconds.read() },
@@ -187,12 +241,24 @@ export function getConfig(): AppConfig {
       maxModelCalls: SETTINGS.chatMaxModelCalls.read(),
       toolTimeoutMs: SETTINGS.chatToolTimeoutMs.read(),
       turnTimeoutMs: SETTINGS.chatTurnTimeoutMs.read(),
+      safetySettings: toSafetySettings({
+        HARM_CATEGORY_HARASSMENT: SETTINGS.chatSafetyHarassment.read(),
+        HARM_CATEGORY_HATE_SPEECH: SETTINGS.chatSafetyHateSpeech.read(),
+        HARM_CATEGORY_SEXUALLY_EXPLICIT: SETTINGS.chatSafetySexuallyExplicit.read(),
+        HARM_CATEGORY_DANGEROUS_CONTENT: SETTINGS.chatSafetyDangerousContent.read(),
+      }),
     },
     matching: {
       explanationModel: SETTINGS.matchExplanationModel.read() || SETTINGS.geminiTextModel.read(),
       explanationTimeoutMs: SETTINGS.matchExplanationTimeoutMs.read(),
       explanationTemperature: SETTINGS.matchExplanationTemperature.read(),
       explanationTokensPerMatch: SETTINGS.matchExplanationTokensPerMatch.read(),
+      explanationSafetySettings: toSafetySettings({
+        HARM_CATEGORY_HARASSMENT: SETTINGS.matchExplanationSafetyHarassment.read(),
+        HARM_CATEGORY_HATE_SPEECH: SETTINGS.matchExplanationSafetyHateSpeech.read(),
+        HARM_CATEGORY_SEXUALLY_EXPLICIT: SETTINGS.matchExplanationSafetySexuallyExplicit.read(),
+        HARM_CATEGORY_DANGEROUS_CONTENT: SETTINGS.matchExplanationSafetyDangerousContent.read(),
+      }),
       candidateCap: SETTINGS.matchCandidateCap.read(),
       sameCityQuery: SETTINGS.matchSameCityQuery.read(),
       eventCap: SETTINGS.matchEventCap.read(),

@@ -8,7 +8,9 @@
 // deploys or emulates, but code mounted in-process (tests, scripts) gets no such help. So each setting
 // carries its default here and falls back to it when the variable is unset, so both paths agree.
 //
-// Split by concern: secrets.ts (secrets), settings.ts (params with defaults), app-config.ts (getConfig).
+// Split by concern: secrets.ts (secrets), settings.ts (params with defaults), app-config.ts (getConfig),
+// gemini-access.ts (which Gemini backend, checked per request).
 export * from './secrets.js';
 export * from './settings.js';
 export * from './app-config.js';
+export * from './gemini-access.js';

@@ -5,6 +5,7 @@
 import { defineInt, defineString } from 'firebase-functions/params';
 import type { IntParam, StringParam } from 'firebase-functions/params';
 import { write } from 'firebase-functions/logger';
+import { isSafetyThreshold, SAFETY_THRESHOLDS, type SafetyThreshold } from '../gemini/safety.js';
 
 export interface Setting<P, T> {
   param: P;
@@ -105,6 +106,39 @@ function flagSetting(name: string, description: string, byDefault = false): Sett
   return { param, read };
 }
 
+/**
+ * One harm category's threshold for one feature (GeminiSafetySetting). An unknown value means the
+ * documented default, with a warning once: a typo must neither fail requests nor switch a filter off.
+ */
+function safetySetting(
+  name: string,
+  fallback: SafetyThreshold,
+  description: string,
+): Setting<StringParam, SafetyThreshold> {
+  const param = defineString(name, {
+    default: fallback,
+    description: `${description} [${SAFETY_THRESHOLDS.join(', ')}]`,
+  });
+  return {
+    param,
+    read: () => {
+      const value = param.value().trim().toUpperCase();
+      if (value === '') return fallback;
+      if (isSafetyThreshold(value)) return value;
+      const key = `${name}=${value}`;
+      if (!warnedClamps.has(key)) {
+        warnedClamps.add(key);
+        write({
+          severity: 'WARNING',
+          message: `setting ${name}=${value} is not a threshold; using ${fallback}`,
+          setting: name,
+        });
+      }
+      return fallback;
+    },
+  };
+}
+
 /** Cached replies and explanations older than a month are not worth keeping. */
 const MAX_TTL_SECONDS = 30 * 86_400;
 /** Cloud Functions (2nd gen) HTTP functions time out after at most 60 minutes. */
@@ -116,7 +150,7 @@ export const SETTINGS = {
   geminiBaseUrl: stringSetting(
     'GEMINI_BASE_URL',
     '',
-    'Gemini API base URL; empty = GOOGLE_GEMINI_BASE_URL env var if set, else Google',
+    'Gemini API base URL (either backend); empty = the GOOGLE_GEMINI_BASE_URL (developer-api) or GOOGLE_VERTEX_BASE_URL (vertex-ai) env var if set, else Google',
   ),
   geminiTextModel: stringSetting('GEMINI_TEXT_MODEL', 'gemini-flash-latest', 'Gemini model for text and chat'),
   geminiImageModel: stringSetting('GEMINI_IMAGE_MODEL', 'gemini-3.1-flash-image', 'Gemini model for images'),
@@ -124,6 +158,79 @@ export const SETTINGS = {
     'GEMINI_IMAGE_EDIT_MODEL',
     '',
     'Gemini model for image edits; empty = GEMINI_IMAGE_MODEL',
+  ),
+  // Which Gemini service (issue 15). vertex-ai authenticates with Application Default Credentials.
+  geminiBackend: stringSetting(
+    'GEMINI_BACKEND',
+    'developer-api',
+    'Gemini service: developer-api (the Gemini Developer API, needs GEMINI_API_KEY) or vertex-ai (Vertex AI with Application Default Credentials: the service account needs roles/aiplatform.user; no key); anything else answers 503 not_configured',
+  ),
+  geminiVertexProject: stringSetting(
+    'GEMINI_VERTEX_PROJECT',
+    '',
+    'Google Cloud project that vertex-ai calls are made in; empty = the Firebase project (GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or FIREBASE_CONFIG)',
+  ),
+  geminiVertexLocation: stringSetting(
+    'GEMINI_VERTEX_LOCATION',
+    'global',
+    'Vertex AI location: global (https://aiplatform.googleapis.com) or a region such as us-central1 or europe-west4',
+  ),
+  // Safety settings (issue 15): each feature's threshold per harm category, sent as safetySettings.
+  chatSafetyHarassment: safetySetting('CHAT_SAFETY_HARASSMENT', 'BLOCK_MEDIUM_AND_ABOVE', 'Chat: harassment threshold'),
+  chatSafetyHateSpeech: safetySetting(
+    'CHAT_SAFETY_HATE_SPEECH',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Chat: hate speech threshold',
+  ),
+  chatSafetySexuallyExplicit: safetySetting(
+    'CHAT_SAFETY_SEXUALLY_EXPLICIT',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Chat: sexually explicit threshold',
+  ),
+  chatSafetyDangerousContent: safetySetting(
+    'CHAT_SAFETY_DANGEROUS_CONTENT',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Chat: dangerous content threshold',
+  ),
+  matchExplanationSafetyHarassment: safetySetting(
+    'MATCH_EXPLANATION_SAFETY_HARASSMENT',
+    'BLOCK_LOW_AND_ABOVE',
+    'Match explanations (templates replace a blocked one): harassment threshold',
+  ),
+  matchExplanationSafetyHateSpeech: safetySetting(
+    'MATCH_EXPLANATION_SAFETY_HATE_SPEECH',
+    'BLOCK_LOW_AND_ABOVE',
+    'Match explanations: hate speech threshold',
+  ),
+  matchExplanationSafetySexuallyExplicit: safetySetting(
+    'MATCH_EXPLANATION_SAFETY_SEXUALLY_EXPLICIT',
+    'BLOCK_LOW_AND_ABOVE',
+    'Match explanations: sexually explicit threshold',
+  ),
+  matchExplanationSafetyDangerousContent: safetySetting(
+    'MATCH_EXPLANATION_SAFETY_DANGEROUS_CONTENT',
+    'BLOCK_LOW_AND_ABOVE',
+    'Match explanations: dangerous content threshold',
+  ),
+  imageSafetyHarassment: safetySetting(
+    'IMAGE_SAFETY_HARASSMENT',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Image generation and edits: harassment threshold',
+  ),
+  imageSafetyHateSpeech: safetySetting(
+    'IMAGE_SAFETY_HATE_SPEECH',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Image generation and edits: hate speech threshold',
+  ),
+  imageSafetySexuallyExplicit: safetySetting(
+    'IMAGE_SAFETY_SEXUALLY_EXPLICIT',
+    'BLOCK_LOW_AND_ABOVE',
+    'Image generation and edits: sexually explicit threshold',
+  ),
+  imageSafetyDangerousContent: safetySetting(
+    'IMAGE_SAFETY_DANGEROUS_CONTENT',
+    'BLOCK_MEDIUM_AND_ABOVE',
+    'Image generation and edits: dangerous content threshold',
   ),
   imageTimeoutSeconds: intSetting(
     'IMAGE_TIMEOUT_SECONDS',

@@ -130,10 +130,12 @@ export class GeminiHttpError extends GeminiApiError {
 export class GeminiBlockedError extends GeminiError {
   /** The blockReason, or the finishReason of a reply stopped for content reasons. */
   readonly blockReason: string;
+  /** The harm category it was blocked for, by its app-level name (safety.ts), when the ratings say. */
+  readonly category?: string;
 
   constructor(
     blockReason: string,
-    options?: { message?: string; code?: 'PROMPT_BLOCKED' | 'REPLY_BLOCKED'; cause?: unknown },
+    options?: { message?: string; code?: 'PROMPT_BLOCKED' | 'REPLY_BLOCKED'; category?: string; cause?: unknown },
   ) {
     super(options?.message ?? `Gemini blocked the prompt (${blockReason})`, {
       code: options?.code ?? 'PROMPT_BLOCKED',
@@ -143,12 +145,14 @@ export class GeminiBlockedError extends GeminiError {
     });
     this.name = 'GeminiBlockedError';
     this.blockReason = blockReason;
+    if (options?.category !== undefined) this.category = options.category;
   }
 
-  static forFinishReason(finishReason: string): GeminiBlockedError {
+  static forFinishReason(finishReason: string, category?: string): GeminiBlockedError {
     return new GeminiBlockedError(finishReason, {
       code: 'REPLY_BLOCKED',
       message: `Gemini stopped the reply for content reasons (${finishReason})`,
+      category,
     });
   }
 }

@@ -1,6 +1,6 @@
 // The one mapping from an upstream (Gemini) failure to what a caller is told, for every feature and
 // both answer styles (a JSON error, or the SSE `error` event once a stream has started):
-//   prompt refused / reply stopped for content    422 blocked
+//   prompt refused / reply stopped for content    422 blocked   {category?} (the harm category, when known)
 //   429, 503 (after retries)                      503 upstream_unavailable  (Retry-After when Gemini gave a delay)
 //   408, 504, our own deadlines                   504 upstream_timeout
 //   any other Gemini/network/protocol fault       502 upstream_error
@@ -34,6 +34,18 @@ export interface UpstreamErrorPresentation {
   blockReasonInDetails: boolean;
 }
 
+/**
+ * A 422's details: the harm category by its app-level name (`{category: "harassment"}`, safety.ts)
+ * whenever Gemini's ratings say which, and the reason when the feature shows it. Nothing else of the
+ * ratings (probabilities, scores) is passed on.
+ */
+function blockedDetails(error: GeminiBlockedError, withReason: boolean): Record<string, string> | undefined {
+  const details: Record<string, string> = {};
+  if (withReason) details.reason = error.blockReason;
+  if (error.category !== undefined) details.category = error.category;
+  return Object.keys(details).length > 0 ? details : undefined;
+}
+
 const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 const TIMEOUT_STATUSES: ReadonlySet<number> = new Set([408, 504]);
 
@@ -42,7 +54,7 @@ export function toUpstreamHttpError(error: unknown, presentation: UpstreamErrorP
   if (error instanceof UpstreamHttpError) return error;
   const { messages } = presentation;
   if (error instanceof GeminiBlockedError) {
-    const details = presentation.blockReasonInDetails ? { reason: error.blockReason } : undefined;
+    const details = blockedDetails(error, presentation.blockReasonInDetails);
     return new UpstreamHttpError(422, 'blocked', messages.blocked, { details, cause: error });
   }
   if (error instanceof GeminiTimeoutError)

@@ -3,6 +3,7 @@
 // Errors: an `error` object throws GeminiApiError; a block reason without candidates throws
 // GeminiBlockedError. finishReason (SAFETY, IMAGE_SAFETY, ...) is only reported in `done`.
 import { GeminiApiError, GeminiBlockedError } from './errors.js';
+import { blockedCategory, readSafetyRatings, type GeminiSafetyRating } from './safety.js';
 import { ImageDeduplicator } from './stream-events-images.js';
 import type { DoneEvent, FunctionCallEvent, GeminiStreamEvent, GeminiTokenUsage, TextDeltaEvent } from './types.js';
 
@@ -22,6 +23,7 @@ export class GeminiEventAssembler {
   private usage: GeminiTokenUsage | undefined;
   private modelVersion: string | undefined;
   private responseId: string | undefined;
+  private safetyRatings: GeminiSafetyRating[] | undefined;
   private readonly thoughtImages = new Set<number>();
 
   /** Events produced since the last call. */
@@ -96,6 +98,7 @@ export class GeminiEventAssembler {
       modelVersion: this.modelVersion,
       responseId: this.responseId,
     };
+    if (this.safetyRatings) done.safetyRatings = this.safetyRatings;
     if (this.thoughtImages.size > 0) done.thoughtImageIndexes = [...this.thoughtImages].sort((a, b) => a - b);
     return done;
   }
@@ -106,13 +109,17 @@ export class GeminiEventAssembler {
     const candidates = response.candidates;
     const noCandidates = !Array.isArray(candidates) || candidates.length === 0;
     if (isJsonObject(feedback) && typeof feedback.blockReason === 'string' && noCandidates) {
-      throw new GeminiBlockedError(feedback.blockReason);
+      const category = blockedCategory(readSafetyRatings(feedback.safetyRatings));
+      throw new GeminiBlockedError(feedback.blockReason, { category });
     }
   }
 
   private handleMeta(response: JsonObject): void {
-    const finishReason = firstCandidate(response)?.finishReason;
+    const candidate = firstCandidate(response);
+    const finishReason = candidate?.finishReason;
     if (typeof finishReason === 'string') this.finishReason = finishReason;
+    const ratings = readSafetyRatings(candidate?.safetyRatings);
+    if (ratings && ratings.length > 0) this.safetyRatings = ratings;
     const usage = toUsage(response.usageMetadata);
     if (usage) this.usage = usage; // a running total: the last one wins
     if (typeof response.modelVersion === 'string') this.modelVersion = response.modelVersion;

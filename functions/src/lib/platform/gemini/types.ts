@@ -1,6 +1,7 @@
 // Event and block types of the Gemini stream: parseGeminiEvents' events and collectText's blocks.
 // Nothing here knows about storage: uploaded images (ImageBlock) belong to image-pipeline/, which
 // consumes these events.
+import type { GeminiSafetyRating } from './safety.js';
 
 /** Token usage as Gemini reports it (a running total; the last chunk's is final). */
 export interface GeminiTokenUsage {
@@ -61,6 +62,8 @@ export interface DoneEvent {
    * images whose flag is known before their data are never emitted.)
    */
   thoughtImageIndexes?: number[];
+  /** The last safety ratings Gemini sent for the candidate (they come with a content stop). */
+  safetyRatings?: GeminiSafetyRating[];
 }
 
 export type GeminiStreamEvent = ImageStartEvent | ImageDeltaEvent | TextDeltaEvent | FunctionCallEvent | DoneEvent;

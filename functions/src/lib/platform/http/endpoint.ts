@@ -1,7 +1,7 @@
 // defineEndpoint: the whole request layer around a handler, in this order:
 //   request id, security headers -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
 //   -> JSON -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
-//   -> required secrets -> App Check -> rate limit -> daily budget -> handle -> budget settled -> response
+//   -> required secrets and Gemini access -> App Check -> rate limit -> daily budget -> handle -> budget settled -> response
 // Anything thrown becomes the one error shape; the result is a plain (req, res) handler for onRequest.
 // App Check and the budget come last among the checks: a malformed request neither consumes a
 // limited-use App Check token nor reserves budget.
@@ -13,7 +13,14 @@ import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/ve
 import { defaultUsageRecorder, getDailyBudget } from '../budget/registry.js';
 import type { RequestBudgetMeter } from '../budget/meter.js';
 import type { BudgetKind, BudgetMeter } from '../budget/types.js';
-import { getConfig, requireSecrets, type AppConfig, type SecretName } from '../config/index.js';
+import {
+  getConfig,
+  requireGeminiAccess,
+  requireSecrets,
+  type AppConfig,
+  type GeminiAccess,
+  type SecretName,
+} from '../config/index.js';
 import { getAdminApp } from '../firebase.js';
 import { createLogger, type Logger } from '../logging.js';
 import { getRateLimiter } from '../rate-limit/registry.js';
@@ -34,7 +41,7 @@ import { assertInputShape } from './well-formed.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface EndpointContext<Body, Query, Path, Secret extends SecretName = never> {
+export interface EndpointContext<Body, Query, Path, Secret extends SecretName = never, Gemini extends boolean = false> {
   req: Request;
   res: Response;
   uid: string;
@@ -51,6 +58,8 @@ export interface EndpointContext<Body, Query, Path, Secret extends SecretName = 
   config: AppConfig;
   /** The spec's requiredSecrets, checked once here: a handler passes them on, nobody checks them again. */
   secrets: Readonly<Record<Secret, string>>;
+  /** With `requiresGemini`: the configured Gemini backend, checked once here (platform/gemini/clients.ts builds the client). */
+  gemini: Gemini extends true ? GeminiAccess : undefined;
   /**
    * The caller's daily AI budgets: charge real usage after every model call, aborted ones included
    * (`await ctx.budget.chargeTokens(usage.totalTokenCount)`, `chargeImages(1)`). Never throws.
@@ -64,7 +73,13 @@ export interface RateLimitSpec {
   perMinute: number | ((config: AppConfig) => number);
 }
 
-export interface EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret extends SecretName = never> {
+export interface EndpointSpec<
+  BodySchema,
+  QuerySchema,
+  PathSchema,
+  Secret extends SecretName = never,
+  Gemini extends boolean = false,
+> {
   /** Function name, used in logs. */
   name: string;
   method: HttpMethod;
@@ -78,6 +93,12 @@ export interface EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret extend
   /** Missing ones answer 503 not_configured before the rate limit; the values reach handle as ctx.secrets. */
   requiredSecrets?: readonly Secret[];
   /**
+   * The endpoint calls Gemini: what GEMINI_BACKEND needs (the key for developer-api, a project for
+   * vertex-ai) is checked with the secrets (503 not_configured naming what is missing) and reaches
+   * handle as ctx.gemini.
+   */
+  requiresGemini?: Gemini;
+  /**
    * The daily AI budget this endpoint spends (DAILY_TOKEN_BUDGET / DAILY_IMAGE_BUDGET): checked before
    * the handler (images: one unit reserved), 429 quota_exceeded when used up, AI-Budget-* headers.
    */
@@ -87,7 +108,7 @@ export interface EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret extend
    * `replayProtected`: the token is also consumed when APP_CHECK_REPLAY_PROTECTION is on.
    */
   appCheck?: boolean | { replayProtected: boolean };
-  handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret>): unknown;
+  handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret, Gemini>): unknown;
 }
 
 /** Replaceable collaborators (tests inject fakes; production uses the defaults). */
@@ -124,8 +145,9 @@ export function defineEndpoint<
   QuerySchema extends z.ZodType | undefined = undefined,
   PathSchema extends z.ZodType | undefined = undefined,
   Secret extends SecretName = never,
+  Gemini extends boolean = false,
 >(
-  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret>,
+  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret, Gemini>,
   overrides: Partial<EndpointDeps> = {},
 ): EndpointHandler {
   const deps: EndpointDeps = { ...defaultDeps, ...overrides };
@@ -192,6 +214,9 @@ export function defineEndpoint<
       if (issues.length > 0) throw invalidRequest(issues);
 
       const secrets = requireSecrets(spec.requiredSecrets ?? []);
+      const gemini = (spec.requiresGemini ? requireGeminiAccess(config) : undefined) as Gemini extends true
+        ? GeminiAccess
+        : undefined;
 
       if (appCheck) {
         await checkAppCheck({
@@ -224,6 +249,7 @@ export function defineEndpoint<
         signal,
         config,
         secrets,
+        gemini,
         budget: meter,
       });
       await closeBudget(meter, budgetSpec, res);

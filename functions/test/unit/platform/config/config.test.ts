@@ -41,10 +41,11 @@ describe('getConfig', () => {
   it('applies the defaults when nothing is set (as when mounted outside the CLI)', () => {
     clearEnv();
     const config = getConfig();
-    expect(config.gemini).toEqual({
+    expect(config.gemini).toMatchObject({
       baseUrl: GOOGLE_GEMINI_DEFAULT_BASE_URL,
       textModel: 'gemini-flash-latest',
       imageModel: 'gemini-3.1-flash-image',
+      backend: 'developer-api',
     });
     expect(config.cors.origins).toEqual(['*']);
     expect(config.rateLimit).toEqual({ perMinute: 100, imagePerMinute: 10 });
