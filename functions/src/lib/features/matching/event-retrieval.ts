@@ -126,3 +126,24 @@ export async function loadAttendees(
   }
   return byEvent;
 }
+
+/**
+ * Attendee profiles per event from the prepared pool (features/matching/derived/pool.ts): the same
+ * round-robin sample as loadAttendees, up to MAX_ATTENDEES_PER_EVENT per event, but no total cap,
+ * since the pool costs no read per attendee. Attendees not in the pool (not suggestable) are left out.
+ */
+export function attendeesFromPool(
+  events: readonly EventRecord[],
+  viewerId: string,
+  pool: ReadonlyMap<string, MatchProfile>,
+): Map<string, MatchProfile[]> {
+  const byEvent = new Map<string, MatchProfile[]>();
+  for (const event of events) {
+    const attendees = event.attendeeIds
+      .filter((id) => id !== viewerId)
+      .slice(0, MAX_ATTENDEES_PER_EVENT)
+      .flatMap((id) => pool.get(id) ?? []);
+    if (attendees.length > 0) byEvent.set(event.id, attendees);
+  }
+  return byEvent;
+}

@@ -9,7 +9,7 @@ import { loadPoolProfiles } from './candidate-pool.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
 import { confirmSuggestable, loadBlockedIds } from './exclusions.js';
 import { ReadCounter, type UserRecord } from './documents.js';
-import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
 import { eventItems, eventMatches, userItems, userMatches, type RankedEvents, type RankedUsers } from './responses.js';
 import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } from './types.js';
@@ -31,6 +31,18 @@ export interface MatchRunStats {
   reads: ReadCounter;
   candidates: number;
   explain: ExplainStats;
+}
+
+/** The prepared pool, read at most once per request however many rankings use it. */
+export type PoolLoader = () => Promise<{ profiles: PreparedProfile[]; byId: Map<string, PreparedProfile> }>;
+
+export function poolLoader(db: Firestore, reads: ReadCounter): PoolLoader {
+  let loaded: ReturnType<PoolLoader> | undefined;
+  return () =>
+    (loaded ??= loadPoolProfiles(db, reads).then((profiles) => ({
+      profiles,
+      byId: new Map(profiles.map((profile) => [profile.id as string, profile])),
+    })));
 }
 
 /** Winners confirmed per round beyond the ones still needed: a little slack for people dropped. */
@@ -56,11 +68,13 @@ export async function rankPeople(
   viewer: UserRecord,
   options: PeopleOptions,
   reads: ReadCounter,
+  pool: PoolLoader = poolLoader(db, reads),
 ): Promise<RankedUsers & { candidates: number }> {
-  const [blocked, pool] = await Promise.all([loadBlockedIds(db, viewer.id, reads), loadPoolProfiles(db, reads)]);
+  const [blocked, prepared] = await Promise.all([loadBlockedIds(db, viewer.id, reads), pool()]);
+  const candidatesFromPool = prepared.profiles;
   const fresh = new Map<string, UserRecord>();
-  let candidates: (PreparedProfile | UserRecord)[] = pool;
-  if (pool.length === 0) {
+  let candidates: (PreparedProfile | UserRecord)[] = candidatesFromPool;
+  if (candidatesFromPool.length === 0) {
     const records = await retrieveUserCandidates(db, viewer, options, reads);
     for (const record of records) fresh.set(record.id, record);
     candidates = records;
@@ -85,12 +99,19 @@ async function rankEventsFor(
   window: EventWindow,
   options: { limit: number; settings: MatchingConfig },
   reads: ReadCounter,
+  pool: PoolLoader,
 ): Promise<RankedEvents> {
   const { settings } = options;
   const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads);
   // Events the caller already attends are not suggestions.
   const events = upcoming.filter((event) => !event.viewerAttends);
-  const attendeesByEvent = await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
+  // The crowd's interests come from the prepared pool when there is one (no read per attendee, and
+  // only suggestable people are in it); otherwise from a bounded getAll of attendee profiles.
+  const { byId: pooled } = await pool();
+  const attendeesByEvent =
+    pooled.size > 0
+      ? attendeesFromPool(events, viewer.id, pooled)
+      : await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
   const ranked = rankEventMatches(viewer, events, {
     limit: options.limit,
     radiusKm: settings.radiusKm,
@@ -131,6 +152,7 @@ export async function matchEventsFor(
     request.window,
     { limit: request.limit, settings: scope.settings },
     reads,
+    poolLoader(deps.db, reads),
   );
   const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
   return {
@@ -148,6 +170,8 @@ export async function suggestionsFor(
   const reads = new ReadCounter();
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
+  // One read of the pool serves both lists: the people ranking and the events' crowd signal.
+  const pool = poolLoader(deps.db, reads);
   const [users, events] = await Promise.all([
     rankPeople(
       deps.db,
@@ -159,8 +183,9 @@ export async function suggestionsFor(
         sameCity: settings.sameCityQuery,
       },
       reads,
+      pool,
     ),
-    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads),
+    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads, pool),
   ]);
   const people = userItems(caller.id, users);
   const { explanations, stats } = await explainMatches(

@@ -9,7 +9,11 @@ import {
   withinRadius,
 } from '../../../../src/lib/features/matching/candidate-retrieval.js';
 import type { EventRecord, UserRecord } from '../../../../src/lib/features/matching/documents.js';
-import { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from '../../../../src/lib/features/matching/event-retrieval.js';
+import {
+  attendeesFromPool,
+  pickAttendeeIds,
+  MAX_ATTENDEES_PER_EVENT,
+} from '../../../../src/lib/features/matching/event-retrieval.js';
 import { resolveEventWindow } from '../../../../src/lib/features/matching/service.js';
 import { coarsePosition } from '../../../../src/lib/features/matching/scoring/index.js';
 
@@ -168,6 +172,22 @@ describe('queryValues', () => {
 function event(id: string, attendeeIds: string[]): EventRecord {
   return { id, title: id, startsAt: new Date(0), attendeeCount: attendeeIds.length, attendeeIds, viewerAttends: false };
 }
+
+describe('attendeesFromPool', () => {
+  it("takes each event's crowd from the pool, without the viewer, up to MAX_ATTENDEES_PER_EVENT, leaving out people not in it", () => {
+    const crowd = Array.from({ length: 30 }, (_, i) => `p${i}`);
+    const pool = new Map(crowd.map((id) => [id, { id, interests: ['jazz'] }]));
+    pool.delete('p3'); // not suggestable: not in the pool
+    const byEvent = attendeesFromPool(
+      [event('a', ['me', 'p1', 'p3', 'p2']), event('big', crowd), event('empty', ['p3'])],
+      'me',
+      pool,
+    );
+    expect(byEvent.get('a')?.map((p) => p.id)).toEqual(['p1', 'p2']);
+    expect(byEvent.get('big')).toHaveLength(MAX_ATTENDEES_PER_EVENT - 1);
+    expect(byEvent.has('empty')).toBe(false);
+  });
+});
 
 describe('pickAttendeeIds', () => {
   it('takes attendees round-robin across events, skipping the viewer, up to the cap', () => {
