@@ -168,7 +168,8 @@ export interface ChatPrompt {
 
 export function buildChatPrompt(input: {
   model: string;
-  settings: Pick<ChatConfig, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens'>;
+  settings: Pick<ChatConfig, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens'> &
+    Partial<Pick<ChatConfig, 'safetySettings'>>;
   profile: ProfileContext | undefined;
   history: readonly HistoryMessage[];
   message: string;
@@ -187,6 +188,8 @@ export function buildChatPrompt(input: {
         topK: settings.topK,
         maxOutputTokens: settings.maxOutputTokens,
       },
+      // CHAT_SAFETY_*: part of the request, so of the reply cache's key too.
+      ...(settings.safetySettings ? { safetySettings: settings.safetySettings } : {}),
     },
   };
 }

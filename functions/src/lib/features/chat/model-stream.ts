@@ -12,6 +12,7 @@ import {
   retryAfterMsOf,
 } from '../../platform/gemini/errors.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
+import type { GeminiSafetyRating } from '../../platform/gemini/safety.js';
 import { withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
 import type {
   FunctionCallEvent,
@@ -31,6 +32,8 @@ export interface ModelReplyEnd {
   finishReason: string | undefined;
   usage: GeminiTokenUsage | undefined;
   modelVersion: string | undefined;
+  /** Gemini's last safety ratings: they name the category of a content stop. */
+  safetyRatings?: GeminiSafetyRating[];
 }
 
 export interface ModelCallOptions {
@@ -153,7 +156,8 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     let event: GeminiStreamEvent = opened.first;
     for (;;) {
       if (event.type === 'done') {
-        return { finishReason: event.finishReason, usage: event.usage, modelVersion: event.modelVersion };
+        const { finishReason, usage, modelVersion, safetyRatings } = event;
+        return { finishReason, usage, modelVersion, ...(safetyRatings ? { safetyRatings } : {}) };
       }
       await deliver(event, options);
       const next = await events.next().catch((error: unknown) => {

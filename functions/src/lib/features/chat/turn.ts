@@ -234,7 +234,7 @@ class TurnRunner {
       const model = end.modelVersion ?? this.prompt.model;
       const finishReason = end.finishReason ?? 'FINISH_REASON_UNSPECIFIED';
       const { usage, toolCalls } = progress;
-      const blocked = finishReasonBlock(finishReason);
+      const blocked = finishReasonBlock(finishReason, end.safetyRatings);
       if (blocked) {
         await this.save({
           ...this.partial(progress),

@@ -280,7 +280,7 @@ function throttledProgress(emit: (event: ImageJobEvent) => void): (bytes: number
  */
 function pickFinalImage(outcome: AttemptOutcome): ImageBlock {
   const finishReason = outcome.done?.finishReason;
-  const blocked = finishReasonBlock(finishReason);
+  const blocked = finishReasonBlock(finishReason, outcome.done?.safetyRatings);
   if (blocked) throw blocked;
   const thought = new Set(outcome.done?.thoughtImageIndexes ?? []);
   const finals = outcome.images.filter((_, index) => !thought.has(index));

@@ -50,6 +50,7 @@ export function generateImageJob(
         aspectRatio: body.aspectRatio,
         imageSize: body.imageSize,
         styleReferences: sources,
+        safetySettings: config.images.safetySettings,
       });
       return { request, sources };
     },
@@ -70,7 +71,12 @@ export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: Ima
     maxOutputBytes: config.images.maxOutputBytes,
     async prepare(signal) {
       const image = await openSourceImage(body.image, policy, 'image', signal);
-      return { request: buildEditRequest({ editPrompt: body.editPrompt, image }), sources: [image] };
+      const request = buildEditRequest({
+        editPrompt: body.editPrompt,
+        image,
+        safetySettings: config.images.safetySettings,
+      });
+      return { request, sources: [image] };
     },
   };
   return jobOf(spec, deps, log);

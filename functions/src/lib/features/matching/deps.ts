@@ -19,7 +19,10 @@ export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): Match
     db: getDb(),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),
-      model: gemini === undefined ? undefined : geminiExplanationModel(geminiSdk(gemini)),
+      model:
+        gemini === undefined
+          ? undefined
+          : geminiExplanationModel(geminiSdk(gemini), matching.explanationSafetySettings),
       settings: {
         model: matching.explanationModel,
         timeoutMs: matching.explanationTimeoutMs,

@@ -2,7 +2,8 @@
 // streaming client: the answer is a few hundred tokens of JSON that is useless until complete, so
 // streaming buys nothing, and the unary path's whole-body parse is cheap at this size. No retries:
 // within a ~3 s budget a second attempt would rarely finish, and templates are a fine answer.
-import { ThinkingLevel, type GoogleGenAI, type ThinkingConfig } from '@google/genai';
+import { ThinkingLevel, type GoogleGenAI, type SafetySetting, type ThinkingConfig } from '@google/genai';
+import type { GeminiSafetySetting } from '../../../platform/gemini/safety.js';
 
 export interface ExplanationRequest {
   model: string;
@@ -31,7 +32,11 @@ export function lowLatencyThinking(model: string): ThinkingConfig | undefined {
   return undefined;
 }
 
-export function geminiExplanationModel(client: GoogleGenAI): ExplanationModel {
+/** `safetySettings`: MATCH_EXPLANATION_SAFETY_* (a blocked explanation throws; templates stand in). */
+export function geminiExplanationModel(
+  client: GoogleGenAI,
+  safetySettings: readonly GeminiSafetySetting[] = [],
+): ExplanationModel {
   return async (request) => {
     const thinkingConfig = lowLatencyThinking(request.model);
     const response = await client.models.generateContent({
@@ -39,6 +44,9 @@ export function geminiExplanationModel(client: GoogleGenAI): ExplanationModel {
       contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
       config: {
         systemInstruction: request.systemInstruction,
+        ...(safetySettings.length > 0
+          ? { safetySettings: safetySettings.map((setting) => ({ ...setting }) as SafetySetting) }
+          : {}),
         temperature: request.temperature,
         maxOutputTokens: request.maxOutputTokens,
         responseMimeType: 'application/json',
