@@ -27,6 +27,8 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
     GEMINI_BASE_URL: gemini.url,
     GEMINI_API_KEY: gemini.apiKey,
     MATCH_EXPLANATION_MODEL: EXPLANATION_MODEL,
+    // Every test writes its own people and events: no per-instance pool or events cache between requests.
+    MATCH_SHARED_CACHE: 'false',
     // Per-instance memory cache: deterministic hits and misses within one test process.
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',

@@ -8,6 +8,7 @@ import { getDb } from '../../platform/firebase.js';
 import { geminiSdk } from '../../platform/gemini/clients.js';
 import { geminiExplanationModel } from './explain/model.js';
 import type { MatchServiceDeps } from './service.js';
+import { instanceSharedCache } from './shared-cache.js';
 
 const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
@@ -17,6 +18,7 @@ export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): Match
   const gemini = readGeminiAccess(config);
   return {
     db: getDb(),
+    ...(matching.sharedCache ? { shared: instanceSharedCache } : {}),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),
       model:

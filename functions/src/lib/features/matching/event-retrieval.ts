@@ -13,6 +13,7 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { MatchProfile } from './scoring/index.js';
 import { attendanceOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
+import type { SharedMatchCache } from './shared-cache.js';
 
 /** Attendees sampled per event before any event gets more: the crowd's taste, not its size. */
 export const MAX_ATTENDEES_PER_EVENT = 20;
@@ -22,17 +23,24 @@ export interface EventWindow {
   until: Date;
 }
 
-/**
- * Upcoming events in the window, soonest first, each with whether `viewerId` attends and a sample of
- * its other attendees (read in one getAll).
- */
-export async function retrieveUpcomingEvents(
+/** Attendance ids kept per event in the shared cache: whether a caller attends a bigger event is
+ * judged on its first ids only while the cache holds it (docs/matching.md). */
+export const MAX_CACHED_ATTENDANCE = 5_000;
+
+/** What is the same for every caller: the window's events and their attendance lists. */
+interface UpcomingSnapshot {
+  events: EventRecord[];
+  attendance: Map<string, unknown[]>;
+}
+
+const MINUTE_MS = 60_000;
+
+async function readUpcoming(
   db: Firestore,
   window: EventWindow,
   cap: number,
-  viewerId: string,
   reads: ReadCounter,
-): Promise<EventRecord[]> {
+): Promise<UpcomingSnapshot> {
   const snapshot = await db
     .collection('events')
     .where('startsAt', '>=', Timestamp.fromDate(window.from))
@@ -46,29 +54,56 @@ export async function retrieveUpcomingEvents(
     const event = toEventRecord(doc);
     if (event !== undefined) events.push(event);
   }
-  await loadAttendance(db, events, viewerId, reads);
-  return events;
+  // One getAll of eventAttendees/{id} for the events whose public attendeeCount says anyone attends.
+  const attendance = new Map<string, unknown[]>();
+  const attended = events.filter((event) => event.attendeeCount > 0);
+  if (attended.length > 0) {
+    const docs = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
+    reads.addLookups(attended.length);
+    attended.forEach((event, i) => {
+      const ids: unknown = docs[i].get('attendeeIds');
+      if (Array.isArray(ids)) attendance.set(event.id, ids.slice(0, MAX_CACHED_ATTENDANCE));
+    });
+  }
+  return { events, attendance };
 }
 
 /**
- * Fills `viewerAttends` and the `attendeeIds` sample from `eventAttendees/{id}`, in one getAll, for
- * the events whose public `attendeeCount` says anyone attends: an empty event costs no read.
+ * Upcoming events in the window, soonest first, each with whether `viewerId` attends and a sample of
+ * its other attendees. With `shared`, the events and attendance of a minute-aligned window are read
+ * once per instance and TTL (shared-cache.ts), then cut to this request's exact window.
  */
-async function loadAttendance(
+export async function retrieveUpcomingEvents(
   db: Firestore,
-  events: EventRecord[],
+  window: EventWindow,
+  cap: number,
   viewerId: string,
   reads: ReadCounter,
-): Promise<void> {
-  const attended = events.filter((event) => event.attendeeCount > 0);
-  if (attended.length === 0) return;
-  const snapshots = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
-  reads.addLookups(attended.length);
-  attended.forEach((event, i) => {
-    const { viewerAttends, sample } = attendanceOf(snapshots[i].data(), viewerId, MAX_ATTENDEES_PER_EVENT);
-    event.viewerAttends = viewerAttends;
-    event.attendeeIds = sample;
-  });
+  shared?: SharedMatchCache,
+): Promise<EventRecord[]> {
+  let snapshot: UpcomingSnapshot;
+  if (shared === undefined) snapshot = await readUpcoming(db, window, cap, reads);
+  else {
+    const aligned = {
+      from: new Date(Math.floor(window.from.getTime() / MINUTE_MS) * MINUTE_MS),
+      until: new Date(Math.ceil(window.until.getTime() / MINUTE_MS) * MINUTE_MS),
+    };
+    const key = `events:${aligned.from.getTime()}:${aligned.until.getTime()}:${cap}`;
+    snapshot = await shared.get(key, () => readUpcoming(db, aligned, cap, reads));
+  }
+  const from = window.from.getTime();
+  const until = window.until.getTime();
+  return snapshot.events
+    .filter((event) => event.startsAt.getTime() >= from && event.startsAt.getTime() <= until)
+    .slice(0, cap)
+    .map((event) => {
+      const { viewerAttends, sample } = attendanceOf(
+        { attendeeIds: snapshot.attendance.get(event.id) },
+        viewerId,
+        MAX_ATTENDEES_PER_EVENT,
+      );
+      return { ...event, viewerAttends, attendeeIds: sample };
+    });
 }
 
 /**

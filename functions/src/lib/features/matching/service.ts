@@ -8,6 +8,7 @@ import { applyPreferences, loadCallerProfile } from './caller.js';
 import { loadPoolProfiles } from './candidate-pool.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
 import { confirmSuggestable, loadBlockedIds } from './exclusions.js';
+import type { SharedMatchCache } from './shared-cache.js';
 import { ReadCounter, type UserRecord } from './documents.js';
 import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
@@ -17,6 +18,8 @@ import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } fro
 export interface MatchServiceDeps {
   db: Firestore;
   explainer: ExplainerDeps;
+  /** The per-instance cache of what every caller reads alike (shared-cache.ts); none = read each time. */
+  shared?: SharedMatchCache;
 }
 
 export interface MatchScope {
@@ -36,13 +39,14 @@ export interface MatchRunStats {
 /** The prepared pool, read at most once per request however many rankings use it. */
 export type PoolLoader = () => Promise<{ profiles: PreparedProfile[]; byId: Map<string, PreparedProfile> }>;
 
-export function poolLoader(db: Firestore, reads: ReadCounter): PoolLoader {
-  let loaded: ReturnType<PoolLoader> | undefined;
-  return () =>
-    (loaded ??= loadPoolProfiles(db, reads).then((profiles) => ({
+export function poolLoader(db: Firestore, reads: ReadCounter, shared?: SharedMatchCache): PoolLoader {
+  const load = () =>
+    loadPoolProfiles(db, reads).then((profiles) => ({
       profiles,
       byId: new Map(profiles.map((profile) => [profile.id as string, profile])),
-    })));
+    }));
+  let loaded: ReturnType<PoolLoader> | undefined;
+  return () => (loaded ??= shared === undefined ? load() : shared.get('pool', load));
 }
 
 /** Winners confirmed per round beyond the ones still needed: a little slack for people dropped. */
@@ -102,7 +106,7 @@ async function rankEventsFor(
   pool: PoolLoader,
 ): Promise<RankedEvents> {
   const { settings } = options;
-  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads);
+  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads, deps.shared);
   // Events the caller already attends are not suggestions.
   const events = upcoming.filter((event) => !event.viewerAttends);
   // The crowd's interests come from the prepared pool when there is one (no read per attendee, and
@@ -134,6 +138,7 @@ export async function matchUsersFor(
     viewer,
     { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery },
     reads,
+    poolLoader(deps.db, reads, deps.shared),
   );
   const { explanations, stats } = await explainMatches(userItems(caller.id, users), deps.explainer, scope);
   return { matches: userMatches(users, explanations), stats: { reads, candidates: users.candidates, explain: stats } };
@@ -152,7 +157,7 @@ export async function matchEventsFor(
     request.window,
     { limit: request.limit, settings: scope.settings },
     reads,
-    poolLoader(deps.db, reads),
+    poolLoader(deps.db, reads, deps.shared),
   );
   const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
   return {
@@ -171,7 +176,7 @@ export async function suggestionsFor(
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
   // One read of the pool serves both lists: the people ranking and the events' crowd signal.
-  const pool = poolLoader(deps.db, reads);
+  const pool = poolLoader(deps.db, reads, deps.shared);
   const [users, events] = await Promise.all([
     rankPeople(
       deps.db,

@@ -124,6 +124,8 @@ export interface MatchingConfig {
   candidateCap: number;
   /** Whether the same-city candidate query runs (MATCH_SAME_CITY_QUERY). */
   sameCityQuery: boolean;
+  /** Whether the per-instance cache of the pool and upcoming events is used (MATCH_SHARED_CACHE). */
+  sharedCache: boolean;
   eventCap: number;
   attendeeCap: number;
   eventWindowDays: number;
@@ -261,6 +263,7 @@ export function getConfig(): AppConfig {
       }),
       candidateCap: SETTINGS.matchCandidateCap.read(),
       sameCityQuery: SETTINGS.matchSameCityQuery.read(),
+      sharedCache: SETTINGS.matchSharedCache.read(),
       eventCap: SETTINGS.matchEventCap.read(),
       attendeeCap: SETTINGS.matchAttendeeCap.read(),
       eventWindowDays: SETTINGS.matchEventWindowDays.read(),

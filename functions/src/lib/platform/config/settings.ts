@@ -362,6 +362,11 @@ export const SETTINGS = {
     "Also retrieve match candidates from the caller's city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields",
     true,
   ),
+  matchSharedCache: flagSetting(
+    'MATCH_SHARED_CACHE',
+    'Keep what every matching request reads alike (the prepared pool, upcoming events and their attendance) per instance for 60 s; winners and blocks are still read fresh',
+    true,
+  ),
   matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
   matchAttendeeCap: intSetting(
     'MATCH_ATTENDEE_CAP',

@@ -1,0 +1,42 @@
+// What every caller's matching request reads alike, kept per instance for a short while: the
+// prepared pool and the upcoming events with their attendance. None of it is per-caller, none of it
+// leaves the server, and nothing stale can show a hidden person: the people ranking re-reads its
+// winners on every request (exclusions.ts), and blocks are read fresh. What staleness can do, for at
+// most the TTL: a new or edited profile or event is ranked a little late, and someone who just
+// joined an event may still have it suggested. MATCH_SHARED_CACHE=false turns it off.
+//
+// Concurrent requests share one load (the promise is cached); a failed load is not kept.
+export const SHARED_CACHE_TTL_MS = 60_000;
+/** Keys held at once (the pool, and a few event windows): the oldest goes first. */
+export const SHARED_CACHE_MAX_KEYS = 8;
+
+export class SharedMatchCache {
+  private readonly entries = new Map<string, { expires: number; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly ttlMs = SHARED_CACHE_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The cached value for `key`, or what `load` gives (then cached for the TTL). */
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit !== undefined && hit.expires > now) return hit.value as Promise<T>;
+    this.entries.delete(key);
+    const value = load();
+    this.entries.set(key, { expires: now + this.ttlMs, value });
+    while (this.entries.size > SHARED_CACHE_MAX_KEYS) this.entries.delete(this.entries.keys().next().value as string);
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The instance's cache (matchServiceDeps hands it out when MATCH_SHARED_CACHE is on). */
+export const instanceSharedCache = new SharedMatchCache();
