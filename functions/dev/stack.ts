@@ -21,6 +21,7 @@ import { initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import { makePng } from './gemini-server/png.js';
+import { startConsole, type RunningConsole } from './console/server.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from './seed.js';
 import { DEFAULT_PROJECT_ID, readDotenvFile } from './services/firebase-emulators.js';
 import { DEFAULT_BUCKET, MANAGED_ENV_KEYS, startServices, type RunningServices } from './services/index.js';
@@ -33,6 +34,8 @@ const S3_PORT = 4568;
 /** Emulator ID tokens expire after an hour; refresh well before. */
 const TOKEN_REFRESH_MS = 45 * 60 * 1000;
 const DEMO_IMAGE_KEY = 'demo/sample.png';
+/** The local console's port (CONSOLE_PORT overrides). */
+const CONSOLE_PORT = 4100;
 const SECOND_SIGNAL_GRACE_MS = 2_000;
 
 interface EmulatorPorts {
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
 
   let stoppingSince: number | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
+  let localConsole: RunningConsole | undefined;
   const shutdown = async (signal: string): Promise<void> => {
     if (stoppingSince !== undefined) {
       // One Ctrl-C can arrive twice (the terminal's, and tsx relaying it): only a later one forces.
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping the local stack...`);
     removeTokenFile();
     try {
+      await localConsole?.close();
       await services.stop();
       console.log('Stopped. Nothing left running.');
       process.exit(0);
@@ -130,7 +135,21 @@ async function main(): Promise<void> {
       () => void refreshToken().catch((e: Error) => console.error(`token refresh: ${e.message}`)),
       TOKEN_REFRESH_MS,
     );
-    printBanner(services, { realGemini, demoUid, imageUrl, seconds: (performance.now() - startedAt) / 1000 });
+    localConsole = await startConsole({
+      functionsBaseUrl: services.firebase?.functionsBaseUrl ?? '',
+      authHost: services.firebase?.authHost ?? '',
+      firestoreHost: services.firestore!.host,
+      projectId,
+      port: Number(process.env.CONSOLE_PORT) || CONSOLE_PORT,
+      demoUser: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+    });
+    printBanner(services, {
+      realGemini,
+      demoUid,
+      imageUrl,
+      consoleUrl: localConsole.url,
+      seconds: (performance.now() - startedAt) / 1000,
+    });
   } catch (error) {
     console.error(`Seeding failed: ${(error as Error).message}`);
     await shutdown('error');
@@ -204,6 +223,7 @@ function removeTokenFile(): void {
 }
 
 interface BannerFacts {
+  consoleUrl: string;
   realGemini: boolean;
   demoUid: string;
   imageUrl: string | undefined;
@@ -266,6 +286,8 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
     '',
     `Seeded: users/ (8 people) and events/ (6 upcoming). Demo user: ${DEMO_EMAIL} / ${DEMO_PASSWORD} (uid ${facts.demoUid})`,
     `Its ID token is kept fresh in ${TOKEN_FILE} while the stack runs.`,
+    '',
+    `Console    ${facts.consoleUrl}  (in a browser: sign in, chat, match, images; local only, never deployed)`,
     ...(firebase?.functionLoadErrors.length
       ? ['', 'Functions reported errors while loading:', ...firebase.functionLoadErrors.map((l) => `  ${l}`)]
       : []),

@@ -1,0 +1,136 @@
+// The local console in a real browser: Debian's chromium driven by playwright-core, against the
+// functions running in the Functions emulator (the integration set-up's), the Auth and official
+// Firestore emulators, s3rver and the local Gemini-protocol server. Five steps, a screenshot each,
+// written to the folder printed at the start.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAuth } from 'firebase-admin/auth';
+import { getFirestore } from 'firebase-admin/firestore';
+import { startConsole, type RunningConsole } from '../../dev/console/server.js';
+import { GeminiServerControl } from '../../dev/gemini-server/index.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from '../../dev/seed.js';
+import { getAdminApp } from '../../src/lib/platform/firebase.js';
+import { applyServiceEnv, clearFirestore } from '../support/services.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'console');
+const haveChromium = existsSync(CHROMIUM);
+// In CI the browser is installed by .ci/run: a missing one is a failure there, not a skip.
+const runIt = haveChromium || process.env.CI ? it : it.skip;
+
+let browser: Browser | undefined;
+let page: Page;
+let consoleServer: RunningConsole | undefined;
+let gemini: GeminiServerControl;
+let step = 0;
+
+/** The page's document, as the functions below use it in the browser (this file has no DOM types). */
+type PageDocument = { getElementById(id: string): Record<string, unknown> | null };
+
+async function shot(name: string): Promise<void> {
+  step++;
+  await page.screenshot({ path: path.join(SHOTS, `${step}-${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  const services = applyServiceEnv();
+  if (!haveChromium && !process.env.CI) {
+    console.log(`console browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium)`);
+    return;
+  }
+  if (!services.functionsBaseUrl)
+    throw new Error(`the Functions emulator is not running: ${services.functionsUnavailable}`);
+  await clearFirestore();
+  const app = getAdminApp();
+  await seedDemoData(getFirestore(app));
+  await seedDemoUser(getAuth(app), getFirestore(app));
+  gemini = new GeminiServerControl(services.gemini.url);
+  await gemini.reset();
+  consoleServer = await startConsole({
+    functionsBaseUrl: services.functionsBaseUrl,
+    authHost: services.authHost,
+    firestoreHost: services.firestoreHost,
+    projectId: services.projectId,
+    demoUser: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  console.log(`console screenshots: ${SHOTS}`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(consoleServer.url);
+  await page.waitForSelector('body[data-ready="true"]');
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await consoleServer?.close();
+});
+
+describe('the local console in chromium', () => {
+  runIt('signs in as the demo user', async () => {
+    await page.click('#signin-demo');
+    await page.waitForSelector('body[data-signed-in="true"]');
+    expect(await page.textContent('#signin-state')).toContain(DEMO_EMAIL);
+    await shot('signed-in');
+  });
+
+  runIt('sends a chat message: tool cards, streamed text, then done', async () => {
+    await page.fill('#chat-input', 'Any events for me this weekend?');
+    await page.click('#chat-send');
+    await page.waitForSelector('#chat[data-state="done"]', { timeout: 30_000 });
+    expect(await page.textContent('#chat-reply')).toContain('[offline model]');
+    expect(await page.locator('.tool-card').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#chat-state')).toMatch(/^done · STOP/);
+    await shot('chat-done');
+  });
+
+  runIt('Stop aborts a longer streaming reply, and the function stops its model call', async () => {
+    await gemini.queue({
+      name: 'slow-reply',
+      chunkDelayMs: 400,
+      reply: { kind: 'content', parts: [{ type: 'text', chunks: Array.from({ length: 20 }, (_, i) => `word${i} `) }] },
+    });
+    await page.fill('#chat-input', 'Tell me a long story about nothing in particular');
+    await page.click('#chat-send');
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      return String(doc.getElementById('chat-reply')?.textContent ?? '').includes('word1');
+    });
+    await page.click('#chat-stop');
+    await page.waitForSelector('#chat[data-state="stopped"]');
+    const record = await gemini.waitForRequest({ scenario: 'slow-reply' }, { timeoutMs: 15_000 });
+    console.log('stop: gemini request', record.outcome, record.aborted, record.eventsSent);
+    expect(await page.textContent('#chat-reply')).not.toContain('word19');
+    await shot('chat-stopped');
+  });
+
+  runIt('runs matchUsers and draws cards with score bars', async () => {
+    await page.click('#match-users');
+    await page.waitForSelector('.match-card');
+    const cards = page.locator('.match-card');
+    expect(await cards.count()).toBeGreaterThan(0);
+    const width = await cards
+      .first()
+      .locator('.bar > span')
+      .first()
+      .evaluate((node) => (node as unknown as { style: { width: string } }).style.width);
+    expect(Number.parseInt(width, 10)).toBeGreaterThan(0);
+    await shot('match-users');
+  });
+
+  runIt('generates an image and shows it once stored', async () => {
+    await page.fill('#image-prompt', 'A watercolor of friends hiking at sunrise');
+    await page.click('#image-generate');
+    await page.waitForSelector('#images[data-state="done"], #images[data-state="error"]', { timeout: 60_000 });
+    expect(await page.textContent('#image-state')).toMatch(/done$/);
+    const loaded = await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      const img = doc.getElementById('image-output') as { complete?: boolean; naturalWidth?: number } | null;
+      return img?.complete && (img.naturalWidth ?? 0) > 0 ? img.naturalWidth : false;
+    });
+    expect(await loaded.jsonValue()).toBeGreaterThan(0);
+    await shot('image');
+  });
+});
