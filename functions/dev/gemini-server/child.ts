@@ -20,6 +20,8 @@ export interface ChildGeminiServer {
 export interface SpawnOptions {
   port?: number;
   apiKey?: string;
+  /** The offline token server's signing key: Vertex AI paths then accept its access tokens. */
+  accessTokenKey?: string;
   chunkDelayMs?: readonly [number, number];
   readyTimeoutMs?: number;
 }
@@ -61,7 +63,11 @@ export async function spawnGeminiServer(opts: SpawnOptions = {}): Promise<ChildG
   if (opts.chunkDelayMs) args.push('--chunk-delay-ms', opts.chunkDelayMs.join(','));
   // The key travels in the environment, not argv, so it does not show up in process listings.
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, GEMINI_SERVER_API_KEY: apiKey },
+    env: {
+      ...process.env,
+      GEMINI_SERVER_API_KEY: apiKey,
+      ...(opts.accessTokenKey ? { GEMINI_SERVER_ACCESS_TOKEN_KEY: opts.accessTokenKey } : {}),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const { url, port } = await waitForReady(child, opts.readyTimeoutMs ?? 20_000);

@@ -1,7 +1,8 @@
 // Runs the offline Gemini-protocol server as its own process:
 //   npx tsx dev/gemini-server/cli.ts --port 8123 --api-key some-test-key
 // Prints one JSON line {"ready":true,"url":...,"port":...} on stdout when listening (never the key),
-// and exits cleanly on SIGINT/SIGTERM. The key may also come from GEMINI_SERVER_API_KEY.
+// and exits cleanly on SIGINT/SIGTERM. The key may also come from GEMINI_SERVER_API_KEY; the offline
+// token server's signing key (Vertex AI bearer tokens, dev/adc) from GEMINI_SERVER_ACCESS_TOKEN_KEY.
 import { DEFAULT_API_KEY, startGeminiServer } from './index.js';
 
 const USAGE = 'usage: cli.ts [--port N] [--api-key KEY] [--chunk-delay-ms MIN,MAX] [--image-short-side PX]';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const server = await startGeminiServer({
     port: args.has('port') ? nonNegativeInt(args.get('port') as string, 'port') : 0,
     apiKey: args.get('api-key') ?? process.env.GEMINI_SERVER_API_KEY ?? DEFAULT_API_KEY,
+    accessTokenKey: process.env.GEMINI_SERVER_ACCESS_TOKEN_KEY || undefined,
     chunkDelayMs: delay ? [delay[0], delay[1] ?? delay[0]] : undefined,
     imageShortSide: args.has('image-short-side')
       ? nonNegativeInt(args.get('image-short-side') as string, 'image-short-side')

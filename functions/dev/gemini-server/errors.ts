@@ -103,3 +103,21 @@ export function notFoundError(path: string): GoogleErrorBody {
 export function invalidArgumentError(message: string): GoogleErrorBody {
   return googleError(400, message);
 }
+
+/** Vertex AI without any credential (its 401, as Google words it). */
+export function missingCredentialError(): GoogleErrorBody {
+  return googleError(
+    401,
+    'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other ' +
+      'valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+  );
+}
+
+/** Vertex AI with a bearer token that is not valid (unknown, expired, wrong scope). */
+export function invalidCredentialError(): GoogleErrorBody {
+  return googleError(
+    401,
+    'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid ' +
+      'authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+  );
+}

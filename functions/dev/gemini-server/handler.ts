@@ -1,10 +1,22 @@
-// One Gemini API request, end to end: log it, read the body, check route and API key the way Google
-// does, pick a scenario or the default reply, and deliver it. The API key itself is never recorded.
+// One Gemini API request, end to end: log it, read the body, check route and credentials the way Google
+// does, pick a scenario or the default reply, and deliver it. No key or token is ever recorded.
+// Credentials: the Developer API paths take the API key (x-goog-api-key, ?key= or a bearer of the key);
+// the Vertex AI paths take an OAuth access token (Authorization: Bearer) that the offline token server
+// issued (dev/adc: HMAC-checked with `accessTokenKey`), or the API key as Vertex's express mode does.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultReply } from './default-reply.js';
 import { deliver, sendJson, sleep, type DeliveryTarget, type Framing } from './delivery.js';
-import { googleError, invalidApiKeyError, invalidArgumentError, missingApiKeyError, notFoundError } from './errors.js';
+import { verifyAccessToken } from '../adc/access-token.js';
+import {
+  googleError,
+  invalidApiKeyError,
+  invalidArgumentError,
+  invalidCredentialError,
+  missingApiKeyError,
+  missingCredentialError,
+  notFoundError,
+} from './errors.js';
 import type { ResponseMeta } from './frames.js';
 import { compileScenarioReply, deliveryPlan, type ReplyPlan } from './reply-plan.js';
 import { estimatePromptTokens, summariseBody, validateGenerateRequest, type RequestBody } from './request-body.js';
@@ -17,6 +29,8 @@ import type { RequestOutcome, RequestRecord } from './types.js';
 
 export interface HandlerOptions {
   apiKey: string;
+  /** Key the offline token server signs access tokens with; undefined = Vertex paths take no tokens. */
+  accessTokenKey?: string;
   /** Default delay range between stream events, in ms. */
   chunkDelayMs: readonly [number, number];
   imageShortSide: number;
@@ -55,6 +69,26 @@ function presentedKey(req: IncomingMessage, url: URL): string | undefined {
   if (typeof header === 'string' && header.length > 0) return header;
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   return bearer?.[1] ?? url.searchParams.get('key') ?? undefined;
+}
+
+type VertexAuth =
+  { ok: true; auth: 'oauth' | 'api-key' } | { ok: false; status: number; error: ReturnType<typeof googleError> };
+
+/** Vertex AI: a valid bearer access token, or (express mode) the API key in x-goog-api-key. */
+function vertexAuth(req: IncomingMessage, options: HandlerOptions): VertexAuth {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) {
+    const valid =
+      options.accessTokenKey !== undefined && verifyAccessToken(bearer, options.accessTokenKey) !== undefined;
+    return valid ? { ok: true, auth: 'oauth' } : { ok: false, status: 401, error: invalidCredentialError() };
+  }
+  const key = req.headers['x-goog-api-key'];
+  if (typeof key === 'string' && key.length > 0) {
+    return key === options.apiKey
+      ? { ok: true, auth: 'api-key' }
+      : { ok: false, status: 400, error: invalidApiKeyError() };
+  }
+  return { ok: false, status: 401, error: missingCredentialError() };
 }
 
 function parseJsonObject(bytes: Buffer): RequestBody | undefined {
@@ -137,13 +171,24 @@ async function serve(
   const route = parseGeminiRoute(record.method, url);
   if (!route) return sendJson(target, 404, notFoundError(url.pathname));
   Object.assign(record, { api: route.api, model: route.model, action: route.action });
+  if (route.vertex) record.vertex = route.vertex;
 
-  const key = presentedKey(req, url);
-  record.apiKeyPresent = key !== undefined;
-  record.apiKeyValid = key === options.apiKey;
-  ctx.log.changed(record);
-  if (key === undefined) return sendJson(target, 403, missingApiKeyError());
-  if (!record.apiKeyValid) return sendJson(target, 400, invalidApiKeyError());
+  if (route.api === 'vertex') {
+    const checked = vertexAuth(req, options);
+    record.apiKeyPresent = typeof req.headers['x-goog-api-key'] === 'string';
+    record.apiKeyValid = checked.ok && checked.auth === 'api-key';
+    if (checked.ok) record.auth = checked.auth;
+    ctx.log.changed(record);
+    if (!checked.ok) return sendJson(target, checked.status, checked.error);
+  } else {
+    const key = presentedKey(req, url);
+    record.apiKeyPresent = key !== undefined;
+    record.apiKeyValid = key === options.apiKey;
+    if (record.apiKeyValid) record.auth = 'api-key';
+    ctx.log.changed(record);
+    if (key === undefined) return sendJson(target, 403, missingApiKeyError());
+    if (!record.apiKeyValid) return sendJson(target, 400, invalidApiKeyError());
+  }
 
   if (body.kind === 'too-large') {
     return sendJson(

@@ -21,6 +21,11 @@ export interface GeminiServerOptions {
   /** 0 (default) picks a free port. The server always binds 127.0.0.1. */
   port?: number;
   apiKey?: string;
+  /**
+   * Key of the offline token server (dev/adc) whose access tokens the Vertex AI paths accept as
+   * `Authorization: Bearer`; without it they take only the API key (express mode).
+   */
+  accessTokenKey?: string;
   /** Delay range between default stream events in ms (default [0, 5]). */
   chunkDelayMs?: readonly [number, number];
   /** Short side of default images in pixels (default 64). */
@@ -66,6 +71,7 @@ export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise
     signatures,
     options: {
       apiKey,
+      accessTokenKey: opts.accessTokenKey,
       chunkDelayMs: opts.chunkDelayMs ?? [0, 5],
       imageShortSide: opts.imageShortSide ?? 64,
       maxBodyBytes: opts.maxBodyBytes ?? 128 * 1024 * 1024,

@@ -7,32 +7,36 @@ export interface GeminiRoute {
   action: GeminiAction;
   /** `alt=sse` on streamGenerateContent; without it the API streams a JSON array. */
   sse: boolean;
+  /** The Vertex path's project and location. */
+  vertex?: { project: string; location: string };
 }
 
 const ACTIONS = '(generateContent|streamGenerateContent|countTokens)';
 const GEMINI_PATH = new RegExp(`^/(?:v1|v1beta|v1alpha)/models/([^/:]+):${ACTIONS}$`);
 const VERTEX_PATH = new RegExp(
-  `^/(?:v1|v1beta1)/projects/[^/]+/locations/[^/]+/publishers/google/models/([^/:]+):${ACTIONS}$`,
+  `^/(?:v1|v1beta1)/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+):${ACTIONS}$`,
 );
 
 export function parseGeminiRoute(method: string, url: URL): GeminiRoute | undefined {
   if (method !== 'POST') return undefined;
   const gemini = GEMINI_PATH.exec(url.pathname);
   const vertex = gemini ? undefined : VERTEX_PATH.exec(url.pathname);
-  const match = gemini ?? vertex;
-  if (!match) return undefined;
+  if (!gemini && !vertex) return undefined;
+  const [modelText, action] = gemini ? [gemini[1], gemini[2]] : [vertex![3], vertex![4]];
   let model: string;
   try {
-    model = decodeURIComponent(match[1]);
+    model = decodeURIComponent(modelText);
   } catch {
     return undefined;
   }
-  return {
+  const route: GeminiRoute = {
     api: gemini ? 'gemini' : 'vertex',
     model,
-    action: match[2] as GeminiAction,
+    action: action as GeminiAction,
     sse: url.searchParams.get('alt') === 'sse',
   };
+  if (vertex) route.vertex = { project: vertex[1], location: vertex[2] };
+  return route;
 }
 
 /** Query parameters safe to record: everything except the API key. */

@@ -203,6 +203,10 @@ export interface RequestRecord {
   action?: GeminiAction;
   apiKeyPresent: boolean;
   apiKeyValid: boolean;
+  /** How the request authenticated, once it did: the API key, or an OAuth access token (Vertex AI). */
+  auth?: 'api-key' | 'oauth';
+  /** Project and location of a Vertex AI path. */
+  vertex?: { project: string; location: string };
   bodyBytes: number;
   body?: RequestBodySummary;
   /** Scenario name (or reply kind) when scripted; undefined for the default reply. */
