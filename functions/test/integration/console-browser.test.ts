@@ -2,7 +2,7 @@
 // functions running in the Functions emulator (the integration set-up's), the Auth and official
 // Firestore emulators, s3rver and the local Gemini-protocol server. Five steps, a screenshot each,
 // written to the folder printed at the start.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,7 @@ beforeAll(async () => {
     projectId: services.projectId,
     demoUser: { email: DEMO_EMAIL, password: DEMO_PASSWORD },
   });
+  rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   console.log(`console screenshots: ${SHOTS}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -86,7 +87,10 @@ describe('the local console in chromium', () => {
     await shot('chat-done');
   });
 
-  runIt('Stop aborts a longer streaming reply, and the function stops its model call', async () => {
+  // The page stops at once. Whether the function then stops its model call depends on the Functions
+  // emulator passing the disconnect on, which it does not (the request below completes): in-process,
+  // test/integration/chat-stream.test.ts shows the function aborting Gemini within 100 ms.
+  runIt('Stop aborts a longer streaming reply: the page stops streaming at once', async () => {
     await gemini.queue({
       name: 'slow-reply',
       chunkDelayMs: 400,
@@ -100,9 +104,11 @@ describe('the local console in chromium', () => {
     });
     await page.click('#chat-stop');
     await page.waitForSelector('#chat[data-state="stopped"]');
-    const record = await gemini.waitForRequest({ scenario: 'slow-reply' }, { timeoutMs: 15_000 });
-    console.log('stop: gemini request', record.outcome, record.aborted, record.eventsSent);
-    expect(await page.textContent('#chat-reply')).not.toContain('word19');
+    const stoppedText = await page.textContent('#chat-reply');
+    expect(stoppedText).not.toContain('word19');
+    // Nothing more arrives after Stop, although the upstream keeps sending for seconds.
+    await gemini.waitForRequest({ scenario: 'slow-reply' }, { timeoutMs: 15_000 });
+    expect(await page.textContent('#chat-reply')).toBe(stoppedText);
     await shot('chat-stopped');
   });
 
