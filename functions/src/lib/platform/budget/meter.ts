@@ -55,6 +55,11 @@ export class RequestBudgetMeter implements BudgetMeter {
     return !this.exhausted.has(kind);
   }
 
+  remaining(kind: BudgetKind): number | undefined {
+    if (!this.isOn(kind)) return undefined;
+    return this.statuses.get(kind)?.remaining ?? this.options.budgets[kind]!.limit;
+  }
+
   /** Before the handler: today's status; marks the kind exhausted when nothing is left. */
   async check(kind: BudgetKind): Promise<BudgetStatus | undefined> {
     const budget = this.options.budgets[kind];
@@ -145,4 +150,5 @@ export const UNMETERED: BudgetMeter = {
   chargeTokens: () => Promise.resolve(),
   chargeImages: () => Promise.resolve(),
   canSpend: () => true,
+  remaining: () => undefined,
 };

@@ -52,4 +52,9 @@ export interface BudgetMeter {
    * `whenExhausted: 'continue'` (the others were answered 429 before the handler ran).
    */
   canSpend(kind: BudgetKind): boolean;
+  /**
+   * Units of `kind` left today as last known to this request (after its own charges so far), or
+   * undefined when that budget is off: e.g. a tool loop stops calling the model at 0.
+   */
+  remaining(kind: BudgetKind): number | undefined;
 }

@@ -41,6 +41,7 @@ class Harness {
     chargeImages: async (n) => void this.charged.push(n),
     chargeTokens: () => expect.fail('image jobs charge images, not tokens'),
     canSpend: () => true,
+    remaining: () => undefined,
   };
   private replies: Reply[];
 

@@ -28,6 +28,7 @@ function meter(canSpend = true) {
     chargeTokens: async (n) => void charged.push(n),
     chargeImages: async () => undefined,
     canSpend: (kind: BudgetKind) => (kind === 'tokens' ? canSpend : true),
+    remaining: () => undefined,
   };
   return { budget, charged };
 }

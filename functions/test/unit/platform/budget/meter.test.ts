@@ -78,6 +78,18 @@ describe('RequestBudgetMeter', () => {
     expect(writes[0].delta).toEqual({ tokens: 2000, images: 0 });
   });
 
+  it('says what is left after the charges so far (a tool loop can stop at 0), undefined when off', async () => {
+    const { meter } = setup({ tokens: 1000 });
+    const m = meter();
+    expect(m.remaining('images')).toBeUndefined();
+    await m.check('tokens');
+    expect(m.remaining('tokens')).toBe(1000);
+    await m.chargeTokens(600);
+    expect(m.remaining('tokens')).toBe(400);
+    await m.chargeTokens(600);
+    expect(m.remaining('tokens')).toBe(0);
+  });
+
   it('records a charge made after settle (a turn that finished after the response) at once', async () => {
     const { writes, meter } = setup({ tokens: 10_000 });
     const m = meter();
