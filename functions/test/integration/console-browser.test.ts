@@ -87,9 +87,17 @@ describe('the local console in chromium', () => {
     await shot('chat-done');
   });
 
-  // The page stops at once. Whether the function then stops its model call depends on the Functions
-  // emulator passing the disconnect on, which it does not (the request below completes): in-process,
-  // test/integration/chat-stream.test.ts shows the function aborting Gemini within 100 ms.
+  runIt('lists the conversations just written, read from Firestore under the rules', async () => {
+    await page.click('#history-load');
+    await page.waitForSelector('.conversation');
+    expect(await page.locator('.conversation').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#history-list')).toContain('[offline model]');
+  });
+
+  // The page stops at once. Whether the function then stops its model call depends on the forwarding
+  // chain (console -> Functions emulator -> function) passing the disconnect on, and today it does not
+  // arrive (the upstream request below completes); in-process, test/integration/chat-stream.test.ts
+  // shows the function aborting Gemini within 100 ms of a disconnect.
   runIt('Stop aborts a longer streaming reply: the page stops streaming at once', async () => {
     await gemini.queue({
       name: 'slow-reply',
