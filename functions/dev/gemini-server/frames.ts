@@ -19,6 +19,40 @@ export interface ResponseMeta {
   modelVersion: string;
   responseId: string;
   promptTokens: number;
+  /**
+   * Vertex AI's response shape: `createTime` on every chunk, safety ratings with scores and severities
+   * on every content chunk (NEGLIGIBLE unless scripted), a `blockReasonMessage` on a blocked prompt.
+   * Images arrive whole, one `inlineData` part in one event, as on Vertex (unless a scenario scripts
+   * a fragmented or cumulative delivery).
+   */
+  vertex?: { createTime: string };
+}
+
+const VERTEX_CATEGORIES = [
+  'HARM_CATEGORY_HATE_SPEECH',
+  'HARM_CATEGORY_DANGEROUS_CONTENT',
+  'HARM_CATEGORY_HARASSMENT',
+  'HARM_CATEGORY_SEXUALLY_EXPLICIT',
+];
+const SCORE_BY_PROBABILITY: Record<string, number> = { NEGLIGIBLE: 0.05, LOW: 0.3, MEDIUM: 0.6, HIGH: 0.9 };
+
+/** A rating as Vertex words it: probability and severity, each with a score. */
+function vertexRating(rating: SafetyRating): Record<string, unknown> {
+  const score = SCORE_BY_PROBABILITY[rating.probability] ?? 0.05;
+  return {
+    category: rating.category,
+    probability: rating.probability,
+    probabilityScore: score,
+    severity: `HARM_SEVERITY_${rating.probability}`,
+    severityScore: score,
+    ...(rating.blocked ? { blocked: true } : {}),
+  };
+}
+
+function ratingsFor(meta: ResponseMeta, ratings: SafetyRating[] | undefined): unknown[] | undefined {
+  if (!meta.vertex) return ratings;
+  const shown = ratings ?? VERTEX_CATEGORIES.map((category) => ({ category, probability: 'NEGLIGIBLE' }));
+  return shown.map(vertexRating);
 }
 
 interface PartRef {
@@ -198,23 +232,26 @@ export function renderContentEvent(
   const candidate: Record<string, unknown> = {
     content: parts.length > 0 ? { parts, role: 'model' } : { role: 'model' },
   };
-  if (spec.finish) {
-    candidate.finishReason = plan.finishReason;
-    if (plan.safetyRatings) candidate.safetyRatings = plan.safetyRatings;
-  }
+  if (spec.finish) candidate.finishReason = plan.finishReason;
+  const ratings = ratingsFor(meta, spec.finish ? plan.safetyRatings : undefined);
+  if (ratings && (spec.finish || parts.length > 0)) candidate.safetyRatings = ratings;
   candidate.index = 0;
   const json = JSON.stringify({
     candidates: [candidate],
     usageMetadata: usage,
     modelVersion: plan.modelVersion ?? meta.modelVersion,
+    ...(meta.vertex ? { createTime: meta.vertex.createTime } : {}),
     responseId: meta.responseId,
   });
   return spliceSlices(json, slices);
 }
 
 export function renderBlocked(blockReason: string, safetyRatings: SafetyRating[], meta: ResponseMeta): string {
+  const feedback: Record<string, unknown> = { blockReason, safetyRatings: ratingsFor(meta, safetyRatings) };
+  if (meta.vertex)
+    feedback.blockReasonMessage = `The prompt was blocked due to ${blockReason.toLowerCase()}. [offline model]`;
   return JSON.stringify({
-    promptFeedback: { blockReason, safetyRatings },
+    promptFeedback: feedback,
     usageMetadata: { promptTokenCount: meta.promptTokens, totalTokenCount: meta.promptTokens },
     modelVersion: meta.modelVersion,
     responseId: meta.responseId,

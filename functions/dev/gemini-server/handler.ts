@@ -231,5 +231,6 @@ function meta(route: GeminiRoute, record: RequestRecord, request: RequestBody): 
     modelVersion: `${route.model}-offline`,
     responseId: `offline-${record.id}-${randomBytes(4).toString('hex')}`,
     promptTokens: estimatePromptTokens(request),
+    ...(route.api === 'vertex' ? { vertex: { createTime: new Date(record.receivedAt).toISOString() } } : {}),
   };
 }

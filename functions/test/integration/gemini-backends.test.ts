@@ -238,6 +238,8 @@ describe.each(['developer-api', 'vertex-ai'] as const)('on %s', (backend) => {
       gemini.queue({ reply: { kind: 'blocked', blockReason: 'SAFETY', safetyRatings: ratings }, times: 3 });
       const events = await collect(chat().streamMessage({ message: fresh('blocked') }));
       expect(events.at(-1)).toMatchObject({ type: 'error', code: 'blocked', status: 422, details: { category: name } });
+      // Vertex adds a blockReasonMessage and scores: none of the model's wording or numbers is passed on.
+      expect(JSON.stringify(events.at(-1))).not.toMatch(/offline model|Score|MEDIUM|HARM_/);
 
       const generated = await post('generateImage', { prompt: 'x', aspectRatio: '1:1' });
       expect(generated.status).toBe(422);
@@ -315,6 +317,32 @@ describe('Vertex AI configuration and credentials', () => {
       details: { missing: ['GEMINI_BACKEND'] },
     });
     expect(gemini.requests()).toHaveLength(1);
+  });
+
+  it("the local server answers in Vertex's shape: createTime, scored ratings on every chunk, images whole", async () => {
+    gemini.queue({
+      reply: {
+        kind: 'content',
+        parts: [
+          { type: 'text', chunks: ['a', 'b'] },
+          { type: 'image', imageBytes: 5000 },
+        ],
+      },
+    });
+    const ai = new GoogleGenAI(sdkOptions(requireGeminiAccess(getConfig())));
+    const chunks = [];
+    for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-test', contents: 'x' }))
+      chunks.push(chunk);
+    expect(chunks).toHaveLength(3); // two text chunks, then the image whole in one
+    for (const chunk of chunks) {
+      expect(chunk.createTime).toEqual(expect.any(String));
+      expect(chunk.candidates?.[0].safetyRatings?.[0]).toMatchObject({
+        probability: 'NEGLIGIBLE',
+        probabilityScore: expect.any(Number),
+        severity: 'HARM_SEVERITY_NEGLIGIBLE',
+      });
+    }
+    expect(chunks[2].candidates?.[0].content?.parts?.[0].inlineData?.data?.length).toBeGreaterThan(5000);
   });
 
   it('google-auth-library exchanged the subject token at the local STS (cloud-platform scope) and reuses the token', async () => {
