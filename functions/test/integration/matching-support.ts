@@ -111,6 +111,9 @@ export interface ProfileInput {
   location?: Place;
   bio?: string;
   discoverable?: boolean;
+  /** Server-owned: the account state and the derived fields the profile trigger writes. */
+  accountState?: string;
+  match?: unknown;
 }
 
 export async function writeProfiles(db: Firestore, profiles: Record<string, ProfileInput>): Promise<void> {

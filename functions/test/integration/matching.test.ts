@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
 import { cellBounds, cellOf } from '../../src/lib/features/matching/scoring/coarse-location.js';
+import { deriveMatchFields } from '../../src/lib/features/matching/derived/fields.js';
 import { getServices } from '../support/services.js';
 import {
   call,
@@ -242,6 +243,41 @@ describe('same-city retrieval (official Firestore emulator only: the Node stand-
       // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour,
       // lowercase) + 2 reverse-block lookups for the two winners.
       expect(res.documentsRead).toBe(1 + 1 + 1 + 3 + 2);
+    },
+  );
+
+  it.skipIf(NESTED_FILTERS_UNSUPPORTED)(
+    'finds a nearby person in another city through the stored geohash (geofire-common ranges), not one beyond the radius',
+    async () => {
+      const me = await signUp();
+      const profiles = {
+        [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
+        // Oakland, ~13 km away, nothing in common but being near: only the geo query finds them.
+        across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
+        // Sacramento, ~120 km away: inside no range of a 50 km radius.
+        far: {
+          displayName: 'Far',
+          interests: ['opera'],
+          purposes: ['dating'],
+          location: { city: 'Sacramento', lat: 38.58, lng: -121.49 },
+        },
+      };
+      // The derived fields as the trigger writes them, but no prepared pool: the bounded queries run.
+      await writeProfiles(
+        h.db,
+        Object.fromEntries(
+          Object.entries(profiles).map(([id, profile]) => [id, { ...profile, match: deriveMatchFields(profile) }]),
+        ),
+      );
+      const res = await call(h, 'matchUsers', me, { body: {} });
+      expect(res.status).toBe(200);
+      const matches = res.json.matches as { userId: string; matched: { location: unknown } }[];
+      expect(matches.map((m) => m.userId)).toEqual(['across']);
+      expect(matches[0].matched.location).toEqual({ kind: 'distance', minKm: 10, maxKm: 15 });
+      // Without the derived fields the same person is not retrieved at all (see the test above).
+      await writeProfiles(h.db, profiles);
+      const without = await call(h, 'matchUsers', me, { body: {} });
+      expect(without.json.matches).toEqual([]);
     },
   );
 
