@@ -369,6 +369,12 @@ describe('Vertex AI configuration and credentials', () => {
       await expect(ai.models.generateContent({ model: 'gemini-test', contents: 'x' })).rejects.toThrow(/invalid_grant/);
       expect(adc.tokenServer.exchanges().at(-1)).toMatchObject({ ok: false, error: 'invalid_grant' });
       expect(gemini.requests()).toHaveLength(0); // nothing reached Gemini without a token
+      // Through a function (a location no client has a cached token for): 502 upstream_error, logged
+      // with its cause, not a hang or a 500.
+      process.env.GEMINI_VERTEX_LOCATION = 'asia-northeast1';
+      const failing = await post('chatMessage', { message: fresh('no token') });
+      expect(failing.status).toBe(502);
+      expect(((await failing.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
     } finally {
       await writeFile(adc.files.subjectTokenPath, original);
     }

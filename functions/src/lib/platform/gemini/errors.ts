@@ -10,6 +10,7 @@
 //     GeminiProtocolError  the stream broke the wire format
 //     GeminiNetworkError   the connection failed, was reset or cut (classified in network-fault.ts)
 //     GeminiTimeoutError   one of our own deadlines passed
+//     GeminiAuthError      no credentials for the call (Vertex AI: Application Default Credentials failed)
 
 /** Statuses worth retrying (rate limits, timeouts, transient server trouble): the one set. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -213,5 +214,21 @@ export class GeminiTimeoutError extends GeminiError {
       isRetryable: phase !== 'total',
     });
     this.name = 'GeminiTimeoutError';
+  }
+}
+
+/**
+ * The call's credentials could not be had: on Vertex AI, Application Default Credentials failed (no
+ * credentials found, the token exchange or the metadata server refused). Not retried: it is a
+ * deployment problem (IAM, credentials file), logged with its cause; callers see 502 upstream_error.
+ */
+export class GeminiAuthError extends GeminiError {
+  constructor(options: { cause: unknown }) {
+    super('Gemini credentials could not be obtained (Application Default Credentials)', {
+      code: 'AUTH_FAILED',
+      isRetryable: false,
+      cause: options.cause,
+    });
+    this.name = 'GeminiAuthError';
   }
 }

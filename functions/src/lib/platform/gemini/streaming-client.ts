@@ -10,7 +10,7 @@
 // carries its retry facts (status, RetryInfo / Retry-After).
 
 import type { GeminiApiAdapter } from './adapter.js';
-import { GeminiHttpError } from './errors.js';
+import { GeminiAuthError, GeminiHttpError } from './errors.js';
 import { classifyNetworkFault } from './network-fault.js';
 import { type GenerateContentRequestBody, serializeRequestBody } from './request-body.js';
 
@@ -40,7 +40,9 @@ export class GeminiStreamingClient implements GeminiTransport {
 
   async fetch({ model, request, signal }: GeminiStreamRequest): Promise<GeminiStreamResponse> {
     const url = this.adapter.buildRequestUrl(model, 'streamGenerateContent');
-    const headers = await this.adapter.getHeaders(url.toString());
+    const headers = await this.adapter.getHeaders(url.toString()).catch((error: unknown) => {
+      throw new GeminiAuthError({ cause: error });
+    });
     signal?.throwIfAborted();
     let response: Response;
     try {
