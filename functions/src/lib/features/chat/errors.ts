@@ -1,7 +1,7 @@
 // What a chat caller is told when something goes wrong. Conversation errors are chat's own
 // (404 conversation_not_found, 409 in_progress); every upstream failure goes through the platform's
 // one mapping (platform/gemini/http-errors.ts) with chat's sentences:
-//   blocked prompt / content stop           422 blocked
+//   blocked prompt / content stop           422 blocked   {category?} (the harm category, when known)
 //   429, 503 (after retries)                503 upstream_unavailable  (Retry-After when Gemini gave one)
 //   408, 504, our own timeouts              504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
@@ -36,7 +36,7 @@ export const CHAT_MESSAGES = {
   upstream: 'The assistant could not answer right now. Please try again.',
 } as const;
 
-/** Chat's 422 does not echo the block reason: the SSE error event is {code, message} only. */
+/** Chat's 422 does not echo the block reason; it names the harm category only (details.category). */
 const CHAT_UPSTREAM: UpstreamErrorPresentation = { messages: CHAT_MESSAGES, blockReasonInDetails: false };
 
 /** A chat error as is; anything else through the one upstream mapping. */
