@@ -2,8 +2,7 @@
 //   {conversationId, messageId, reply, model, finishReason, usage, cached}
 // Errors: 404 conversation_not_found, 409 in_progress, 422 blocked, 502/503/504 upstream_* (docs/chat.md).
 import { answerChatMessage, chatDeps, chatRequestBody } from '../lib/features/chat/index.js';
-import { assistantTools } from '../lib/assistant-tools/index.js';
-import { getDb } from '../lib/platform/firebase.js';
+import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
@@ -14,6 +13,5 @@ export const chatMessageHandler = defineEndpoint({
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
   requiresGemini: true,
-  handle: (ctx) =>
-    answerChatMessage(chatDeps(ctx.gemini, assistantTools({ db: getDb(), settings: ctx.config.matching })), ctx),
+  handle: (ctx) => answerChatMessage(chatDeps(ctx.gemini, productionAssistantTools(ctx.config)), ctx),
 });

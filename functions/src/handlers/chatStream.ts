@@ -11,8 +11,7 @@ import {
   toChatError,
   type ChatStreamEvent,
 } from '../lib/features/chat/index.js';
-import { assistantTools } from '../lib/assistant-tools/index.js';
-import { getDb } from '../lib/platform/firebase.js';
+import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { respondWithSse, type SseStream } from '../lib/platform/http/sse-responder.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
@@ -31,7 +30,7 @@ export const chatStreamHandler = defineEndpoint({
   requiresGemini: true,
   handle: async (ctx): Promise<undefined> => {
     const { uid, body, config, gemini, log, budget } = ctx;
-    const turn = await prepareTurn(chatDeps(gemini, assistantTools({ db: getDb(), settings: config.matching })), {
+    const turn = await prepareTurn(chatDeps(gemini, productionAssistantTools(config)), {
       uid,
       request: body,
       model: config.gemini.textModel,

@@ -30,6 +30,8 @@ import {
 let h: ChatHarness;
 beforeAll(async () => {
   h = await startChatHarness();
+  // Every test starts from an empty Firestore: the per-instance cache of the pool would outlive it.
+  process.env.MATCH_SHARED_CACHE = 'false';
 });
 afterAll(async () => {
   await h?.close();

@@ -13,8 +13,12 @@ import {
   publicEvent,
   resolveEventWindow,
   suggestPeopleFor,
+  instanceSharedCache,
   type ReadCounter,
+  type SharedMatchCache,
 } from '../features/matching/index.js';
+import type { AppConfig } from '../platform/config/index.js';
+import { getDb } from '../platform/firebase.js';
 import type { MatchingConfig } from '../platform/config/index.js';
 import { HttpError } from '../platform/http/errors.js';
 import {
@@ -29,6 +33,8 @@ import {
 export interface AssistantToolDeps {
   db: Firestore;
   settings: MatchingConfig;
+  /** matchUsers' and matchEvents' per-instance cache (on unless MATCH_SHARED_CACHE is off). */
+  shared?: SharedMatchCache;
   now?: () => Date;
 }
 
@@ -40,6 +46,15 @@ function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: n
     queries: reads.queries,
     results,
     ms: Math.round((performance.now() - startedAt) * 10) / 10,
+  });
+}
+
+/** The production tools: the instance's Firestore, the matching settings and shared cache. */
+export function productionAssistantTools(config: AppConfig): AnyChatTool[] {
+  return assistantTools({
+    db: getDb(),
+    settings: config.matching,
+    ...(config.matching.sharedCache ? { shared: instanceSharedCache } : {}),
   });
 }
 
@@ -57,7 +72,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
       if (problem) throw new HttpError(400, 'invalid_argument', problem);
       const window = resolveEventWindow(args, deps.settings.eventWindowDays, now());
       const { events, reads } = await findEventsFor(
-        { db: deps.db, uid: ctx.uid, settings: deps.settings },
+        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared },
         { window, query: args.query, tags: args.tags, city: args.city, limit: args.limit },
       );
       logReads(ctx, 'find_events', reads, events.length, startedAt);
@@ -74,7 +89,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
     async run(args, ctx) {
       const startedAt = performance.now();
       const { people, reads } = await suggestPeopleFor(
-        { db: deps.db, uid: ctx.uid, settings: deps.settings },
+        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared },
         { interests: args.interests, purposes: args.purposes, limit: args.limit },
       );
       logReads(ctx, 'suggest_people', reads, people.length, startedAt);

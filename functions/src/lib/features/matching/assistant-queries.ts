@@ -5,9 +5,10 @@
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
-import { rankPeople } from './service.js';
+import { poolLoader, rankPeople } from './service.js';
 import { boundedPlace, ReadCounter, toEventRecord, type EventRecord, type PlaceRecord } from './documents.js';
-import { loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import type { SharedMatchCache } from './shared-cache.js';
 import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches } from './scoring/index.js';
 import type { LocationMatch } from './scoring/index.js';
 
@@ -15,6 +16,8 @@ export interface AssistantScope {
   db: Firestore;
   uid: string;
   settings: MatchingConfig;
+  /** The per-instance cache matchUsers and matchEvents read through (MATCH_SHARED_CACHE); none = read each time. */
+  shared?: SharedMatchCache;
 }
 
 /** City-level place: the names only. */
@@ -113,13 +116,19 @@ export async function findEventsFor(
 ): Promise<{ events: EventCard[] } & ReadReport> {
   const reads = new ReadCounter();
   // The events do not depend on the profile: both reads go out at once.
-  const [caller, upcoming] = await Promise.all([
+  const pool = poolLoader(scope.db, reads, scope.shared);
+  const [caller, upcoming, { byId: pooled }] = await Promise.all([
     loadCallerProfile(scope.db, scope.uid, reads),
-    retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, scope.uid, reads),
+    retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, scope.uid, reads, scope.shared),
+    pool(),
   ]);
   const viewer = search.tags && search.tags.length > 0 ? { ...caller, interests: search.tags } : caller;
   const events = upcoming.filter((event) => !event.viewerAttends).filter(eventFilter(search));
-  const attendeesByEvent = await loadAttendees(scope.db, events, caller.id, scope.settings.attendeeCap, reads);
+  // The crowd signal as matchEvents computes it: from the prepared pool when there is one.
+  const attendeesByEvent =
+    pooled.size > 0
+      ? attendeesFromPool(events, caller.id, pooled)
+      : await loadAttendees(scope.db, events, caller.id, scope.settings.attendeeCap, reads);
   const filtered = search.query !== undefined || search.tags !== undefined || search.city !== undefined;
   const ranked = rankEventMatches(viewer, events, {
     limit: search.limit,
@@ -157,6 +166,7 @@ export async function suggestPeopleFor(
       sameCity: scope.settings.sameCityQuery,
     },
     reads,
+    poolLoader(scope.db, reads, scope.shared),
   );
   return {
     people: ranked.map((match) => ({
