@@ -5,13 +5,16 @@
 // Measured per turn, from the Gemini server's request log (epoch ms, sub-ms precision):
 //   backend time = follow-up request received - the response carrying the function call ended,
 // that is the tool's Firestore reads, the functionResponse and the second request's serialisation.
-// Also printed: Firestore documents read per tool call (from the tool's log line).
+// Also printed: Firestore documents read per tool call (from the tool's log line). Profiles are
+// backfilled (the prepared pool exists, as the trigger keeps it in production); each tool runs with
+// matching's per-instance shared cache off (every turn reads Firestore) and on (the default).
 //
 // Run: npx tsx bench/chat-tools.ts   The last stdout line is the JSON result.
 import { getFirestore } from 'firebase-admin/firestore';
 import { startGeminiServer } from '../dev/gemini-server/index.js';
 import { startFirestore } from '../dev/services/firestore.js';
 import { assistantTools } from '../src/lib/assistant-tools/index.js';
+import { backfillMatchFields, SharedMatchCache } from '../src/lib/features/matching/index.js';
 import { prepareTurn } from '../src/lib/features/chat/index.js';
 import { FirestoreChatStore } from '../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../src/lib/platform/cache/index.js';
@@ -26,6 +29,8 @@ const TOOLS = ['find_events', 'suggest_people'] as const;
 
 export interface ChatToolsRow {
   tool: (typeof TOOLS)[number];
+  /** matching's per-instance cache (MATCH_SHARED_CACHE, on in production): off = every turn reads Firestore. */
+  sharedCache: 'on' | 'off';
   turns: number;
   backendP50Ms: number;
   backendP99Ms: number;
@@ -76,61 +81,72 @@ export async function run(): Promise<ChatToolsBenchResult> {
   try {
     const db = getFirestore(getAdminApp());
     const viewers = await seedPopulation(db);
+    // What the profile trigger maintains in production: derived fields and the prepared pool.
+    await backfillMatchFields(db);
     const config = getConfig();
-    const deps = {
+    const base = {
       store: new FirestoreChatStore(db),
       cache: new MemoryLruCache(),
       gemini: geminiStreamingClient({ backend: 'developer-api', apiKey: gemini.apiKey, baseUrl: gemini.url }),
-      tools: assistantTools({ db, settings: config.matching }),
     };
     const rows: ChatToolsRow[] = [];
-    for (const tool of TOOLS) {
-      const reads: number[] = [];
-      const toolMs: number[] = [];
-      const backend: number[] = [];
-      const log = readCountingLogger(reads, toolMs);
-      for (let i = 0; i <= TURNS_PER_TOOL; i++) {
-        gemini.reset();
-        gemini.queue(
-          {
-            reply: {
-              kind: 'content',
-              parts: [{ type: 'functionCall', name: tool, args: { limit: 3 }, thoughtSignature: `sig-${i}` }],
+    const modes = [
+      { cache: 'off' as const, tools: assistantTools({ db, settings: config.matching }) },
+      {
+        cache: 'on' as const,
+        tools: assistantTools({ db, settings: config.matching, shared: new SharedMatchCache() }),
+      },
+    ];
+    for (const { cache, tools } of modes)
+      for (const tool of TOOLS) {
+        const deps = { ...base, tools };
+        const reads: number[] = [];
+        const toolMs: number[] = [];
+        const backend: number[] = [];
+        const log = readCountingLogger(reads, toolMs);
+        for (let i = 0; i <= TURNS_PER_TOOL; i++) {
+          gemini.reset();
+          gemini.queue(
+            {
+              reply: {
+                kind: 'content',
+                parts: [{ type: 'functionCall', name: tool, args: { limit: 3 }, thoughtSignature: `sig-${i}` }],
+              },
             },
-          },
-          { reply: { kind: 'content', parts: [{ type: 'text', text: 'Here is what I found.' }] } },
-        );
-        const uid = viewers[i % viewers.length];
-        const turn = await prepareTurn(deps, {
-          uid,
-          request: { message: `bench ${tool} ${i}` },
-          model: config.gemini.textModel,
-          settings: config.chat,
-          log,
-        });
-        await turn.run(new AbortController().signal, { onText: () => undefined });
-        const [call, followUp] = gemini.requests();
-        if (i === 0) continue; // warm-up (connections, JIT)
-        if (call.endedAt === undefined || followUp === undefined) throw new Error('the tool turn did not complete');
-        backend.push(followUp.receivedAt - call.endedAt);
-      }
-      backend.sort((a, b) => a - b);
-      const measured = reads.slice(1);
-      rows.push({
-        tool,
-        turns: backend.length,
-        backendP50Ms: round(percentile(backend, 50)),
-        backendP99Ms: round(percentile(backend, 99)),
-        toolP50Ms: round(
-          percentile(
-            toolMs.slice(1).sort((a, b) => a - b),
-            50,
+            { reply: { kind: 'content', parts: [{ type: 'text', text: 'Here is what I found.' }] } },
+          );
+          const uid = viewers[i % viewers.length];
+          const turn = await prepareTurn(deps, {
+            uid,
+            request: { message: `bench ${tool} ${i}` },
+            model: config.gemini.textModel,
+            settings: config.chat,
+            log,
+          });
+          await turn.run(new AbortController().signal, { onText: () => undefined });
+          const [call, followUp] = gemini.requests();
+          if (i === 0) continue; // warm-up (connections, JIT)
+          if (call.endedAt === undefined || followUp === undefined) throw new Error('the tool turn did not complete');
+          backend.push(followUp.receivedAt - call.endedAt);
+        }
+        backend.sort((a, b) => a - b);
+        const measured = reads.slice(1);
+        rows.push({
+          tool,
+          sharedCache: cache,
+          turns: backend.length,
+          backendP50Ms: round(percentile(backend, 50)),
+          backendP99Ms: round(percentile(backend, 99)),
+          toolP50Ms: round(
+            percentile(
+              toolMs.slice(1).sort((a, b) => a - b),
+              50,
+            ),
           ),
-        ),
-        docsReadMean: round(measured.reduce((a, b) => a + b, 0) / measured.length),
-        docsReadMax: Math.max(...measured),
-      });
-    }
+          docsReadMean: round(measured.reduce((a, b) => a + b, 0) / measured.length),
+          docsReadMax: Math.max(...measured),
+        });
+      }
     return {
       emulator: emulator.kind,
       population: { users: 5_000, events: 400 },
@@ -149,12 +165,12 @@ function printTable(result: ChatToolsBenchResult): void {
       `backend time = function call received -> follow-up request sent`,
   );
   console.log(
-    'tool'.padEnd(16),
+    'tool (shared cache)'.padEnd(24),
     ...['turns', 'p50 ms', 'p99 ms', 'tool p50', 'docs mean', 'docs max'].map((h) => h.padStart(10)),
   );
   for (const row of result.rows) {
     console.log(
-      row.tool.padEnd(16),
+      `${row.tool} (${row.sharedCache})`.padEnd(24),
       ...[row.turns, row.backendP50Ms, row.backendP99Ms, row.toolP50Ms, row.docsReadMean, row.docsReadMax].map((v) =>
         String(v).padStart(10),
       ),

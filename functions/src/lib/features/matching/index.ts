@@ -23,4 +23,4 @@ export { isHiddenAccountState, HIDDEN_ACCOUNT_STATES } from './account-state.js'
 export type { MatchFields } from './derived/fields.js';
 export { syncAfterWrite, syncMatchFields, backfillMatchFields, type SyncOutcome } from './derived/sync.js';
 export { POOL_COLLECTION, POOL_SHARD_COUNT, poolShardOf } from './derived/pool.js';
-export { instanceSharedCache, type SharedMatchCache } from './shared-cache.js';
+export { instanceSharedCache, SharedMatchCache } from './shared-cache.js';
