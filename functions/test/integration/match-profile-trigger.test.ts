@@ -2,10 +2,14 @@
 // official Cloud Firestore emulator started with --functions_emulator pointing at it, the trigger
 // registered with it (dev/services/firestore-triggers.ts says why by hand). Every write below goes
 // to Firestore; the emulator delivers the CloudEvent; matchProfileSync runs and writes back.
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServices, type RunningServices } from '../../dev/services/index.js';
+import { startFirebaseEmulators, type FirebaseEmulators } from '../../dev/services/firebase-emulators.js';
+import { startFirestore, type FirestoreEmulator } from '../../dev/services/firestore.js';
 import { functionsEmulatorTriggerKey, registerFirestoreTrigger } from '../../dev/services/firestore-triggers.js';
 import { getFreePort } from '../../dev/services/ports.js';
 import { deriveMatchFields, POOL_COLLECTION, poolShardOf } from '../../src/lib/features/matching/index.js';
@@ -15,7 +19,10 @@ const PROJECT = 'demo-profile-trigger';
 const TRIGGER = 'matchProfileSync';
 const OFFICIAL = getServices().firestoreKind === 'official';
 
-let services: RunningServices | undefined;
+const FUNCTIONS_DIR = path.resolve(__dirname, '..', '..');
+let firestore: FirestoreEmulator | undefined;
+let functions: FirebaseEmulators | undefined;
+let snapshotDir: string | undefined;
 let app: App;
 let db: Firestore;
 const output: string[] = [];
@@ -64,14 +71,28 @@ describe.skipIf(!OFFICIAL)(
   'matchProfileSync through the Functions emulator and the official Firestore emulator',
   () => {
     beforeAll(async () => {
+      // The emulator serves a private copy of the built lib/: in a shared working tree someone else's
+      // `npm run build` empties lib/ for a while, and the emulator would load it mid-test.
+      snapshotDir = mkdtempSync(path.join(os.tmpdir(), 'trigger-functions-'));
+      cpSync(path.join(FUNCTIONS_DIR, 'lib'), path.join(snapshotDir, 'lib'), { recursive: true });
+      cpSync(path.join(FUNCTIONS_DIR, 'package.json'), path.join(snapshotDir, 'package.json'));
+      symlinkSync(path.join(FUNCTIONS_DIR, 'node_modules'), path.join(snapshotDir, 'node_modules'));
       const functionsPort = await getFreePort();
-      services = await startServices({
+      firestore = await startFirestore({
+        prefer: 'official',
+        rules: false,
         projectId: PROJECT,
-        firestore: { prefer: 'official', rules: false, functionsEmulator: `127.0.0.1:${functionsPort}` },
-        firebase: { only: ['functions'], ports: { functions: functionsPort } },
-        onOutput: (_service, line) => output.push(line),
+        functionsEmulator: `127.0.0.1:${functionsPort}`,
       });
-      const firestoreHost = services.firestore?.host as string;
+      const firestoreHost = firestore.host;
+      functions = await startFirebaseEmulators({
+        only: ['functions'],
+        projectId: PROJECT,
+        ports: { functions: functionsPort },
+        env: { FIRESTORE_EMULATOR_HOST: firestoreHost },
+        functionsDir: snapshotDir,
+        onOutput: (line) => output.push(line),
+      });
       await registerFirestoreTrigger({
         firestoreHost,
         projectId: PROJECT,
@@ -84,7 +105,9 @@ describe.skipIf(!OFFICIAL)(
     }, 240_000);
 
     afterAll(async () => {
-      await services?.stop();
+      await functions?.stop();
+      await firestore?.stop();
+      if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
     }, 60_000);
 
     it('writes the derived fields and the pool entry server-side, then stops: one write, no loop', async () => {
