@@ -152,9 +152,15 @@ export function lastUserText(body: RequestBody): string {
   return '';
 }
 
+/** The user's own turns: a turn that only carries tool results (functionResponse parts) is not one. */
 export function userTurnCount(body: RequestBody): number {
   const contents = Array.isArray(body.contents) ? body.contents : [];
-  return contents.filter((c) => isRecord(c) && (c.role === undefined || c.role === 'user')).length;
+  return contents.filter(
+    (c) =>
+      isRecord(c) &&
+      (c.role === undefined || c.role === 'user') &&
+      !partsOf(c).every((part) => isRecord(part.functionResponse)),
+  ).length;
 }
 
 export function estimateTextTokens(text: string): number {
