@@ -12,7 +12,7 @@ import { startConsole, type RunningConsole } from '../../dev/console/server.js';
 import { GeminiServerControl } from '../../dev/gemini-server/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from '../../dev/seed.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
-import { applyServiceEnv, clearFirestore } from '../support/services.js';
+import { applyServiceEnv, clearFirestore, getServices } from '../support/services.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'console');
@@ -87,12 +87,17 @@ describe('the local console in chromium', () => {
     await shot('chat-done');
   });
 
-  runIt('lists the conversations just written, read from Firestore under the rules', async () => {
-    await page.click('#history-load');
-    await page.waitForSelector('.conversation');
-    expect(await page.locator('.conversation').count()).toBeGreaterThan(0);
-    expect(await page.textContent('#history-list')).toContain('[offline model]');
-  });
+  // The Node stand-in serves no REST runQuery with rules: only the official emulator can answer the page.
+  const officialFirestore = getServices().firestoreKind === 'official';
+  (officialFirestore ? runIt : it.skip)(
+    'lists the conversations just written, read from Firestore under the rules',
+    async () => {
+      await page.click('#history-load');
+      await page.waitForSelector('.conversation');
+      expect(await page.locator('.conversation').count()).toBeGreaterThan(0);
+      expect(await page.textContent('#history-list')).toContain('[offline model]');
+    },
+  );
 
   // The page stops at once. Whether the function then stops its model call depends on the forwarding
   // chain (console -> Functions emulator -> function) passing the disconnect on, and today it does not
