@@ -121,6 +121,14 @@ export async function runToolLoop(
     const turn = new ModelTurn(`c${step}`);
     const running: Array<Promise<void>> = [];
     const outcomes = new Map<string, ToolOutcome>();
+    const finished = new Map<string, ChatToolCall>();
+    /** This step's finished calls join the turn's in the order the model asked for them. */
+    const recordFinished = (): void => {
+      for (const call of turn.calls) {
+        const done = finished.get(call.id);
+        if (done) progress.toolCalls.push(done);
+      }
+    };
     const start = (call: ModelCall): void => {
       if (turn.calls.length > limits.maxCallsPerStep) {
         outcomes.set(call.id, TOO_MANY_CALLS);
@@ -142,7 +150,7 @@ export async function runToolLoop(
         args: call.args,
         result: outcome.ok ? outcome.result : { error: outcome.error },
       };
-      progress.toolCalls.push(record);
+      finished.set(call.id, record);
       await input.onToolResult?.(record);
     };
 
@@ -167,6 +175,7 @@ export async function runToolLoop(
       },
     }).catch(async (error: unknown) => {
       await Promise.allSettled(running); // tools stop with the turn's signal; none outlives it
+      recordFinished();
       if (error instanceof ClientAbortedError || error instanceof GeminiTimeoutError) {
         await input.onBilled?.(estimatePromptTokens(request) + outputCap(request));
       }
@@ -182,6 +191,7 @@ export async function runToolLoop(
       return end;
     }
     const settled = await Promise.allSettled(running);
+    recordFinished();
     if (signal.aborted) throw new ClientAbortedError();
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;

@@ -61,6 +61,13 @@ const sleepy: AnyChatTool = {
     }),
 };
 
+const delayed: AnyChatTool = {
+  name: 'delayed',
+  description: 'Answers after 30 ms',
+  args: z.object({}),
+  run: () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 30)),
+};
+
 const fc = (q: string, signature?: string): Part => ({
   functionCall: { name: 'lookup', args: { q } },
   ...(signature ? { thoughtSignature: signature } : {}),
@@ -70,7 +77,7 @@ function input(client: GeminiTransport, overrides: Partial<ToolLoopInput> = {}):
   return {
     client,
     prompt: { model: 'm', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } },
-    tools: new Map([lookup, sleepy].map((tool) => [tool.name, tool])),
+    tools: new Map([lookup, sleepy, delayed].map((tool) => [tool.name, tool])),
     uid: 'alice',
     signal: new AbortController().signal,
     log: createLogger(),
@@ -181,6 +188,20 @@ describe('runToolLoop', () => {
         { text: 'Looking that up.' },
       ],
     });
+  });
+
+  it('keeps the calls in the order the model asked, whichever finished first', async () => {
+    const client = scripted(
+      { chunks: [[{ functionCall: { name: 'delayed', args: {} } }, fc('quick')]] },
+      { chunks: [[{ text: 'ok' }]] },
+    );
+    const progress = newToolLoopProgress();
+    const results: string[] = [];
+    await runToolLoop(input(client, { onToolResult: (call) => void results.push(call.name) }), progress, (end) =>
+      usageOf(end.usage),
+    );
+    expect(results).toEqual(['lookup', 'delayed']); // events go out as each finishes
+    expect(progress.toolCalls.map((call) => call.name)).toEqual(['delayed', 'lookup']);
   });
 
   it('without tools: one call, no tools declared, no exchange kept', async () => {
