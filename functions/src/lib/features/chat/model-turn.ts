@@ -8,6 +8,7 @@
 //     copy carried.
 import type { StreamingPart } from '../../platform/gemini/request-body.js';
 import type { FunctionCallEvent, TextDeltaEvent } from '../../platform/gemini/types.js';
+import { canonicalJson } from './cache-key.js';
 
 export interface ModelCall {
   /** Our id for the call (Gemini's when it sent one), unique within the turn. */
@@ -16,15 +17,6 @@ export interface ModelCall {
   geminiId?: string;
   name: string;
   args: unknown;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export class ModelTurn {
@@ -55,7 +47,7 @@ export class ModelTurn {
 
   /** The call when it is new; undefined for a repeat (whose signature, if any, is kept). */
   addCall(event: FunctionCallEvent): ModelCall | undefined {
-    const key = event.id !== undefined ? `id:${event.id}` : `call:${event.name}:${stableJson(event.args)}`;
+    const key = event.id !== undefined ? `id:${event.id}` : `call:${event.name}:${canonicalJson(event.args)}`;
     const seen = this.callParts.get(key);
     if (seen) {
       if (seen.thoughtSignature === undefined && event.thoughtSignature !== undefined) {
