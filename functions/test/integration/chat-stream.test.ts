@@ -2,7 +2,8 @@
 // against a scripted Gemini-protocol server whose request log shows what reached "Gemini" and when
 // the upstream request was aborted.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scopedEnv } from '../support/env.js';
 import { ChatApiError, type ChatStreamEvent } from '../../client/index.js';
 import {
   collectEvents,
@@ -24,16 +25,8 @@ afterAll(async () => {
 });
 beforeEach(() => h.gemini.reset());
 
-const saved: Array<[string, string | undefined]> = [];
-function setEnv(values: Record<string, string>): void {
-  for (const [key, value] of Object.entries(values)) {
-    saved.push([key, process.env[key]]);
-    process.env[key] = value;
-  }
-}
-afterEach(() => {
-  for (const [key, value] of saved.splice(0).reverse()) process.env[key] = value;
-});
+/** Env overrides of one test, undone after it. */
+const setEnv = scopedEnv();
 
 /** A message no earlier test sent (so the response cache cannot answer it). */
 const fresh = (label: string): string => `${label} ${randomUUID()}`;

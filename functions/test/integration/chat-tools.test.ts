@@ -3,7 +3,8 @@
 // emulator holding profiles and events. The server's request log shows what "Gemini" got back: the
 // model's turn with its signatures, and the functionResponse parts.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scopedEnv } from '../support/env.js';
 import type { ChatStreamEvent } from '../../client/index.js';
 import type { Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
 import { utcDay } from '../../src/lib/platform/budget/day.js';
@@ -41,16 +42,8 @@ beforeEach(async () => {
   await clearFirestore();
 });
 
-const saved: Array<[string, string | undefined]> = [];
-function setEnv(values: Record<string, string>): void {
-  for (const [key, value] of Object.entries(values)) {
-    saved.push([key, process.env[key]]);
-    process.env[key] = value;
-  }
-}
-afterEach(() => {
-  for (const [key, value] of saved.splice(0).reverse()) process.env[key] = value;
-});
+/** Env overrides of one test, undone after it. */
+const setEnv = scopedEnv();
 
 /** A caller with a profile, plus a world of events and people around them (ids unique per test). */
 async function world() {

@@ -1,7 +1,8 @@
 // matchUsers, matchEvents and suggestions in-process (real HTTP, Auth-emulator tokens, the Firestore
 // emulator, a scripted Gemini-protocol server): ranking, exclusions, retrieval bounds, explanations
 // and every fallback path, the cache, and the suggestions' single explanation call.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { scopedEnv } from '../support/env.js';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
 import { cellBounds, cellOf } from '../../src/lib/features/matching/scoring/coarse-location.js';
 import { deriveMatchFields } from '../../src/lib/features/matching/derived/fields.js';
@@ -34,19 +35,8 @@ beforeEach(async () => {
   await clearFirestore();
 });
 
-const envOverrides: [string, string | undefined][] = [];
-function setEnv(values: Record<string, string>): void {
-  for (const [key, value] of Object.entries(values)) {
-    envOverrides.push([key, process.env[key]]);
-    process.env[key] = value;
-  }
-}
-afterEach(() => {
-  for (const [key, value] of envOverrides.splice(0).reverse()) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
+/** Env overrides of one test, undone after it. */
+const setEnv = scopedEnv();
 
 const SECRET_BIO = 'my-private-bio-phrase';
 
