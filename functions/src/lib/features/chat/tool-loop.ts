@@ -11,6 +11,7 @@
 // in `progress`, so a turn that fails or is interrupted midway can still be stored with what was done.
 import type { StreamingContent, StreamingPart } from '../../platform/gemini/request-body.js';
 import { GeminiTimeoutError } from '../../platform/gemini/errors.js';
+import { estimateTokens } from '../../platform/gemini/token-estimate.js';
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import type { RetryPolicy } from '../../platform/gemini/retry.js';
 import type { Logger } from '../../platform/logging.js';
@@ -50,9 +51,9 @@ export interface ToolLoopInput {
   onBilled?(tokens: number): Promise<void>;
 }
 
-/** About 4 characters per token, as Gemini counts English text; the request's JSON overcounts a little. */
+/** The request's JSON overcounts the prompt a little: on the budget's side. */
 function estimatePromptTokens(request: unknown): number {
-  return Math.ceil(JSON.stringify(request).length / 4);
+  return estimateTokens(JSON.stringify(request).length);
 }
 
 function outputCap(request: ChatPrompt['request']): number {

@@ -13,6 +13,7 @@ import type { MatchComponents } from '../scoring/index.js';
 import type { ExplanationSource } from '../types.js';
 import type { ExplanationFacts } from './facts.js';
 import type { ExplanationModel } from './model.js';
+import { estimateTokens } from '../../../platform/gemini/token-estimate.js';
 import { buildPrompt, parseExplanations, PROMPT_VERSION, responseSchema, SYSTEM_INSTRUCTION } from './prompt.js';
 import { templateExplanation } from './templates.js';
 
@@ -141,7 +142,7 @@ export async function explainMatches(
         ...describeError(err),
       });
       if (billed === undefined && (stats.fallbackReason === 'aborted' || stats.fallbackReason === 'timeout')) {
-        billed = Math.ceil((SYSTEM_INSTRUCTION.length + prompt.length) / 4) + maxOutputTokens;
+        billed = estimateTokens(SYSTEM_INSTRUCTION.length + prompt.length) + maxOutputTokens;
       }
     }
     if (billed) await budget?.chargeTokens(billed);
