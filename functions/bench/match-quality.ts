@@ -212,6 +212,8 @@ export async function run(): Promise<QualityBenchResult> {
       // The backfill, as `npm run backfill:match` runs it (imported lazily: an older tree has none).
       const { backfillMatchFields } = await import('../src/lib/features/matching/derived/sync.js');
       await backfillMatchFields(db);
+      const { backfillEventPool } = await import('../src/lib/features/matching/derived/event-sync.js');
+      await backfillEventPool(db);
       rows.push(...(await measurePhase('pool, cold', deps, viewers, truth)));
       const { SharedMatchCache } = await import('../src/lib/features/matching/shared-cache.js');
       rows.push(...(await measurePhase('pool, warm', { ...deps, shared: new SharedMatchCache() }, viewers, truth)));

@@ -17,6 +17,7 @@
 import type { Auth } from 'firebase-admin/auth';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { syncMatchFields } from '../src/lib/features/matching/derived/sync.js';
+import { syncEventPoolEntry } from '../src/lib/features/matching/derived/event-sync.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password';
@@ -220,6 +221,7 @@ export async function seedDemoData(db: Firestore, now = new Date()): Promise<{ u
   }
   await batch.commit();
   for (const { id } of SEED_USERS) await syncMatchFields(db, id, { force: true });
+  for (const { id } of SEED_EVENTS) await syncEventPoolEntry(db, id);
   return { users: SEED_USERS.length, events: SEED_EVENTS.length };
 }
 

@@ -1,10 +1,11 @@
-// The seven HTTPS functions, each through the shared request layer (src/lib/platform/http), and the
-// profile trigger matchProfileSync (users/{uid} written: derived matching fields). Runtime options
+// The seven HTTPS functions, each through the shared request layer (src/lib/platform/http), and
+// matching's three Firestore triggers: matchProfileSync (users/{uid} written: derived fields and the
+// people pool), matchEventSync and matchAttendanceSync (events/{id}, eventAttendees/{id}: the event pool). Runtime options
 // (memory, concurrency, timeouts, secrets) are in runtime-options.ts.
 // Nothing here reads params or initialises SDKs: deploy discovery loads this module.
 import { onRequest } from 'firebase-functions/v2/https';
 import { onDocumentWritten } from 'firebase-functions/v2/firestore';
-import { MATCH_PROFILE_SYNC_OPTIONS, RUNTIME_OPTIONS } from './runtime-options.js';
+import { MATCH_SYNC_OPTIONS, RUNTIME_OPTIONS } from './runtime-options.js';
 import { chatMessageHandler } from './handlers/chatMessage.js';
 import { chatStreamHandler } from './handlers/chatStream.js';
 import { matchUsersHandler } from './handlers/matchUsers.js';
@@ -13,6 +14,12 @@ import { suggestionsHandler } from './handlers/suggestions.js';
 import { generateImageHandler } from './handlers/generateImage.js';
 import { editImageHandler } from './handlers/editImage.js';
 import { matchProfileSyncHandler, PROFILE_DOCUMENT } from './handlers/matchProfileSync.js';
+import {
+  ATTENDANCE_DOCUMENT,
+  EVENT_DOCUMENT,
+  matchAttendanceSyncHandler,
+  matchEventSyncHandler,
+} from './handlers/matchEventSync.js';
 
 export const chatMessage = onRequest(RUNTIME_OPTIONS.chatMessage, chatMessageHandler);
 export const chatStream = onRequest(RUNTIME_OPTIONS.chatStream, chatStreamHandler);
@@ -22,6 +29,14 @@ export const suggestions = onRequest(RUNTIME_OPTIONS.suggestions, suggestionsHan
 export const generateImage = onRequest(RUNTIME_OPTIONS.generateImage, generateImageHandler);
 export const editImage = onRequest(RUNTIME_OPTIONS.editImage, editImageHandler);
 export const matchProfileSync = onDocumentWritten(
-  { ...MATCH_PROFILE_SYNC_OPTIONS, document: PROFILE_DOCUMENT },
+  { ...MATCH_SYNC_OPTIONS, document: PROFILE_DOCUMENT },
   matchProfileSyncHandler,
+);
+export const matchEventSync = onDocumentWritten(
+  { ...MATCH_SYNC_OPTIONS, document: EVENT_DOCUMENT },
+  matchEventSyncHandler,
+);
+export const matchAttendanceSync = onDocumentWritten(
+  { ...MATCH_SYNC_OPTIONS, document: ATTENDANCE_DOCUMENT },
+  matchAttendanceSyncHandler,
 );

@@ -80,10 +80,11 @@ export const RUNTIME_OPTIONS = {
 export type FunctionName = keyof typeof RUNTIME_OPTIONS;
 
 /**
- * The profile trigger (users/{uid} written): a transaction of one read and two writes, no Gemini,
- * no Upstash, so no secrets and little memory. Retried by Eventarc on failure: it is idempotent.
+ * Matching's triggers (users/{uid}, events/{id}, eventAttendees/{id} written): a transaction of one
+ * or two reads and two writes, no Gemini, no Upstash, so no secrets and little memory. Retried by
+ * Eventarc on failure: each is idempotent.
  */
-export const MATCH_PROFILE_SYNC_OPTIONS = {
+export const MATCH_SYNC_OPTIONS = {
   region: REGION,
   memory: '256MiB',
   cpu: 1,

@@ -1,6 +1,6 @@
 // firestore.rules on users/{uid}/blocks/{otherUid}: the owner keeps their own block list; nobody else
 // reads or writes it, a block holds only its creation time, and unblocking deletes it. Also: the
-// prepared pool (matchPool) and the server-owned profile fields stay closed to clients.
+// prepared pools (matchPool, matchEventPool) and the server-owned profile fields stay closed to clients.
 import { assertFails, assertSucceeds } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, serverTimestamp, setDoc, updateDoc } from 'firebase/firestore';
 import { describe, it } from 'vitest';
@@ -12,6 +12,7 @@ describeRules('firestore.rules: users/{uid}/blocks/{otherUid}', () => {
     await setDoc(doc(db, 'users/bob'), { displayName: 'Bob' });
     await setDoc(doc(db, 'users/alice/blocks/mallory'), { createdAt: 1 });
     await setDoc(doc(db, 'matchPool/s00'), { entries: { alice: { interests: ['jazz'] } } });
+    await setDoc(doc(db, 'matchEventPool/2026-12-05'), { entries: { e1: { t: 1, crowd: ['alice'] } } });
   });
   const alice = () => clients.as('alice');
   const bob = () => clients.as('bob');
@@ -62,6 +63,12 @@ describeRules('firestore.rules: users/{uid}/blocks/{otherUid}', () => {
       await assertFails(getDoc(doc(alice(), 'matchPool/s00')));
       await assertFails(getDocs(collection(alice(), 'matchPool')));
       await assertFails(setDoc(doc(alice(), 'matchPool/s00'), { entries: {} }));
+    });
+
+    it('closes the event pool to every client: its entries name who attends', async () => {
+      await assertFails(getDoc(doc(alice(), 'matchEventPool/2026-12-05')));
+      await assertFails(getDocs(collection(alice(), 'matchEventPool')));
+      await assertFails(setDoc(doc(alice(), 'matchEventPool/2026-12-05'), { entries: {} }));
     });
   });
 });

@@ -23,4 +23,12 @@ export { isHiddenAccountState, HIDDEN_ACCOUNT_STATES } from './account-state.js'
 export type { MatchFields } from './derived/fields.js';
 export { syncAfterWrite, syncMatchFields, backfillMatchFields, type SyncOutcome } from './derived/sync.js';
 export { POOL_COLLECTION, POOL_SHARD_COUNT, poolShardOf } from './derived/pool.js';
+export {
+  syncEventPoolEntry,
+  syncAfterEventWrite,
+  syncAfterAttendanceWrite,
+  backfillEventPool,
+  type EventSyncOutcome,
+} from './derived/event-sync.js';
+export { EVENT_POOL_COLLECTION, eventPoolDayOf } from './derived/event-pool.js';
 export { instanceSharedCache, SharedMatchCache } from './shared-cache.js';

@@ -9,7 +9,8 @@ import { loadPoolProfiles } from './candidate-pool.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
 import { confirmSuggestable, loadBlockedIds } from './exclusions.js';
 import type { SharedMatchCache } from './shared-cache.js';
-import { ReadCounter, type UserRecord } from './documents.js';
+import { ReadCounter, type EventRecord, type UserRecord } from './documents.js';
+import { confirmEvents, loadPooledEvents } from './event-pool-retrieval.js';
 import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
 import { eventItems, eventMatches, userItems, userMatches, type RankedEvents, type RankedUsers } from './responses.js';
@@ -49,10 +50,29 @@ export function poolLoader(db: Firestore, reads: ReadCounter, shared?: SharedMat
   return () => (loaded ??= shared === undefined ? load() : shared.get('pool', load));
 }
 
-/** Winners confirmed per round beyond the ones still needed: a little slack for people dropped. */
+/** Winners confirmed per round beyond the ones still needed: a little slack for candidates dropped. */
 export const CONFIRM_SLACK = 2;
 /** Ranked winners considered at most, as a multiple of the limit, before giving up on filling it. */
 export const CONFIRM_DEPTH = 4;
+
+/**
+ * Re-reads ranked winners in rank order, in batches of what is still missing plus a little slack,
+ * until `limit` are confirmed or the ranking runs out: candidates ranked from a pool are hints, and
+ * only what `confirm` returns (read fresh) may be shown.
+ */
+export async function confirmInRankOrder<T>(
+  ranked: readonly { id: string }[],
+  limit: number,
+  confirm: (ids: string[]) => Promise<Map<string, T>>,
+): Promise<Map<string, T>> {
+  const confirmed = new Map<string, T>();
+  for (let next = 0; next < ranked.length && confirmed.size < limit;) {
+    const batch = ranked.slice(next, next + limit - confirmed.size + CONFIRM_SLACK).map((match) => match.id);
+    next += batch.length;
+    for (const [id, value] of await confirm(batch)) confirmed.set(id, value);
+  }
+  return confirmed;
+}
 
 export interface PeopleOptions {
   limit: number;
@@ -86,15 +106,48 @@ export async function rankPeople(
   const allowed = candidates.filter((candidate) => candidate.id !== viewer.id && !blocked.has(candidate.id ?? ''));
   const scorer = prepareProfile(viewer);
   const wide = rankUserMatches(scorer, allowed, { limit: options.limit * CONFIRM_DEPTH, radiusKm: options.radiusKm });
-  const confirmed = new Map<string, UserRecord>();
-  for (let next = 0; next < wide.length && confirmed.size < options.limit;) {
-    const batch = wide.slice(next, next + options.limit - confirmed.size + CONFIRM_SLACK).map((match) => match.id);
-    next += batch.length;
-    for (const [id, record] of await confirmSuggestable(db, viewer.id, batch, reads, fresh)) confirmed.set(id, record);
-  }
+  const confirmed = await confirmInRankOrder(wide, options.limit, (batch) =>
+    confirmSuggestable(db, viewer.id, batch, reads, fresh),
+  );
   const records = [...confirmed.values()];
   const ranked = rankUserMatches(scorer, records, { limit: options.limit, radiusKm: options.radiusKm });
   return { ranked, byId: new Map(records.map((record) => [record.id, record])), candidates: allowed.length };
+}
+
+/**
+ * Every pooled event in the window ranked (the crowd's interests from the prepared people pool),
+ * then the winners re-read in rank order (event-pool-retrieval.ts confirmEvents) and re-scored from
+ * those fresh records: an event the caller attends, or one deleted or moved, is never shown.
+ */
+async function rankPooledEvents(
+  db: Firestore,
+  viewer: UserRecord,
+  window: EventWindow,
+  pooled: readonly EventRecord[],
+  options: { limit: number; settings: MatchingConfig },
+  reads: ReadCounter,
+  pool: PoolLoader,
+): Promise<RankedEvents> {
+  const { radiusKm } = options.settings;
+  const { byId: people } = await pool();
+  // A caller among an event's first attendees attends it: no need to rank it.
+  const open = pooled.filter((event) => !event.attendeeIds.includes(viewer.id));
+  const scorer = prepareProfile(viewer);
+  const wide = rankEventMatches(scorer, open, {
+    limit: options.limit * CONFIRM_DEPTH,
+    radiusKm,
+    attendeesByEvent: attendeesFromPool(open, viewer.id, people),
+  });
+  const confirmed = await confirmInRankOrder(wide, options.limit, (batch) =>
+    confirmEvents(db, viewer.id, batch, window, reads),
+  );
+  const events = [...confirmed.values()];
+  const ranked = rankEventMatches(scorer, events, {
+    limit: options.limit,
+    radiusKm,
+    attendeesByEvent: attendeesFromPool(events, viewer.id, people),
+  });
+  return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
 }
 
 async function rankEventsFor(
@@ -106,6 +159,9 @@ async function rankEventsFor(
   pool: PoolLoader,
 ): Promise<RankedEvents> {
   const { settings } = options;
+  const pooledEvents = await loadPooledEvents(deps.db, window, reads, deps.shared);
+  if (pooledEvents !== undefined) return rankPooledEvents(deps.db, viewer, window, pooledEvents, options, reads, pool);
+  // No event pool for the window yet (not backfilled): the soonest events, straight from events/.
   const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads, deps.shared);
   // Events the caller already attends are not suggestions.
   const events = upcoming.filter((event) => !event.viewerAttends);
