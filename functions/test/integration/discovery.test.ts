@@ -19,8 +19,13 @@ const EXPECTED_FUNCTIONS = [
   'generateImage',
   'editImage',
 ];
-/** The one event-triggered function: the profile trigger of matching (derived fields, issue 13). */
-const EXPECTED_TRIGGERS = ['matchProfileSync'];
+/** Matching's Firestore triggers (issue 13): the document each one watches. */
+const TRIGGER_DOCUMENTS: Record<string, string> = {
+  matchProfileSync: 'users/{uid}',
+  matchEventSync: 'events/{eventId}',
+  matchAttendanceSync: 'eventAttendees/{eventId}',
+};
+const EXPECTED_TRIGGERS = Object.keys(TRIGGER_DOCUMENTS);
 /** Every function rate-limits through Upstash and calls Gemini (chat, explanations, images). */
 const BASELINE_SECRETS = ['GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'UPSTASH_REDIS_REST_URL'];
 
@@ -78,21 +83,24 @@ describe('deploy discovery manifest', () => {
   }, 60_000);
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('holds exactly the seven HTTPS functions and the profile trigger', () => {
+  it("holds exactly the seven HTTPS functions and matching's three triggers", () => {
     expect(Object.keys(manifest.endpoints).sort()).toEqual([...EXPECTED_FUNCTIONS, ...EXPECTED_TRIGGERS].sort());
   });
 
-  it('matchProfileSync is a 2nd-gen Firestore onDocumentWritten trigger on users/{uid}, retried, with no secrets', () => {
-    const endpoint = manifest.endpoints.matchProfileSync as ManifestEndpoint;
-    expect(endpoint.platform).toBe('gcfv2');
-    expect(endpoint.region).toEqual(['us-central1']);
-    expect(endpoint.httpsTrigger).toBeUndefined();
-    expect(endpoint.eventTrigger?.eventType).toBe('google.cloud.firestore.document.v1.written');
-    expect(endpoint.eventTrigger?.eventFilters).toMatchObject({ database: '(default)', namespace: '(default)' });
-    expect(endpoint.eventTrigger?.eventFilterPathPatterns).toEqual({ document: 'users/{uid}' });
-    expect(endpoint.eventTrigger?.retry).toBe(true);
-    expect(endpoint.secretEnvironmentVariables ?? []).toEqual([]);
-  });
+  it.each(EXPECTED_TRIGGERS)(
+    '%s is a 2nd-gen Firestore onDocumentWritten trigger, retried, with no secrets',
+    (name) => {
+      const endpoint = manifest.endpoints[name] as ManifestEndpoint;
+      expect(endpoint.platform).toBe('gcfv2');
+      expect(endpoint.region).toEqual(['us-central1']);
+      expect(endpoint.httpsTrigger).toBeUndefined();
+      expect(endpoint.eventTrigger?.eventType).toBe('google.cloud.firestore.document.v1.written');
+      expect(endpoint.eventTrigger?.eventFilters).toMatchObject({ database: '(default)', namespace: '(default)' });
+      expect(endpoint.eventTrigger?.eventFilterPathPatterns).toEqual({ document: TRIGGER_DOCUMENTS[name] });
+      expect(endpoint.eventTrigger?.retry).toBe(true);
+      expect(endpoint.secretEnvironmentVariables ?? []).toEqual([]);
+    },
+  );
 
   it.each(EXPECTED_FUNCTIONS)('%s is a public 2nd-gen HTTPS function in us-central1', (name) => {
     const endpoint = manifest.endpoints[name] as ManifestEndpoint;

@@ -1,18 +1,25 @@
-// The profile trigger for real: the built functions in the Functions emulator (firebase-tools), the
-// official Cloud Firestore emulator started with --functions_emulator pointing at it, the trigger
+// Matching's triggers for real: the built functions in the Functions emulator (firebase-tools), the
+// official Cloud Firestore emulator started with --functions_emulator pointing at it, the triggers
 // registered with it (dev/services/firestore-triggers.ts says why by hand). Every write below goes
-// to Firestore; the emulator delivers the CloudEvent; matchProfileSync runs and writes back.
+// to Firestore; the emulator delivers the CloudEvent; matchProfileSync (users/{uid}) or
+// matchEventSync / matchAttendanceSync (events/{id}, eventAttendees/{id}) run and write back.
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initializeApp, type App } from 'firebase-admin/app';
-import { getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { getFirestore, Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFirebaseEmulators, type FirebaseEmulators } from '../../dev/services/firebase-emulators.js';
 import { startFirestore, type FirestoreEmulator } from '../../dev/services/firestore.js';
 import { functionsEmulatorTriggerKey, registerFirestoreTrigger } from '../../dev/services/firestore-triggers.js';
 import { getFreePort } from '../../dev/services/ports.js';
-import { deriveMatchFields, POOL_COLLECTION, poolShardOf } from '../../src/lib/features/matching/index.js';
+import {
+  deriveMatchFields,
+  EVENT_POOL_COLLECTION,
+  eventPoolDayOf,
+  POOL_COLLECTION,
+  poolShardOf,
+} from '../../src/lib/features/matching/index.js';
 import { getServices } from '../support/services.js';
 
 const PROJECT = 'demo-profile-trigger';
@@ -62,6 +69,11 @@ async function settled(quietMs = 2_500): Promise<ReturnType<typeof invocations>>
   });
 }
 
+async function eventEntry(day: Date, eventId: string): Promise<Record<string, unknown> | undefined> {
+  const doc = await db.collection(EVENT_POOL_COLLECTION).doc(eventPoolDayOf(day)).get();
+  return (doc.get('entries') as Record<string, Record<string, unknown>> | undefined)?.[eventId];
+}
+
 async function poolEntry(uid: string): Promise<unknown> {
   const shard = await db.collection(POOL_COLLECTION).doc(poolShardOf(uid)).get();
   return (shard.get('entries') as Record<string, unknown> | undefined)?.[uid];
@@ -93,12 +105,18 @@ describe.skipIf(!OFFICIAL)(
         functionsDir: snapshotDir,
         onOutput: (line) => output.push(line),
       });
-      await registerFirestoreTrigger({
-        firestoreHost,
-        projectId: PROJECT,
-        key: functionsEmulatorTriggerKey('us-central1', TRIGGER),
-        document: 'users/{uid}',
-      });
+      const triggers = {
+        [TRIGGER]: 'users/{uid}',
+        matchEventSync: 'events/{eventId}',
+        matchAttendanceSync: 'eventAttendees/{eventId}',
+      };
+      for (const [name, document] of Object.entries(triggers))
+        await registerFirestoreTrigger({
+          firestoreHost,
+          projectId: PROJECT,
+          key: functionsEmulatorTriggerKey('us-central1', name),
+          document,
+        });
       app = initializeApp({ projectId: PROJECT }, 'profile-trigger-test');
       db = getFirestore(app);
       db.settings({ host: firestoreHost, ssl: false });
@@ -156,6 +174,32 @@ describe.skipIf(!OFFICIAL)(
       await db.doc('users/maya').delete();
       await until('maya out of the pool', async () => ((await poolEntry('maya')) === undefined ? true : undefined));
       await settled();
+    }, 120_000);
+
+    it('keeps the event pool in line with an event and its attendance: written, updated, moved, removed', async () => {
+      const day = new Date(Date.now() + 3 * 86_400_000);
+      const event = db.doc('events/walk');
+      await event.set({ title: 'Photo walk', tags: ['Photography'], startsAt: Timestamp.fromDate(day) });
+      const entry = await until('the walk in its day', async () => eventEntry(day, 'walk'));
+      expect(entry).toMatchObject({ t: day.getTime(), tags: ['Photography'], crowd: [] });
+      expect(JSON.stringify(entry)).not.toContain('Photo walk');
+
+      await db.doc('eventAttendees/walk').set({ attendeeIds: ['ana', 'ben'] });
+      await until(
+        'the crowd',
+        async () => ((await eventEntry(day, 'walk'))?.crowd as string[])?.length === 2 || undefined,
+      );
+
+      const later = new Date(day.getTime() + 2 * 86_400_000);
+      await event.update({ startsAt: Timestamp.fromDate(later) });
+      const moved = await until('the walk on its new day', async () => eventEntry(later, 'walk'));
+      expect(moved.crowd).toEqual(['ana', 'ben']);
+      await until('the walk gone from its old day', async () =>
+        (await eventEntry(day, 'walk')) === undefined ? true : undefined,
+      );
+
+      await event.delete();
+      await until('the walk gone', async () => ((await eventEntry(later, 'walk')) === undefined ? true : undefined));
     }, 120_000);
   },
 );
