@@ -110,3 +110,30 @@ describe.each<[Source]>([['queries'], ['pool']])('exclusions with candidates fro
     expect(await shown('suggestions', alice)).toEqual(['carol']);
   });
 });
+
+describe('a suspended or deleted caller', () => {
+  it.each([['suspended'], ['deleted']])(
+    'a %s account is shown nobody: 403 account_unavailable on every matching surface',
+    async (state) => {
+      const { alice } = await alikeTrio('pool');
+      await h.db.doc(`users/${alice.uid}`).update({ accountState: state });
+      for (const [surface, options] of [
+        ['matchUsers', { body: {} }],
+        ['matchEvents', { body: {} }],
+        ['suggestions', {}],
+      ] as const) {
+        const res = await call(h, surface, alice, options);
+        expect([surface, res.status, res.json.error?.code]).toEqual([surface, 403, 'account_unavailable']);
+        expect(res.json.error.details).toEqual({ accountState: state });
+      }
+      // Refused before any model call: no explanation was asked for.
+      expect(h.gemini.requests().length).toBe(0);
+    },
+  );
+
+  it('a caller who only turned discoverable off still gets suggestions (they are hidden, not barred)', async () => {
+    const { alice, bob } = await alikeTrio('pool');
+    await h.db.doc(`users/${alice.uid}`).update({ discoverable: false });
+    expect(await shown('matchUsers', alice)).toContain(bob.uid);
+  });
+});

@@ -3,6 +3,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { HttpError } from '../../platform/http/index.js';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
 import type { MatchPreferences } from './types.js';
+import { isHiddenAccountState } from './account-state.js';
 
 export function profileNotFound(): HttpError {
   return new HttpError(
@@ -12,11 +13,24 @@ export function profileNotFound(): HttpError {
   );
 }
 
+/** A suspended or deleted account (account-state.ts) is out of discovery both ways: it is shown to
+ * nobody, and it is shown nobody. 403 before any candidate is read or any model is called. */
+export function accountUnavailable(accountState: string): HttpError {
+  return new HttpError(
+    403,
+    'account_unavailable',
+    `This account is ${accountState}: matching and suggestions are not available to it.`,
+    { details: { accountState } },
+  );
+}
+
 export async function loadCallerProfile(db: Firestore, uid: string, reads: ReadCounter): Promise<UserRecord> {
   const snapshot = await db.collection('users').doc(uid).get();
   reads.addLookups(1);
   const profile = toUserRecord(snapshot);
   if (profile === undefined) throw profileNotFound();
+  const accountState: unknown = snapshot.get('accountState');
+  if (isHiddenAccountState(accountState)) throw accountUnavailable(accountState as string);
   return profile;
 }
 
