@@ -4,6 +4,8 @@
  *   Functions + Auth emulators  on the ports in firebase.json (stable URLs: 5001, 9099)
  *   Firestore emulator          on firebase.json's Firestore port (8080): the official one with
  *                               firestore.rules where installed, else the Node stand-in
+ *   Firestore triggers          with the official emulator, every Firestore trigger the functions
+ *                               export runs on each matching write, as in production (not with the stand-in)
  *   s3rver                      on 127.0.0.1:4568 with the images bucket
  *   Redis + Upstash REST        when redis-server is installed (else the functions use memory)
  *   Gemini                      Google's API when GEMINI_API_KEY is set (shell or functions/.secret.local),
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     s3: { port: S3_PORT, bucket: overrides.S3_BUCKET || DEFAULT_BUCKET },
     redis: 'auto',
     gemini: !realGemini,
+    firestoreTriggers: true,
     firebase: {
       only: ['auth', 'functions'],
       ports: { auth: ports.auth, functions: ports.functions, hub: ports.hub, logging: ports.logging },
@@ -252,7 +255,7 @@ function exampleRequests(
 }
 
 function printBanner(services: RunningServices, facts: BannerFacts): void {
-  const { firestore, firebase, s3, upstash, gemini } = services;
+  const { firestore, firebase, s3, upstash, gemini, firestoreTriggers: triggers } = services;
   const real = (text: string) => `${text}  [real]`;
   const standIn = (text: string) => `${text}  [local stand-in]`;
   const rows: [string, string][] = [
@@ -263,6 +266,12 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
       firestore?.kind === 'official'
         ? real(`${firestore.summary}, security rules enforced for client SDKs`)
         : standIn(firestore?.summary ?? 'not running'),
+    ],
+    [
+      'Triggers',
+      triggers?.delivered && triggers.triggers.length > 0
+        ? real('Firestore triggers run in the Functions emulator on each matching write')
+        : `Firestore triggers: ${triggers?.summary ?? 'not requested'}`,
     ],
     ['S3', standIn(`s3rver  ${s3?.endpoint}/${s3?.bucket}`)],
     [
@@ -279,10 +288,18 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
     ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
+  const triggerRows = triggers?.delivered ? triggers.triggers : [];
+  const nameWidth = Math.max(0, ...triggerRows.map((t) => t.name.length));
   const lines = [
     '',
     `Local stack ready in ${facts.seconds.toFixed(1)} s (project ${services.projectId}, everything on 127.0.0.1)`,
-    ...rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`),
+    ...rows.flatMap(([name, text]) => [
+      `  ${name.padEnd(width)}  ${text}`,
+      // The registered triggers, under their row: function -> document pattern.
+      ...(name === 'Triggers'
+        ? triggerRows.map((t) => `  ${''.padEnd(width)}    ${t.name.padEnd(nameWidth)}  → ${t.document}`)
+        : []),
+    ]),
     '',
     `Seeded: users/ (8 people) and events/ (6 upcoming). Demo user: ${DEMO_EMAIL} / ${DEMO_PASSWORD} (uid ${facts.demoUid})`,
     `Its ID token is kept fresh in ${TOKEN_FILE} while the stack runs.`,
@@ -305,6 +322,9 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
   lines.push(
     '',
     'The Functions emulator reloads when lib/ changes: run `npx tsc -p tsconfig.build.json --watch` in functions/.',
+    ...(triggers?.delivered
+      ? ['Firestore triggers are registered at start-up: a trigger added or moved meanwhile runs after a restart.']
+      : []),
     'Ctrl-C stops everything.',
     '',
   );

@@ -5,7 +5,8 @@
  *   <tmp>/firebase-emulators-XXXX/
  *     firebase.json        generated: our ports, emulators on 127.0.0.1, UI off
  *     functions/           the functions source as the CLI sees it:
- *       package.json, lib, node_modules  -> symlinks into the real functions package
+ *       package.json, lib, node_modules  -> symlinks into the real functions package (lib/ a copy
+ *                                           with copyLib)
  *       .env.local         plain settings for the functions (the emulator reads it)
  *       .secret.local      values of declared secrets (the emulator reads it instead of Secret Manager)
  *     tmp/                 TMPDIR of the CLI: its hub locator file, discovery manifest, sockets
@@ -23,7 +24,7 @@
  * dotenv files; they go through the CLI's process env.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getFreePort } from './ports.js';
@@ -64,6 +65,11 @@ export interface StartFirebaseEmulatorsOptions {
   scrubEnv?: readonly string[];
   /** The functions package to serve; defaults to this repository's (needs a built lib/). */
   functionsDir?: string;
+  /**
+   * Serve a copy of lib/ taken at start instead of a link to it: immune to a rebuild of lib/ while
+   * it runs (tests in a shared tree), but no reload on changes (what `npm start` wants).
+   */
+  copyLib?: boolean;
   /** Called with each output line of the CLI. */
   onOutput?: (line: string) => void;
 }
@@ -120,7 +126,7 @@ async function startOnce(
   };
   const { dotenv, secrets, reserved } = splitEnv(options.env ?? {}, options.secretNames ?? []);
   try {
-    writeShadowProject(shadowDir, functionsDir, ports);
+    writeShadowProject(shadowDir, functionsDir, ports, options.copyLib === true);
     writeDotenv(path.join(shadowDir, 'functions', '.env.local'), dotenv);
     writeDotenv(path.join(shadowDir, 'functions', '.secret.local'), secrets);
   } catch (error) {
@@ -254,12 +260,19 @@ async function resolvePorts(ports: Partial<FirebaseEmulatorPorts> = {}): Promise
   };
 }
 
-function writeShadowProject(shadowDir: string, functionsDir: string, ports: FirebaseEmulatorPorts): void {
+function writeShadowProject(
+  shadowDir: string,
+  functionsDir: string,
+  ports: FirebaseEmulatorPorts,
+  copyLib: boolean,
+): void {
   mkdirSync(path.join(shadowDir, 'tmp'));
   const shadowFunctions = path.join(shadowDir, 'functions');
   mkdirSync(shadowFunctions);
   for (const entry of ['package.json', 'lib', 'node_modules']) {
-    symlinkSync(path.join(functionsDir, entry), path.join(shadowFunctions, entry));
+    const [from, to] = [path.join(functionsDir, entry), path.join(shadowFunctions, entry)];
+    if (copyLib && entry === 'lib') cpSync(from, to, { recursive: true });
+    else symlinkSync(from, to);
   }
   const loopback = (port: number) => ({ host: '127.0.0.1', port });
   const config = {

@@ -7,6 +7,9 @@
  *   services.functionsEnv   // FIRESTORE_EMULATOR_HOST, GEMINI_*, UPSTASH_*, S3_*, ...
  *   await services.stop();  // stops everything it started, in reverse order
  *
+ * With `firestoreTriggers: true` (npm start), Firestore writes run the functions' Firestore triggers
+ * where the official emulator runs; `services.firestoreTriggers` says which, or why not.
+ *
  * Everything binds 127.0.0.1. Independent services start in parallel; the Firebase emulators start
  * last because the functions they run need the others' coordinates.
  */
@@ -21,6 +24,8 @@ import {
   type FirebaseEmulators,
 } from './firebase-emulators.js';
 import { startFirestore, type FirestoreEmulator, type StartFirestoreOptions } from './firestore.js';
+import { wireFirestoreTriggers, type FirestoreTrigger } from './firestore-triggers.js';
+import { getFreePort } from './ports.js';
 import { redisServerAvailable, startRedis, type RedisServer } from './redis.js';
 import { startS3, type S3Server } from './s3.js';
 import { startUpstashRest, type UpstashRestServer } from './upstash-rest.js';
@@ -40,7 +45,15 @@ export interface StartServicesOptions {
     ports?: Partial<FirebaseEmulatorPorts>;
     /** Applied over the generated functions environment (e.g. a developer's own values). */
     envOverrides?: Readonly<Record<string, string>>;
+    /** Serve a copy of lib/ taken at start (see startFirebaseEmulators). */
+    copyLib?: boolean;
   };
+  /**
+   * Deliver Firestore writes to the functions' Firestore triggers, as production does: the official
+   * emulator is started with --functions_emulator and told about every Firestore trigger the
+   * Functions emulator loaded. Not possible with the Node stand-in; `firestoreTriggers` says so.
+   */
+  firestoreTriggers?: boolean;
   /** Services already running elsewhere, used instead of starting them. */
   external?: { firestoreHost?: string; authHost?: string };
   /** Output lines of the service processes, labelled by service. */
@@ -55,6 +68,8 @@ export interface RunningServices {
   upstash?: UpstashRestServer;
   gemini?: ChildGeminiServer;
   firebase?: FirebaseEmulators;
+  /** Whether Firestore triggers run (when asked for with `firestoreTriggers`), for the banner. */
+  firestoreTriggers?: FirestoreTriggerStatus;
   /** Environment for the functions (also what code under test needs to act like them). */
   functionsEnv: Record<string, string>;
   stop(): Promise<void>;
@@ -77,6 +92,9 @@ export const MANAGED_ENV_KEYS: readonly string[] = [
   'FIRESTORE_EMULATOR_HOST',
   'FIREBASE_AUTH_EMULATOR_HOST',
 ];
+
+export type FirestoreTriggerStatus =
+  { delivered: true; triggers: FirestoreTrigger[]; summary: string } | { delivered: false; summary: string };
 
 /** Names the functions declare as secrets (they go to .secret.local for the emulator). */
 export const SECRET_ENV_KEYS: readonly string[] = Object.keys(SECRETS);
@@ -109,13 +127,23 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
   };
   const label = (service: string) => (line: string) => options.onOutput?.(service, line);
 
+  // The Firestore emulator starts first and must know where the Functions emulator will listen.
+  const functionsPort =
+    options.firestoreTriggers && options.firebase?.only.includes('functions')
+      ? (options.firebase.ports?.functions ?? (await getFreePort()))
+      : undefined;
+  const firestoreOptions: StartFirestoreOptions = {
+    projectId,
+    ...asObject(options.firestore ?? false),
+    ...(functionsPort === undefined ? {} : { functionsEmulator: `127.0.0.1:${functionsPort}` }),
+    onOutput: label('firestore'),
+  };
+
   try {
     // allSettled, not all: when one fails, the others must finish starting (and be tracked)
     // before the catch below stops them, or a slow starter would be left running.
     const [firestore, s3, redisPair, gemini] = await allOrThrow([
-      options.firestore && !options.external?.firestoreHost
-        ? startFirestore({ projectId, ...asObject(options.firestore), onOutput: label('firestore') }).then(track)
-        : undefined,
+      options.firestore && !options.external?.firestoreHost ? startFirestore(firestoreOptions).then(track) : undefined,
       options.s3
         ? startS3({ bucket: asObject(options.s3).bucket ?? DEFAULT_BUCKET, port: asObject(options.s3).port }).then(
             track,
@@ -155,8 +183,9 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
         await startFirebaseEmulators({
           only: options.firebase.only,
           projectId,
-          ports: options.firebase.ports,
+          ports: { ...options.firebase.ports, ...(functionsPort === undefined ? {} : { functions: functionsPort }) },
           env,
+          copyLib: options.firebase.copyLib,
           secretNames: SECRET_ENV_KEYS,
           scrubEnv: MANAGED_ENV_KEYS,
           onOutput: label('firebase'),
@@ -164,6 +193,9 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       );
       if (firebase.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = firebase.authHost;
     }
+    const firestoreTriggers = options.firestoreTriggers
+      ? await firestoreTriggerStatus(projectId, firestore, firebase)
+      : undefined;
 
     return {
       projectId,
@@ -173,12 +205,45 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
       upstash: redisPair?.upstash,
       gemini,
       firebase,
+      firestoreTriggers,
       functionsEnv,
       stop: stopAll,
     };
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Wires the triggers once both emulators are up (the trigger keys need the loaded functions). */
+async function firestoreTriggerStatus(
+  projectId: string,
+  firestore: FirestoreEmulator | undefined,
+  firebase: FirebaseEmulators | undefined,
+): Promise<FirestoreTriggerStatus> {
+  if (firestore?.kind === 'node') {
+    const env = `FIRESTORE_EMULATOR_HOST=${firestore.host} GCLOUD_PROJECT=${projectId}`;
+    return {
+      delivered: false,
+      summary: `not delivered by the Node stand-in; after changing profiles run \`${env} npm run backfill:match\` in functions/`,
+    };
+  }
+  if (!firestore) return { delivered: false, summary: 'not delivered: the Firestore emulator was not started here' };
+  if (!firebase?.functionsBaseUrl) return { delivered: false, summary: 'not delivered: no Functions emulator running' };
+  try {
+    const triggers = await wireFirestoreTriggers({
+      firestoreHost: firestore.host,
+      projectId,
+      functionsOrigin: new URL(firebase.functionsBaseUrl).origin,
+    });
+    const summary =
+      triggers.length === 0
+        ? 'delivered, but the functions export no Firestore trigger'
+        : `delivered to the Functions emulator: ${triggers.map((t) => `${t.name} → ${t.document}`).join(', ')}`;
+    return { delivered: true, triggers, summary };
+  } catch (error) {
+    // The rest of the stack works without them: say so rather than fail the start.
+    return { delivered: false, summary: `not delivered: registering them failed (${(error as Error).message})` };
   }
 }
 
