@@ -1,9 +1,11 @@
 // What every caller's matching request reads alike, kept per instance for a short while: the
-// prepared pool and the upcoming events with their attendance. None of it is per-caller, none of it
-// leaves the server, and nothing stale can show a hidden person: the people ranking re-reads its
-// winners on every request (exclusions.ts), and blocks are read fresh. What staleness can do, for at
-// most the TTL: a new or edited profile or event is ranked a little late, and someone who just
-// joined an event may still have it suggested. MATCH_SHARED_CACHE=false turns it off.
+// prepared people and event pools (or, without an event pool, the upcoming events with their
+// attendance). None of it is per-caller, none of it leaves the server, and nothing stale can show a
+// hidden person or a gone event: both rankings re-read their winners on every request
+// (exclusions.ts, event-pool-retrieval.ts), and blocks are read fresh. What staleness can do, for at
+// most the TTL: a new or edited profile or event is ranked a little late, and, without an event
+// pool, someone who just joined an event may still have it suggested. MATCH_SHARED_CACHE=false
+// turns it off.
 //
 // Concurrent requests share one load (the promise is cached); a failed load is not kept.
 export const SHARED_CACHE_TTL_MS = 60_000;

@@ -364,10 +364,15 @@ export const SETTINGS = {
   ),
   matchSharedCache: flagSetting(
     'MATCH_SHARED_CACHE',
-    'Keep what every matching request reads alike (the prepared pool, upcoming events and their attendance) per instance for 60 s; winners and blocks are still read fresh',
+    'Keep what every matching request reads alike (the prepared people and event pools) per instance for 60 s; winners and blocks are still read fresh',
     true,
   ),
-  matchEventCap: intSetting('MATCH_EVENT_CAP', 100, 1_000, 'Most upcoming event documents read per request'),
+  matchEventCap: intSetting(
+    'MATCH_EVENT_CAP',
+    100,
+    1_000,
+    'Most upcoming event documents read per request while the event pool is not built (before the backfill)',
+  ),
   matchAttendeeCap: intSetting(
     'MATCH_ATTENDEE_CAP',
     200,
