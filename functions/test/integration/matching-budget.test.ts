@@ -2,29 +2,12 @@
 // Gemini-protocol server: the explanation call is charged with the tokens Gemini reported (usage
 // document and AI-Budget-* headers), and once the budget is used up matching still answers, with
 // templates and no model call.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { utcDay } from '../../src/lib/platform/budget/day.js';
-import {
-  call,
-  clearFirestore,
-  OAKLAND,
-  SAN_FRANCISCO,
-  signUp,
-  startMatchingHarness,
-  writeProfiles,
-  type MatchingHarness,
-} from './matching-support.js';
+import { call, OAKLAND, SAN_FRANCISCO, signUp, useMatchingHarness, writeProfiles } from './matching-support.js';
 
-let h: MatchingHarness;
-beforeAll(async () => {
-  h = await startMatchingHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.gemini.reset();
-  await clearFirestore();
+const h = useMatchingHarness();
+beforeEach(() => {
   process.env.DAILY_TOKEN_BUDGET = '100';
 });
 

@@ -3,7 +3,7 @@
 // same scores; and pool entries gone stale (an event deleted, moved out of the window, or joined by
 // the caller since its entry was written) never shown. In-process handlers, real Auth tokens, the
 // Firestore emulator. The triggers that keep the pool current: match-profile-trigger.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   backfillEventPool,
   backfillMatchFields,
@@ -11,31 +11,19 @@ import {
 } from '../../src/lib/features/matching/index.js';
 import {
   call,
-  clearFirestore,
   inDays,
   LONDON,
   OAKLAND,
   SAN_FRANCISCO,
   signUp,
-  startMatchingHarness,
+  useMatchingHarness,
   writeEvents,
   writeProfiles,
-  type MatchingHarness,
   type SignedUpUser,
 } from './matching-support.js';
 import { Timestamp } from 'firebase-admin/firestore';
 
-let h: MatchingHarness;
-beforeAll(async () => {
-  h = await startMatchingHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.gemini.reset();
-  await clearFirestore();
-});
+const h = useMatchingHarness();
 
 interface Shown {
   eventId: string;

@@ -2,31 +2,19 @@
 // through both candidate sources: the bounded queries (no derived fields yet) and the prepared pool
 // (after the backfill). In-process handlers, real Auth tokens, the Firestore emulator.
 import { FieldValue } from 'firebase-admin/firestore';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfillMatchFields, POOL_COLLECTION } from '../../src/lib/features/matching/index.js';
 import {
   call,
-  clearFirestore,
   SAN_FRANCISCO,
   signUp,
-  startMatchingHarness,
+  useMatchingHarness,
   writeProfiles,
-  type MatchingHarness,
   type SignedUpUser,
 } from './matching-support.js';
 import { getServices } from '../support/services.js';
 
-let h: MatchingHarness;
-beforeAll(async () => {
-  h = await startMatchingHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.gemini.reset();
-  await clearFirestore();
-});
+const h = useMatchingHarness();
 
 const LIKE_ME = { interests: ['hiking', 'jazz', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO };
 

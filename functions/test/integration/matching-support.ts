@@ -2,6 +2,7 @@
 // in-process on real HTTP, a Gemini-protocol server owned by the test file, the shared Firestore and
 // Auth emulators, and helpers to write profiles and events.
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/features/matching/index.js';
@@ -16,6 +17,31 @@ export interface MatchingHarness {
   mounted: MountedFunctions;
   db: Firestore;
   close(): Promise<void>;
+}
+
+/**
+ * The harness of one test file: started before its tests, closed after them, and before each test
+ * the Gemini log and Firestore cleared. The handle reads through to the started harness.
+ */
+export function useMatchingHarness(): MatchingHarness {
+  let started: MatchingHarness | undefined;
+  beforeAll(async () => {
+    started = await startMatchingHarness();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(async () => {
+    started?.gemini.reset();
+    await clearFirestore();
+  });
+  return new Proxy({} as MatchingHarness, {
+    get: (_target, key) => {
+      if (started === undefined) throw new Error('the matching harness is used before it started');
+      const value: unknown = Reflect.get(started, key);
+      return typeof value === 'function' ? value.bind(started) : value;
+    },
+  });
 }
 
 export async function startMatchingHarness(): Promise<MatchingHarness> {

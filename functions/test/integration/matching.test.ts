@@ -1,7 +1,7 @@
 // matchUsers, matchEvents and suggestions in-process (real HTTP, Auth-emulator tokens, the Firestore
 // emulator, a scripted Gemini-protocol server): ranking, exclusions, retrieval bounds, explanations
 // and every fallback path, the cache, and the suggestions' single explanation call.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { scopedEnv } from '../support/env.js';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
 import { cellBounds, cellOf } from '../../src/lib/features/matching/scoring/coarse-location.js';
@@ -9,31 +9,19 @@ import { deriveMatchFields } from '../../src/lib/features/matching/derived/field
 import { getServices } from '../support/services.js';
 import {
   call,
-  clearFirestore,
   EXPLANATION_MODEL,
   inDays,
   LONDON,
   OAKLAND,
   SAN_FRANCISCO,
   signUp,
-  startMatchingHarness,
+  useMatchingHarness,
   writeEvents,
   writeProfiles,
-  type MatchingHarness,
   type SignedUpUser,
 } from './matching-support.js';
 
-let h: MatchingHarness;
-beforeAll(async () => {
-  h = await startMatchingHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  h.gemini.reset();
-  await clearFirestore();
-});
+const h = useMatchingHarness();
 
 /** Env overrides of one test, undone after it. */
 const setEnv = scopedEnv();
