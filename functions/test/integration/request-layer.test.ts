@@ -67,8 +67,10 @@ const REQUEST_LAYER_CODES = [
 
 async function mountExported(): Promise<MountedFunctions> {
   const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  // The seven HTTPS functions, plus the Firestore trigger that keeps matching's derived fields.
-  expect(Object.keys(exported).sort()).toEqual([...FUNCTION_NAMES, 'matchProfileSync'].sort());
+  // The seven HTTPS functions, plus matching's three Firestore triggers (derived fields, the event pool).
+  expect(Object.keys(exported).sort()).toEqual(
+    [...FUNCTION_NAMES, 'matchProfileSync', 'matchEventSync', 'matchAttendanceSync'].sort(),
+  );
   return mountFunctions(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, exported[name]])));
 }
 
