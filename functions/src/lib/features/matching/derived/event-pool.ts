@@ -44,6 +44,11 @@ export function eventPoolDayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The pool document an entry lives in, or undefined for no entry. */
+export function eventPoolDayOfEntry(entry: EventPoolEntry | undefined): string | undefined {
+  return entry === undefined ? undefined : eventPoolDayOf(new Date(entry.t));
+}
+
 /** When a day's document may be deleted (a TTL policy on `expireAt`): the end of the next day. */
 export function eventPoolExpiry(day: string): Timestamp {
   return Timestamp.fromMillis(Date.parse(`${day}T00:00:00Z`) + 2 * DAY_MS);

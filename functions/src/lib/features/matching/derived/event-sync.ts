@@ -9,6 +9,7 @@ import { FieldPath, FieldValue, Timestamp, type DocumentData, type Firestore } f
 import {
   EVENT_POOL_COLLECTION,
   eventPoolDayOf,
+  eventPoolDayOfEntry,
   eventPoolEntriesEqual,
   eventPoolEntryOf,
   eventPoolExpiry,
@@ -44,19 +45,13 @@ export async function syncEventPoolEntry(
       db.collection('eventAttendees').doc(eventId),
     );
     const entry = eventPoolEntryOf(event.data(), attendance.data());
-    const day = entry === undefined ? undefined : eventPoolDayOf(new Date(entry.t));
+    const day = eventPoolDayOfEntry(entry);
     if (previousDay !== undefined && previousDay !== day)
       tx.set(pool.doc(previousDay), dayWrite(previousDay, eventId, FieldValue.delete()), { merge: true });
     if (day === undefined) return previousDay === undefined ? 'unchanged' : 'removed';
     tx.set(pool.doc(day), dayWrite(day, eventId, entry), { merge: true });
     return 'written';
   });
-}
-
-/** The start day an event document had, if it had a usable start. */
-export function startDayOf(data: DocumentData | undefined): string | undefined {
-  const entry = eventPoolEntryOf(data, undefined);
-  return entry === undefined ? undefined : eventPoolDayOf(new Date(entry.t));
 }
 
 /** The event trigger's step: skipped when nothing the entry holds changed (the crowd is not in events/). */
@@ -69,7 +64,7 @@ export async function syncAfterEventWrite(
   const was = eventPoolEntryOf(before, undefined);
   const is = eventPoolEntryOf(after, undefined);
   if (was !== undefined && eventPoolEntriesEqual(was, is)) return 'unchanged';
-  return syncEventPoolEntry(db, eventId, startDayOf(before));
+  return syncEventPoolEntry(db, eventId, eventPoolDayOfEntry(was));
 }
 
 /** The attendance trigger's step: skipped when the crowd (the first twenty usable ids) is the same. */
