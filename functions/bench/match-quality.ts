@@ -78,7 +78,7 @@ function percentile(values: readonly number[], p: number): number {
 /** Exhaustive top-K per viewer, reading everything outside the request counters. */
 async function exhaustive(db: Firestore, viewerIds: readonly string[], radiusKm: number): Promise<Map<string, Truth>> {
   const settings = getConfig().matching;
-  const window = resolveEventWindow({}, settings.eventWindowDays);
+  const window = resolveEventWindow({}, settings.eventWindowDays, Date.now());
   const users = (await db.collection('users').get()).docs.map((doc) => userRecord(doc.id, doc.data()));
   const visible = users.filter((user) => user.discoverable);
   const profiles = new Map<string, MatchProfile>(visible.map((user) => [user.id, user]));
@@ -130,7 +130,7 @@ async function measurePhase(
   const log = createLogger({ bench: 'match-quality' });
   const silent = { ...log, info: () => undefined, warn: () => undefined };
   const scope = (uid: string) => ({ uid, settings, signal: new AbortController().signal, log: silent });
-  const window = () => resolveEventWindow({}, settings.eventWindowDays);
+  const window = () => resolveEventWindow({}, settings.eventWindowDays, Date.now());
   const rows: QualityRow[] = [];
   const run = async (
     request: RequestName,
@@ -195,6 +195,7 @@ export async function run(): Promise<QualityBenchResult> {
     const settings = getConfig().matching;
     const deps: MatchServiceDeps = {
       db,
+      clock: () => Date.now(),
       explainer: {
         cache: new MemoryLruCache(),
         model: undefined,

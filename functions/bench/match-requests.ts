@@ -128,6 +128,7 @@ export async function run(): Promise<MatchRequestBenchResult> {
     const settings = getConfig().matching;
     const deps: MatchServiceDeps = {
       db,
+      clock: () => Date.now(),
       explainer: {
         cache: new MemoryLruCache(),
         model: undefined,
@@ -136,7 +137,7 @@ export async function run(): Promise<MatchRequestBenchResult> {
     };
     const log = createLogger({ bench: 'match-requests' });
     const silent = { ...log, info: () => undefined, warn: () => undefined };
-    const window = () => resolveEventWindow({}, settings.eventWindowDays);
+    const window = () => resolveEventWindow({}, settings.eventWindowDays, Date.now());
     const timed = async (fn: () => Promise<{ stats: MatchRunStats }>) => {
       const started = performance.now();
       const { stats } = await fn();

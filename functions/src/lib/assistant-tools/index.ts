@@ -5,6 +5,7 @@
 //   find_events     upcoming events ranked for the caller        -> {events: EventCard[]}
 //   suggest_people  discoverable people, as matchUsers ranks them -> {people: PersonCard[]}
 //   get_event       one event's public fields                    -> {event}
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { AnyChatTool, ChatTool, ToolContext } from '../features/chat/tools.js';
 import {
@@ -35,7 +36,8 @@ export interface AssistantToolDeps {
   settings: MatchingConfig;
   /** matchUsers' and matchEvents' per-instance cache (on unless MATCH_SHARED_CACHE is off). */
   shared?: SharedMatchCache;
-  now?: () => Date;
+  /** "Now" for the event windows (only upcoming events). */
+  clock?: Clock;
 }
 
 /** One log line per call: which tool, and what it cost in billed reads (bounded by the matching caps). */
@@ -59,7 +61,7 @@ export function productionAssistantTools(config: AppConfig): AnyChatTool[] {
 }
 
 export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
 
   const findEvents: ChatTool<FindEventsArgs> = {
     name: 'find_events',
@@ -68,9 +70,10 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
     args: findEventsArgs,
     async run(args, ctx) {
       const startedAt = performance.now();
-      const problem = eventWindowProblem(args, now().getTime());
+      const nowMs = clock();
+      const problem = eventWindowProblem(args, nowMs);
       if (problem) throw new HttpError(400, 'invalid_argument', problem);
-      const window = resolveEventWindow(args, deps.settings.eventWindowDays, now());
+      const window = resolveEventWindow(args, deps.settings.eventWindowDays, nowMs);
       const { events, reads } = await findEventsFor(
         { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared },
         { window, query: args.query, tags: args.tags, city: args.city, limit: args.limit },

@@ -10,6 +10,7 @@
 // create(); where they do (the official emulator, Firestore) the loser is retried by the SDK and reads
 // the winner's claim. ALREADY_EXISTS is that same contention, not a fault: the claim is read again and
 // the duplicate rule (409 in_progress, or the stored reply) answers.
+import { systemClock, type Clock } from '../../platform/clock.js';
 import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
@@ -166,7 +167,7 @@ function withoutUndefined<T extends Record<string, unknown>>(record: T): T {
 export class FirestoreChatStore implements ChatStore {
   constructor(
     private readonly db: Firestore,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   private refs(ids: TurnIds) {
@@ -202,7 +203,7 @@ export class FirestoreChatStore implements ChatStore {
       const reply = assistant.exists ? storedReply(assistant.data() as DocumentData) : undefined;
       if (reply?.status === 'complete') return { kind: 'replay', reply };
 
-      const now = this.now();
+      const now = this.clock();
       const attempt = user.get('attempt') as { id?: string; leaseUntil?: number } | undefined;
       const attemptRunning =
         user.exists && (attempt?.leaseUntil ?? 0) > now && assistant.get('attemptId') !== attempt?.id;

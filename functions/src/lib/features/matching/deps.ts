@@ -1,6 +1,7 @@
 // The production collaborators of the matching service. Matching declares no required secret:
 // explanations are optional, so without Gemini access (GEMINI_BACKEND's key or project) the service
 // answers with templates; the access is read here, never checked. The SDK client is the instance's shared one (platform/gemini/clients.ts).
+import { systemClock } from '../../platform/clock.js';
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
 import { readGeminiAccess, type AppConfig } from '../../platform/config/index.js';
@@ -18,6 +19,7 @@ export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): Match
   const gemini = readGeminiAccess(config);
   return {
     db: getDb(),
+    clock: systemClock,
     ...(matching.sharedCache ? { shared: instanceSharedCache } : {}),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),

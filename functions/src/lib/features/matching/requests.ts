@@ -46,7 +46,7 @@ export async function answerMatchEvents(
   request: MatchRequest & { body: MatchEventsBody },
 ): Promise<EventMatchesResponse> {
   const { body, config } = request;
-  const window = resolveEventWindow(body, config.matching.eventWindowDays);
+  const window = resolveEventWindow(body, config.matching.eventWindowDays, deps.clock());
   const { matches, stats } = await matchEventsFor(deps, scopeOf(request), {
     limit: body.limit ?? DEFAULT_LIMIT,
     window,
@@ -64,7 +64,7 @@ export async function answerSuggestions(
   const requested = path[0];
   if (requested !== undefined && requested !== uid)
     throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
-  const window = resolveEventWindow({}, config.matching.eventWindowDays);
+  const window = resolveEventWindow({}, config.matching.eventWindowDays, deps.clock());
   const { users, events, stats } = await suggestionsFor(deps, scopeOf(request), {
     limit: query.limit ?? DEFAULT_LIMIT,
     window,

@@ -1,5 +1,6 @@
 // Request schemas of matchUsers, matchEvents and suggestions. The request layer has already checked
 // that every string is well-formed and the input is bounded (platform/http/well-formed.ts).
+import { systemClock } from '../../platform/clock.js';
 import { z } from 'zod';
 import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../../platform/http/request-dates.js';
 import { MAX_RADIUS_KM, MIN_RADIUS_KM } from './scoring/index.js';
@@ -55,7 +56,7 @@ export const matchEventsBody = z
     until: requestDateTime.optional(),
   })
   .superRefine((body, ctx) => {
-    const problem = eventWindowProblem(body, Date.now());
+    const problem = eventWindowProblem(body, systemClock());
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['until'] });
   });
 export type MatchEventsBody = z.output<typeof matchEventsBody>;

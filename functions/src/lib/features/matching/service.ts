@@ -1,5 +1,6 @@
 // The three matching operations: read the caller, retrieve a bounded candidate set, rank it with
 // the pure scorer (./scoring), explain the survivors with one model call, shape the response.
+import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
@@ -21,6 +22,8 @@ export interface MatchServiceDeps {
   explainer: ExplainerDeps;
   /** The per-instance cache of what every caller reads alike (shared-cache.ts); none = read each time. */
   shared?: SharedMatchCache;
+  /** "Now" for the event windows: only upcoming events are matched. */
+  clock: Clock;
 }
 
 export interface MatchScope {
@@ -265,8 +268,9 @@ export async function suggestionsFor(
 export function resolveEventWindow(
   request: { from?: string; until?: string },
   windowDays: number,
-  now: Date = new Date(),
+  nowMs: number,
 ): EventWindow {
+  const now = new Date(nowMs);
   const requested = request.from === undefined ? now : new Date(request.from);
   const from = requested.getTime() < now.getTime() ? now : requested;
   const until =

@@ -8,6 +8,8 @@
 // turns it off.
 //
 // Concurrent requests share one load (the promise is cached); a failed load is not kept.
+
+import { systemClock, type Clock } from '../../platform/clock.js';
 export const SHARED_CACHE_TTL_MS = 60_000;
 /** Keys held at once (the pool, and a few event windows): the oldest goes first. */
 export const SHARED_CACHE_MAX_KEYS = 8;
@@ -17,12 +19,12 @@ export class SharedMatchCache {
 
   constructor(
     private readonly ttlMs = SHARED_CACHE_TTL_MS,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The cached value for `key`, or what `load` gives (then cached for the TTL). */
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = this.now();
+    const now = this.clock();
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.expires > now) return hit.value as Promise<T>;
     this.entries.delete(key);

@@ -8,7 +8,7 @@ import type { BudgetStatus } from './types.js';
 
 export const BUDGET_HEADERS = ['AI-Budget-Unit', 'AI-Budget-Limit', 'AI-Budget-Remaining', 'AI-Budget-Reset'] as const;
 
-export function setBudgetHeaders(res: Response, status: BudgetStatus, now = Date.now()): void {
+export function setBudgetHeaders(res: Response, status: BudgetStatus, now: number): void {
   if (res.headersSent) return;
   res.setHeader('AI-Budget-Unit', status.kind);
   res.setHeader('AI-Budget-Limit', String(status.limit));
@@ -18,7 +18,7 @@ export function setBudgetHeaders(res: Response, status: BudgetStatus, now = Date
 
 const NAMES = { tokens: 'token', images: 'image' } as const;
 
-export function quotaExceededError(status: BudgetStatus, now = Date.now()): HttpError {
+export function quotaExceededError(status: BudgetStatus, now: number): HttpError {
   const retryAfter = Math.max(1, secondsUntil(status.resetAt, now));
   return new HttpError(
     429,

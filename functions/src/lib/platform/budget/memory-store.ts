@@ -2,6 +2,7 @@
 // last said, so a fallback starts from the user's known usage instead of from zero.
 // Memory is bounded: expired keys go first, then the least recently used beyond `maxKeys` (they lose
 // their counts: bounded memory wins, as in rate-limit/memory-sliding-window.ts).
+import { systemClock, type Clock } from '../clock.js';
 import type { CounterStore } from './types.js';
 
 interface Counter {
@@ -11,17 +12,17 @@ interface Counter {
 
 export interface MemoryCounterStoreOptions {
   maxKeys?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export class MemoryCounterStore implements CounterStore {
   private readonly counters = new Map<string, Counter>(); // insertion order = least recently used first
   private readonly maxKeys: number;
-  private readonly now: () => number;
+  readonly clock: Clock;
 
   constructor(options: MemoryCounterStoreOptions = {}) {
     this.maxKeys = options.maxKeys ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   get size(): number {
@@ -53,7 +54,7 @@ export class MemoryCounterStore implements CounterStore {
 
   private live(key: string): Counter | undefined {
     const counter = this.counters.get(key);
-    if (counter && counter.expireAtMs <= this.now()) {
+    if (counter && counter.expireAtMs <= this.clock()) {
       this.counters.delete(key);
       return undefined;
     }
@@ -63,7 +64,7 @@ export class MemoryCounterStore implements CounterStore {
   private store(key: string, counter: Counter): void {
     this.counters.delete(key); // re-insert: most recently used
     this.counters.set(key, counter);
-    const now = this.now();
+    const now = this.clock();
     for (const [oldKey, old] of this.counters) {
       if (old.expireAtMs > now && this.counters.size <= this.maxKeys) break;
       this.counters.delete(oldKey);

@@ -7,6 +7,7 @@
 //   request layer: settle() -> unused reservation refunded, usage document written
 //
 // Charging never throws: a failure is logged, the memory fallback has counted it.
+import { systemClock, type Clock } from '../clock.js';
 import { describeError, type Logger } from '../logging.js';
 import type { DailyBudget } from './daily-budget.js';
 import { nextUtcMidnight, utcDay } from './day.js';
@@ -19,7 +20,7 @@ export interface RequestBudgetMeterOptions {
   budgets: Partial<Record<BudgetKind, DailyBudget>>;
   usage: UsageRecorder;
   log: Logger;
-  now?: () => number;
+  clock?: Clock;
 }
 
 interface Reservation {
@@ -35,10 +36,10 @@ export class RequestBudgetMeter implements BudgetMeter {
   private reservation: Reservation | undefined;
   private pending = { tokens: 0, images: 0 };
   private settled = false;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: RequestBudgetMeterOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Whether `kind` is metered at all (its daily limit is not 0). */
@@ -126,7 +127,7 @@ export class RequestBudgetMeter implements BudgetMeter {
     const delta = this.pending;
     if (delta.tokens === 0 && delta.images === 0) return;
     this.pending = { tokens: 0, images: 0 };
-    const now = this.now();
+    const now = this.clock();
     const { budgets, usage, uid } = this.options;
     const limits = { tokens: budgets.tokens?.limit ?? 0, images: budgets.images?.limit ?? 0 };
     await this.safely('usage record', () => usage.record(uid, utcDay(now), delta, limits, nextUtcMidnight(now)));

@@ -7,6 +7,7 @@
 // memory holds max(Redis, this instance's own charges). Decisions use that maximum, which keeps
 // charges made here during an outage counted after Redis comes back (they are not replayed into Redis:
 // other instances do not see them).
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { MemoryCounterStore } from './memory-store.js';
 import type { CounterStore } from './types.js';
@@ -18,20 +19,20 @@ export interface CounterReading {
 
 export interface ResilientCounterStoreOptions {
   primary: CounterStore | null;
+  /** This instance's counters; its clock is the store's clock (cool-downs, expiries, budget days). */
   fallback: MemoryCounterStore;
   log: Logger;
   coolDownMs?: number;
-  now?: () => number;
 }
 
 export class ResilientCounterStore {
   private skipPrimaryUntil = 0;
   private readonly coolDownMs: number;
-  private readonly now: () => number;
+  readonly clock: Clock;
 
   constructor(private readonly options: ResilientCounterStoreOptions) {
     this.coolDownMs = options.coolDownMs ?? 15_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.fallback.clock;
   }
 
   /** This instance's counters (kept when the shared store is replaced). */
@@ -57,11 +58,11 @@ export class ResilientCounterStore {
 
   private async tryPrimary(operation: (primary: CounterStore) => Promise<number>): Promise<number | undefined> {
     const { primary, log } = this.options;
-    if (!primary || this.now() < this.skipPrimaryUntil) return undefined;
+    if (!primary || this.clock() < this.skipPrimaryUntil) return undefined;
     try {
       return await operation(primary);
     } catch (err) {
-      this.skipPrimaryUntil = this.now() + this.coolDownMs;
+      this.skipPrimaryUntil = this.clock() + this.coolDownMs;
       log.warn('budget store unavailable; counting in memory', { error: err, coolDownMs: this.coolDownMs });
       return undefined;
     }

@@ -1,4 +1,5 @@
 // In-memory LRU cache: bounded by entry count and by total stored bytes, TTL honoured on read.
+import { systemClock, type Clock } from '../clock.js';
 import { ttlToWholeSeconds, type Cache } from './types.js';
 
 interface Entry {
@@ -10,7 +11,7 @@ export interface MemoryLruOptions {
   maxEntries?: number;
   /** Budget for all stored values, counted in JSON characters (about bytes for mostly-ASCII data). */
   maxBytes?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export class MemoryLruCache implements Cache {
@@ -18,12 +19,12 @@ export class MemoryLruCache implements Cache {
   private bytes = 0;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(options: MemoryLruOptions = {}) {
     this.maxEntries = options.maxEntries ?? 1000;
     this.maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   get size(): number {
@@ -33,7 +34,7 @@ export class MemoryLruCache implements Cache {
   async get<T>(key: string): Promise<T | undefined> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= this.clock()) {
       this.remove(key, entry);
       return undefined;
     }
@@ -43,7 +44,7 @@ export class MemoryLruCache implements Cache {
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    const expiresAt = this.now() + ttlToWholeSeconds(ttlSeconds) * 1000;
+    const expiresAt = this.clock() + ttlToWholeSeconds(ttlSeconds) * 1000;
     const json = JSON.stringify(value);
     if (json === undefined) throw new TypeError('value is not JSON-serialisable');
     const existing = this.entries.get(key);
@@ -66,7 +67,7 @@ export class MemoryLruCache implements Cache {
   }
 
   private evict(): void {
-    const now = this.now();
+    const now = this.clock();
     for (const [key, entry] of this.entries) {
       const overBudget = this.entries.size > this.maxEntries || this.bytes > this.maxBytes;
       if (!overBudget && entry.expiresAt > now) break;

@@ -2,6 +2,7 @@
 // A cache failure never fails a request: it is logged as a warning and reads become misses
 // (or hits on what this instance stored in memory meanwhile). After a failure the shared cache is
 // skipped for a cool-down, so a hung Redis costs one timeout per cool-down, not one per call.
+import { systemClock, type Clock } from '../clock.js';
 import { describeError, type Logger } from '../logging.js';
 import type { Cache } from './types.js';
 import type { MemoryLruCache } from './memory-lru.js';
@@ -11,17 +12,17 @@ export interface ResilientCacheOptions {
   fallback: MemoryLruCache;
   log: Logger;
   coolDownMs?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export class ResilientCache implements Cache {
   private skipPrimaryUntil = 0;
   private readonly coolDownMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: ResilientCacheOptions) {
     this.coolDownMs = options.coolDownMs ?? 15_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -62,11 +63,11 @@ export class ResilientCache implements Cache {
   }
 
   private usablePrimary(): Cache | null {
-    return this.options.primary && this.now() >= this.skipPrimaryUntil ? this.options.primary : null;
+    return this.options.primary && this.clock() >= this.skipPrimaryUntil ? this.options.primary : null;
   }
 
   private markFailed(operation: string, err: unknown): void {
-    this.skipPrimaryUntil = this.now() + this.coolDownMs;
+    this.skipPrimaryUntil = this.clock() + this.coolDownMs;
     this.options.log.warn('cache store unavailable; using in-memory cache', {
       operation,
       error: describeError(err),

@@ -3,6 +3,8 @@
 // can retry their own first step. Whether an error is worth retrying, and how long the server asked
 // us to wait, are the caller's to say.
 
+import { systemClock, type Clock } from '../clock.js';
+
 export interface RetryPolicy {
   /** Attempts in all, the first included (>= 1). */
   maxAttempts: number;
@@ -25,7 +27,7 @@ export interface RetryHooks {
   signal?: AbortSignal;
   /** Injection points for tests. */
   random?: () => number;
-  now?: () => number;
+  clock?: Clock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   hooks: RetryHooks,
 ): Promise<T> {
-  const now = hooks.now ?? Date.now;
+  const now = hooks.clock ?? systemClock;
   const sleep = hooks.sleep ?? abortableSleep;
   const random = hooks.random ?? Math.random;
   const deadline = now() + policy.budgetMs;

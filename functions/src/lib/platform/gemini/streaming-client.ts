@@ -9,6 +9,7 @@
 // classified here, once (network-fault.ts), and a non-2xx answer becomes a GeminiHttpError that
 // carries its retry facts (status, RetryInfo / Retry-After).
 
+import { systemClock } from '../clock.js';
 import type { GeminiApiAdapter } from './adapter.js';
 import { GeminiAuthError, GeminiHttpError } from './errors.js';
 import { classifyNetworkFault } from './network-fault.js';
@@ -145,5 +146,5 @@ function retryAfterHeaderMs(value: string | null): number | undefined {
   if (!value) return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - systemClock());
 }

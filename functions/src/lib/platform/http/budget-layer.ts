@@ -4,6 +4,7 @@
 // the one usage write. With `whenExhausted: 'continue'` an exhausted budget does not refuse the request:
 // the handler sees ctx.budget.canSpend(kind) === false and answers without the model (match templates).
 import type { Response } from 'express';
+import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import type { DailyBudget } from '../budget/daily-budget.js';
@@ -21,6 +22,8 @@ export interface BudgetSpec {
 export interface BudgetDeps {
   dailyBudget(kind: BudgetKind, limit: number): DailyBudget | undefined;
   usageRecorder: UsageRecorder;
+  /** The budgets' days, the usage document's day and the AI-Budget-Reset header read this clock. */
+  clock: Clock;
 }
 
 export function normalizeBudgetSpec(spec: BudgetKind | BudgetSpec | undefined): BudgetSpec | undefined {
@@ -44,22 +47,28 @@ export async function openBudget(options: {
   const images = deps.dailyBudget('images', config.budget.dailyImages);
   if (tokens) budgets.tokens = tokens;
   if (images) budgets.images = images;
-  const meter = new RequestBudgetMeter({ uid, budgets, usage: deps.usageRecorder, log });
+  const meter = new RequestBudgetMeter({ uid, budgets, usage: deps.usageRecorder, log, clock: deps.clock });
   if (!spec || !meter.isOn(spec.kind)) return meter;
 
   const status =
     spec.kind === 'images' && spec.whenExhausted !== 'continue'
       ? await meter.reserve('images', IMAGES_PER_REQUEST)
       : await meter.check(spec.kind);
-  if (status) setBudgetHeaders(res, status);
-  if (status && !meter.canSpend(spec.kind) && spec.whenExhausted !== 'continue') throw quotaExceededError(status);
+  const now = deps.clock();
+  if (status) setBudgetHeaders(res, status, now);
+  if (status && !meter.canSpend(spec.kind) && spec.whenExhausted !== 'continue') throw quotaExceededError(status, now);
   return meter;
 }
 
 /** After the handler, errors and aborts included: refund, usage write, then fresher headers if still unsent. */
-export async function closeBudget(meter: RequestBudgetMeter | undefined, spec: BudgetSpec | undefined, res: Response) {
+export async function closeBudget(
+  meter: RequestBudgetMeter | undefined,
+  spec: BudgetSpec | undefined,
+  res: Response,
+  clock: Clock,
+) {
   if (!meter) return;
   await meter.settle();
   const status = spec ? meter.latest(spec.kind) : undefined;
-  if (status) setBudgetHeaders(res, status);
+  if (status) setBudgetHeaders(res, status, clock());
 }

@@ -21,6 +21,7 @@ import {
   type GeminiAccess,
   type SecretName,
 } from '../config/index.js';
+import { systemClock } from '../clock.js';
 import { getAdminApp } from '../firebase.js';
 import { createLogger, type Logger } from '../logging.js';
 import { getRateLimiter } from '../rate-limit/registry.js';
@@ -124,6 +125,7 @@ const defaultDeps: EndpointDeps = {
   appCheckVerifier: firebaseAppCheckVerifier(getAdminApp),
   dailyBudget: getDailyBudget,
   usageRecorder: defaultUsageRecorder,
+  clock: systemClock,
 };
 
 export type EndpointHandler = (req: Request, res: Response) => Promise<void>;
@@ -230,8 +232,9 @@ export function defineEndpoint<
 
       if (rateLimit) {
         const decision = await deps.rateLimiter(rateLimit.bucket, resolveLimit(rateLimit, config)).consume(uid);
-        setRateLimitHeaders(res, decision);
-        if (!decision.allowed) throw rateLimitedError(decision);
+        const now = deps.clock();
+        setRateLimitHeaders(res, decision, now);
+        if (!decision.allowed) throw rateLimitedError(decision, now);
       }
 
       meter = await openBudget({ spec: budgetSpec, config, uid, deps, log: log.child({ uid }), res });
@@ -252,10 +255,10 @@ export function defineEndpoint<
         gemini,
         budget: meter,
       });
-      await closeBudget(meter, budgetSpec, res);
+      await closeBudget(meter, budgetSpec, res, deps.clock);
       sendResult(res, result);
     } catch (err) {
-      await closeBudget(meter, budgetSpec, res);
+      await closeBudget(meter, budgetSpec, res, deps.clock);
       sendError(res, err, requestId, log);
     }
   };

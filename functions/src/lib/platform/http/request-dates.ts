@@ -2,6 +2,7 @@
 // nothing computed from them (a default window end, a Firestore Timestamp) can overflow.
 // Firestore Timestamps end at 9999-12-31 and begin at 0001-01-01; ISO strings reach both.
 import { z } from 'zod';
+import { systemClock } from '../clock.js';
 
 export const DAY_MS = 86_400_000;
 /** Nothing this app schedules or queries lies before this. */
@@ -22,6 +23,6 @@ export function isWithinRequestDateRange(ms: number, nowMs: number): boolean {
 export const requestDateTime = z.iso
   .datetime({ offset: true })
   .refine(
-    (value) => isWithinRequestDateRange(Date.parse(value), Date.now()),
+    (value) => isWithinRequestDateRange(Date.parse(value), systemClock()),
     `must lie between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
   );

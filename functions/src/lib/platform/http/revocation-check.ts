@@ -9,6 +9,7 @@
 // every token whose auth_time is older than the revocation, so a fresh sign-in (new auth_time) is checked
 // at once, and a revoked or disabled user is refused at the latest `cacheSeconds` after the change, on an
 // instance that checked them just before it. Failed checks are never remembered.
+import type { Clock } from '../clock.js';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { MemoryLruCache } from '../cache/memory-lru.js';
 import type { IdTokenVerifier } from './auth.js';
@@ -22,14 +23,14 @@ export interface RevocationCheckOptions {
   cacheSeconds: () => number;
   /** Sign-ins remembered per instance (least recently used go first). */
   maxEntries?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** About 100 bytes each: 10k active sign-ins per instance cost about a megabyte. */
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 export function revocationCheckingVerifier(options: RevocationCheckOptions): IdTokenVerifier {
-  const passed = new MemoryLruCache({ maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, now: options.now });
+  const passed = new MemoryLruCache({ maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, clock: options.clock });
   return async (idToken) => {
     const ttlSeconds = options.cacheSeconds();
     if (!(ttlSeconds > 0)) return options.verify(idToken, true);

@@ -8,13 +8,13 @@ function secondsUntil(epochMs: number, now: number): number {
   return Math.max(0, Math.ceil((epochMs - now) / 1000));
 }
 
-export function setRateLimitHeaders(res: Response, decision: RateLimitDecision, now = Date.now()): void {
+export function setRateLimitHeaders(res: Response, decision: RateLimitDecision, now: number): void {
   res.setHeader('RateLimit-Limit', String(decision.limit));
   res.setHeader('RateLimit-Remaining', String(decision.remaining));
   res.setHeader('RateLimit-Reset', String(secondsUntil(decision.resetAt, now)));
 }
 
-export function rateLimitedError(decision: RateLimitDecision, now = Date.now()): HttpError {
+export function rateLimitedError(decision: RateLimitDecision, now: number): HttpError {
   const retryAfter = Math.max(1, secondsUntil(decision.resetAt, now));
   return new HttpError(429, 'rate_limited', `Too many requests; retry in ${retryAfter} s`, {
     details: { limit: decision.limit, retryAfterSeconds: retryAfter },

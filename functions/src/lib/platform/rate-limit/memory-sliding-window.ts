@@ -4,6 +4,7 @@
 //
 // Memory is bounded: keys idle for two windows carry no weight and are evicted; past `maxKeys`, the
 // least recently used keys are dropped even if active (they lose their counts: bounded memory wins).
+import { systemClock, type Clock } from '../clock.js';
 import type { RateLimitDecision, RateLimiter } from './types.js';
 
 interface WindowCounts {
@@ -16,7 +17,7 @@ export interface MemorySlidingWindowOptions {
   limit: number;
   windowMs: number;
   maxKeys?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export class MemorySlidingWindowLimiter implements RateLimiter {
@@ -24,14 +25,14 @@ export class MemorySlidingWindowLimiter implements RateLimiter {
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly maxKeys: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(options: MemorySlidingWindowOptions) {
     if (!(options.limit >= 1) || !(options.windowMs >= 1)) throw new RangeError('limit and windowMs must be >= 1');
     this.limit = options.limit;
     this.windowMs = options.windowMs;
     this.maxKeys = options.maxKeys ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Number of keys currently held (for tests and metrics). */
@@ -44,7 +45,7 @@ export class MemorySlidingWindowLimiter implements RateLimiter {
   }
 
   consumeSync(key: string): RateLimitDecision {
-    const now = this.now();
+    const now = this.clock();
     const window = Math.floor(now / this.windowMs);
     const counts = this.rolled(this.counts.get(key), window);
     // Re-insert to mark the key most recently used.

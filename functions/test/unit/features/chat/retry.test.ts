@@ -9,7 +9,7 @@ function fakeClock() {
   const waits: number[] = [];
   return {
     waits,
-    now: () => now,
+    clock: () => now,
     sleep: async (ms: number) => {
       waits.push(ms);
       now += ms;
@@ -104,7 +104,7 @@ describe('withRetry', () => {
     await expect(
       withRetry(
         async () => {
-          startedAt.push(clock.now());
+          startedAt.push(clock.clock());
           await clock.sleep(400); // each attempt takes 400 ms
           throw new Transient('timeout');
         },

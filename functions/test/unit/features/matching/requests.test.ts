@@ -18,7 +18,10 @@ function trappedDeps(): { deps: MatchServiceDeps; touched: string[] } {
     },
   });
   const settings = { model: 'none', timeoutMs: 1000, temperature: 0, tokensPerMatch: 10, cacheTtlSeconds: 1 };
-  return { deps: { db, explainer: { cache: new MemoryLruCache(), model: undefined, settings } }, touched };
+  return {
+    deps: { db, clock: () => 0, explainer: { cache: new MemoryLruCache(), model: undefined, settings } },
+    touched,
+  };
 }
 
 const request = (uid: string, path: [] | [string]) => ({

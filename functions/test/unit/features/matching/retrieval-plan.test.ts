@@ -207,15 +207,17 @@ describe('resolveEventWindow', () => {
   const now = new Date('2030-01-01T00:00:00Z');
 
   it('defaults to now .. now + window days', () => {
-    expect(resolveEventWindow({}, 30, now)).toEqual({ from: now, until: new Date('2030-01-31T00:00:00Z') });
+    expect(resolveEventWindow({}, 30, now.getTime())).toEqual({ from: now, until: new Date('2030-01-31T00:00:00Z') });
   });
 
   it('never starts in the past (only upcoming events), keeps a later from and an explicit until', () => {
-    expect(resolveEventWindow({ from: '2029-06-01T00:00:00Z', until: '2030-02-01T00:00:00Z' }, 30, now)).toEqual({
+    expect(
+      resolveEventWindow({ from: '2029-06-01T00:00:00Z', until: '2030-02-01T00:00:00Z' }, 30, now.getTime()),
+    ).toEqual({
       from: now,
       until: new Date('2030-02-01T00:00:00Z'),
     });
-    expect(resolveEventWindow({ from: '2030-03-01T00:00:00Z' }, 10, now)).toEqual({
+    expect(resolveEventWindow({ from: '2030-03-01T00:00:00Z' }, 10, now.getTime())).toEqual({
       from: new Date('2030-03-01T00:00:00Z'),
       until: new Date('2030-03-11T00:00:00Z'),
     });

@@ -11,14 +11,13 @@ const NOON = Date.parse('2026-12-02T12:00:00Z');
 
 function setup(limit: number, kind: 'tokens' | 'images' = 'images') {
   const clock = { now: NOON };
-  const memory = new MemoryCounterStore({ now: () => clock.now });
+  const memory = new MemoryCounterStore({ clock: () => clock.now });
   const counters = new ResilientCounterStore({
     primary: null,
     fallback: memory,
     log: createLogger({ test: 'daily-budget' }),
-    now: () => clock.now,
   });
-  return { clock, memory, budget: new DailyBudget(kind, limit, counters, () => clock.now) };
+  return { clock, memory, budget: new DailyBudget(kind, limit, counters) };
 }
 
 describe('the budget day', () => {

@@ -11,21 +11,27 @@ import { createLogger, type Logger } from '../../../../src/lib/platform/logging.
 
 const NOW = Date.parse('2026-12-02T12:00:00Z');
 
+const clock = () => NOW;
+
 function counters() {
-  return new ResilientCounterStore({ primary: null, fallback: new MemoryCounterStore(), log: createLogger({}) });
+  return new ResilientCounterStore({
+    primary: null,
+    fallback: new MemoryCounterStore({ clock }),
+    log: createLogger({}),
+  });
 }
 
 function setup(limits: { tokens?: number; images?: number }, usage?: UsageRecorder, log: Logger = createLogger({})) {
   const store = counters();
   const budgets = {
-    ...(limits.tokens ? { tokens: new DailyBudget('tokens', limits.tokens, store, () => NOW) } : {}),
-    ...(limits.images ? { images: new DailyBudget('images', limits.images, store, () => NOW) } : {}),
+    ...(limits.tokens ? { tokens: new DailyBudget('tokens', limits.tokens, store) } : {}),
+    ...(limits.images ? { images: new DailyBudget('images', limits.images, store) } : {}),
   };
   const writes: Array<{ uid: string; day: string; delta: unknown; limits: unknown }> = [];
   const recorder: UsageRecorder = usage ?? {
     record: async (uid, day, delta, recordedLimits) => void writes.push({ uid, day, delta, limits: recordedLimits }),
   };
-  const meter = () => new RequestBudgetMeter({ uid: 'alice', budgets, usage: recorder, log, now: () => NOW });
+  const meter = () => new RequestBudgetMeter({ uid: 'alice', budgets, usage: recorder, log, clock });
   return { budgets, writes, meter };
 }
 

@@ -8,8 +8,8 @@ import { BudgetStoreUnavailable, type CounterStore } from '../../../../src/lib/p
 import type { Logger } from '../../../../src/lib/platform/logging.js';
 
 /** A shared store that can be switched off, backed by its own memory (as Redis would be). */
-function flakyShared() {
-  const data = new MemoryCounterStore();
+function flakyShared(clock: { now: number }) {
+  const data = new MemoryCounterStore({ clock: () => clock.now });
   const state = { down: false, calls: 0 };
   const store: CounterStore = {
     get: async (key) => {
@@ -41,18 +41,17 @@ function recordingLog() {
 function instance(shared: CounterStore, clock: { now: number }, log: Logger) {
   const store = new ResilientCounterStore({
     primary: shared,
-    fallback: new MemoryCounterStore({ now: () => clock.now }),
+    fallback: new MemoryCounterStore({ clock: () => clock.now }),
     log,
     coolDownMs: 10_000,
-    now: () => clock.now,
   });
-  return new DailyBudget('images', 3, store, () => clock.now);
+  return new DailyBudget('images', 3, store);
 }
 
 describe('ResilientCounterStore', () => {
   it('counts in the shared store, so two instances share one budget', async () => {
-    const { store } = flakyShared();
     const clock = { now: Date.parse('2026-12-02T10:00:00Z') };
+    const { store } = flakyShared(clock);
     const { log } = recordingLog();
     const a = instance(store, clock, log);
     const b = instance(store, clock, log);
@@ -63,8 +62,8 @@ describe('ResilientCounterStore', () => {
   });
 
   it('keeps enforcing from memory when Redis is down: no error, never unlimited', async () => {
-    const { store, state } = flakyShared();
     const clock = { now: Date.parse('2026-12-02T10:00:00Z') };
+    const { store, state } = flakyShared(clock);
     const { log, warnings } = recordingLog();
     const budget = instance(store, clock, log);
     await budget.reserve('u', 1); // known from Redis: 1 used
@@ -78,8 +77,8 @@ describe('ResilientCounterStore', () => {
   });
 
   it('skips Redis for the cool-down after a failure, then tries it again', async () => {
-    const { store, state } = flakyShared();
     const clock = { now: Date.parse('2026-12-02T10:00:00Z') };
+    const { store, state } = flakyShared(clock);
     const { log, warnings } = recordingLog();
     const budget = instance(store, clock, log);
     state.down = true;
@@ -95,8 +94,8 @@ describe('ResilientCounterStore', () => {
   });
 
   it('still counts what this instance charged during the outage after Redis is back', async () => {
-    const { store, state } = flakyShared();
     const clock = { now: Date.parse('2026-12-02T10:00:00Z') };
+    const { store, state } = flakyShared(clock);
     const { log } = recordingLog();
     const budget = instance(store, clock, log);
     state.down = true;
@@ -114,7 +113,7 @@ describe('ResilientCounterStore', () => {
 describe('MemoryCounterStore', () => {
   it('forgets a counter at its expiry and keeps at most maxKeys counters', () => {
     const clock = { now: 1000 };
-    const memory = new MemoryCounterStore({ maxKeys: 2, now: () => clock.now });
+    const memory = new MemoryCounterStore({ maxKeys: 2, clock: () => clock.now });
     memory.addSync('a', 5, 2000);
     expect(memory.getSync('a')).toBe(5);
     clock.now = 2000;
@@ -128,11 +127,12 @@ describe('MemoryCounterStore', () => {
   });
 
   it('raise() keeps the higher of its own count and the reported one', () => {
-    const memory = new MemoryCounterStore();
-    memory.addSync('k', 3, Date.now() + 60_000);
-    memory.raise('k', 2, Date.now() + 60_000);
+    const now = Date.parse('2026-12-02T10:00:00Z');
+    const memory = new MemoryCounterStore({ clock: () => now });
+    memory.addSync('k', 3, now + 60_000);
+    memory.raise('k', 2, now + 60_000);
     expect(memory.getSync('k')).toBe(3);
-    memory.raise('k', 7, Date.now() + 60_000);
+    memory.raise('k', 7, now + 60_000);
     expect(memory.getSync('k')).toBe(7);
   });
 });

@@ -15,7 +15,7 @@ describe('MemoryLruCache', () => {
 
   it('honours the TTL', async () => {
     let now = 0;
-    const cache = new MemoryLruCache({ now: () => now });
+    const cache = new MemoryLruCache({ clock: () => now });
     await cache.set('k', 1, 1.2); // rounds up to 2 s
     now = 1_999;
     expect(await cache.get('k')).toBe(1);

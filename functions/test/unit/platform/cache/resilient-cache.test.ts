@@ -37,7 +37,13 @@ function setup(now = () => 0) {
   const warnings: LogFields[] = [];
   const log = { ...createLogger(), warn: (_message: string, fields?: LogFields) => warnings.push(fields ?? {}) };
   const primary: Cache = new UpstashCache(redis as unknown as Redis, 'cache:test:');
-  const cache = new ResilientCache({ primary, fallback: new MemoryLruCache({ now }), log, coolDownMs: 5_000, now });
+  const cache = new ResilientCache({
+    primary,
+    fallback: new MemoryLruCache({ clock: now }),
+    log,
+    coolDownMs: 5_000,
+    clock: now,
+  });
   return { redis, cache, warnings };
 }
 

@@ -42,7 +42,7 @@ describe('revocationCheckingVerifier', () => {
   it('trusts a passed check of a sign-in for the window only, then checks again', async () => {
     const admin = recordingVerifier();
     const time = clock();
-    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, now: time.now });
+    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, clock: time.now });
     await verify('alice:100');
     await verify('alice:100');
     time.advance(29_000);
@@ -59,7 +59,7 @@ describe('revocationCheckingVerifier', () => {
     const revoked = new Set<string>();
     const admin = recordingVerifier(revoked);
     const time = clock();
-    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, now: time.now });
+    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, clock: time.now });
     await verify('alice:100');
     revoked.add('alice');
     time.advance(30_000);
@@ -71,7 +71,7 @@ describe('revocationCheckingVerifier', () => {
 
   it('checks a new sign-in (another auth_time) and another user at once, inside the window', async () => {
     const admin = recordingVerifier();
-    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, now: clock().now });
+    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 30, clock: clock().now });
     await verify('alice:100');
     await verify('alice:200');
     await verify('bob:100');
@@ -84,7 +84,7 @@ describe('revocationCheckingVerifier', () => {
       verify: admin.verify,
       cacheSeconds: () => 30,
       maxEntries: 2,
-      now: clock().now,
+      clock: clock().now,
     });
     await verify('a:1');
     await verify('b:1');
@@ -97,7 +97,11 @@ describe('revocationCheckingVerifier', () => {
   it('reads the window on every request: setting it to 0 stops trusting remembered checks', async () => {
     const admin = recordingVerifier();
     let seconds = 30;
-    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => seconds, now: clock().now });
+    const verify = revocationCheckingVerifier({
+      verify: admin.verify,
+      cacheSeconds: () => seconds,
+      clock: clock().now,
+    });
     await verify('alice:100');
     seconds = 0;
     await verify('alice:100');

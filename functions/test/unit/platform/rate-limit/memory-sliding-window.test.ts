@@ -11,7 +11,7 @@ const WINDOW = 60_000;
 describe('MemorySlidingWindowLimiter', () => {
   it('allows `limit` requests in a window, then blocks until the window resets', () => {
     const time = clock(10 * WINDOW);
-    const limiter = new MemorySlidingWindowLimiter({ limit: 3, windowMs: WINDOW, now: time.now });
+    const limiter = new MemorySlidingWindowLimiter({ limit: 3, windowMs: WINDOW, clock: time.now });
     const results = [1, 2, 3, 4].map(() => limiter.consumeSync('u'));
     expect(results.map((r) => [r.allowed, r.remaining])).toEqual([
       [true, 2],
@@ -25,7 +25,7 @@ describe('MemorySlidingWindowLimiter', () => {
 
   it('weights the previous window by its remaining overlap, like Upstash', () => {
     const time = clock(10 * WINDOW + 30_000);
-    const limiter = new MemorySlidingWindowLimiter({ limit: 10, windowMs: WINDOW, now: time.now });
+    const limiter = new MemorySlidingWindowLimiter({ limit: 10, windowMs: WINDOW, clock: time.now });
     for (let i = 0; i < 10; i++) expect(limiter.consumeSync('u').allowed).toBe(true);
     // 25% into the next window: floor(0.75 * 10) = 7 still count, so 3 more fit.
     time.set(11 * WINDOW + 15_000);
@@ -39,7 +39,7 @@ describe('MemorySlidingWindowLimiter', () => {
 
   it('forgets a window after two windows of silence', () => {
     const time = clock(0);
-    const limiter = new MemorySlidingWindowLimiter({ limit: 2, windowMs: WINDOW, now: time.now });
+    const limiter = new MemorySlidingWindowLimiter({ limit: 2, windowMs: WINDOW, clock: time.now });
     limiter.consumeSync('u');
     limiter.consumeSync('u');
     expect(limiter.consumeSync('u').allowed).toBe(false);
@@ -48,7 +48,7 @@ describe('MemorySlidingWindowLimiter', () => {
   });
 
   it('counts keys separately', () => {
-    const limiter = new MemorySlidingWindowLimiter({ limit: 1, windowMs: WINDOW, now: () => 5 });
+    const limiter = new MemorySlidingWindowLimiter({ limit: 1, windowMs: WINDOW, clock: () => 5 });
     expect(limiter.consumeSync('a').allowed).toBe(true);
     expect(limiter.consumeSync('a').allowed).toBe(false);
     expect(limiter.consumeSync('b').allowed).toBe(true);
@@ -56,7 +56,7 @@ describe('MemorySlidingWindowLimiter', () => {
 
   it('evicts idle keys and caps the number of keys held', () => {
     const time = clock(0);
-    const limiter = new MemorySlidingWindowLimiter({ limit: 5, windowMs: WINDOW, maxKeys: 100, now: time.now });
+    const limiter = new MemorySlidingWindowLimiter({ limit: 5, windowMs: WINDOW, maxKeys: 100, clock: time.now });
     for (let i = 0; i < 50; i++) limiter.consumeSync(`idle-${i}`);
     time.advance(2 * WINDOW);
     limiter.consumeSync('fresh');

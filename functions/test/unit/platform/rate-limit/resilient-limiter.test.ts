@@ -26,8 +26,11 @@ class ScriptedLimiter implements RateLimiter {
 const redisAllows: RateLimitDecision = { allowed: true, limit: 3, remaining: 2, resetAt: 60_000, source: 'redis' };
 
 function setup(primary: RateLimiter | null, now = () => 1_000) {
-  const fallback = new MemorySlidingWindowLimiter({ limit: 3, windowMs: 60_000, now });
-  return { fallback, limiter: new ResilientLimiter({ primary, fallback, log: quietLog, coolDownMs: 10_000, now }) };
+  const fallback = new MemorySlidingWindowLimiter({ limit: 3, windowMs: 60_000, clock: now });
+  return {
+    fallback,
+    limiter: new ResilientLimiter({ primary, fallback, log: quietLog, coolDownMs: 10_000, clock: now }),
+  };
 }
 
 async function decisions(limiter: RateLimiter, n: number): Promise<boolean[]> {

@@ -5,6 +5,7 @@
 // can arrive out of order or twice, so the entry is derived in a transaction from the event and its
 // attendance as stored now, not from the event's snapshot. A write that changes nothing the entry
 // holds (a title, an attendee beyond the first twenty) is skipped before any read.
+import { systemClock, type Clock } from '../../../platform/clock.js';
 import { FieldPath, FieldValue, Timestamp, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import {
   EVENT_POOL_COLLECTION,
@@ -85,10 +86,10 @@ export async function syncAfterAttendanceWrite(
  */
 export async function backfillEventPool(
   db: Firestore,
-  options: { pageSize?: number; now?: Date; onProgress?: (done: number) => void } = {},
+  options: { pageSize?: number; clock?: Clock; onProgress?: (done: number) => void } = {},
 ): Promise<Record<EventSyncOutcome, number>> {
   const pageSize = options.pageSize ?? 200;
-  const today = Date.parse(`${eventPoolDayOf(options.now ?? new Date())}T00:00:00Z`);
+  const today = Date.parse(`${eventPoolDayOf(new Date((options.clock ?? systemClock)()))}T00:00:00Z`);
   const counts: Record<EventSyncOutcome, number> = { unchanged: 0, written: 0, removed: 0 };
   let query = db
     .collection('events')
