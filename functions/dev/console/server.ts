@@ -3,11 +3,16 @@
 // server serves it and forwards /fn/* to the functions emulator, /auth/* to the Auth emulator and
 // /fs/* to the Firestore emulator, streaming both ways (SSE included), so the browser needs no CORS
 // and a Stop in the page aborts the function's request (the forwarded request is destroyed with it).
+//
+// It forwards only the paths the page uses, to those fixed upstreams (proxy-routes.ts; else 404), and
+// answers only requests addressed to itself: a Host other than its own loopback name and port is a
+// DNS-rebinding page (403), and so is a cross-site Origin (a form another site posts here).
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { consoleRoutes, ownHosts, upstreamFor } from './proxy-routes.js';
 
 export interface ConsoleOptions {
   /** e.g. http://127.0.0.1:5001/demo-social-ai/us-central1 */
@@ -43,9 +48,8 @@ async function bundle(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** Forwards one request to `target` (base URL) + `rest`, streaming both bodies. */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, rest: string): void {
-  const url = new URL(rest, target.href.endsWith('/') ? target.href : `${target.href}/`);
+/** Forwards one request to `url` (a route's upstream), streaming both bodies. */
+function forward(req: IncomingMessage, res: ServerResponse, url: URL): void {
   const headers = { ...req.headers, host: url.host };
   delete headers.origin; // same-origin for the page; the function sees a plain app call
   const upstream = httpRequest(url, { method: req.method, headers }, (answer) => {
@@ -65,9 +69,8 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, rest: s
 
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const [script, page] = await Promise.all([bundle(), readFile(path.join(HERE, 'index.html'), 'utf8')]);
-  const functions = new URL(options.functionsBaseUrl);
-  const auth = new URL(`http://${options.authHost}`);
-  const firestore = new URL(`http://${options.firestoreHost}`);
+  const routes = consoleRoutes(options);
+  let hosts: ReadonlySet<string> = new Set();
   const config = JSON.stringify({
     projectId: options.projectId,
     functionsBaseUrl: options.functionsBaseUrl,
@@ -80,16 +83,19 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    const origin = req.headers.origin;
+    if (!hosts.has(req.headers.host ?? '') || (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, ''))))
+      return send(403, 'text/plain', 'forbidden: not addressed to this console');
     if (url === '/' || url === '/index.html') return send(200, 'text/html; charset=utf-8', page);
     if (url === '/app.js') return send(200, 'text/javascript; charset=utf-8', script);
     if (url === '/config.json') return send(200, 'application/json', config);
-    if (url.startsWith('/fn/')) return forward(req, res, functions, url.slice('/fn/'.length));
-    if (url.startsWith('/auth/')) return forward(req, res, auth, url.slice('/auth/'.length));
-    if (url.startsWith('/fs/')) return forward(req, res, firestore, url.slice('/fs/'.length));
+    const upstream = upstreamFor(routes, url);
+    if (upstream !== undefined) return forward(req, res, upstream);
     send(404, 'text/plain', 'not found');
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  hosts = ownHosts(port);
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () =>
