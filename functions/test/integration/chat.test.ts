@@ -227,25 +227,40 @@ describe('idempotency by clientMessageId', () => {
 });
 
 describe('response cache', () => {
-  it('the same canonical request is answered from the cache (marked cached, streamed as deltas, no model call)', async () => {
+  it('the same canonical request in the same conversation is answered from the cache (marked cached, streamed as deltas, no model call)', async () => {
+    // Two messages of history: the third "same question" sees the same context as the second.
+    setEnv({ CHAT_HISTORY_LENGTH: '2' });
     const user = await signUp();
     const client = h.clientFor(user);
     const message = `cache me ${randomUUID()}`;
-    h.gemini.queue(textReply(['Cached ', 'words here.']));
+    h.gemini.queue(textReply(['Cached ', 'words here.']), textReply(['Cached ', 'words here.']));
     const first = await client.sendMessage({ message });
-    expect(first.cached).toBe(false);
+    const conversationId = first.conversationId;
+    expect((await client.sendMessage({ message, conversationId })).cached).toBe(false); // history [] -> [q, a]
 
-    const second = await client.sendMessage({ message }); // a new conversation: same context
-    expect(second).toMatchObject({ reply: 'Cached words here.', cached: true });
-    const streamed = await collectEvents(client.streamMessage({ message }));
+    const third = await client.sendMessage({ message, conversationId });
+    expect(third).toMatchObject({ reply: 'Cached words here.', cached: true });
+    const streamed = await collectEvents(client.streamMessage({ message, conversationId }));
     expect(deltaText(streamed)).toBe('Cached words here.');
     expect(streamed.at(-1)).toMatchObject({ type: 'done', cached: true });
-    expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(1);
+    expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(2);
     // A cache hit is still a stored turn.
-    expect((await messagesOf(h.db, second.conversationId)).find((m) => m.role === 'assistant')).toMatchObject({
-      cached: true,
-      status: 'complete',
-    });
+    expect((await messagesOf(h.db, conversationId)).filter((m) => m.role === 'assistant' && m.cached)).toHaveLength(2);
+  });
+
+  it('the first message of a new conversation is never answered from another conversation', async () => {
+    const user = await signUp();
+    const client = h.clientFor(user);
+    const message = `an opener ${randomUUID()}`;
+    h.gemini.queue(textReply(['First thread.']), textReply(['Second thread.']));
+    const first = await client.sendMessage({ message });
+    expect(first).toMatchObject({ cached: false, reply: 'First thread.' });
+    const second = await client.sendMessage({ message }); // same user, same context, a new conversation
+    expect(second).toMatchObject({ cached: false, reply: 'Second thread.' });
+    expect(second.conversationId).not.toBe(first.conversationId);
+    const streamed = await collectEvents(client.streamMessage({ message }));
+    expect(streamed.at(-1)).toMatchObject({ type: 'done', cached: false });
+    expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(3);
   });
 
   it('is per user: a second user (no profile) sending the same first message gets their own answer from Gemini', async () => {
@@ -260,22 +275,22 @@ describe('response cache', () => {
 
     const other = await h.clientFor(second).sendMessage({ message });
     expect(other).toMatchObject({ cached: false, reply: 'Answer for the second user.' });
-    const streamed = await collectEvents(h.clientFor(second).streamMessage({ message }));
-    expect(deltaText(streamed)).toBe('Answer for the second user.'); // the second user's own entry
-    expect(streamed.at(-1)).toMatchObject({ type: 'done', cached: true });
     expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(2);
   });
 
-  it('any change of profile, model or history misses', async () => {
+  it('any change of profile, model or history misses, in the same conversation too', async () => {
+    setEnv({ CHAT_HISTORY_LENGTH: '2' });
     const user = await signUp();
     const client = h.clientFor(user);
     const message = `vary ${randomUUID()}`;
-    const first = await client.sendMessage({ message });
+    h.gemini.queue(...Array.from({ length: 4 }, () => textReply(['Same.'])));
+    const { conversationId } = await client.sendMessage({ message });
+    expect((await client.sendMessage({ message, conversationId })).cached).toBe(false); // history differs
+    // The next identical turn would be a hit (see above), unless the profile or the model changes.
     await h.db.collection('users').doc(user.uid).set({ displayName: 'Changed' });
-    expect((await client.sendMessage({ message })).cached).toBe(false);
+    expect((await client.sendMessage({ message, conversationId })).cached).toBe(false);
     setEnv({ GEMINI_TEXT_MODEL: 'another-model' });
-    expect((await client.sendMessage({ message })).cached).toBe(false);
-    expect((await client.sendMessage({ message, conversationId: first.conversationId })).cached).toBe(false);
+    expect((await client.sendMessage({ message, conversationId })).cached).toBe(false);
     expect(h.gemini.requests({ action: 'streamGenerateContent' })).toHaveLength(4);
   });
 

@@ -173,7 +173,7 @@ class TurnRunner {
     private readonly prompt: ChatPrompt,
     tools: readonly AnyChatTool[],
   ) {
-    this.cacheKey = chatCacheKey(input.uid, prompt);
+    this.cacheKey = chatCacheKey(input.uid, ids.conversationId, prompt);
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
   }
 

@@ -116,24 +116,34 @@ describe('chatCacheKey', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
       '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
     );
-    expect(chatCacheKey('uid-a', buildChatPrompt(base))).toBe(chatCacheKey('uid-a', buildChatPrompt({ ...base })));
+    expect(chatCacheKey('uid-a', 'c1', buildChatPrompt(base))).toBe(
+      chatCacheKey('uid-a', 'c1', buildChatPrompt({ ...base })),
+    );
   });
 
   it('differs between users for the very same request: no entry is ever shared between two uids', () => {
     // Two users without a profile sending the same first message make identical requests.
     const prompt = buildChatPrompt({ ...base, profile: undefined, history: [] });
     const uids = ['uid-a', 'uid-b', 'uid-a ', 'UID-A', ''];
-    const keys = uids.map((uid) => chatCacheKey(uid, prompt));
+    const keys = uids.map((uid) => chatCacheKey(uid, 'c1', prompt));
     expect(new Set(keys).size).toBe(uids.length);
-    expect(chatCacheKey('uid-b', prompt)).toBe(keys[1]);
+    expect(chatCacheKey('uid-b', 'c1', prompt)).toBe(keys[1]);
   });
 
-  it('is versioned v2 (entries written before keys carried the uid are never read)', () => {
-    expect(chatCacheKey('uid-a', buildChatPrompt(base))).toMatch(/^v2:[0-9a-f]{64}$/);
+  it('differs between conversations for the very same request: an opener is never answered from another thread', () => {
+    const prompt = buildChatPrompt({ ...base, history: [] });
+    const conversations = ['c1', 'c2', 'c1 ', ''];
+    const keys = conversations.map((id) => chatCacheKey('uid-a', id, prompt));
+    expect(new Set(keys).size).toBe(conversations.length);
+    expect(chatCacheKey('uid-a', 'c2', prompt)).toBe(keys[1]);
+  });
+
+  it('is versioned v3 (entries written before keys carried the conversation are never read)', () => {
+    expect(chatCacheKey('uid-a', 'c1', buildChatPrompt(base))).toMatch(/^v3:[0-9a-f]{64}$/);
   });
 
   it('changes with the model, any setting, the profile, the history and the message', () => {
-    const key = chatCacheKey('uid-a', buildChatPrompt(base));
+    const key = chatCacheKey('uid-a', 'c1', buildChatPrompt(base));
     const variants = [
       { ...base, model: 'm2' },
       { ...base, settings: { ...settings, temperature: 0.8 } },
@@ -150,7 +160,7 @@ describe('chatCacheKey', () => {
       },
       { ...base, message: 'q?' },
     ];
-    const keys = variants.map((variant) => chatCacheKey('uid-a', buildChatPrompt(variant)));
+    const keys = variants.map((variant) => chatCacheKey('uid-a', 'c1', buildChatPrompt(variant)));
     expect(new Set([key, ...keys]).size).toBe(variants.length + 1);
   });
 });

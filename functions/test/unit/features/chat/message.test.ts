@@ -78,20 +78,22 @@ describe('answerChatMessage', () => {
     expect(saved.map(({ reply }) => [reply.status, reply.text])).toEqual([['complete', 'Hello']]);
   });
 
-  it('answers the same question again from the cache without calling Gemini', async () => {
+  it('answers the same question in the same conversation from the cache without calling Gemini, never in another', async () => {
     const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')]);
-    const ask = () =>
+    const ask = (conversationId?: string) =>
       answerChatMessage(deps, {
         uid: 'u1',
-        body: { message: 'hi' },
+        body: { message: 'hi', ...(conversationId ? { conversationId } : {}) },
         config: getConfig(),
         log,
         signal: new AbortController().signal,
       });
-    await ask();
-    const again = await ask();
-    expect(again).toMatchObject({ reply: 'Hello', cached: true });
+    await ask('conversation-1');
+    expect(await ask('conversation-1')).toMatchObject({ reply: 'Hello', cached: true });
     expect(requests).toHaveLength(1);
+    expect(await ask('conversation-2')).toMatchObject({ cached: false });
+    expect(await ask()).toMatchObject({ cached: false }); // a new conversation
+    expect(requests).toHaveLength(3);
   });
 
   it('answers 499 client_closed_request when the client leaves mid-reply, keeping the partial reply as interrupted', async () => {
