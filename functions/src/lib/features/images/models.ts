@@ -31,11 +31,34 @@ const FAMILIES: readonly ImageModelCapabilities[] = [
 /** A model we have no entry for gets the ratios all models share and no imageSize (the safe subset). */
 const UNKNOWN: ImageModelCapabilities = { family: 'unknown', aspectRatios: COMMON_ASPECT_RATIOS, imageSizes: [] };
 
-export function imageModelCapabilities(model: string): ImageModelCapabilities {
-  const name = model
+/** A model name as configured, compared without case and without a `models/` resource prefix. */
+function bareModelName(model: string): string {
+  return model
     .trim()
     .toLowerCase()
     .replace(/^(models\/|publishers\/google\/models\/)/, '');
-  const match = FAMILIES.find((entry) => name === entry.family || name.startsWith(`${entry.family}-`));
-  return match ?? UNKNOWN;
+}
+
+/**
+ * The entry of `families` that names `model`'s family: the model itself, or the longest entry it
+ * extends with a `-suffix` (`gemini-3-pro-image-preview`, `gemini-3-pro-image-2026-01` are both
+ * `gemini-3-pro-image`). Undefined when none does.
+ */
+export function matchModelFamily(model: string, families: Iterable<string>): string | undefined {
+  const name = bareModelName(model);
+  let best: string | undefined;
+  for (const family of families) {
+    const bare = bareModelName(family);
+    if (name !== bare && !name.startsWith(`${bare}-`)) continue;
+    if (best === undefined || bare.length > bareModelName(best).length) best = family;
+  }
+  return best;
+}
+
+export function imageModelCapabilities(model: string): ImageModelCapabilities {
+  const family = matchModelFamily(
+    model,
+    FAMILIES.map((entry) => entry.family),
+  );
+  return FAMILIES.find((entry) => entry.family === family) ?? UNKNOWN;
 }

@@ -241,7 +241,7 @@ export const SETTINGS = {
   imageModelTimeouts: stringSetting(
     'IMAGE_MODEL_TIMEOUTS',
     'gemini-3-pro-image=240',
-    'Per-model overrides of IMAGE_TIMEOUT_SECONDS: "model=seconds,model=seconds"',
+    'Per-model-family overrides of IMAGE_TIMEOUT_SECONDS: "family=seconds,..." (an entry covers its -preview and dated ids)',
   ),
   imageMaxOutputBytes: intSetting(
     'IMAGE_MAX_OUTPUT_BYTES',

@@ -67,6 +67,21 @@ describe('image configuration', () => {
     const config = configWith({ IMAGE_TIMEOUT_SECONDS: '90', IMAGE_MODEL_TIMEOUTS: 'gemini-3-pro-image=200' });
     expect(imageTimeoutMs(config, 'gemini-3-pro-image')).toBe(200_000);
     expect(imageTimeoutMs(config, 'gemini-3.1-flash-image')).toBe(90_000);
+  });
+
+  it('matches per-model timeouts by family: preview and dated ids, a models/ prefix, any case', () => {
+    const config = configWith({
+      IMAGE_TIMEOUT_SECONDS: '90',
+      IMAGE_MODEL_TIMEOUTS: 'gemini-3-pro-image=200,gemini-3-pro-image-fast=150,gemini-2.5-flash-image=60',
+    });
+    expect(imageTimeoutMs(config, 'gemini-3-pro-image-preview')).toBe(200_000);
+    expect(imageTimeoutMs(config, 'gemini-3-pro-image-2026-01-15')).toBe(200_000);
+    expect(imageTimeoutMs(config, 'models/Gemini-3-Pro-Image')).toBe(200_000);
+    expect(imageTimeoutMs(config, 'gemini-3-pro-image-fast-preview')).toBe(150_000); // the longest entry wins
+    expect(imageTimeoutMs(config, 'gemini-2.5-flash-image-preview')).toBe(60_000);
+    // A name that merely starts with the same letters is another family.
+    expect(imageTimeoutMs(config, 'gemini-3-pro-imagex')).toBe(90_000);
+    expect(imageTimeoutMs(config, 'gemini-3-pro')).toBe(90_000);
     expect(configWith({ GEMINI_IMAGE_EDIT_MODEL: 'gemini-3-pro-image' }).images.editModel).toBe('gemini-3-pro-image');
   });
 });
