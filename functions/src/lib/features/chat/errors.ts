@@ -9,7 +9,7 @@ import {
   toUpstreamHttpError,
   type UpstreamErrorPresentation,
   type UpstreamHttpError,
-} from '../../platform/gemini/http-errors.js';
+} from '../../platform/model/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { ChatErrorCode } from './wire.js';
 

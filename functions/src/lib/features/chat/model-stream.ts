@@ -13,7 +13,7 @@ import {
 } from '../../platform/gemini/errors.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import type { GeminiSafetyRating } from '../../platform/gemini/safety.js';
-import { withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
+import { withRetry, type RetryPolicy } from '../../platform/model/retry.js';
 import type {
   FunctionCallEvent,
   GeminiStreamEvent,

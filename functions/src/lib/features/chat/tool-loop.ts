@@ -11,9 +11,9 @@
 // in `progress`, so a turn that fails or is interrupted midway can still be stored with what was done.
 import type { StreamingContent, StreamingPart } from '../../platform/gemini/request-body.js';
 import { GeminiTimeoutError } from '../../platform/gemini/errors.js';
-import { estimateTokens } from '../../platform/gemini/token-estimate.js';
+import { estimateTokens } from '../../platform/model/token-estimate.js';
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
-import type { RetryPolicy } from '../../platform/gemini/retry.js';
+import type { RetryPolicy } from '../../platform/model/retry.js';
 import type { Logger } from '../../platform/logging.js';
 import type { ChatPrompt } from './context.js';
 import { ClientAbortedError, streamModelReply, type ModelReplyEnd, type ModelTimeouts } from './model-stream.js';

@@ -10,7 +10,7 @@
 //   408, 504, our own timeout               504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
 // Messages are fixed sentences; the underlying error rides along as `cause` (logged, never sent).
-import { toUpstreamHttpError, type UpstreamErrorPresentation } from '../../platform/gemini/http-errors.js';
+import { toUpstreamHttpError, type UpstreamErrorPresentation } from '../../platform/model/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import { ImageTooLargeError } from '../../platform/image-pipeline/upload.js';
 

@@ -13,7 +13,7 @@ import type { GeminiTransport } from '../../platform/gemini/streaming-client.js'
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GenerateContentRequestBody } from '../../platform/gemini/request-body.js';
-import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/gemini/retry.js';
+import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/model/retry.js';
 import { collectText } from '../../platform/gemini/text.js';
 import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';
 import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';

@@ -9,7 +9,7 @@
 // classified here, once (network-fault.ts), and a non-2xx answer becomes a GeminiHttpError that
 // carries its retry facts (status, RetryInfo / Retry-After).
 
-import { systemClock } from '../clock.js';
+import { classifiedBody, readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
 import type { GeminiApiAdapter } from './adapter.js';
 import { GeminiAuthError, GeminiHttpError } from './errors.js';
 import { classifyNetworkFault } from './network-fault.js';
@@ -59,27 +59,12 @@ export class GeminiStreamingClient implements GeminiTransport {
     }
     if (!response.ok) throw await toHttpError(response);
     if (!response.body) throw new GeminiHttpError({ status: 502, message: 'empty response body' });
-    return { body: classifiedBody(response.body, signal), status: response.status, headers: response.headers };
+    return {
+      body: classifiedBody(response.body, (error) => classifyNetworkFault(error, signal)),
+      status: response.status,
+      headers: response.headers,
+    };
   }
-}
-
-/**
- * The body, with read failures classified like the request's. A hand-written iterator rather than an
- * async generator: it costs one promise per body chunk, and `return()` goes straight to the stream.
- */
-function classifiedBody(body: AsyncIterable<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-      const source = body[Symbol.asyncIterator]();
-      const fault = (error: unknown): never => {
-        throw classifyNetworkFault(error, signal);
-      };
-      return {
-        next: () => source.next().then(undefined, fault),
-        return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-      };
-    },
-  };
 }
 
 async function toHttpError(response: Response): Promise<GeminiHttpError> {
@@ -92,27 +77,6 @@ async function toHttpError(response: Response): Promise<GeminiHttpError> {
     details: error?.details,
     retryAfterMs: retryInfoDelayMs(error?.details) ?? retryAfterHeaderMs(response.headers.get('retry-after')),
   });
-}
-
-/** Reads at most `maxBytes` of the body, then cancels the rest (releasing the connection). */
-async function readPrefix(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    while (total < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.length;
-    }
-  } catch {
-    // A broken error body still leaves the status to report.
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
 /** `{"error": {code, message, status, details}}` as Google sends it; undefined for anything else. */
@@ -139,12 +103,4 @@ function retryInfoDelayMs(details: unknown): number | undefined {
     if (match) return Math.round(Number(match[1]) * 1000);
   }
   return undefined;
-}
-
-/** Retry-After: delay-seconds or an HTTP date. */
-function retryAfterHeaderMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - systemClock());
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, withRetry, type RetryPolicy } from '../../../../src/lib/platform/gemini/retry.js';
+import { backoffDelayMs, withRetry, type RetryPolicy } from '../../../../src/lib/platform/model/retry.js';
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, budgetMs: 10_000 };
 

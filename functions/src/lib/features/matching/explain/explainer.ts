@@ -13,7 +13,7 @@ import type { MatchComponents } from '../scoring/index.js';
 import type { ExplanationSource } from '../types.js';
 import type { ExplanationFacts } from './facts.js';
 import type { ExplanationModel } from './model.js';
-import { estimateTokens } from '../../../platform/gemini/token-estimate.js';
+import { estimateTokens } from '../../../platform/model/token-estimate.js';
 import { buildPrompt, parseExplanations, PROMPT_VERSION, responseSchema, SYSTEM_INSTRUCTION } from './prompt.js';
 import { templateExplanation } from './templates.js';
 

@@ -1,14 +1,14 @@
-// The one mapping from an upstream (Gemini) failure to what a caller is told, for every feature and
-// both answer styles (a JSON error, or the SSE `error` event once a stream has started):
+// The one mapping from an upstream model failure (Gemini or an OpenAI-compatible server) to what a
+// caller is told, for every feature and both answer styles (a JSON error, or the SSE `error` event once a stream has started):
 //   prompt refused / reply stopped for content    422 blocked   {category?} (the harm category, when known)
-//   429, 503 (after retries)                      503 upstream_unavailable  (Retry-After when Gemini gave a delay)
+//   429, 503 (after retries)                      503 upstream_unavailable  (Retry-After when the server gave a delay)
 //   408, 504, our own deadlines                   504 upstream_timeout
-//   any other Gemini/network/protocol fault       502 upstream_error
+//   any other model/network/protocol fault        502 upstream_error
 // Each feature supplies its own presentable sentences; the upstream error rides along as `cause`
 // (logged, never sent). Feature errors (a missing conversation, a bad input image...) are the
 // features' own and never come here.
 import { HttpError } from '../http/errors.js';
-import { GeminiBlockedError, GeminiError, GeminiTimeoutError } from './errors.js';
+import { ModelBlockedError, ModelError, ModelTimeoutError } from './errors.js';
 
 export type UpstreamErrorCode = 'blocked' | 'upstream_unavailable' | 'upstream_timeout' | 'upstream_error';
 
@@ -36,10 +36,10 @@ export interface UpstreamErrorPresentation {
 
 /**
  * A 422's details: the harm category by its app-level name (`{category: "harassment"}`, safety.ts)
- * whenever Gemini's ratings say which, and the reason when the feature shows it. Nothing else of the
+ * whenever the server says which, and the reason when the feature shows it. Nothing else of the
  * ratings (probabilities, scores) is passed on.
  */
-function blockedDetails(error: GeminiBlockedError, withReason: boolean): Record<string, string> | undefined {
+function blockedDetails(error: ModelBlockedError, withReason: boolean): Record<string, string> | undefined {
   const details: Record<string, string> = {};
   if (withReason) details.reason = error.blockReason;
   if (error.category !== undefined) details.category = error.category;
@@ -53,15 +53,15 @@ const TIMEOUT_STATUSES: ReadonlySet<number> = new Set([408, 504]);
 export function toUpstreamHttpError(error: unknown, presentation: UpstreamErrorPresentation): UpstreamHttpError {
   if (error instanceof UpstreamHttpError) return error;
   const { messages } = presentation;
-  if (error instanceof GeminiBlockedError) {
+  if (error instanceof ModelBlockedError) {
     const details = blockedDetails(error, presentation.blockReasonInDetails);
     return new UpstreamHttpError(422, 'blocked', messages.blocked, { details, cause: error });
   }
-  if (error instanceof GeminiTimeoutError)
+  if (error instanceof ModelTimeoutError)
     return new UpstreamHttpError(504, 'upstream_timeout', messages.timeout, { cause: error });
-  const status = error instanceof GeminiError ? error.status : undefined;
+  const status = error instanceof ModelError ? error.status : undefined;
   if (status !== undefined && UNAVAILABLE_STATUSES.has(status)) {
-    const headers = retryAfterHeader((error as GeminiError).retryAfterMs);
+    const headers = retryAfterHeader((error as ModelError).retryAfterMs);
     return new UpstreamHttpError(503, 'upstream_unavailable', messages.unavailable, { headers, cause: error });
   }
   if (status !== undefined && TIMEOUT_STATUSES.has(status)) {

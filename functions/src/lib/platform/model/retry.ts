@@ -1,5 +1,5 @@
 // Retry with exponential backoff and full jitter, bounded both in attempts and in total time.
-// Generic (no Gemini types): chat retries "open the stream and read up to the first token", images
+// Generic (no backend types): chat retries "open the stream and read up to the first token", images
 // can retry their own first step. Whether an error is worth retrying, and how long the server asked
 // us to wait, are the caller's to say.
 
