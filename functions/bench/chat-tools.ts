@@ -20,6 +20,7 @@ import { FirestoreChatStore } from '../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../src/lib/platform/cache/index.js';
 import { getConfig } from '../src/lib/platform/config/index.js';
 import { getAdminApp } from '../src/lib/platform/firebase.js';
+import { GeminiChatModel } from '../src/lib/features/chat/backends/gemini-model.js';
 import { geminiStreamingClient } from '../src/lib/platform/gemini/clients.js';
 import type { LogFields, Logger } from '../src/lib/platform/logging.js';
 import { seedPopulation } from './match-requests.js';
@@ -87,7 +88,9 @@ export async function run(): Promise<ChatToolsBenchResult> {
     const base = {
       store: new FirestoreChatStore(db),
       cache: new MemoryLruCache(),
-      gemini: geminiStreamingClient({ backend: 'developer-api', apiKey: gemini.apiKey, baseUrl: gemini.url }),
+      model: new GeminiChatModel(
+        geminiStreamingClient({ backend: 'developer-api', apiKey: gemini.apiKey, baseUrl: gemini.url }),
+      ),
     };
     const rows: ChatToolsRow[] = [];
     const modes = [

@@ -164,6 +164,7 @@ describe('the offline default model with tools', () => {
       { id: calls[0].id, name: 'find_events', args: { limit: 3 }, result: results[0].result },
     ]);
     expect(typeof stored.exchangeJson).toBe('string');
+    expect(stored.exchangeFormat).toBe('gemini');
     expect(stored.text).toBe(text);
   });
 

@@ -42,9 +42,16 @@ const COMPOSITION = 'src/lib/assistant-tools/';
 /** What the pure scorer may import besides itself: text helpers, nothing with I/O. */
 const SCORER_MAY_IMPORT = new Set(['src/lib/platform/text.ts']);
 
+/** Model backends side by side in the platform: each stands on platform/model/, never on the other. */
+const BACKEND_FOLDERS = ['src/lib/platform/gemini/', 'src/lib/platform/openai/'];
+const backendOf = (file: string): string | undefined => BACKEND_FOLDERS.find((folder) => file.startsWith(folder));
+
 /** The rule each edge breaks, if any. */
 function violation(edge: Edge): string | undefined {
   const { from, to } = edge;
+  const fromBackend = backendOf(from);
+  const toBackend = backendOf(to);
+  if (fromBackend && toBackend && fromBackend !== toBackend) return 'a model backend imports another backend';
   if (from.startsWith('src/lib/') && to.startsWith('src/handlers/')) return 'lib imports a handler';
   if (from.startsWith('src/lib/platform/') && to.startsWith('src/lib/features/'))
     return 'the platform imports a feature';
@@ -102,6 +109,15 @@ describe('import direction', () => {
     expect(violation({ from: 'src/lib/platform/http/endpoint.ts', to: 'src/lib/assistant-tools/index.ts' })).toBe(
       'only handlers wire in the composition layer',
     );
+    expect(violation({ from: 'src/lib/platform/gemini/errors.ts', to: 'src/lib/platform/openai/errors.ts' })).toBe(
+      'a model backend imports another backend',
+    );
+    expect(
+      violation({ from: 'src/lib/platform/openai/streaming-client.ts', to: 'src/lib/platform/gemini/errors.ts' }),
+    ).toBe('a model backend imports another backend');
+    expect(
+      violation({ from: 'src/lib/platform/gemini/errors.ts', to: 'src/lib/platform/model/errors.ts' }),
+    ).toBeUndefined();
     // The composition may use both features; a handler may use the composition.
     expect(
       violation({ from: 'src/lib/assistant-tools/index.ts', to: 'src/lib/features/matching/index.ts' }),

@@ -1,13 +1,13 @@
 // The response-cache key: a hash of the caller's uid, the conversation and the whole canonical request
-// (model, generation settings, system instruction with the profile, every content turn). Anything that
-// changes what Gemini would be asked changes the key, so a hit can only replay an answer to exactly the
-// same question in the same thread.
+// (model, generation settings, system instruction with the profile, every content turn, in the backend's
+// wire shape). Anything that changes what the model would be asked changes the key, so a hit can only
+// replay an answer to exactly the same question in the same thread.
 // The uid is in the key because the request alone does not identify the asker: two users without a
 // profile who send the same first message make identical requests, and a shared entry would show the
 // second one what the first asked (and was answered). The conversation is in the key because the same
 // opener in a new thread is a new question: a reply cached in another thread is not replayed there.
 import { createHash } from 'node:crypto';
-import type { ChatPrompt } from './context.js';
+import type { ChatPrompt } from './backends/chat-model.js';
 
 /** Bumped when the meaning of a cached entry changes, so old entries are never read. */
 const KEY_VERSION = 'v3';
@@ -27,7 +27,11 @@ export function canonicalJson(value: unknown): string {
  * Entries are per user and per conversation: `uid` is the verified caller's, never anything from the
  * request; `conversationId` is the turn's (given by the caller and owned by them, or new).
  */
-export function chatCacheKey(uid: string, conversationId: string, prompt: ChatPrompt): string {
+export function chatCacheKey(
+  uid: string,
+  conversationId: string,
+  prompt: Pick<ChatPrompt, 'model' | 'request'>,
+): string {
   const digest = createHash('sha256')
     .update(canonicalJson({ uid, conversationId, model: prompt.model, request: prompt.request }))
     .digest('hex');

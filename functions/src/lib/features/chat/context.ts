@@ -1,9 +1,9 @@
-// What Gemini sees for one chat turn: a system instruction (persona, then the caller's profile as
-// quoted data) and the conversation as multi-turn contents ending with the new message.
+// What the model is told for one chat turn, whichever backend serves it: a system instruction (persona,
+// then the caller's profile as quoted data) and the conversation so far. Each backend puts these in
+// its own wire shape (backends/gemini-prompt.ts, backends/openai-prompt.ts).
 // Pure functions: the same inputs always give the same request, which the cache key relies on.
-import type { GenerateContentRequestBody, StreamingContent } from '../../platform/gemini/request-body.js';
-import type { ChatConfig } from '../../platform/config/index.js';
 import { codePointPrefix } from '../../platform/text.js';
+import type { StoredExchange } from './backends/chat-model.js';
 
 export const PERSONA =
   'You are the assistant inside a social and events app. You help people meet others, find and ' +
@@ -71,10 +71,11 @@ export interface HistoryMessage {
   role: HistoryRole;
   text: string;
   /**
-   * An assistant reply that used tools: its Gemini contents as they were exchanged (model turns with
-   * their calls and thought signatures, the functionResponse turns, the final answer), replayed as is.
+   * An assistant reply that used tools: its exchange as it went over the wire (the model's calls, the
+   * tools' results, the final answer), replayed as is by the backend that wrote it; any other backend
+   * replays the reply's text.
    */
-  exchange?: StreamingContent[];
+  exchange?: StoredExchange;
 }
 
 /**
@@ -135,61 +136,4 @@ export function buildSystemInstruction(profile: ProfileContext | undefined, tool
   const head = toolNames.length > 0 ? `${PERSONA}\n\n${toolGuidance(toolNames)}` : PERSONA;
   if (!profile) return `${head}\n\n${NO_PROFILE}`;
   return `${head}\n\n${PROFILE_PREAMBLE}\n<profile>\n${quoteProfile(profile)}\n</profile>`;
-}
-
-/**
- * History (oldest first) plus the new message as Gemini contents. Empty messages are skipped,
- * consecutive turns of one role are merged (Gemini expects user/model alternation, and a failed
- * reply leaves two user turns in a row), and the contents start with a user turn.
- */
-export function buildContents(history: readonly HistoryMessage[], message: string): StreamingContent[] {
-  const contents: StreamingContent[] = [];
-  const turns: HistoryMessage[] = [...history, { role: 'user', text: message }];
-  for (const turn of turns) {
-    const role = turn.role === 'assistant' ? 'model' : 'user';
-    if (contents.length === 0 && role === 'model') continue;
-    // A tool exchange starts with the model's calls and alternates; it follows the user turn it answered.
-    if (turn.exchange && contents[contents.length - 1]?.role === 'user') {
-      contents.push(...turn.exchange.map((content) => ({ role: content.role, parts: [...content.parts] })));
-      continue;
-    }
-    if (turn.text.trim() === '') continue;
-    const last = contents[contents.length - 1];
-    if (last && last.role === role) last.parts.push({ text: turn.text });
-    else contents.push({ role, parts: [{ text: turn.text }] });
-  }
-  return contents;
-}
-
-export interface ChatPrompt {
-  model: string;
-  request: GenerateContentRequestBody;
-}
-
-export function buildChatPrompt(input: {
-  model: string;
-  settings: Pick<ChatConfig, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens'> &
-    Partial<Pick<ChatConfig, 'safetySettings'>>;
-  profile: ProfileContext | undefined;
-  history: readonly HistoryMessage[];
-  message: string;
-  /** The tools the turn declares (their declarations are added per model call, tool-loop.ts). */
-  toolNames?: readonly string[];
-}): ChatPrompt {
-  const { settings } = input;
-  return {
-    model: input.model,
-    request: {
-      systemInstruction: { parts: [{ text: buildSystemInstruction(input.profile, input.toolNames) }] },
-      contents: buildContents(input.history, input.message),
-      generationConfig: {
-        temperature: settings.temperature,
-        topP: settings.topP,
-        topK: settings.topK,
-        maxOutputTokens: settings.maxOutputTokens,
-      },
-      // CHAT_SAFETY_*: part of the request, so of the reply cache's key too.
-      ...(settings.safetySettings ? { safetySettings: settings.safetySettings } : {}),
-    },
-  };
 }

@@ -4,6 +4,7 @@ import { getCache } from '../../platform/cache/index.js';
 import type { GeminiAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
+import { GeminiChatModel } from './backends/gemini-model.js';
 import { FirestoreChatStore } from './store.js';
 import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
@@ -13,7 +14,7 @@ export function chatDeps(gemini: GeminiAccess, tools: readonly AnyChatTool[] = [
   return {
     store: new FirestoreChatStore(getDb()),
     cache: getCache('chat'),
-    gemini: geminiStreamingClient(gemini),
+    model: new GeminiChatModel(geminiStreamingClient(gemini)),
     tools,
   };
 }

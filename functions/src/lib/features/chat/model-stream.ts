@@ -1,26 +1,24 @@
-// The Gemini call of a chat turn: streamGenerateContent through the platform's one chain
-// (fetchGeminiEvents: transport -> parseSseStream -> parseGeminiEvents) with three deadlines (first
-// event per attempt, silence between events, whole call) and retries with backoff for failures BEFORE
-// the first answer token. After the first token the caller has shown text to someone, so a failure is
-// final (a retry would give a different answer). Whether a failure is worth retrying is the error's
-// own `isRetryable`, set where it was made (HTTP status, network fault, truncation, a stalled attempt).
-import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
+// One model call of a chat turn, on whichever backend (backends/chat-model.ts): the request, streamed,
+// with three deadlines (first event per attempt, silence between events, whole call) and retries with
+// backoff for failures BEFORE the first answer token. After the first token the caller has shown text
+// to someone, so a failure is final (a retry would give a different answer). Whether a failure is
+// worth retrying is the error's own `isRetryable`, set where it was made (HTTP status, network fault,
+// truncation, a stalled attempt).
 import {
-  GeminiProtocolError,
-  GeminiTimeoutError,
+  ModelProtocolError,
+  ModelTimeoutError,
   isRetryableError,
   retryAfterMsOf,
-} from '../../platform/gemini/errors.js';
-import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
-import type { GeminiSafetyRating } from '../../platform/gemini/safety.js';
+} from '../../platform/model/errors.js';
 import { withRetry, type RetryPolicy } from '../../platform/model/retry.js';
 import type {
-  FunctionCallEvent,
-  GeminiStreamEvent,
-  GeminiTokenUsage,
-  TextDeltaEvent,
-} from '../../platform/gemini/types.js';
-import type { ChatPrompt } from './context.js';
+  ChatModel,
+  ChatPrompt,
+  ModelEnd,
+  ModelEvent,
+  ModelTextEvent,
+  ModelToolCallEvent,
+} from './backends/chat-model.js';
 
 export interface ModelTimeouts {
   firstChunkMs: number;
@@ -28,16 +26,8 @@ export interface ModelTimeouts {
   totalMs: number;
 }
 
-export interface ModelReplyEnd {
-  finishReason: string | undefined;
-  usage: GeminiTokenUsage | undefined;
-  modelVersion: string | undefined;
-  /** Gemini's last safety ratings: they name the category of a content stop. */
-  safetyRatings?: GeminiSafetyRating[];
-}
-
 export interface ModelCallOptions {
-  client: GeminiTransport;
+  model: ChatModel;
   prompt: ChatPrompt;
   /** The caller going away (client disconnect): stops everything at once. */
   signal: AbortSignal;
@@ -49,7 +39,7 @@ export interface ModelCallOptions {
    * Every part of the answering attempt that the model's turn is made of (text and thinking chunks,
    * signature-only parts, tool calls), in order, before onText for the same chunk; awaited.
    */
-  onPart?(event: TextDeltaEvent | FunctionCallEvent): void | Promise<void>;
+  onPart?(event: ModelTextEvent | ModelToolCallEvent): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
 }
 
@@ -73,7 +63,7 @@ class Attempt {
 
   arm(ms: number, phase: 'first-chunk' | 'idle'): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.controller.abort(new GeminiTimeoutError(phase, ms)), ms);
+    this.timer = setTimeout(() => this.controller.abort(new ModelTimeoutError(phase, ms)), ms);
   }
 
   /** Releases the connection (a no-op once the body was read to the end) and the timer. */
@@ -85,35 +75,35 @@ class Attempt {
 
 interface OpenedStream {
   attempt: Attempt;
-  events: AsyncIterator<GeminiStreamEvent>;
+  events: AsyncIterator<ModelEvent>;
   /** What came before the first answer (thinking, signature-only parts): part of the model's turn. */
-  before: GeminiStreamEvent[];
+  before: ModelEvent[];
   /** The first answer text or tool call, or the end of a reply without either. */
-  first: GeminiStreamEvent;
+  first: ModelEvent;
 }
 
 /** The attempt has answered: text shown to someone, or a tool call acted on. Retrying would differ. */
-function isAnswer(event: GeminiStreamEvent): boolean {
-  return (event.type === 'text-delta' && !event.thought && event.text !== '') || event.type === 'function-call';
+function isAnswer(event: ModelEvent): boolean {
+  return (event.type === 'text' && !event.thought && event.text !== '') || event.type === 'tool-call';
 }
 
-/** parseGeminiEvents always ends with `done`; an iterator that ends without one was cut short. */
-function missingDone(): GeminiProtocolError {
-  return new GeminiProtocolError('PROTOCOL_MISSING_DONE', 'Gemini stream ended without a done event');
+/** A backend's events always end with `done`; an iterator that ends without one was cut short. */
+function missingDone(): ModelProtocolError {
+  return new ModelProtocolError('PROTOCOL_MISSING_DONE', 'model stream ended without a done event');
 }
 
-export async function streamModelReply(options: ModelCallOptions): Promise<ModelReplyEnd> {
+export async function streamModelReply(options: ModelCallOptions): Promise<ModelEnd> {
   const { signal: clientSignal, timeouts } = options;
   clientSignal.throwIfAborted();
   const total = new AbortController();
-  const totalTimer = setTimeout(() => total.abort(new GeminiTimeoutError('total', timeouts.totalMs)), timeouts.totalMs);
+  const totalTimer = setTimeout(() => total.abort(new ModelTimeoutError('total', timeouts.totalMs)), timeouts.totalMs);
   const callSignal = AbortSignal.any([clientSignal, total.signal]);
 
   /** Replaces whatever an aborted operation threw with the reason it was aborted for. */
   const explain = (error: unknown, attempt?: Attempt): unknown => {
     if (clientSignal.aborted) return new ClientAbortedError();
     if (total.signal.aborted) return total.signal.reason;
-    if (attempt?.controller.signal.aborted && attempt.controller.signal.reason instanceof GeminiTimeoutError) {
+    if (attempt?.controller.signal.aborted && attempt.controller.signal.reason instanceof ModelTimeoutError) {
       return attempt.controller.signal.reason;
     }
     return error;
@@ -123,12 +113,8 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     const attempt = new Attempt(callSignal);
     attempt.arm(timeouts.firstChunkMs, 'first-chunk');
     try {
-      const events = await fetchGeminiEvents(options.client, {
-        model: options.prompt.model,
-        request: options.prompt.request,
-        signal: attempt.signal,
-      });
-      const before: GeminiStreamEvent[] = [];
+      const events = await options.model.open(options.prompt, attempt.signal);
+      const before: ModelEvent[] = [];
       for (;;) {
         const next = await events.next();
         attempt.arm(timeouts.idleMs, 'idle');
@@ -153,11 +139,11 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     });
     const { attempt, events } = opened;
     for (const early of opened.before) await deliver(early, options);
-    let event: GeminiStreamEvent = opened.first;
+    let event: ModelEvent = opened.first;
     for (;;) {
       if (event.type === 'done') {
-        const { finishReason, usage, modelVersion, safetyRatings } = event;
-        return { finishReason, usage, modelVersion, ...(safetyRatings ? { safetyRatings } : {}) };
+        const { finishReason, usage, model, blocked } = event;
+        return { finishReason, usage, model, ...(blocked ? { blocked } : {}) };
       }
       await deliver(event, options);
       const next = await events.next().catch((error: unknown) => {
@@ -175,9 +161,9 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
   }
 }
 
-/** Thinking text is never part of the answer; images are not expected from a chat model. */
-async function deliver(event: GeminiStreamEvent, options: ModelCallOptions): Promise<void> {
-  if (event.type !== 'text-delta' && event.type !== 'function-call') return;
+/** Thinking text is never part of the answer. */
+async function deliver(event: ModelEvent, options: ModelCallOptions): Promise<void> {
+  if (event.type === 'done') return;
   await options.onPart?.(event);
-  if (event.type === 'text-delta' && !event.thought && event.text !== '') await options.onText(event.text);
+  if (event.type === 'text' && !event.thought && event.text !== '') await options.onText(event.text);
 }

@@ -17,7 +17,7 @@ import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { codePointPrefix } from '../../platform/text.js';
 import type { TurnIds } from './ids.js';
-import type { StreamingContent } from '../../platform/gemini/request-body.js';
+import type { StoredExchange, TextBackend } from './backends/chat-model.js';
 import type { ChatErrorCode, ChatToolCall, ChatUsage } from './wire.js';
 
 export type ReplyStatus = 'complete' | 'interrupted' | 'error';
@@ -33,11 +33,12 @@ export interface StoredReply {
   /** The tools used, so the app can render the cards from Firestore (bounded: see boundedToolCalls). */
   toolCalls?: ChatToolCall[];
   /**
-   * The Gemini contents after the user's message (model turns with their calls and signatures, the
-   * functionResponse turns, the final answer), replayed as history by the next turn. Stored as JSON
-   * text: model-written args may nest arrays, which Firestore fields cannot hold.
+   * What came after the user's message when tools were used, in the wire shape of the backend that
+   * answered (exchangeFormat): the model's calls (with Gemini's signatures), the tools' results, the
+   * final answer; replayed as history by the next turn. Stored as JSON text: model-written args may
+   * nest arrays, which Firestore fields cannot hold.
    */
-  exchange?: StreamingContent[];
+  exchange?: StoredExchange;
 }
 
 export type TurnClaim =
@@ -139,18 +140,15 @@ function storedToolCalls(value: unknown): ChatToolCall[] | undefined {
   return Array.isArray(parsed) ? (parsed as ChatToolCall[]) : undefined;
 }
 
-function storedExchange(value: unknown): StreamingContent[] | undefined {
-  const parsed = parseJson(value);
-  const valid =
-    Array.isArray(parsed) &&
-    parsed.every(
-      (content: unknown) =>
-        typeof content === 'object' &&
-        content !== null &&
-        Array.isArray((content as { parts?: unknown }).parts) &&
-        ((content as { role?: unknown }).role === 'model' || (content as { role?: unknown }).role === 'user'),
-    );
-  return valid ? (parsed as StreamingContent[]) : undefined;
+/** Messages stored before a second backend existed carry no format: Gemini wrote them. */
+function exchangeFormat(value: unknown): TextBackend {
+  return value === 'openai-compatible' ? 'openai-compatible' : 'gemini';
+}
+
+/** The stored exchange; each backend checks the contents' shape before replaying them. */
+function storedExchange(json: unknown, format: unknown): StoredExchange | undefined {
+  const parsed = parseJson(json);
+  return Array.isArray(parsed) ? { format: exchangeFormat(format), contents: parsed } : undefined;
 }
 
 /** Firestore refuses `undefined` field values; drop them (nested objects included). */
@@ -261,7 +259,7 @@ export class FirestoreChatStore implements ChatStore {
       const role = data.role === 'assistant' ? 'assistant' : data.role === 'user' ? 'user' : undefined;
       // Failed replies (possibly cut by a safety stop) are not context; interrupted ones were seen.
       if (!role || typeof data.text !== 'string' || (role === 'assistant' && data.status === 'error')) continue;
-      const exchange = role === 'assistant' ? storedExchange(data.exchangeJson) : undefined;
+      const exchange = role === 'assistant' ? storedExchange(data.exchangeJson, data.exchangeFormat) : undefined;
       history.push(exchange ? { role, text: data.text, exchange } : { role, text: data.text });
       if (history.length === limit) break;
     }
@@ -272,19 +270,19 @@ export class FirestoreChatStore implements ChatStore {
     const refs = this.refs(ids);
     const batch = this.db.batch();
     const { toolCalls, exchange, ...fields } = reply;
-    const exchangeJson = exchange && exchange.length > 0 ? JSON.stringify(exchange) : undefined;
+    const exchangeJson = exchange && exchange.contents.length > 0 ? JSON.stringify(exchange.contents) : undefined;
+    // Only a complete reply is replayed with its calls: an interrupted one may end on a call that has
+    // no response, which the model's server refuses.
+    const keepExchange =
+      reply.status === 'complete' && exchangeJson !== undefined && exchangeJson.length <= MAX_EXCHANGE_JSON;
     batch.set(
       refs.assistant,
       withoutUndefined({
         role: 'assistant',
         ...fields,
         toolCallsJson: toolCalls ? boundedToolCalls(toolCalls) : undefined,
-        // Only a complete reply is replayed with its calls: an interrupted one may end on a call
-        // that has no response, which Gemini refuses.
-        exchangeJson:
-          reply.status === 'complete' && exchangeJson !== undefined && exchangeJson.length <= MAX_EXCHANGE_JSON
-            ? exchangeJson
-            : undefined,
+        exchangeJson: keepExchange ? exchangeJson : undefined,
+        exchangeFormat: keepExchange ? exchange?.format : undefined,
         clientMessageId,
         attemptId,
         replyTo: ids.userMessageId,

@@ -1,24 +1,21 @@
-// The model calls of one chat turn. Gemini may answer with tool calls instead of (or besides) text;
-// each call runs with the caller's identity as it arrives (several in parallel), its result goes back
-// as a functionResponse, and the model is called again with its own turn repeated exactly as received
-// (model-turn.ts). Bounded three ways:
-//   - at most `maxModelCalls` model calls; the last one is sent with function calling off (mode NONE),
-//     so it answers in text, and any call it makes anyway is not run;
+// The model calls of one chat turn, on whichever backend (backends/chat-model.ts). The model may answer
+// with tool calls instead of (or besides) text; each call runs with the caller's identity as it arrives
+// (several in parallel), its result goes back in the backend's shape, and the model is called again
+// with its own response repeated as the backend requires (the exchange). Bounded three ways:
+//   - at most `maxModelCalls` model calls; the last one is sent with tool calling off, so it answers
+//     in text, and any call it makes anyway is not run;
 //   - at most `maxCallsPerStep` calls run per model response; the others are answered with an error;
 //   - one deadline for the whole turn: each model call's total timeout and each tool's budget are cut
 //     to what is left of it.
 // Every model call keeps streamModelReply's retry, timeout and abort rules. What happened so far lives
 // in `progress`, so a turn that fails or is interrupted midway can still be stored with what was done.
-import type { StreamingContent, StreamingPart } from '../../platform/gemini/request-body.js';
-import { GeminiTimeoutError } from '../../platform/gemini/errors.js';
+import { ModelTimeoutError } from '../../platform/model/errors.js';
 import { estimateTokens } from '../../platform/model/token-estimate.js';
-import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import type { RetryPolicy } from '../../platform/model/retry.js';
 import type { Logger } from '../../platform/logging.js';
-import type { ChatPrompt } from './context.js';
-import { ClientAbortedError, streamModelReply, type ModelReplyEnd, type ModelTimeouts } from './model-stream.js';
-import { ModelTurn, type ModelCall } from './model-turn.js';
-import { functionDeclarations, runToolCall, type AnyChatTool, type ToolOutcome } from './tools.js';
+import type { ChatModel, ChatPrompt, ModelCall, ModelEnd, StoredExchange } from './backends/chat-model.js';
+import { ClientAbortedError, streamModelReply, type ModelTimeouts } from './model-stream.js';
+import { toolDeclarations, runToolCall, type AnyChatTool, type ToolOutcome } from './tools.js';
 import type { ChatToolCall, ChatUsage } from './wire.js';
 
 export interface ToolLimits {
@@ -29,7 +26,8 @@ export interface ToolLimits {
 }
 
 export interface ToolLoopInput {
-  client: GeminiTransport;
+  model: ChatModel;
+  /** The turn's first request (model.prompt). */
   prompt: ChatPrompt;
   /** By name; empty: one plain model call, no tools declared. */
   tools: ReadonlyMap<string, AnyChatTool>;
@@ -44,9 +42,9 @@ export interface ToolLoopInput {
   onToolResult?(call: ChatToolCall): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   /**
-   * After every model call: the tokens Gemini bills for it (the daily budget). A call cut off by the
-   * client or a deadline never reports usage, yet Gemini keeps generating and billing: it is charged
-   * an estimate of its prompt plus the output cap.
+   * After every model call: the tokens it is billed for (the daily budget). A call cut off by the
+   * client or a deadline never reports usage, yet the server keeps generating (and billing): it is
+   * charged an estimate of its prompt plus the output cap. So is a call whose server reports none.
    */
   onBilled?(tokens: number): Promise<void>;
 }
@@ -56,9 +54,9 @@ function estimatePromptTokens(request: unknown): number {
   return estimateTokens(JSON.stringify(request).length);
 }
 
-function outputCap(request: ChatPrompt['request']): number {
-  const cap = request.generationConfig?.maxOutputTokens;
-  return typeof cap === 'number' ? cap : 0;
+/** A call cut off before its usage arrived: the server goes on generating, up to the output cap. */
+function estimateCall(prompt: ChatPrompt): number {
+  return estimatePromptTokens(prompt.request) + prompt.maxOutputTokens;
 }
 
 /** What the turn has done so far; filled in as it goes. */
@@ -67,15 +65,15 @@ export interface ToolLoopProgress {
   text: string[];
   /** Finished tool calls, in the order they were asked for. */
   toolCalls: ChatToolCall[];
-  /** Contents after the user's message: model turns and functionResponse turns, replayable as history. */
-  exchange: StreamingContent[];
+  /** What came after the user's message when tools were used, replayable as history. */
+  exchange?: StoredExchange;
   /** Summed over every model call that reported usage. */
   usage?: ChatUsage;
   modelCalls: number;
 }
 
 export function newToolLoopProgress(): ToolLoopProgress {
-  return { text: [], toolCalls: [], exchange: [], modelCalls: 0 };
+  return { text: [], toolCalls: [], modelCalls: 0 };
 }
 
 export function addUsage(total: ChatUsage | undefined, more: ChatUsage | undefined): ChatUsage | undefined {
@@ -98,40 +96,32 @@ const TOO_MANY_CALLS: ToolOutcome = {
 };
 
 /** Runs the turn's model calls and tool calls; resolves with the last model call's end. */
-export async function runToolLoop(
-  input: ToolLoopInput,
-  progress: ToolLoopProgress,
-  toUsage: (end: ModelReplyEnd) => ChatUsage | undefined,
-): Promise<ModelReplyEnd> {
+export async function runToolLoop(input: ToolLoopInput, progress: ToolLoopProgress): Promise<ModelEnd> {
   const { tools, limits, signal } = input;
-  const declarations =
-    tools.size > 0 ? [{ functionDeclarations: functionDeclarations([...tools.values()]) }] : undefined;
+  const exchange = input.model.exchange(input.prompt, toolDeclarations([...tools.values()]));
   const deadline = Date.now() + limits.turnTimeoutMs;
 
   for (let step = 1; ; step++) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new GeminiTimeoutError('total', limits.turnTimeoutMs);
-    const last = declarations === undefined || step >= limits.maxModelCalls;
-    const request: ChatPrompt['request'] = {
-      ...input.prompt.request,
-      contents: [...input.prompt.request.contents, ...progress.exchange],
-    };
-    if (declarations) request.tools = declarations;
-    if (declarations && last) request.toolConfig = { functionCallingConfig: { mode: 'NONE' } };
+    if (remaining <= 0) throw new ModelTimeoutError('total', limits.turnTimeoutMs);
+    const last = tools.size === 0 || step >= limits.maxModelCalls;
+    const prompt = exchange.request(last);
 
-    const turn = new ModelTurn(`c${step}`);
+    const response = exchange.response(`c${step}`);
+    /** What this call wrote, for an estimate when its server reports no usage. */
+    let outputChars = 0;
     const running: Array<Promise<void>> = [];
     const outcomes = new Map<string, ToolOutcome>();
     const finished = new Map<string, ChatToolCall>();
     /** This step's finished calls join the turn's in the order the model asked for them. */
     const recordFinished = (): void => {
-      for (const call of turn.calls) {
+      for (const call of response.calls) {
         const done = finished.get(call.id);
         if (done) progress.toolCalls.push(done);
       }
     };
     const start = (call: ModelCall): void => {
-      if (turn.calls.length > limits.maxCallsPerStep) {
+      if (response.calls.length > limits.maxCallsPerStep) {
         outcomes.set(call.id, TOO_MANY_CALLS);
         running.push(finish(call, TOO_MANY_CALLS));
         return;
@@ -157,8 +147,8 @@ export async function runToolLoop(
 
     progress.modelCalls++;
     const end = await streamModelReply({
-      client: input.client,
-      prompt: { model: input.prompt.model, request },
+      model: input.model,
+      prompt,
       signal,
       timeouts: { ...input.timeouts, totalMs: Math.min(input.timeouts.totalMs, remaining) },
       retry: input.retry,
@@ -168,27 +158,28 @@ export async function runToolLoop(
         return input.onText(text);
       },
       onPart: async (event) => {
-        if (event.type === 'text-delta') return turn.addText(event);
-        const call = turn.addCall(event);
-        if (!call || last) return; // a repeat, or a call the last model call may not make
+        outputChars += event.type === 'text' ? event.text.length : JSON.stringify(event.args ?? null).length;
+        const call = response.add(event);
+        if (!call || last) return; // text, a repeat, or a call the last model call may not make
         await input.onToolCall?.({ id: call.id, name: call.name, args: call.args });
         start(call);
       },
     }).catch(async (error: unknown) => {
       await Promise.allSettled(running); // tools stop with the turn's signal; none outlives it
       recordFinished();
-      if (error instanceof ClientAbortedError || error instanceof GeminiTimeoutError) {
-        await input.onBilled?.(estimatePromptTokens(request) + outputCap(request));
+      if (error instanceof ClientAbortedError || error instanceof ModelTimeoutError) {
+        await input.onBilled?.(estimateCall(prompt));
       }
       throw error;
     });
-    const usage = toUsage(end);
-    progress.usage = addUsage(progress.usage, usage);
-    if (usage) await input.onBilled?.(usage.totalTokens);
+    progress.usage = addUsage(progress.usage, end.usage);
+    await input.onBilled?.(
+      end.usage?.totalTokens ?? estimatePromptTokens(prompt.request) + estimateTokens(outputChars),
+    );
 
-    if (turn.calls.length === 0 || last) {
-      // Replayable history needs the final answer only when tools were involved.
-      if (progress.exchange.length > 0) progress.exchange.push({ role: 'model', parts: turn.parts });
+    if (response.calls.length === 0 || last) {
+      exchange.addFinalAnswer(response);
+      progress.exchange = exchange.stored();
       return end;
     }
     const settled = await Promise.allSettled(running);
@@ -196,16 +187,8 @@ export async function runToolLoop(
     if (signal.aborted) throw new ClientAbortedError();
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    progress.exchange.push(
-      { role: 'model', parts: turn.parts },
-      { role: 'user', parts: turn.calls.map((call) => functionResponsePart(call, outcomes.get(call.id))) },
-    );
+    for (const call of response.calls) if (!outcomes.has(call.id)) outcomes.set(call.id, TOO_MANY_CALLS);
+    exchange.addToolResults(response, outcomes);
+    progress.exchange = exchange.stored();
   }
-}
-
-/** Tool results are user-written data (titles, names, tags): they go back as data, under `result`. */
-function functionResponsePart(call: ModelCall, outcome: ToolOutcome | undefined): StreamingPart {
-  const done = outcome ?? TOO_MANY_CALLS;
-  const response = done.ok ? { result: done.result } : { error: done.error };
-  return { functionResponse: { name: call.name, response, ...(call.geminiId ? { id: call.geminiId } : {}) } };
 }

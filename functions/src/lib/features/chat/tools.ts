@@ -1,12 +1,13 @@
-// The assistant's tools as chat sees them: a name, a description and a JSON Schema for Gemini, a zod
+// The assistant's tools as chat sees them: a name, a description and a JSON Schema for the model, a zod
 // schema for the arguments, and a function run with the caller's identity. Chat knows nothing of what
 // a tool does; the tools themselves are composed outside the feature (src/lib/assistant-tools), over
 // matching. runToolCall is the one place a call is checked and bounded: whatever goes wrong (unknown
 // name, bad arguments, a timeout, a failure, an oversized result) becomes an error the model reads in
-// its functionResponse, never a failed request.
+// its tool result, never a failed request.
 import { z } from 'zod';
 import { isHttpError } from '../../platform/http/errors.js';
 import { describeError, type Logger } from '../../platform/logging.js';
+import type { ToolDeclaration } from './backends/chat-model.js';
 
 export interface ToolContext {
   uid: string;
@@ -36,21 +37,17 @@ export interface ToolError {
 /** What one call produced: the result the app renders, or the error the model is told about. */
 export type ToolOutcome = { ok: true; result: Record<string, unknown> } | { ok: false; error: ToolError };
 
-/** Gemini's `functionDeclarations` entry. */
-export interface FunctionDeclaration {
-  name: string;
-  description: string;
-  parametersJsonSchema: Record<string, unknown>;
-}
-
 /** A result larger than this (JSON characters) is refused: it is stored with the message and replayed. */
 export const MAX_TOOL_RESULT_CHARS = 8_000;
 
-/** The declarations Gemini is sent, derived from the same zod schemas the arguments are checked with. */
-export function functionDeclarations(tools: readonly AnyChatTool[]): FunctionDeclaration[] {
+/**
+ * The declarations every backend sends (as Gemini functionDeclarations or OpenAI tools), derived from
+ * the same zod schemas the arguments are checked with.
+ */
+export function toolDeclarations(tools: readonly AnyChatTool[]): ToolDeclaration[] {
   return tools.map((tool) => {
     const { $schema: _dialect, ...schema } = z.toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>;
-    return { name: tool.name, description: tool.description, parametersJsonSchema: schema };
+    return { name: tool.name, description: tool.description, parameters: schema };
   });
 }
 

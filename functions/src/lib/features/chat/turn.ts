@@ -1,19 +1,17 @@
 // One chat turn, shared by chatMessage (collects the text) and chatStream (relays each chunk):
 //   prepareTurn: ids -> [claim the turn | read profile | read history] in parallel -> prompt, cache key
 //                (throws 404 conversation_not_found / 409 in_progress before anything is streamed)
-//   run:         stored reply (idempotent retry) | cache hit | Gemini -> reply written once -> result
+//   run:         stored reply (idempotent retry) | cache hit | the model -> reply written once -> result
 // The reply is persisted however the turn ends: complete, interrupted (client left) or error.
 import type { Cache } from '../../platform/cache/types.js';
 import type { ChatConfig } from '../../platform/config/index.js';
-import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
-import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
-import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import { describeError, type Logger } from '../../platform/logging.js';
+import type { ChatModel, ChatPrompt } from './backends/chat-model.js';
 import { chatCacheKey } from './cache-key.js';
-import { buildChatPrompt, profileContext, type ChatPrompt } from './context.js';
+import { profileContext } from './context.js';
 import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
-import { ClientAbortedError, type ModelReplyEnd } from './model-stream.js';
+import { ClientAbortedError } from './model-stream.js';
 import { splitForReplay } from './replay.js';
 import type { ChatStore, StoredReply } from './store.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
@@ -23,7 +21,8 @@ import type { ChatRequest, ChatToolCall, ChatUsage } from './wire.js';
 export interface ChatDeps {
   store: ChatStore;
   cache: Cache;
-  gemini: GeminiTransport;
+  /** Gemini or an OpenAI-compatible server (TEXT_BACKEND): the turn does not know which. */
+  model: ChatModel;
   /** The assistant's tools (src/lib/assistant-tools); none: plain replies. */
   tools?: readonly AnyChatTool[];
 }
@@ -89,16 +88,6 @@ const RETRY_BACKOFF = { baseDelayMs: 500, maxDelayMs: 4_000 };
 /** Extra time a claim blocks duplicates beyond the model call's own deadline (writes, slow clients). */
 const LEASE_MARGIN_MS = 30_000;
 
-export function toChatUsage(usage: GeminiTokenUsage | undefined): ChatUsage | undefined {
-  if (!usage) return undefined;
-  return {
-    promptTokens: usage.promptTokenCount,
-    outputTokens: usage.candidatesTokenCount,
-    totalTokens: usage.totalTokenCount,
-    ...(usage.thoughtsTokenCount !== undefined ? { thoughtsTokens: usage.thoughtsTokenCount } : {}),
-  };
-}
-
 export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<PreparedTurn> {
   const { uid, request, settings } = input;
   const ids = turnIds(uid, request.conversationId, request.clientMessageId);
@@ -143,7 +132,7 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   }
 
   const tools = settings.toolsEnabled ? (deps.tools ?? []) : [];
-  const prompt = buildChatPrompt({
+  const prompt = deps.model.prompt({
     model: input.model,
     settings,
     profile: profileContext(profile),
@@ -198,7 +187,7 @@ class TurnRunner {
     try {
       const end = await runToolLoop(
         {
-          client: this.deps.gemini,
+          model: this.deps.model,
           prompt: this.prompt,
           tools: this.tools,
           uid,
@@ -221,20 +210,19 @@ class TurnRunner {
           onToolResult: events.onToolResult,
           onBilled: this.input.budget ? (tokens) => this.input.budget!.chargeTokens(tokens) : undefined,
           onRetry: ({ attempt, delayMs, error }) =>
-            log.warn('gemini attempt failed, retrying', {
+            log.warn('model attempt failed, retrying', {
               attempt,
               delayMs,
               error: describeError(error, { stack: false }),
             }),
         },
         progress,
-        (end: ModelReplyEnd) => toChatUsage(end.usage),
       );
       const text = progress.text.join('');
-      const model = end.modelVersion ?? this.prompt.model;
+      const model = end.model ?? this.prompt.model;
       const finishReason = end.finishReason ?? 'FINISH_REASON_UNSPECIFIED';
       const { usage, toolCalls } = progress;
-      const blocked = finishReasonBlock(finishReason, end.safetyRatings);
+      const blocked = end.blocked;
       if (blocked) {
         await this.save({
           ...this.partial(progress),

@@ -1,6 +1,6 @@
 // What an image caller is told when something goes wrong; one mapping for both functions. Input and
 // output errors are the feature's own; every upstream failure goes through the platform's one mapping
-// (platform/gemini/http-errors.ts) with the image sentences:
+// (platform/model/http-errors.ts) with the image sentences:
 //   input image refused or unusable         400 invalid_image / source_not_allowed, 413 image_too_large,
 //                                           422 source_unavailable
 //   model answered without an image         502 no_image       {finishReason}

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildChatPrompt,
-  buildContents,
-  buildSystemInstruction,
-  PERSONA,
-  profileContext,
-} from '../../../../src/lib/features/chat/context.js';
+import { buildSystemInstruction, PERSONA, profileContext } from '../../../../src/lib/features/chat/context.js';
+import { buildChatPrompt, buildContents } from '../../../../src/lib/features/chat/backends/gemini-prompt.js';
 import { canonicalJson, chatCacheKey } from '../../../../src/lib/features/chat/cache-key.js';
 
 const settings = { temperature: 0.7, topP: 0.8, topK: 40, maxOutputTokens: 256 };
@@ -183,7 +178,7 @@ describe('tools in the prompt', () => {
     const contents = buildContents(
       [
         { role: 'user', text: 'events?' },
-        { role: 'assistant', text: 'Nothing on.', exchange },
+        { role: 'assistant', text: 'Nothing on.', exchange: { format: 'gemini', contents: exchange } },
       ],
       'ok',
     );
@@ -193,8 +188,43 @@ describe('tools in the prompt', () => {
       { role: 'user', parts: [{ text: 'ok' }] },
     ]);
     // An exchange never leads the contents (Gemini wants a user turn first): it is skipped like any model turn.
-    expect(buildContents([{ role: 'assistant', text: 'x', exchange }], 'hi')).toEqual([
-      { role: 'user', parts: [{ text: 'hi' }] },
+    expect(
+      buildContents([{ role: 'assistant', text: 'x', exchange: { format: 'gemini', contents: exchange } }], 'hi'),
+    ).toEqual([{ role: 'user', parts: [{ text: 'hi' }] }]);
+  });
+});
+
+describe('history from the other backend', () => {
+  it('replays an exchange another backend wrote as the reply text (Gemini cannot read OpenAI messages)', () => {
+    const contents = buildContents(
+      [
+        { role: 'user', text: 'events?' },
+        {
+          role: 'assistant',
+          text: 'Jazz on Friday.',
+          exchange: {
+            format: 'openai-compatible',
+            contents: [{ role: 'assistant', content: null, tool_calls: [{ id: 'x', type: 'function' }] }],
+          },
+        },
+      ],
+      'thanks',
+    );
+    expect(contents).toEqual([
+      { role: 'user', parts: [{ text: 'events?' }] },
+      { role: 'model', parts: [{ text: 'Jazz on Friday.' }] },
+      { role: 'user', parts: [{ text: 'thanks' }] },
     ]);
+  });
+
+  it('replays a malformed Gemini exchange as text too', () => {
+    const contents = buildContents(
+      [
+        { role: 'user', text: 'q' },
+        { role: 'assistant', text: 'a', exchange: { format: 'gemini', contents: [{ role: 'tool', content: 'x' }] } },
+      ],
+      'next',
+    );
+    expect(contents[1]).toEqual({ role: 'model', parts: [{ text: 'a' }] });
   });
 });

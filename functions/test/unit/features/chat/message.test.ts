@@ -2,6 +2,7 @@
 // scripted Gemini transport (SSE bodies built here), no services.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerChatMessage, type ChatDeps } from '../../../../src/lib/features/chat/index.js';
+import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemini-model.js';
 import type { SaveReplyInput } from '../../../../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
 import { getConfig } from '../../../../src/lib/platform/config/index.js';
@@ -41,12 +42,12 @@ function fakeDeps(events: object[], options: { onFirstSent?: () => void } = {}) 
       saveReply: async (input) => void saved.push(input),
     },
     cache: new MemoryLruCache(),
-    gemini: {
+    model: new GeminiChatModel({
       fetch: async (request) => {
         requests.push(request);
         return { status: 200, headers: new Headers(), body: sseBody(events, request.signal, options.onFirstSent) };
       },
-    },
+    }),
   };
   return { deps, requests, saved };
 }

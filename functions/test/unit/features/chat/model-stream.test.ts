@@ -1,8 +1,10 @@
 // streamModelReply against a scripted transport: what it retries is what the error says (isRetryable),
-// never a guess from the error's class; deadlines are GeminiTimeoutErrors with their phase.
+// never a guess from the error's class; deadlines are ModelTimeoutErrors with their phase.
 import { describe, expect, it } from 'vitest';
 import { streamModelReply, type ModelCallOptions } from '../../../../src/lib/features/chat/model-stream.js';
-import { GeminiHttpError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
+import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemini-model.js';
+import { GeminiHttpError, GeminiNetworkError } from '../../../../src/lib/platform/gemini/errors.js';
+import { ModelTimeoutError } from '../../../../src/lib/platform/model/errors.js';
 import type { GeminiStreamRequest, GeminiTransport } from '../../../../src/lib/platform/gemini/streaming-client.js';
 
 type Reply = { chunks: string[]; stallAfter?: number } | { reject: unknown };
@@ -43,8 +45,12 @@ async function run(client: GeminiTransport, overrides: Partial<ModelCallOptions>
   const texts: string[] = [];
   const retries: unknown[] = [];
   const end = await streamModelReply({
-    client,
-    prompt: { model: 'gemini-test', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } },
+    model: new GeminiChatModel(client),
+    prompt: {
+      model: 'gemini-test',
+      request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
+      maxOutputTokens: 100,
+    },
     signal: new AbortController().signal,
     timeouts: { firstChunkMs: 5_000, idleMs: 5_000, totalMs: 10_000 },
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, budgetMs: 5_000 },
@@ -89,7 +95,7 @@ describe('streamModelReply retries', () => {
     const { texts, retries } = await run(client, { timeouts: { firstChunkMs: 30, idleMs: 5_000, totalMs: 10_000 } });
     expect(texts).toEqual(['on time']);
     expect(retries).toHaveLength(1);
-    expect(retries[0]).toBeInstanceOf(GeminiTimeoutError);
+    expect(retries[0]).toBeInstanceOf(ModelTimeoutError);
     expect(retries[0]).toMatchObject({ phase: 'first-chunk', timeoutMs: 30 });
     expect(client.requests[0].signal?.aborted).toBe(true);
   });
@@ -99,14 +105,14 @@ describe('streamModelReply retries', () => {
     const error = await run(cut, { timeouts: { firstChunkMs: 5_000, idleMs: 30, totalMs: 10_000 } }).catch(
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ name: 'GeminiTimeoutError', phase: 'idle' });
+    expect(error).toMatchObject({ name: 'ModelTimeoutError', phase: 'idle' });
     expect(cut.requests).toHaveLength(1);
 
     const slow = scripted({ chunks: [sse('late', 'STOP')], stallAfter: 0 }, reply('again'));
     const total = await run(slow, { timeouts: { firstChunkMs: 5_000, idleMs: 5_000, totalMs: 30 } }).catch(
       (e: unknown) => e,
     );
-    expect(total).toMatchObject({ name: 'GeminiTimeoutError', phase: 'total', timeoutMs: 30, isRetryable: false });
+    expect(total).toMatchObject({ name: 'ModelTimeoutError', phase: 'total', timeoutMs: 30, isRetryable: false });
     expect(slow.requests).toHaveLength(1);
   });
 });

@@ -1,10 +1,10 @@
-// runToolLoop against a scripted transport and in-memory tools: what goes back to Gemini, the bounds,
+// runToolLoop on the Gemini backend against a scripted transport and in-memory tools: what goes back to Gemini, the bounds,
 // and the retry rule (a tool call is an answer: nothing is retried after it).
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { newToolLoopProgress, runToolLoop, type ToolLoopInput } from '../../../../src/lib/features/chat/tool-loop.js';
 import type { AnyChatTool } from '../../../../src/lib/features/chat/tools.js';
-import { toChatUsage } from '../../../../src/lib/features/chat/turn.js';
+import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemini-model.js';
 import { GeminiHttpError } from '../../../../src/lib/platform/gemini/errors.js';
 import type { StreamingContent } from '../../../../src/lib/platform/gemini/request-body.js';
 import type { GeminiStreamRequest, GeminiTransport } from '../../../../src/lib/platform/gemini/streaming-client.js';
@@ -75,8 +75,8 @@ const fc = (q: string, signature?: string): Part => ({
 
 function input(client: GeminiTransport, overrides: Partial<ToolLoopInput> = {}): ToolLoopInput {
   return {
-    client,
-    prompt: { model: 'm', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] } },
+    model: new GeminiChatModel(client),
+    prompt: { model: 'm', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }, maxOutputTokens: 100 },
     tools: new Map([lookup, sleepy, delayed].map((tool) => [tool.name, tool])),
     uid: 'alice',
     signal: new AbortController().signal,
@@ -89,7 +89,6 @@ function input(client: GeminiTransport, overrides: Partial<ToolLoopInput> = {}):
   };
 }
 
-const usageOf = toChatUsage;
 const contentsOf = (request: GeminiStreamRequest) => (request.request as { contents: StreamingContent[] }).contents;
 
 describe('runToolLoop', () => {
@@ -99,7 +98,7 @@ describe('runToolLoop', () => {
       { chunks: [[{ text: 'Done.' }]] },
     );
     const progress = newToolLoopProgress();
-    await runToolLoop(input(client), progress, (end) => usageOf(end.usage));
+    await runToolLoop(input(client), progress);
     const [, follow] = client.requests;
     expect(contentsOf(follow).slice(1)).toEqual([
       {
@@ -112,7 +111,8 @@ describe('runToolLoop', () => {
       { role: 'user', parts: [{ functionResponse: { name: 'lookup', response: { result: { found: 'A' } } } }] },
     ]);
     expect(progress.text.join('')).toBe('Done.');
-    expect(progress.exchange).toHaveLength(3); // model call, response, final answer
+    expect(progress.exchange?.format).toBe('gemini');
+    expect(progress.exchange?.contents).toHaveLength(3); // model call, response, final answer
     expect(progress.modelCalls).toBe(2);
     expect(progress.usage).toEqual({ promptTokens: 20, outputTokens: 2, totalTokens: 22 });
   });
@@ -122,7 +122,7 @@ describe('runToolLoop', () => {
       { reject: new GeminiHttpError({ status: 503, retryAfterMs: 1 }) },
       { chunks: [[{ text: 'ok' }]] },
     );
-    await runToolLoop(input(before), newToolLoopProgress(), (end) => usageOf(end.usage));
+    await runToolLoop(input(before), newToolLoopProgress());
     expect(before.requests).toHaveLength(2);
 
     ran.length = 0;
@@ -130,7 +130,7 @@ describe('runToolLoop', () => {
       { chunks: [[fc('x')], [{ text: 'more' }]], failAfter: 1 },
       { chunks: [[{ text: 'never' }]] },
     );
-    await expect(runToolLoop(input(after), newToolLoopProgress(), (end) => usageOf(end.usage))).rejects.toThrow();
+    await expect(runToolLoop(input(after), newToolLoopProgress())).rejects.toThrow();
     expect(after.requests).toHaveLength(1);
   });
 
@@ -139,9 +139,7 @@ describe('runToolLoop', () => {
     const calls = ['1', '2', '3'].map((q) => fc(q));
     const client = scripted({ chunks: [calls] }, { chunks: [[{ text: 'ok' }]] });
     const progress = newToolLoopProgress();
-    await runToolLoop(input(client, { limits: { ...input(client).limits, maxCallsPerStep: 2 } }), progress, (end) =>
-      usageOf(end.usage),
-    );
+    await runToolLoop(input(client, { limits: { ...input(client).limits, maxCallsPerStep: 2 } }), progress);
     expect(ran.sort()).toEqual(['1', '2']);
     const responses = contentsOf(client.requests[1]).at(-1)!.parts;
     expect(responses.map((part) => (part.functionResponse as { response: unknown }).response)).toEqual([
@@ -161,9 +159,8 @@ describe('runToolLoop', () => {
     const run = runToolLoop(
       input(client, { limits: { maxModelCalls: 4, maxCallsPerStep: 5, toolTimeoutMs: 5_000, turnTimeoutMs: 200 } }),
       progress,
-      (end) => usageOf(end.usage),
     );
-    await expect(run).rejects.toMatchObject({ name: 'GeminiTimeoutError', phase: 'total' });
+    await expect(run).rejects.toMatchObject({ name: 'ModelTimeoutError', phase: 'total' });
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(progress.toolCalls[0].result).toEqual({
       error: { code: 'timeout', message: 'sleepy did not answer in time.' },
@@ -177,9 +174,7 @@ describe('runToolLoop', () => {
     );
     const progress = newToolLoopProgress();
     const streamed: string[] = [];
-    await runToolLoop(input(client, { onText: (text) => void streamed.push(text) }), progress, (end) =>
-      usageOf(end.usage),
-    );
+    await runToolLoop(input(client, { onText: (text) => void streamed.push(text) }), progress);
     expect(streamed.join('')).toBe('Looking that up. Found.');
     expect(contentsOf(client.requests[1]).at(-2)).toEqual({
       role: 'model',
@@ -197,9 +192,7 @@ describe('runToolLoop', () => {
     );
     const progress = newToolLoopProgress();
     const results: string[] = [];
-    await runToolLoop(input(client, { onToolResult: (call) => void results.push(call.name) }), progress, (end) =>
-      usageOf(end.usage),
-    );
+    await runToolLoop(input(client, { onToolResult: (call) => void results.push(call.name) }), progress);
     expect(results).toEqual(['lookup', 'delayed']); // events go out as each finishes
     expect(progress.toolCalls.map((call) => call.name)).toEqual(['delayed', 'lookup']);
   });
@@ -207,17 +200,15 @@ describe('runToolLoop', () => {
   it('without tools: one call, no tools declared, no exchange kept', async () => {
     const client = scripted({ chunks: [[{ text: 'plain' }]] });
     const progress = newToolLoopProgress();
-    await runToolLoop(input(client, { tools: new Map() }), progress, (end) => usageOf(end.usage));
+    await runToolLoop(input(client, { tools: new Map() }), progress);
     expect(client.requests[0].request).not.toHaveProperty('tools');
-    expect(progress.exchange).toEqual([]);
+    expect(progress.exchange).toBeUndefined();
   });
 
   it('declares the tools on every call but the last, which has function calling off', async () => {
     const client = scripted({ chunks: [[fc('a')]] }, { chunks: [[fc('b')]] });
     const progress = newToolLoopProgress();
-    await runToolLoop(input(client, { limits: { ...input(client).limits, maxModelCalls: 2 } }), progress, (end) =>
-      usageOf(end.usage),
-    );
+    await runToolLoop(input(client, { limits: { ...input(client).limits, maxModelCalls: 2 } }), progress);
     expect(client.requests.map((r) => (r.request as { toolConfig?: unknown }).toolConfig)).toEqual([
       undefined,
       { functionCallingConfig: { mode: 'NONE' } },

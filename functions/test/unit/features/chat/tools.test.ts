@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  functionDeclarations,
+  toolDeclarations,
   MAX_TOOL_RESULT_CHARS,
   runToolCall,
   type AnyChatTool,
@@ -131,12 +131,12 @@ describe('runToolCall', () => {
   });
 });
 
-describe('functionDeclarations', () => {
+describe('toolDeclarations', () => {
   it('sends the zod schema as JSON Schema (no $schema key), defaults optional', () => {
-    const [declaration] = functionDeclarations([echo]);
+    const [declaration] = toolDeclarations([echo]);
     expect(declaration.name).toBe('echo');
-    expect(declaration.parametersJsonSchema).not.toHaveProperty('$schema');
-    expect(declaration.parametersJsonSchema).toMatchObject({
+    expect(declaration.parameters).not.toHaveProperty('$schema');
+    expect(declaration.parameters).toMatchObject({
       type: 'object',
       properties: { word: { type: 'string', maxLength: 5 }, times: { type: 'integer', minimum: 1, maximum: 3 } },
       required: ['word'],

@@ -1,6 +1,6 @@
 // What a chat reply tells its caller about token usage.
 import { describe, expect, it } from 'vitest';
-import { toChatUsage } from '../../../../src/lib/features/chat/turn.js';
+import { toChatUsage } from '../../../../src/lib/features/chat/backends/gemini-model.js';
 
 describe('toChatUsage', () => {
   it('reports prompt, output, total and thought tokens', () => {

@@ -1,6 +1,6 @@
-// ModelTurn: the parts of one model response, as Gemini must get them back.
+// GeminiResponse: the parts of one Gemini response, as Gemini must get them back.
 import { describe, expect, it } from 'vitest';
-import { ModelTurn } from '../../../../src/lib/features/chat/model-turn.js';
+import { GeminiResponse } from '../../../../src/lib/features/chat/backends/gemini-response.js';
 import type { FunctionCallEvent } from '../../../../src/lib/platform/gemini/types.js';
 
 const call = (name: string, args: unknown, extra: Partial<FunctionCallEvent> = {}): FunctionCallEvent => {
@@ -9,9 +9,9 @@ const call = (name: string, args: unknown, extra: Partial<FunctionCallEvent> = {
   return { type: 'function-call', name, args, part, ...extra };
 };
 
-describe('ModelTurn', () => {
+describe('GeminiResponse', () => {
   it('joins unsigned text chunks, keeps thinking apart, and never joins into or from a signed part', () => {
-    const turn = new ModelTurn('c1');
+    const turn = new GeminiResponse('c1');
     turn.addText({ type: 'text-delta', text: 'plan', thought: true });
     turn.addText({ type: 'text-delta', text: 'Hel' });
     turn.addText({ type: 'text-delta', text: 'lo' });
@@ -29,7 +29,7 @@ describe('ModelTurn', () => {
   });
 
   it('keeps each call part verbatim and gives ids; a repeat is dropped but its signature kept', () => {
-    const turn = new ModelTurn('c2');
+    const turn = new GeminiResponse('c2');
     const first = turn.addCall(call('find_events', { limit: 2, tags: ['a'] }));
     const second = turn.addCall(call('get_event', { eventId: 'e1' }, { id: 'g-7', thoughtSignature: 'SIG' }));
     expect(first).toEqual({ id: 'c2-1', name: 'find_events', args: { limit: 2, tags: ['a'] } });
@@ -46,7 +46,7 @@ describe('ModelTurn', () => {
   });
 
   it('treats the same tool with different args as two calls', () => {
-    const turn = new ModelTurn('c1');
+    const turn = new GeminiResponse('c1');
     turn.addCall(call('find_events', { limit: 1 }));
     turn.addCall(call('find_events', { limit: 2 }));
     expect(turn.calls.map((c) => c.id)).toEqual(['c1-1', 'c1-2']);
