@@ -4,6 +4,8 @@
 //   tool-result {id, name, result} · done {finishReason, usage, model, cached}
 //   or, after the stream started, error {code, message, status, details?, requestId}.
 // Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
+// By callable (`.stream()`): the same events but `done` as chunks {type, ...}, and the whole reply as
+// the result: {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached}.
 import {
   chatRequestBody,
   chatDeps,
@@ -28,7 +30,7 @@ export const chatStreamHandler = defineEndpoint({
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
   requiresGemini: true,
-  handle: async (ctx): Promise<undefined> => {
+  handle: async (ctx): Promise<unknown> => {
     const { uid, body, config, gemini, log, budget } = ctx;
     const turn = await prepareTurn(chatDeps(gemini, productionAssistantTools(config)), {
       uid,
@@ -46,12 +48,18 @@ export const chatStreamHandler = defineEndpoint({
           onToolCall: (call) => sendChatEvent(stream, { type: 'tool-call', ...call }),
           onToolResult: ({ id, name, result }) => sendChatEvent(stream, { type: 'tool-result', id, name, result }),
         });
-        await sendChatEvent(stream, {
-          type: 'done',
+        const done = {
           finishReason: result.finishReason,
           usage: result.usage,
           model: result.model,
           cached: result.cached,
+        };
+        await stream.finish('done', done, {
+          conversationId: turn.conversationId,
+          messageId: turn.messageId,
+          text: result.reply,
+          toolCalls: result.toolCalls,
+          ...done,
         });
       } catch (error) {
         throw toChatError(error);

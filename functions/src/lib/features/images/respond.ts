@@ -3,7 +3,8 @@
 //   start {model, kind}  text {text}  progress {bytes}  image {id, url, ...}  done {<the JSON result>}
 //   error {code, message, status, details?, requestId}
 // The SSE stream opens only with the job's first event, so failures before it (bad input image,
-// unsupported option) are ordinary HTTP errors in both modes.
+// unsupported option) are ordinary HTTP errors in both modes. A callable `.stream()` caller gets the
+// same events but `done` as chunks ({type: 'progress', bytes}...) and the JSON result as the result.
 import type { EndpointContext } from '../../platform/http/endpoint.js';
 import { respondWithSse } from '../../platform/http/sse-responder.js';
 import { toImageHttpError } from './errors.js';
@@ -16,7 +17,10 @@ export function wantsEventStream(ctx: Pick<AnyContext, 'req'>): boolean {
   return /\btext\/event-stream\b/i.test(ctx.req.headers.accept ?? '');
 }
 
-/** Runs the job and returns what the request layer sends (JSON), or undefined after streaming SSE. */
+/**
+ * Runs the job and returns what the request layer sends: the JSON result, or what respondWithSse
+ * returns after streaming (undefined for SSE, the result for a callable caller).
+ */
 export async function respondWithImageJob(ctx: AnyContext, run: ImageJob): Promise<ImageJobResult | undefined> {
   if (!wantsEventStream(ctx)) {
     try {
@@ -25,21 +29,25 @@ export async function respondWithImageJob(ctx: AnyContext, run: ImageJob): Promi
       throw toImageHttpError(error);
     }
   }
-  return respondWithSse(ctx, async (stream) => {
+  const streamed = await respondWithSse(ctx, async (stream) => {
     try {
       // The job reports progress without waiting for it to be written: the writer queues the events.
       await run({
         signal: stream.signal,
         budget: ctx.budget,
-        onEvent: (event) => void stream.send(event.type, eventData(event)),
+        onEvent: (event) =>
+          void (event.type === 'done'
+            ? stream.finish('done', event.result)
+            : stream.send(event.type, eventData(event))),
       });
     } catch (error) {
       throw toImageHttpError(error);
     }
   });
+  return streamed as ImageJobResult | undefined;
 }
 
-function eventData(event: ImageJobEvent): unknown {
+function eventData(event: Exclude<ImageJobEvent, { type: 'done' }>): unknown {
   switch (event.type) {
     case 'start':
       return { model: event.model, kind: event.kind };
@@ -49,7 +57,5 @@ function eventData(event: ImageJobEvent): unknown {
       return { bytes: event.bytes };
     case 'image':
       return event.image;
-    case 'done':
-      return event.result;
   }
 }

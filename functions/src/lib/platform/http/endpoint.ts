@@ -1,44 +1,42 @@
-// defineEndpoint: the whole request layer around a handler, in this order:
-//   request id, security headers -> CORS (OPTIONS answered here, no auth) -> method -> auth -> content type -> body size
-//   -> JSON -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
-//   -> required secrets and Gemini access -> App Check -> rate limit -> daily budget -> handle -> budget settled -> response
-// Anything thrown becomes the one error shape; the result is a plain (req, res) handler for onRequest.
-// App Check and the budget come last among the checks: a malformed request neither consumes a
-// limited-use App Check token nor reserves budget.
+// defineEndpoint: the whole request layer around a handler, for two protocols at one URL:
+//   REST and SSE (ours): request id, security headers -> CORS (OPTIONS answered here, no auth) -> method
+//     -> the checks of request-layer.ts -> handle -> the JSON answer or error (respond.ts);
+//   the Firebase callable protocol (a POST whose JSON body is exactly {"data": ...}, callable/request.ts):
+//     request id, security headers, CORS -> the same checks in the same order, `data` standing for the
+//     body (or for the query of a GET endpoint) -> handle -> {"result": ...} or {"error": ...} written by
+//     firebase-functions' onCall (callable/responder.ts), streamed for `.stream()` callers.
+// Anything thrown becomes the protocol's one error shape; the result is a plain (req, res) handler for
+// onRequest. Handlers answer by returning a value, or by streaming through respondWithSse
+// (sse-responder.ts), which speaks both protocols; a handler must not write to `res` itself.
 import type { Request, Response } from 'express';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { z } from 'zod';
-import { APP_CHECK_HEADER, checkAppCheck } from '../app-check/gate.js';
 import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
 import { defaultUsageRecorder, getDailyBudget } from '../budget/registry.js';
-import type { RequestBudgetMeter } from '../budget/meter.js';
 import type { BudgetKind, BudgetMeter } from '../budget/types.js';
-import {
-  getConfig,
-  requireGeminiAccess,
-  requireSecrets,
-  type AppConfig,
-  type GeminiAccess,
-  type SecretName,
-} from '../config/index.js';
+import { getConfig, type AppConfig, type GeminiAccess, type SecretName } from '../config/index.js';
 import { systemClock } from '../clock.js';
 import { getAdminApp } from '../firebase.js';
 import { createLogger, type Logger } from '../logging.js';
 import { getRateLimiter } from '../rate-limit/registry.js';
 import type { RateLimiter } from '../rate-limit/types.js';
-import { authenticate, verifyWithFirebaseAdmin, type IdTokenVerifier } from './auth.js';
-import { closeBudget, normalizeBudgetSpec, openBudget, type BudgetDeps, type BudgetSpec } from './budget-layer.js';
+import { verifyWithFirebaseAdmin, type IdTokenVerifier } from './auth.js';
+import { normalizeBudgetSpec, type BudgetDeps, type BudgetSpec } from './budget-layer.js';
+import type { CallableChannel } from './callable/channel.js';
+import { toCallableError } from './callable/errors.js';
+import { isCallableRequest, readCallableData } from './callable/request.js';
+import { callableResponder } from './callable/responder.js';
 import { assertJsonContentType } from './content-type.js';
 import { answerPreflight, applyCorsHeaders } from './cors.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
-import { HttpError } from './errors.js';
+import { HttpError, toHttpError } from './errors.js';
 import { assertMethod, type HttpMethod } from './method.js';
-import { rateLimitedError, setRateLimitHeaders } from '../rate-limit/http-headers.js';
 import { resolveRequestId } from './request-id.js';
-import { sendError, sendResult } from './respond.js';
+import { runEndpoint, type EndpointSettings, type Exchange, type RequestInput } from './request-layer.js';
+import { isEndpointResponse, logFailure, sendError, sendResult } from './respond.js';
 import { applySecurityHeaders } from './security-headers.js';
-import { invalidRequest, readPathSegments, readQuery, validate, type ValidationIssue } from './validation.js';
-import { assertInputShape } from './well-formed.js';
+import { HEARTBEAT_MS } from './sse-responder.js';
+import { readQuery } from './validation.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -66,6 +64,8 @@ export interface EndpointContext<Body, Query, Path, Secret extends SecretName = 
    * (`await ctx.budget.chargeTokens(usage.totalTokenCount)`, `chargeImages(1)`). Never throws.
    */
   budget: BudgetMeter;
+  /** Set when the caller used the Firebase callable protocol; respondWithSse streams through it. */
+  callable?: CallableChannel;
 }
 
 export interface RateLimitSpec {
@@ -138,8 +138,38 @@ function abortOnDisconnect(res: Response): AbortSignal {
   return controller.signal;
 }
 
-function resolveLimit(spec: RateLimitSpec, config: AppConfig): number {
-  return typeof spec.perMinute === 'function' ? spec.perMinute(config) : spec.perMinute;
+/** REST: the body (JSON, within the size limit) when the endpoint takes one; the query from the URL. */
+async function readRestInput(req: Request, hasBody: boolean, maxBodyBytes: number): Promise<RequestInput> {
+  let body: unknown;
+  if (hasBody) {
+    assertJsonContentType(req);
+    body = await readJsonBody(req, maxBodyBytes);
+  }
+  return { body: { value: body, location: 'body' }, query: { value: readQuery(req), location: 'query' } };
+}
+
+/** Callable: `data` is the body, or the query of an endpoint without a body (a GET one, such as suggestions). */
+async function readCallableInput(req: Request, hasBody: boolean, maxBodyBytes: number): Promise<RequestInput> {
+  const data = { value: await readCallableData(req, maxBodyBytes), location: 'data' as const };
+  return hasBody
+    ? { body: data, query: { value: readQuery(req), location: 'query' } }
+    : { body: { value: undefined, location: 'body' }, query: data };
+}
+
+/** A handler's return value as the callable result: an error envelope of 4xx/5xx becomes the error. */
+function callableResult(res: Response, result: unknown): unknown {
+  if (!isEndpointResponse(result)) return result ?? null;
+  if (result.status >= 400) {
+    const { error } = (result.body ?? {}) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+    throw new HttpError(
+      result.status,
+      typeof error?.code === 'string' ? error.code : 'error',
+      typeof error?.message === 'string' ? error.message : 'The request failed',
+      { details: error?.details, headers: result.headers },
+    );
+  }
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  return result.body ?? null;
 }
 
 export function defineEndpoint<
@@ -154,13 +184,16 @@ export function defineEndpoint<
 ): EndpointHandler {
   const deps: EndpointDeps = { ...defaultDeps, ...overrides };
   const maxBodyBytes = spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const rateLimit: RateLimitSpec | false = spec.rateLimit ?? {
-    bucket: spec.name,
-    perMinute: (config) => config.rateLimit.perMinute,
+  const hasBody = spec.body !== undefined;
+  const budget = normalizeBudgetSpec(spec.budget);
+  const appCheck = spec.appCheck ?? budget !== undefined;
+  const settings: EndpointSettings = {
+    rateLimit: spec.rateLimit ?? { bucket: spec.name, perMinute: (config) => config.rateLimit.perMinute },
+    budget,
+    appCheck: appCheck !== false,
+    replayProtected: typeof appCheck === 'object' && appCheck.replayProtected,
   };
-  const budgetSpec = normalizeBudgetSpec(spec.budget);
-  const appCheck = spec.appCheck ?? budgetSpec !== undefined;
-  const replayProtected = typeof appCheck === 'object' && appCheck.replayProtected;
+  const answerCallable = callableResponder({ heartbeatSeconds: HEARTBEAT_MS / 1000 });
 
   return async (req, res) => {
     const startedAt = Date.now();
@@ -169,9 +202,15 @@ export function defineEndpoint<
     res.setHeader('X-Request-Id', requestId);
     applySecurityHeaders(res); // first: every answer below, errors and preflights included, carries them
     let uid: string | undefined;
-    let meter: RequestBudgetMeter | undefined;
+    let protocol: 'rest' | 'callable' = 'rest';
     res.once('finish', () => {
-      log.info('request', { method: req.method, status: res.statusCode, uid, durationMs: Date.now() - startedAt });
+      log.info('request', {
+        method: req.method,
+        protocol,
+        status: res.statusCode,
+        uid,
+        durationMs: Date.now() - startedAt,
+      });
     });
 
     try {
@@ -181,84 +220,43 @@ export function defineEndpoint<
         answerPreflight(req, res, spec.method, originAllowed);
         return;
       }
-      const signal = abortOnDisconnect(res);
-      assertMethod(req, spec.method);
-
-      const identity = await authenticate(req, deps.verifyIdToken);
-      uid = identity.uid;
-
-      const issues: ValidationIssue[] = [];
-      const check = <S extends z.ZodType | undefined>(
-        schema: S,
-        value: unknown,
-        location: 'body' | 'query' | 'path',
-      ): Output<S> => {
-        if (!schema) return undefined as Output<S>;
-        const result = validate(schema, value, location);
-        if (!result.ok) issues.push(...result.issues);
-        return (result.ok ? result.value : undefined) as Output<S>;
-      };
-
-      let rawBody: unknown;
-      if (spec.body) {
-        assertJsonContentType(req);
-        rawBody = await readJsonBody(req, maxBodyBytes);
-      }
-      const segments = readPathSegments(req);
-      if (!spec.path && segments.length > 0) throw new HttpError(404, 'not_found', 'No such resource');
-      const rawQuery = readQuery(req);
-      // Before any schema: every string well-formed, nesting and size bounded (well-formed.ts).
-      assertInputShape({ body: rawBody, query: rawQuery, path: segments });
-      // `spec.body` etc. are typed `Schema | undefined` (optional); the casts restore the inferred type.
-      const body = check(spec.body as BodySchema, rawBody, 'body');
-      const query = check(spec.query as QuerySchema, rawQuery, 'query');
-      const path = check(spec.path as PathSchema, segments, 'path');
-      if (issues.length > 0) throw invalidRequest(issues);
-
-      const secrets = requireSecrets(spec.requiredSecrets ?? []);
-      const gemini = (spec.requiresGemini ? requireGeminiAccess(config) : undefined) as Gemini extends true
-        ? GeminiAccess
-        : undefined;
-
-      if (appCheck) {
-        await checkAppCheck({
-          mode: config.appCheck.mode,
-          header: req.headers[APP_CHECK_HEADER],
-          consume: replayProtected && config.appCheck.replayProtection,
-          verifier: deps.appCheckVerifier,
-          log: log.child({ uid }),
-        });
-      }
-
-      if (rateLimit) {
-        const decision = await deps.rateLimiter(rateLimit.bucket, resolveLimit(rateLimit, config)).consume(uid);
-        const now = deps.clock();
-        setRateLimitHeaders(res, decision, now);
-        if (!decision.allowed) throw rateLimitedError(decision, now);
-      }
-
-      meter = await openBudget({ spec: budgetSpec, config, uid, deps, log: log.child({ uid }), res });
-
-      const result = await spec.handle({
+      const exchange = (readInput: Exchange['readInput'], callable?: CallableChannel): Exchange => ({
         req,
         res,
-        uid,
-        token: identity.token,
-        body,
-        query,
-        path,
         requestId,
-        log: log.child({ uid }),
-        signal,
+        log,
         config,
-        secrets,
-        gemini,
-        budget: meter,
+        signal: abortOnDisconnect(res),
+        readInput,
+        ...(callable ? { callable } : {}),
+        onIdentified: (caller) => (uid = caller),
       });
-      await closeBudget(meter, budgetSpec, res, deps.clock);
-      sendResult(res, result);
+
+      if (isCallableRequest(req)) {
+        protocol = 'callable';
+        // Callables are always POST, whatever the REST method (suggestions is a GET).
+        await answerCallable(req, res, async (channel) => {
+          const run = exchange(() => readCallableInput(req, hasBody, maxBodyBytes), channel);
+          try {
+            const result = callableResult(res, await runEndpoint(spec, settings, deps, run));
+            channel.open();
+            return result;
+          } catch (err) {
+            if (run.signal.aborted) log.info('callable ended: client disconnected');
+            else logFailure(log, err);
+            const error = toHttpError(err);
+            if (!res.headersSent) for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+            channel.open();
+            throw toCallableError(error, requestId);
+          }
+        });
+        return;
+      }
+
+      const run = exchange(() => readRestInput(req, hasBody, maxBodyBytes));
+      assertMethod(req, spec.method);
+      sendResult(res, await runEndpoint(spec, settings, deps, run));
     } catch (err) {
-      await closeBudget(meter, budgetSpec, res, deps.clock);
       sendError(res, err, requestId, log);
     }
   };

@@ -51,7 +51,7 @@ export function sendResult(res: Response, result: unknown): void {
 }
 
 /** Unexpected errors are logged with their stack; deliberate HttpErrors briefly, with their cause if any. */
-function logFailure(log: Logger, err: unknown): void {
+export function logFailure(log: Logger, err: unknown): void {
   if (!isHttpError(err)) {
     log.error('request failed', { status: 500, code: 'internal', error: describeError(err) });
     return;

@@ -1,10 +1,10 @@
-// The one way a function answers with Server-Sent Events (chatStream, generateImage and editImage
-// with `Accept: text/event-stream`). The work gets a stream to send named JSON events on; this module
-// owns everything else:
+// The one way a function answers with a stream (chatStream, generateImage and editImage with
+// `Accept: text/event-stream`), in either protocol. The work gets a stream to send named JSON events on
+// and to finish with its final event and result; this module owns everything else:
 //   - opening: the stream opens with the first event (a failure before it is an ordinary HTTP error,
 //     thrown on to the request layer). The request layer's security headers plus the SSE ones
-//     (writer.ts; Cache-Control no-store), then a `: ok` comment so the emulator and proxies flush
-//     the headers at once.
+//     (writer.ts; Cache-Control no-store), then the padded opening comment (sse/stream-opening.ts), so
+//     the emulator and proxies flush the headers at once and an iOS app gets the first event at once.
 //   - ids: every event carries `id:` 1, 2, 3... in the order sent, the error event included.
 //   - heartbeat: a `: ping` comment after HEARTBEAT_MS without any frame.
 //   - errors: the work throws an HttpError (anything else is masked as 500 internal); after the stream
@@ -12,9 +12,14 @@
 //     error body's fields plus the status the stream can no longer send.
 //   - the close: the response ends once, after every queued event is written; a client disconnect
 //     aborts `signal`, so the work stops; nothing is written after the close.
+// For a callable caller (ctx.callable) the same work is relayed instead: each event is a chunk
+// `{type: event, ...data}`, the finish sets the call's result, and a failure goes back to the request
+// layer, which answers it as the callable error (inside the stream once a chunk went out).
 import type { ServerResponse } from 'node:http';
 import { describeError, type Logger } from '../logging.js';
 import { createSseWriter, type SseWriter } from '../sse/writer.js';
+import { STREAM_OPENING } from '../sse/stream-opening.js';
+import type { CallableChannel } from './callable/channel.js';
 import { toHttpError, type HttpError } from './errors.js';
 import { applySecurityHeaders } from './security-headers.js';
 
@@ -35,6 +40,11 @@ export interface SseErrorEventData {
 export interface SseStream {
   /** Sends one event (`data` as JSON) with the next id; resolves once written, or dropped after the close. */
   send(event: string, data: unknown): Promise<void>;
+  /**
+   * Sends the final event; `result` (default: `data`) is what a callable caller gets as the call's
+   * result. Events sent after it are dropped.
+   */
+  finish(event: string, data: unknown, result?: unknown): Promise<void>;
   /** Aborts when the client goes away; pass it to everything the work starts. */
   readonly signal: AbortSignal;
 }
@@ -45,6 +55,8 @@ export interface SseResponderContext {
   log: Logger;
   /** The request's own signal (the request layer aborts it on disconnect); `stream.signal` follows it. */
   signal?: AbortSignal;
+  /** Set by the request layer for a callable caller: the work is relayed through it. */
+  callable?: CallableChannel;
 }
 
 export interface SseResponderOptions {
@@ -62,14 +74,49 @@ export function sseErrorEventData(error: HttpError, requestId: string): SseError
   };
 }
 
+/** A stream event as a callable chunk: its name as `type`, beside the fields of its data. */
+export function callableChunk(event: string, data: unknown): Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? { type: event, ...(data as Record<string, unknown>) }
+    : { type: event, data };
+}
+
 /**
- * Runs `work` with a stream and answers with what it sent. Returns undefined (the response is
- * written) for the request layer; rethrows the work's failure only when no event was sent yet.
+ * Runs `work` with a stream and answers with what it sent. For the request layer: undefined (the
+ * response is written), or for a callable caller the result; rethrows the work's failure only when no
+ * event was sent yet (callable: always, the request layer answers it).
  */
 export async function respondWithSse(
   ctx: SseResponderContext,
   work: (stream: SseStream) => Promise<void>,
-  { heartbeatMs = HEARTBEAT_MS }: SseResponderOptions = {},
+  options: SseResponderOptions = {},
+): Promise<unknown> {
+  return ctx.callable ? relayToCallable(ctx, ctx.callable, work) : streamSse(ctx, work, options);
+}
+
+async function relayToCallable(
+  ctx: SseResponderContext,
+  channel: CallableChannel,
+  work: (stream: SseStream) => Promise<void>,
+): Promise<unknown> {
+  let finished = false;
+  let result: unknown;
+  const signal = ctx.signal ?? new AbortController().signal;
+  await work({
+    signal,
+    send: (event, data) => (finished ? Promise.resolve() : channel.sendChunk(callableChunk(event, data))),
+    finish: (_event, data, value = data) => {
+      if (!finished) [finished, result] = [true, value];
+      return Promise.resolve();
+    },
+  });
+  return result;
+}
+
+async function streamSse(
+  ctx: SseResponderContext,
+  work: (stream: SseStream) => Promise<void>,
+  { heartbeatMs = HEARTBEAT_MS }: SseResponderOptions,
 ): Promise<undefined> {
   const { res, requestId, log } = ctx;
   const disconnect = new AbortController();
@@ -94,8 +141,15 @@ export async function respondWithSse(
     }
   };
 
+  let finishedWork = false;
+  const finish = (event: string, data: unknown): Promise<void> => {
+    if (finishedWork) return Promise.resolve();
+    finishedWork = true;
+    return send(event, data);
+  };
+
   try {
-    await work({ send, signal });
+    await work({ send: (event, data) => (finishedWork ? Promise.resolve() : send(event, data)), finish, signal });
   } catch (error) {
     const httpError = toHttpError(error);
     if (!writer) throw httpError; // nothing streamed yet: the request layer answers with JSON
@@ -120,7 +174,7 @@ export async function respondWithSse(
 function openStream(res: ServerResponse, heartbeatMs: number): SseWriter {
   // The request layer set these already; a stream opened outside it must not go out without them.
   if (!res.headersSent) applySecurityHeaders(res);
-  return createSseWriter(res, { heartbeatMs });
+  return createSseWriter(res, { heartbeatMs, opening: STREAM_OPENING });
 }
 
 /** Ends the response once the queued events are written (or the client is gone). */

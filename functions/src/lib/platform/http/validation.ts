@@ -3,7 +3,8 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import { HttpError } from './errors.js';
 
-export type RequestLocation = 'body' | 'query' | 'path';
+/** Where a value came from; `data` is the callable protocol's argument (callable/request.ts). */
+export type RequestLocation = 'body' | 'query' | 'path' | 'data';
 
 export interface ValidationIssue {
   location: RequestLocation;

@@ -1,7 +1,7 @@
 // Server-Sent Events writer over a Node HTTP response (what a v2 onRequest handler gets).
 //
-// - Headers go out at once with a `: ok` comment: the functions emulator (and some proxies) hold
-//   headers back until the first body write.
+// - Headers go out at once with an opening comment (`: ok` unless told otherwise): the functions
+//   emulator (and some proxies) hold headers back until the first body write.
 // - Writes are queued and respect backpressure: when res.write() says the buffer is full, the next
 //   write waits for 'drain' (or for the client to go away).
 // - Once the client disconnects or close() is called, sends resolve as no-ops and nothing is written.
@@ -31,11 +31,16 @@ export interface SseWriter {
 export interface SseWriterOptions {
   /** Silence before a `: ping` comment; 0 disables. Default 15 s (well under common 30-60 s idle timeouts). */
   heartbeatMs?: number;
+  /** The first frame, a comment (default `: ok`); functions open with STREAM_OPENING (stream-opening.ts). */
+  opening?: string;
 }
 
 const LINE_BREAK = /\r\n|\r|\n/;
 
-export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: SseWriterOptions = {}): SseWriter {
+export function createSseWriter(
+  res: ServerResponse,
+  { heartbeatMs = 15_000, opening = ': ok\n\n' }: SseWriterOptions = {},
+): SseWriter {
   let closed = false;
   let ending = false;
   let queue: Promise<void> = Promise.resolve();
@@ -85,7 +90,7 @@ export function createSseWriter(res: ServerResponse, { heartbeatMs = 15_000 }: S
     res.setHeader('x-accel-buffering', 'no');
     res.setHeader('connection', 'keep-alive');
   }
-  enqueue(': ok\n\n').catch(() => undefined);
+  enqueue(opening).catch(() => undefined);
 
   if (heartbeatMs > 0) {
     // Skipped while frames are queued (a stalled reader should not grow the queue by itself); the
