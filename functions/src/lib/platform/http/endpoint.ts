@@ -168,7 +168,7 @@ function callableResult(res: Response, result: unknown): unknown {
       { details: error?.details, headers: result.headers },
     );
   }
-  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (!res.headersSent) for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   return result.body ?? null;
 }
 

@@ -9,6 +9,8 @@ function secondsUntil(epochMs: number, now: number): number {
 }
 
 export function setRateLimitHeaders(res: Response, decision: RateLimitDecision, now: number): void {
+  // A callable stream may have started (its heartbeat) while the checks ran: its headers are gone.
+  if (res.headersSent) return;
   res.setHeader('RateLimit-Limit', String(decision.limit));
   res.setHeader('RateLimit-Remaining', String(decision.remaining));
   res.setHeader('RateLimit-Reset', String(secondsUntil(decision.resetAt, now)));
