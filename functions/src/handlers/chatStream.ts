@@ -4,8 +4,8 @@
 //   tool-result {id, name, result} · done {finishReason, usage, model, cached}
 //   or, after the stream started, error {code, message, status, details?, requestId}.
 // Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
-// By callable (`.stream()`): the same events but `done` as chunks {type, ...}, and the whole reply as
-// the result: {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached}.
+// By callable (`.stream()`): the same events as chunks {type, ...}, except `done`: the whole reply is
+// the result, {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached}.
 import {
   chatRequestBody,
   chatDeps,
