@@ -11,11 +11,14 @@
  *
  * Overlap of two tag lists A and B (each deduplicated by key, at most 64 tags kept):
  *
- *     overlap = sqrt( (mA / |A|) * (mB / |B|) )
+ *     overlap = sqrt( (m / |A|) * (m / |B|) ) = m / sqrt(|A| * |B|)
  *
- * where mA is the number of A's tags that match at least one of B's, and mB likewise. It is the
- * geometric mean of the two sides' coverage (the Ochiai / cosine coefficient of binary sets,
- * generalised to fuzzy matching). Why this one:
+ * where m is the size of a maximum one-to-one matching between A's and B's tags: a tag counts once,
+ * against one tag of the other side. Containment alone would let one stuffed tag ("hiking
+ * photography coffee board games machine learning") contain five of the viewer's and score 1.0 as
+ * if it were five tags; matched one-to-one it is one tag matching one (and "music" against "indie
+ * music" and "music festival" covers one of the two). It is the geometric mean of the two sides'
+ * coverage (the Ochiai / cosine coefficient of binary sets, generalised to fuzzy matching). Why this one:
  *   - symmetric by construction, and in [0, 1]; 1 only when every tag on both sides found a match;
  *   - one tag against forty, with that one matching: sqrt(1 * 1/40) ≈ 0.16. The overlap coefficient
  *     (m / min(|A|, |B|)) would give 1.0 here, so a one-tag profile, or a forty-tag "match everyone"
@@ -25,7 +28,9 @@
  *     0.1 threshold keeps its meaning.
  *
  * Weighted variant (events, see event-signal.ts): a side's coverage is the matched share of its total
- * weight instead of a count; with all weights 1 it is the formula above.
+ * weight instead of a count, over a one-to-one matching of the greatest weight (taken greedily by
+ * weight, which is exact for weights on one side: the matchable sets form a transversal matroid);
+ * with all weights 1 it is the formula above.
  *
  * Reported tags are always the viewer's side (the first argument), in the viewer's own spelling
  * (trimmed, whitespace collapsed) and input order, one per distinct key. Explanations say "you both
@@ -105,14 +110,25 @@ const NONE: readonly number[] = Object.freeze([]);
  */
 export class TagMatcher {
   private readonly matchesByKey = new Map<string, readonly number[]>();
-  /** marks[i] === tallyId when own tag i matched during the current tally (no clearing per tally). */
+  /** marks[i] === tallyId when own tag i is matched during the current tally (no clearing per tally). */
   private readonly marks: Uint32Array;
+  /** For a marked own tag: the slot (in `lists`) of the other side's tag it is matched to. */
+  private readonly partner: Uint32Array;
+  /** seen[i] === visitId when own tag i was visited by the current augmenting search. */
+  private readonly seen: Uint32Array;
   private tallyId = 0;
-  /** Own tags matched during the current tally. */
+  private visitId = 0;
+  /** Scratch per tally: the other side's tags that match any own tag, their own matches and weights. */
+  private readonly lists: (readonly number[])[] = [];
+  private readonly slotWeights: number[] = [];
+  private readonly order: number[] = [];
+  /** Own tags matched during the current tally (the matching's size). */
   private ownMatched = 0;
 
   constructor(readonly tags: PreparedTags) {
     this.marks = new Uint32Array(tags.keys.length);
+    this.partner = new Uint32Array(tags.keys.length);
+    this.seen = new Uint32Array(tags.keys.length);
   }
 
   /** Indices of own tags matching `key`. */
@@ -130,29 +146,57 @@ export class TagMatcher {
     return matches;
   }
 
+  /** Kuhn's augmenting path from the other side's tag in `slot`: true when it could be matched. */
+  private augment(slot: number): boolean {
+    const matches = this.lists[slot];
+    for (let m = 0; m < matches.length; m++) {
+      const own = matches[m];
+      if (this.seen[own] === this.visitId) continue;
+      this.seen[own] = this.visitId;
+      if (this.marks[own] !== this.tallyId || this.augment(this.partner[own])) {
+        this.marks[own] = this.tallyId;
+        this.partner[own] = slot;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
-   * Marks the own tags matching any of `keys` (counting them in `ownMatched`) and returns the other
-   * side's matched weight (its matched count when `weights` is absent).
+   * Matches the other side's tags to own tags one-to-one (a maximum matching; of greatest weight when
+   * `weights` is given), marks the matched own tags (counting them in `ownMatched`) and returns the
+   * other side's matched weight (its matched count when `weights` is absent).
    */
   private tally(keys: readonly string[], weights: readonly number[] | undefined): number {
     if (this.tallyId === 0xffffffff) {
       this.marks.fill(0);
       this.tallyId = 0;
     }
-    const id = ++this.tallyId;
-    const marks = this.marks;
-    let ownMatched = 0;
-    let otherMatched = 0;
+    ++this.tallyId;
+    const { lists, slotWeights, order } = this;
+    lists.length = 0;
+    slotWeights.length = 0;
+    order.length = 0;
     for (let k = 0; k < keys.length; k++) {
       const matches = this.matchesOf(keys[k]);
       if (matches.length === 0) continue;
-      otherMatched += weights === undefined ? 1 : weights[k];
-      for (let m = 0; m < matches.length; m++) {
-        const own = matches[m];
-        if (marks[own] !== id) {
-          marks[own] = id;
-          ownMatched++;
-        }
+      order.push(lists.length);
+      lists.push(matches);
+      slotWeights.push(weights === undefined ? 1 : weights[k]);
+    }
+    // Heaviest first (stable): greedy by weight with augmenting paths gives the heaviest matching.
+    if (weights !== undefined && order.length > 1) order.sort((a, b) => slotWeights[b] - slotWeights[a] || a - b);
+    let ownMatched = 0;
+    let otherMatched = 0;
+    for (let o = 0; o < order.length; o++) {
+      if (this.visitId === 0xffffffff) {
+        this.seen.fill(0);
+        this.visitId = 0;
+      }
+      ++this.visitId;
+      if (this.augment(order[o])) {
+        ownMatched++;
+        otherMatched += slotWeights[order[o]];
       }
     }
     this.ownMatched = ownMatched;
@@ -182,10 +226,10 @@ export class TagMatcher {
     return Math.sqrt((this.ownMatched / ownCount) * otherCoverage);
   }
 
-  /** Own tags (display spelling, own order) that match any of `other`'s keys. */
-  matchedTags(other: Pick<PreparedTags, 'keys'>): string[] {
+  /** Own tags (display spelling, own order) in the one-to-one matching with `other` (weighted when it has weights). */
+  matchedTags(other: { readonly keys: readonly string[]; readonly weights?: readonly number[] }): string[] {
     if (this.tags.keys.length === 0) return [];
-    this.tally(other.keys, undefined);
+    this.tally(other.keys, other.weights);
     const matched: string[] = [];
     for (let i = 0; i < this.marks.length; i++) {
       if (this.marks[i] === this.tallyId) matched.push(displayText(this.tags.originals[i]));

@@ -76,9 +76,17 @@ describe('overlap', () => {
     expect(score).toBeLessThan(0.2);
   });
 
-  it('counts fuzzy matches once per side', () => {
-    // "music" matches both of the other side's tags; every tag on both sides is matched.
-    expect(overlapOf(['music'], ['indie music', 'music festival']).score).toBe(1);
+  it('matches a tag once, against one tag', () => {
+    // "music" is contained in both of the other side's tags, but counts against one of them.
+    expect(overlapOf(['music'], ['indie music', 'music festival']).score).toBeCloseTo(Math.sqrt(1 / 2), 15);
+    expect(overlapOf(['indie music', 'music festival'], ['music']).matched).toEqual(['indie music']);
+    // Two tags that each contain it can still both match, each against its own tag.
+    expect(overlapOf(['music', 'festival'], ['indie music', 'music festival']).score).toBe(1);
+  });
+
+  it('finds the largest one-to-one matching, not the first greedy one', () => {
+    // Greedy in order would give "music" to "indie music festival" and leave "indie music" alone.
+    expect(overlapOf(['indie music festival', 'indie music'], ['music', 'festival']).score).toBe(1);
   });
 
   it('is symmetric bit for bit', () => {
@@ -109,6 +117,13 @@ describe('TagMatcher.weightedOverlap', () => {
       totalWeight: other.keys.length,
     });
     expect(weighted).toBe(matcher.overlap(other));
+  });
+
+  it('matches one-to-one by the heaviest tags: one own tag is not counted for two', () => {
+    const matcher = new TagMatcher(prepareTags(['music']));
+    const signal = { keys: ['indie music', 'music festival'], weights: [0.25, 0.75], totalWeight: 1 };
+    expect(matcher.weightedOverlap(signal)).toBeCloseTo(Math.sqrt(1 * 0.75), 15);
+    expect(matcher.matchedTags(signal)).toEqual(['music']);
   });
 
   it("uses the matched share of the other side's weight", () => {
