@@ -12,7 +12,7 @@ export async function matchProfileSyncHandler(
   event: FirestoreEvent<Change<DocumentSnapshot> | undefined, { uid: string }>,
 ): Promise<void> {
   const { uid } = event.params;
-  const { outcome } = await syncAfterWrite(getDb(), uid, event.data?.after.data());
+  const { outcome } = await syncAfterWrite(getDb(), uid, event.data?.after.data(), event.data?.before.data());
   if (outcome !== 'unchanged')
     createLogger({ trigger: 'matchProfileSync', eventId: event.id }).info('match fields', { outcome });
 }

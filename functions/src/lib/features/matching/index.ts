@@ -22,7 +22,15 @@ export { deriveMatchFields, matchFieldsEqual, MATCH_FIELDS_VERSION } from './der
 export { isHiddenAccountState, HIDDEN_ACCOUNT_STATES } from './account-state.js';
 export type { MatchFields } from './derived/fields.js';
 export { syncAfterWrite, syncMatchFields, backfillMatchFields, type SyncOutcome } from './derived/sync.js';
-export { POOL_COLLECTION, POOL_SHARD_COUNT, poolShardOf } from './derived/pool.js';
+export {
+  POOL_COLLECTION,
+  POOL_SHARD_COUNT,
+  POOL_OVERFLOW_LEVELS,
+  PoolFullError,
+  poolShardOf,
+  poolShardAt,
+} from './derived/pool.js';
+export { storedPoolLevel } from './derived/sync.js';
 export {
   syncEventPoolEntry,
   syncAfterEventWrite,

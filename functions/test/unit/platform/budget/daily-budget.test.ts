@@ -66,6 +66,21 @@ describe('DailyBudget', () => {
     expect(over).toMatchObject({ used: 1300, remaining: 0 });
   });
 
+  it('overshoots by at most concurrency × the cost of a turn (the README bound), then refuses', async () => {
+    const { budget } = setup(200_000, 'tokens');
+    await budget.charge('alice', 199_950); // 50 tokens left
+    const turnCost = 250;
+    const concurrency = 20;
+    // Every turn is admitted while budget remains, and charges its real usage when it ends.
+    const admitted = await Promise.all(Array.from({ length: concurrency }, () => budget.check('alice')));
+    expect(admitted.every((status) => status.remaining > 0)).toBe(true);
+    await Promise.all(admitted.map(() => budget.charge('alice', turnCost)));
+    const { used, remaining } = await budget.check('alice');
+    expect(used - 200_000).toBe(concurrency * turnCost - 50);
+    expect(used - 200_000).toBeLessThanOrEqual(concurrency * turnCost);
+    expect(remaining).toBe(0);
+  });
+
   it('starts from 0 at midnight UTC, and says so in resetAt', async () => {
     const { budget, clock } = setup(2);
     await budget.reserve('alice', 1);

@@ -13,9 +13,13 @@ import { geohashForLocation } from 'geofire-common';
 import type { DocumentData } from 'firebase-admin/firestore';
 import { boundedPlace, boundedTags, isSuggestable } from '../documents.js';
 import { normalizePlace, prepareProfile } from '../scoring/index.js';
+import { POOL_ENTRY_MAX_BYTES, poolEntryBytes, poolEntryOf } from './pool.js';
 
-/** Bumped whenever the derivation changes: the backfill rewrites every profile with an older `v`. */
-export const MATCH_FIELDS_VERSION = 1;
+/**
+ * Bumped whenever the derivation changes: the backfill rewrites every profile with an older `v`.
+ * 2: tag lists cut to fit the pool entry's byte bound.
+ */
+export const MATCH_FIELDS_VERSION = 2;
 
 /** Geohash characters stored: ~4.8 m x 4.8 m, finer than any cell, so bounds never cut a cell point off. */
 export const GEOHASH_PRECISION = 9;
@@ -46,6 +50,23 @@ function folded(name: string | undefined): string {
   return name === undefined ? '' : normalizePlace(name);
 }
 
+/**
+ * The fields with their tag lists cut, from the end of the longer list, until the pool entry takes at
+ * most POOL_ENTRY_MAX_BYTES (pool.ts): a bound in bytes, so CJK text costs what it weighs.
+ */
+export function fitPoolEntry(fields: MatchFields): MatchFields {
+  const interests = [...fields.interests];
+  const purposes = [...fields.purposes];
+  const size = () => poolEntryBytes(poolEntryOf({ ...fields, interests, purposes }));
+  while (size() > POOL_ENTRY_MAX_BYTES && interests.length + purposes.length > 0) {
+    if (interests.length >= purposes.length) interests.pop();
+    else purposes.pop();
+  }
+  return interests.length === fields.interests.length && purposes.length === fields.purposes.length
+    ? fields
+    : { ...fields, interests, purposes };
+}
+
 /** The derived fields of a `users/{uid}` document's data. Pure and deterministic. */
 export function deriveMatchFields(data: DocumentData): MatchFields {
   const place = boundedPlace(data.location);
@@ -57,7 +78,7 @@ export function deriveMatchFields(data: DocumentData): MatchFields {
   const region = folded(place?.region);
   const country = folded(place?.country);
   const position = place?.lat !== undefined && place.lng !== undefined ? { lat: place.lat, lng: place.lng } : null;
-  return {
+  return fitPoolEntry({
     v: MATCH_FIELDS_VERSION,
     visible: isSuggestable(data),
     interests: prepared.interests.keys.slice(0, DERIVED_TAG_LIMITS.interests),
@@ -68,7 +89,7 @@ export function deriveMatchFields(data: DocumentData): MatchFields {
     placeKey: city === '' ? null : `${country}|${region}|${city}`,
     position,
     geohash: position === null ? null : geohashForLocation([position.lat, position.lng], GEOHASH_PRECISION),
-  };
+  });
 }
 
 function sameList(a: unknown, b: readonly string[]): boolean {

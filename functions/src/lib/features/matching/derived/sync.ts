@@ -7,7 +7,15 @@
 // re-reads the document in a transaction and derives from what is stored now.
 import { FieldPath, FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { deriveMatchFields, matchFieldsEqual, type MatchFields } from './fields.js';
-import { POOL_COLLECTION, poolEntryOf, poolShardOf } from './pool.js';
+import {
+  isDocumentTooLarge,
+  POOL_COLLECTION,
+  POOL_OVERFLOW_LEVELS,
+  poolEntryOf,
+  PoolFullError,
+  poolLevelOf,
+  poolShardAt,
+} from './pool.js';
 
 export type SyncOutcome = 'unchanged' | 'written' | 'removed';
 
@@ -23,30 +31,79 @@ export function poolWrite(uid: string, fields: MatchFields | undefined): Documen
   return { entries: { [uid]: entry }, updatedAt: FieldValue.serverTimestamp() };
 }
 
+/** Where a profile's pool entry lives: its `match.shard` (an overflow document), else its primary shard. */
+export function storedPoolLevel(uid: string, data: DocumentData | undefined): number {
+  const match = data?.match as { shard?: unknown } | undefined;
+  return poolLevelOf(uid, match?.shard);
+}
+
+/** The `match` value to store: the derived fields, plus `shard` when the entry lives in an overflow document. */
+function storedMatch(uid: string, fields: MatchFields, level: number): DocumentData {
+  return level === 0 ? fields : { ...fields, shard: poolShardAt(uid, level) };
+}
+
 /**
  * Brings `users/{uid}.match` and the pool entry in line with the stored profile. `force` rewrites
  * the pool entry even when `match` is already current (the backfill uses it to rebuild the pool).
+ * `previous` is the profile's data before a deletion, to find an entry in an overflow document.
+ * A full shard document moves the entry to the next overflow document (pool.ts).
  */
 export async function syncMatchFields(
   db: Firestore,
   uid: string,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; previous?: DocumentData } = {},
+): Promise<SyncResult> {
+  for (let level: number | undefined; ;) {
+    try {
+      return await syncAtLevel(db, uid, options, level);
+    } catch (error) {
+      if (!(error instanceof ShardFull)) throw error;
+      if (error.level >= POOL_OVERFLOW_LEVELS) throw new PoolFullError(poolShardAt(uid, 0));
+      level = error.level + 1;
+    }
+  }
+}
+
+/** The pool document at `level` refused the entry: it is full. */
+class ShardFull extends Error {
+  constructor(readonly level: number) {
+    super(`pool document at level ${level} is full`);
+  }
+}
+
+/** One transaction: the entry written at `level` (default: where it is stored now). */
+async function syncAtLevel(
+  db: Firestore,
+  uid: string,
+  options: { force?: boolean; previous?: DocumentData },
+  level: number | undefined,
 ): Promise<SyncResult> {
   const profile = db.collection('users').doc(uid);
-  const shard = db.collection(POOL_COLLECTION).doc(poolShardOf(uid));
-  return db.runTransaction(async (tx) => {
-    const snapshot = await tx.get(profile);
-    const data = snapshot.data();
-    if (data === undefined) {
-      tx.set(shard, poolWrite(uid, undefined), { merge: true });
-      return { outcome: 'removed' };
-    }
-    const fields = deriveMatchFields(data);
-    if (matchFieldsEqual(data.match, fields) && options.force !== true) return { outcome: 'unchanged', fields };
-    if (!matchFieldsEqual(data.match, fields)) tx.update(profile, { match: fields });
-    tx.set(shard, poolWrite(uid, fields), { merge: true });
-    return { outcome: 'written', fields };
-  });
+  const shard = (at: number) => db.collection(POOL_COLLECTION).doc(poolShardAt(uid, at));
+  let target = 0;
+  try {
+    return await db.runTransaction(async (tx) => {
+      const snapshot = await tx.get(profile);
+      const data = snapshot.data();
+      if (data === undefined) {
+        const stored = storedPoolLevel(uid, options.previous);
+        tx.set(shard(0), poolWrite(uid, undefined), { merge: true });
+        if (stored !== 0) tx.set(shard(stored), poolWrite(uid, undefined), { merge: true });
+        return { outcome: 'removed' };
+      }
+      const fields = deriveMatchFields(data);
+      const stored = storedPoolLevel(uid, data);
+      target = level ?? stored;
+      const current = matchFieldsEqual(data.match, fields) && target === stored;
+      if (current && options.force !== true) return { outcome: 'unchanged', fields };
+      if (!current) tx.update(profile, { match: storedMatch(uid, fields, target) });
+      tx.set(shard(target), poolWrite(uid, fields), { merge: true });
+      if (stored !== target) tx.set(shard(stored), poolWrite(uid, undefined), { merge: true });
+      return { outcome: 'written', fields };
+    });
+  } catch (error) {
+    throw isDocumentTooLarge(error) ? new ShardFull(target) : error;
+  }
 }
 
 /**
@@ -80,14 +137,19 @@ export async function backfillMatchFields(
 
 /**
  * The trigger's step for one write of `users/{uid}`: `after` is the event's new data (undefined when
- * the document was deleted). When it already carries the fields it derives to (the trigger's own
+ * the document was deleted), `before` its old data (where a deleted profile's entry was). When it already carries the fields it derives to (the trigger's own
  * write coming back, or a write that changed nothing matching reads) nothing is read or written;
  * otherwise syncMatchFields re-derives from the stored document.
  */
-export async function syncAfterWrite(db: Firestore, uid: string, after: DocumentData | undefined): Promise<SyncResult> {
+export async function syncAfterWrite(
+  db: Firestore,
+  uid: string,
+  after: DocumentData | undefined,
+  before?: DocumentData,
+): Promise<SyncResult> {
   if (after !== undefined) {
     const fields = deriveMatchFields(after);
     if (matchFieldsEqual(after.match, fields)) return { outcome: 'unchanged', fields };
   }
-  return syncMatchFields(db, uid);
+  return syncMatchFields(db, uid, { previous: before });
 }
