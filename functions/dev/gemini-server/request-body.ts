@@ -1,6 +1,7 @@
 // Reading a parsed Gemini request body: the log summary (no base64 kept), the checks the real API
 // makes before generating, and the prompt facts default replies are derived from.
 import { createHash } from 'node:crypto';
+import { imageSize } from 'image-size';
 import type { ContentSummary, InlineDataSummary, RequestBodySummary } from './types.js';
 
 /** A parsed JSON request body; fields are checked before use because clients send anything. */
@@ -35,13 +36,46 @@ function decodedBase64Length(data: string): number {
   return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
 }
 
+/** XMP packets, wherever they sit (JPEG APP1, PNG iTXt, WebP chunk, HEIF item). */
+const XMP_MARKERS = ['<x:xmpmeta', 'http://ns.adobe.com/xap/'];
+
+/**
+ * Whether the bytes carry metadata: an XMP packet, or an Exif TIFF directory with at least one entry
+ * (an empty directory, as a scrubbed HEIF Exif item holds, says nothing). Found by scanning, so it
+ * reads any container the same way.
+ */
+function carriesMetadata(bytes: Buffer): boolean {
+  if (XMP_MARKERS.some((marker) => bytes.includes(marker, 0, 'latin1'))) return true;
+  for (const [marker, bigEndian] of [
+    ['MM\0*', true],
+    ['II*\0', false],
+  ] as const) {
+    for (let at = bytes.indexOf(marker, 0, 'latin1'); at >= 0; at = bytes.indexOf(marker, at + 1, 'latin1')) {
+      if (at + 8 > bytes.length) break;
+      const ifd = at + (bigEndian ? bytes.readUInt32BE(at + 4) : bytes.readUInt32LE(at + 4));
+      if (ifd + 2 > bytes.length) continue;
+      if ((bigEndian ? bytes.readUInt16BE(ifd) : bytes.readUInt16LE(ifd)) > 0) return true;
+    }
+  }
+  return false;
+}
+
 function summariseInlineData(inline: Record<string, unknown>): InlineDataSummary {
   const data = typeof inline.data === 'string' ? inline.data : '';
+  const bytes = Buffer.from(data, 'base64');
+  let size: { width?: number; height?: number } = {};
+  try {
+    size = imageSize(bytes);
+  } catch {
+    // not an image the size reader knows: no dimensions in the summary
+  }
   return {
     mimeType: typeof inline.mimeType === 'string' ? inline.mimeType : '',
     base64Chars: data.length,
     bytes: decodedBase64Length(data),
-    sha256: createHash('sha256').update(data, 'base64').digest('hex'),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...(size.width && size.height ? { width: size.width, height: size.height } : {}),
+    hasMetadata: carriesMetadata(bytes),
   };
 }
 

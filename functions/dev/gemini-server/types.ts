@@ -160,6 +160,11 @@ export interface InlineDataSummary {
   bytes: number;
   /** sha256 (hex) of the decoded bytes, so tests can check an image was forwarded intact. */
   sha256: string;
+  /** The image's size as its header states it, when the bytes are an image the reader knows. */
+  width?: number;
+  height?: number;
+  /** Whether the bytes carry Exif or XMP metadata (a GPS position could be in either). */
+  hasMetadata: boolean;
 }
 
 export interface ContentSummary {

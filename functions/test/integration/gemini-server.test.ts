@@ -238,6 +238,7 @@ describe('with the real @google/genai SDK', () => {
         base64Chars: photo.toString('base64').length,
         bytes: photo.length,
         sha256: createHash('sha256').update(photo).digest('hex'),
+        hasMetadata: false, // and no width/height: these bytes are no image
       },
     ]);
     expect(record?.body?.systemInstruction).toBe('You are terse.');

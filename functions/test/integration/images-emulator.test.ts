@@ -1,12 +1,11 @@
 // generateImage and editImage through the real Functions emulator (built lib/, the emulator's own
 // environment: shared s3rver, local Gemini server, Auth and Firestore emulators). Abort behaviour is
 // covered in-process (images.test.ts): the emulator does not pass client disconnects on.
-import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { getDb } from '../../src/lib/platform/firebase.js';
-import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
+import { phoneJpeg } from '../unit/features/images/photo-fixtures.js';
 import { applyServiceEnv, functionUrl, signUp, type SignedUpUser } from '../support/services.js';
 import { readSse } from './images-support.js';
 
@@ -47,12 +46,12 @@ describe('image functions in the Functions emulator', () => {
     expect(record.data()).toMatchObject({ owner: user.uid, kind: 'generate', url: image.url });
   });
 
-  it('editImage streams SSE progress and forwards the data-URI image intact', async () => {
-    const source = makePng(40, 30, { noise: true });
+  it('editImage streams SSE progress and sends the data-URI photo upright and without metadata (sharp loads in the emulator)', async () => {
+    const source = await phoneJpeg(40, 30, { orientation: 6, gps: true });
     await gemini.queue({ reply: { kind: 'content', parts: [{ type: 'image', width: 40, height: 30 }] } });
     const response = await post(
       'editImage',
-      { image: `data:image/png;base64,${source.toString('base64')}`, editPrompt: 'add a hat' },
+      { image: `data:image/jpeg;base64,${source.toString('base64')}`, editPrompt: 'add a hat' },
       { accept: 'text/event-stream' },
     );
     const events = await readSse(response);
@@ -62,7 +61,12 @@ describe('image functions in the Functions emulator', () => {
       'done',
     ]);
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
-    expect(request.body?.contents[0].inlineData[0].sha256).toBe(createHash('sha256').update(source).digest('hex'));
+    expect(request.body?.contents[0].inlineData[0]).toMatchObject({
+      mimeType: 'image/jpeg',
+      width: 30,
+      height: 40,
+      hasMetadata: false,
+    });
   });
 
   it('refuses a URL that is not on the allowed hosts', async () => {

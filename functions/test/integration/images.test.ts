@@ -3,7 +3,7 @@
 // on-disk state is inspected (pending multipart uploads, objects). See images-emulator.test.ts for
 // the same functions through the Functions emulator.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { imageSize } from 'image-size';
@@ -17,6 +17,7 @@ import { mountFunctions, type MountableFunction, type MountedFunctions } from '.
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
+import { heifWithMetadata, phoneJpeg } from '../unit/features/images/photo-fixtures.js';
 
 const BUCKET = 'images-test';
 let s3: InspectableS3;
@@ -303,11 +304,11 @@ describe('generateImage', () => {
 
 describe('editImage', () => {
   const source = makePng(64, 48, { noise: true });
-  const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-  it('edits a data-URI image: the base64 reaches Gemini byte for byte', async () => {
+  it('edits a data-URI phone photo: Gemini gets it upright, downscaled to 1536 px, without metadata', async () => {
     await gemini.queue(imageReply({ width: 64, height: 48 }));
-    const image = `data:image/png;base64,${source.toString('base64')}`;
+    const photo = await phoneJpeg(2400, 1600, { orientation: 6, gps: true }); // shown 1600 x 2400
+    const image = `data:image/jpeg;base64,${photo.toString('base64')}`;
     const response = await post('editImage', { image, editPrompt: 'make it blue' });
     expect(response.status).toBe(200);
     const body = (await response.json()) as ImageJson;
@@ -315,19 +316,14 @@ describe('editImage', () => {
     expect((await recordsOf(user.uid))[0]).toMatchObject({ id: body.image.id, kind: 'edit', prompt: 'make it blue' });
 
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
-    expect(request.body?.contents[0].inlineData).toEqual([
-      {
-        mimeType: 'image/png',
-        base64Chars: image.length - 'data:image/png;base64,'.length,
-        bytes: source.length,
-        sha256: sha256(source),
-      },
-    ]);
+    const [sent] = request.body?.contents[0].inlineData ?? [];
+    expect(sent).toMatchObject({ mimeType: 'image/jpeg', width: 1024, height: 1536, hasMetadata: false });
+    expect(sent.bytes).toBeLessThan(photo.length);
     expect(request.body?.contents[0].texts).toEqual(['make it blue']);
   });
 
-  it('edits an image fetched from the project bucket by URL (streamed into the request)', async () => {
-    const big = makePng(1200, 1200, { noise: true }); // ~4.3 MB: many base64 slices
+  it('edits a 12 MP photo fetched from the project bucket by URL, sent as 1536 x 1152', async () => {
+    const photo = await phoneJpeg(4000, 3000, { gps: true }, 85);
     const client = createS3Client({
       region: 'us-east-1',
       endpoint: s3.endpoint,
@@ -335,21 +331,54 @@ describe('editImage', () => {
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
     await client.send(
-      new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/source.png', Body: big, ContentType: 'image/png' }),
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/photo.jpg', Body: photo, ContentType: 'image/jpeg' }),
     );
     client.destroy();
     await gemini.queue(imageReply({}));
     const response = await post('editImage', {
-      image: `${s3.endpoint}/${BUCKET}/uploads/source.png`,
+      image: `${s3.endpoint}/${BUCKET}/uploads/photo.jpg`,
       editPrompt: 'sepia',
     });
     expect(response.status).toBe(200);
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
     expect(request.body?.contents[0].inlineData[0]).toMatchObject({
-      mimeType: 'image/png',
-      bytes: big.length,
-      sha256: sha256(big),
+      mimeType: 'image/jpeg',
+      width: 1536,
+      height: 1152,
+      hasMetadata: false,
     });
+  });
+
+  it('sends a HEIF as it is with its metadata blanked, and refuses a pixel bomb with 413 before calling Gemini', async () => {
+    await gemini.queue(imageReply({}));
+    const heif = await heifWithMetadata();
+    const sent = await post('editImage', {
+      image: `data:image/heif;base64,${heif.toString('base64')}`,
+      editPrompt: 'x',
+    });
+    expect(sent.status).toBe(200);
+    const [request] = await gemini.requests({ action: 'streamGenerateContent' });
+    expect(request.body?.contents[0].inlineData[0]).toMatchObject({
+      mimeType: 'image/heif',
+      bytes: heif.length,
+      hasMetadata: false,
+    });
+
+    await gemini.reset();
+    const bomb = makePng(8, 8);
+    bomb.writeUInt32BE(20_000, 16);
+    bomb.writeUInt32BE(20_000, 20);
+    bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29);
+    const refused = await post('editImage', {
+      image: `data:image/png;base64,${bomb.toString('base64')}`,
+      editPrompt: 'x',
+    });
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({
+      code: 'image_too_large',
+      details: { field: 'image', maxPixels: 100_000_000, width: 20_000, height: 20_000 },
+    });
+    expect(await gemini.requests({ action: 'streamGenerateContent' })).toEqual([]);
   });
 
   it('refuses URLs off the allow-list, and loopback without the dev flag, before calling Gemini', async () => {

@@ -3,6 +3,10 @@
 import type { AppConfig } from '../../platform/config/index.js';
 import { matchModelFamily } from './models.js';
 import type { SourceFetchPolicy } from './source-fetch.js';
+import type { SourceImagePolicy } from './source-image.js';
+
+/** Gemini's documented cap on one inline image: HEIC/HEIF, sent unconverted, must fit in it. */
+export const GEMINI_INLINE_IMAGE_MAX_BYTES = 7 * 1024 * 1024;
 
 /** Which input-image URLs may be fetched, and how much of one. */
 export function sourceFetchPolicy(config: AppConfig): SourceFetchPolicy {
@@ -10,6 +14,16 @@ export function sourceFetchPolicy(config: AppConfig): SourceFetchPolicy {
     allowedHosts: config.images.sourceAllowedHosts,
     allowLoopback: config.images.sourceAllowLoopback,
     maxBytes: config.images.sourceMaxBytes,
+  };
+}
+
+/** The fetch policy, plus what an input image becomes before it is sent (input-normalize.ts). */
+export function sourceImagePolicy(config: AppConfig): SourceImagePolicy {
+  return {
+    ...sourceFetchPolicy(config),
+    maxSide: config.images.inputMaxSide,
+    maxPixels: config.images.inputMaxPixels,
+    passthroughMaxBytes: Math.min(GEMINI_INLINE_IMAGE_MAX_BYTES, config.images.sourceMaxBytes),
   };
 }
 

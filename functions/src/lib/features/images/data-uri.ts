@@ -1,6 +1,6 @@
 // Input images given inline as `data:image/<type>;base64,<data>`. The base64 is checked cheaply
-// (alphabet, length, padding: one regex pass, no decode) and handed to Gemini as is, never re-encoded;
-// only its first bytes are decoded, to confirm that they are an image (image-signature.ts).
+// (alphabet, length, padding: one regex pass, no decode) and its first bytes are decoded, to confirm
+// that they are an image (image-signature.ts), before the whole is decoded for input-normalize.ts.
 import { SourceImageError } from './errors.js';
 import { confirmImageType, SIGNATURE_BYTES } from './image-signature.js';
 import { normalizeMimeType, SUPPORTED_SOURCE_MIME_TYPES } from './mime.js';

@@ -1,8 +1,8 @@
 // What an image caller is told when something goes wrong; one mapping for both functions. Input and
 // output errors are the feature's own; every upstream failure goes through the platform's one mapping
 // (platform/model/http-errors.ts) with the image sentences:
-//   input image refused or unusable         400 invalid_image / source_not_allowed, 413 image_too_large,
-//                                           422 source_unavailable
+//   input image refused or unusable         400 invalid_image / source_not_allowed, 413 image_too_large
+//                                           (bytes or pixels), 415 unsupported_image_type, 422 source_unavailable
 //   model answered without an image         502 no_image       {finishReason}
 //   output over IMAGE_MAX_OUTPUT_BYTES      502 output_too_large {maxBytes}
 //   model refused (prompt or output)        422 blocked        {reason}
@@ -30,6 +30,20 @@ export class SourceImageError extends HttpError {
     super(status, code, message, { details, cause });
     this.name = 'SourceImageError';
   }
+}
+
+/** 413 for an image whose header declares more pixels than we decode (a decompression bomb, or a panorama). */
+export function tooManyPixels(
+  field: string,
+  maxPixels: number,
+  size: { width: number; height: number },
+): SourceImageError {
+  return new SourceImageError(
+    413,
+    'image_too_large',
+    `${field} has ${size.width} x ${size.height} pixels, more than ${maxPixels}`,
+    { field, maxPixels, width: size.width, height: size.height },
+  );
 }
 
 export function noImageError(finishReason: string | undefined): HttpError {

@@ -24,14 +24,7 @@ import type { Logger } from '../../platform/logging.js';
 import { describeError } from '../../platform/logging.js';
 import { noImageError } from './errors.js';
 import type { ImageMetadataStore } from './metadata.js';
-import type { OpenedSourceImage } from './source-image.js';
 import type { ImageObjectStore } from './storage.js';
-
-export interface PreparedRequest {
-  request: GenerateContentRequestBody;
-  /** Input images streamed by the request; closed after the attempt, checked for the root cause of a failure. */
-  sources: readonly OpenedSourceImage[];
-}
 
 export interface ImageJobSpec {
   kind: 'generate' | 'edit';
@@ -40,8 +33,11 @@ export interface ImageJobSpec {
   prompt: string;
   timeoutMs: number;
   maxOutputBytes: number;
-  /** Called once per attempt: URL sources stream once, so a retry needs them opened again. */
-  prepare(signal: AbortSignal): Promise<PreparedRequest>;
+  /**
+   * The request, input images loaded and normalized (a bad one fails here, before `start`). Called
+   * once: the body holds the images as bytes, so every retry sends the same request again.
+   */
+  prepare(signal: AbortSignal): Promise<GenerateContentRequestBody>;
 }
 
 export interface ImageJobDeps {
@@ -116,21 +112,18 @@ export async function runImageJob(
   let imageBilled = false; // Gemini began sending an image: it is billed whatever happens next
 
   try {
-    // The first attempt's inputs are opened before `start`, so a bad input image is a plain 4xx.
-    let prepared: PreparedRequest | undefined = await spec.prepare(signal);
+    // The inputs are loaded before `start`, so a bad input image is a plain 4xx.
+    const request = await spec.prepare(signal);
     emit({ type: 'start', model: spec.model, kind: spec.kind });
 
     const outcome = await withRetry(
-      async () => {
-        const current = prepared ?? (await spec.prepare(signal));
-        prepared = undefined;
-        return streamOnce(spec, deps, current, signal, {
+      async () =>
+        streamOnce(spec, deps, request, signal, {
           onProduced: () => (progressed = true),
           onImageStarted: () => (imageBilled = true),
           onUploaded: (block) => uploaded.push(block),
           emit,
-        });
-      },
+        }),
       deps.retryPolicy ?? DEFAULT_RETRY_POLICY,
       {
         signal,
@@ -204,43 +197,33 @@ interface AttemptHooks {
 async function streamOnce(
   spec: ImageJobSpec,
   deps: ImageJobDeps,
-  prepared: PreparedRequest,
+  request: GenerateContentRequestBody,
   signal: AbortSignal,
   hooks: AttemptHooks,
 ): Promise<AttemptOutcome> {
   const outcome: AttemptOutcome = { images: [], text: '' };
-  try {
-    const events = observe(
-      await fetchGeminiEvents(deps.client, { model: spec.model, request: prepared.request, signal }),
-      hooks,
-    );
-    const blocks = collectText(
-      uploadImageChunks(events, {
-        target: deps.store.target,
-        // No uid in the key: an image URL is shared publicly, and must not say who made it.
-        keyPrefix: spec.kind === 'generate' ? 'generated-images' : 'edited-images',
-        maxBytes: spec.maxOutputBytes,
-        onProgress: throttledProgress(hooks.emit),
-        signal,
-      }),
-    );
-    for await (const block of blocks) {
-      if (block.type === 'image') {
-        hooks.onUploaded(block);
-        outcome.images.push(block);
-      } else if (block.type === 'text') {
-        outcome.text += block.text;
-      } else if (block.type === 'done') {
-        outcome.done = block;
-      }
+  const events = observe(await fetchGeminiEvents(deps.client, { model: spec.model, request, signal }), hooks);
+  const blocks = collectText(
+    uploadImageChunks(events, {
+      target: deps.store.target,
+      // No uid in the key: an image URL is shared publicly, and must not say who made it.
+      keyPrefix: spec.kind === 'generate' ? 'generated-images' : 'edited-images',
+      maxBytes: spec.maxOutputBytes,
+      onProgress: throttledProgress(hooks.emit),
+      signal,
+    }),
+  );
+  for await (const block of blocks) {
+    if (block.type === 'image') {
+      hooks.onUploaded(block);
+      outcome.images.push(block);
+    } else if (block.type === 'text') {
+      outcome.text += block.text;
+    } else if (block.type === 'done') {
+      outcome.done = block;
     }
-    return outcome;
-  } catch (error) {
-    // A failing input image surfaces as a generic fetch/body error: report the root cause.
-    throw prepared.sources.find((source) => source.failure !== undefined)?.failure ?? error;
-  } finally {
-    for (const source of prepared.sources) source.close();
   }
+  return outcome;
 }
 
 /** Passes events through, reporting answer text as it arrives and noting that output has begun. */

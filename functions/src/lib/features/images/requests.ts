@@ -1,14 +1,14 @@
 // generateImage and editImage as the handlers call them: a validated body in, the job to run out.
 // The job is returned unstarted so the responder (respond.ts) can run it for JSON or for SSE.
 // Everything refused here (a model option the configured model does not take) is refused before any
-// upstream work; input images are opened by the job's `prepare`, before its `start` event.
+// upstream work; input images are loaded and normalized by the job's `prepare`, before its `start` event.
 import type { AppConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
-import { imageTimeoutMs, sourceFetchPolicy } from './config.js';
+import { imageTimeoutMs, sourceImagePolicy } from './config.js';
 import { buildEditRequest, buildGenerateRequest } from './content.js';
 import { runImageJob, type ImageJobDeps, type ImageJobResult, type ImageJobSpec, type RunOptions } from './job.js';
 import { assertModelSupports, type EditImageBody, type GenerateImageBody } from './schemas.js';
-import { openSourceImage, openSourceImages } from './source-image.js';
+import { loadSourceImage, loadSourceImages } from './source-image.js';
 
 /** What a request brings besides its body: who asks, the settings, the log. */
 export interface ImageRequest<Body> {
@@ -31,7 +31,7 @@ export function generateImageJob(
 ): ImageJob {
   const model = config.gemini.imageModel;
   assertModelSupports(model, body);
-  const policy = sourceFetchPolicy(config);
+  const policy = sourceImagePolicy(config);
   const references = (body.styleReferenceImages ?? []).map((value, index) => ({
     value,
     field: `styleReferenceImages.${index}`,
@@ -44,15 +44,14 @@ export function generateImageJob(
     timeoutMs: imageTimeoutMs(config, model),
     maxOutputBytes: config.images.maxOutputBytes,
     async prepare(signal) {
-      const sources = await openSourceImages(references, policy, signal);
-      const request = buildGenerateRequest({
+      const styleReferences = await loadSourceImages(references, policy, signal);
+      return buildGenerateRequest({
         prompt: body.prompt,
         aspectRatio: body.aspectRatio,
         imageSize: body.imageSize,
-        styleReferences: sources,
+        styleReferences,
         safetySettings: config.images.safetySettings,
       });
-      return { request, sources };
     },
   };
   return jobOf(spec, deps, log);
@@ -61,7 +60,7 @@ export function generateImageJob(
 /** The configured edit model (GEMINI_IMAGE_EDIT_MODEL, else the image model), the edit prompt, one image. */
 export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: ImageRequest<EditImageBody>): ImageJob {
   const model = config.images.editModel;
-  const policy = sourceFetchPolicy(config);
+  const policy = sourceImagePolicy(config);
   const spec: ImageJobSpec = {
     kind: 'edit',
     uid,
@@ -70,13 +69,8 @@ export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: Ima
     timeoutMs: imageTimeoutMs(config, model),
     maxOutputBytes: config.images.maxOutputBytes,
     async prepare(signal) {
-      const image = await openSourceImage(body.image, policy, 'image', signal);
-      const request = buildEditRequest({
-        editPrompt: body.editPrompt,
-        image,
-        safetySettings: config.images.safetySettings,
-      });
-      return { request, sources: [image] };
+      const image = await loadSourceImage(body.image, policy, 'image', signal);
+      return buildEditRequest({ editPrompt: body.editPrompt, image, safetySettings: config.images.safetySettings });
     },
   };
   return jobOf(spec, deps, log);

@@ -4,15 +4,19 @@ import { z } from 'zod';
 import { invalidRequest, type ValidationIssue } from '../../platform/http/validation.js';
 import { ALL_ASPECT_RATIOS, ALL_IMAGE_SIZES, imageModelCapabilities } from './models.js';
 
-/** Up to ~7 MB as base64 plus the data URI head; the exact byte cap is IMAGE_SOURCE_MAX_BYTES. */
-const MAX_IMAGE_FIELD_CHARS = 12 * 1024 * 1024;
+/**
+ * Cloud Run takes requests of at most 32 MiB, so a request of ours stays just under it. A data URI is
+ * 4/3 of its image, so inline images of up to ~23 MiB fit; larger photos go by URL (IMAGE_SOURCE_MAX_BYTES,
+ * 25 MiB by default). The exact byte cap on one image is IMAGE_SOURCE_MAX_BYTES.
+ */
+const REQUEST_MAX_BYTES = 31 * 1024 * 1024;
+const MAX_IMAGE_FIELD_CHARS = REQUEST_MAX_BYTES;
 export const MAX_STYLE_REFERENCES = 3;
 
-/** generateImage's request cap: three ~7 MB references as base64 data URIs (4/3 each) plus the
- * prompt, about 28 MB of JSON. */
-export const GENERATE_IMAGE_MAX_BODY_BYTES = 30 * 1024 * 1024;
-/** editImage's request cap: one ~7 MB image as a base64 data URI (x 4/3) plus the prompt. */
-export const EDIT_IMAGE_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** generateImage's request cap: the prompt and up to three references, together under 31 MiB. */
+export const GENERATE_IMAGE_MAX_BODY_BYTES = REQUEST_MAX_BYTES;
+/** editImage's request cap: one image (a phone photo of up to ~23 MiB as a data URI) and the prompt. */
+export const EDIT_IMAGE_MAX_BODY_BYTES = REQUEST_MAX_BYTES;
 
 /** A data URI or a URL; which hosts and types are accepted is checked later (source-image.ts). */
 const imageReference = z

@@ -7,7 +7,7 @@
 // - content-type must be a supported image type, Content-Length is checked first, and the bytes are
 //   counted while they stream, so at most `maxBytes` are ever read;
 // - the first bytes must be a supported image (image-signature.ts), read before the body is handed on.
-// The body is returned as a stream for the Gemini request body: it is never buffered whole.
+// The body is returned as a stream; the caller reads it (at most maxBytes) before any Gemini call.
 import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -29,6 +29,8 @@ export interface SourceFetchPolicy extends AddressPolicy {
 
 export interface FetchedImage {
   mimeType: string;
+  /** Content-Length, when the source declared one (never above maxBytes). */
+  declaredBytes?: number;
   /** The image bytes as they arrive; throws SourceImageError past maxBytes. Iterate once. */
   body: AsyncIterable<Uint8Array>;
   /** Releases the connection if the body will not be read (idempotent). */
@@ -95,6 +97,7 @@ function checkedImage(response: IncomingMessage, policy: SourceFetchPolicy, fiel
 
   return {
     mimeType,
+    ...(Number.isFinite(declared) ? { declaredBytes: declared } : {}),
     body: cappedBody(response, policy.maxBytes, field),
     close: () => response.destroy(),
   };
@@ -125,7 +128,7 @@ async function confirmedImage(image: FetchedImage, field: string): Promise<Fetch
     yield* head;
     yield* { [Symbol.asyncIterator]: () => iterator }; // forwards an early return, which frees the socket
   }
-  return { mimeType, body: body(), close: image.close };
+  return { ...image, mimeType, body: body() };
 }
 
 async function* cappedBody(response: IncomingMessage, maxBytes: number, field: string): AsyncGenerator<Uint8Array> {

@@ -1,19 +1,18 @@
-// An input image as a caller gives it (a data URI or a URL) turned into a Gemini inlineData source:
-// data URIs pass their base64 through untouched; URLs are fetched under the SSRF guard and stream
-// their bytes (base64-encoded in slices by the request-body serializer).
-import type { InlineDataSource } from '../../platform/gemini/request-body.js';
+// An input image as a caller gives it (a data URI or a URL), turned into what Gemini is sent: the bytes
+// are read whole (a data URI's base64 decoded, a URL fetched under the SSRF guard, both capped at
+// IMAGE_SOURCE_MAX_BYTES), then normalized (input-normalize.ts: upright, metadata stripped, downscaled,
+// a format Gemini takes). Everything here happens before Gemini is called, so a bad input is a plain
+// 4xx that cost no upstream work.
 import { isDataUri, parseDataUri } from './data-uri.js';
+import { inputDecodeGate } from './decode-gate.js';
 import { SourceImageError } from './errors.js';
+import { normalizeInputImage, type InputImagePolicy, type NormalizedImage } from './input-normalize.js';
 import { assertFetchableUrl, fetchSourceImage, type SourceFetchPolicy } from './source-fetch.js';
 
-export interface OpenedSourceImage {
-  mimeType: string;
-  data: InlineDataSource;
-  /** The error that ended the body stream, if any: the root cause when the Gemini request fails. */
-  readonly failure: unknown;
-  /** Releases a fetched body that will not be read (idempotent; no-op for data URIs). */
-  close(): void;
-}
+export type SourceImagePolicy = SourceFetchPolicy & InputImagePolicy;
+
+/** An input image ready for a Gemini request. */
+export type SourceImage = NormalizedImage;
 
 function parseSourceUrl(value: string, policy: SourceFetchPolicy, field: string): URL {
   let url: URL;
@@ -26,49 +25,65 @@ function parseSourceUrl(value: string, policy: SourceFetchPolicy, field: string)
   return url;
 }
 
-export async function openSourceImage(
+/** The image's bytes, whole, and the type its first bytes have. */
+async function readSource(
   value: string,
   policy: SourceFetchPolicy,
   field: string,
   signal: AbortSignal,
-): Promise<OpenedSourceImage> {
+): Promise<{ mimeType: string; bytes: Buffer }> {
   if (isDataUri(value)) {
     const { mimeType, base64 } = parseDataUri(value, policy.maxBytes, field);
-    return { mimeType, data: base64, failure: undefined, close: () => undefined };
+    return { mimeType, bytes: Buffer.from(base64, 'base64') };
   }
-  const url = parseSourceUrl(value, policy, field);
-  const fetched = await fetchSourceImage(url, policy, field, signal);
-  let failure: unknown;
-  async function* recordingBody(): AsyncGenerator<Uint8Array> {
-    try {
-      yield* fetched.body;
-    } catch (error) {
-      failure = error;
-      throw error;
-    }
+  const fetched = await fetchSourceImage(parseSourceUrl(value, policy, field), policy, field, signal);
+  try {
+    return { mimeType: fetched.mimeType, bytes: await readAll(fetched.body, fetched.declaredBytes, field) };
+  } finally {
+    fetched.close();
   }
-  return {
-    mimeType: fetched.mimeType,
-    data: recordingBody(),
-    get failure() {
-      return failure;
-    },
-    close: fetched.close,
-  };
 }
 
-/** Opens several sources in order; on any failure, closes the ones already open. */
-export async function openSourceImages(
-  inputs: readonly { value: string; field: string }[],
-  policy: SourceFetchPolicy,
-  signal: AbortSignal,
-): Promise<OpenedSourceImage[]> {
-  const opened: OpenedSourceImage[] = [];
-  try {
-    for (const input of inputs) opened.push(await openSourceImage(input.value, policy, input.field, signal));
-    return opened;
-  } catch (error) {
-    for (const source of opened) source.close();
-    throw error;
+/** The body in one buffer; with a declared length it is filled in place (no second copy at the end). */
+async function readAll(
+  body: AsyncIterable<Uint8Array>,
+  declaredBytes: number | undefined,
+  field: string,
+): Promise<Buffer> {
+  if (declaredBytes === undefined) {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) chunks.push(chunk); // capped at maxBytes by the body
+    return Buffer.concat(chunks);
   }
+  const whole = Buffer.allocUnsafe(declaredBytes);
+  let filled = 0;
+  for await (const chunk of body) {
+    if (filled + chunk.length > declaredBytes) {
+      throw new SourceImageError(422, 'source_unavailable', `${field} sent more than its Content-Length`, { field });
+    }
+    whole.set(chunk, filled);
+    filled += chunk.length;
+  }
+  return whole.subarray(0, filled);
+}
+
+export async function loadSourceImage(
+  value: string,
+  policy: SourceImagePolicy,
+  field: string,
+  signal: AbortSignal,
+): Promise<SourceImage> {
+  const { mimeType, bytes } = await readSource(value, policy, field, signal);
+  return inputDecodeGate.run(() => normalizeInputImage(bytes, mimeType, policy, field), signal);
+}
+
+/** Loads several sources one after the other (one decode at a time per request). */
+export async function loadSourceImages(
+  inputs: readonly { value: string; field: string }[],
+  policy: SourceImagePolicy,
+  signal: AbortSignal,
+): Promise<SourceImage[]> {
+  const loaded: SourceImage[] = [];
+  for (const input of inputs) loaded.push(await loadSourceImage(input.value, policy, input.field, signal));
+  return loaded;
 }

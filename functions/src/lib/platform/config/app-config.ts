@@ -84,6 +84,10 @@ export interface ImageConfig {
   modelTimeoutsMs: Record<string, number>;
   maxOutputBytes: number;
   sourceMaxBytes: number;
+  /** IMAGE_INPUT_MAX_SIDE: input images are downscaled to this long side. */
+  inputMaxSide: number;
+  /** IMAGE_INPUT_MAX_PIXELS: width x height above which an input is refused unread. */
+  inputMaxPixels: number;
   /** Lower-case host names (or "*.suffix" patterns) input image URLs may point at. */
   sourceAllowedHosts: string[];
   /** Dev only: http and loopback addresses allowed for input image URLs. */
@@ -212,6 +216,8 @@ export function getConfig(): AppConfig {
       modelTimeoutsMs: parseModelTimeouts(SETTINGS.imageModelTimeouts.read()),
       maxOutputBytes: SETTINGS.imageMaxOutputBytes.read(),
       sourceMaxBytes: SETTINGS.imageSourceMaxBytes.read(),
+      inputMaxSide: Math.max(256, SETTINGS.imageInputMaxSide.read()),
+      inputMaxPixels: SETTINGS.imageInputMaxPixels.read(),
       sourceAllowedHosts: resolveSourceHosts(s3Bucket, s3Region, s3Endpoint, publicUrlBase),
       sourceAllowLoopback: SETTINGS.imageSourceAllowLoopback.read(),
       safetySettings: toSafetySettings({

@@ -118,9 +118,21 @@ export const SETTINGS = {
   ),
   imageSourceMaxBytes: intSetting(
     'IMAGE_SOURCE_MAX_BYTES',
-    7 * 1024 * 1024,
-    20 * 1024 * 1024,
-    'Cap on the bytes of one input image (URL or data URI)',
+    25 * 1024 * 1024,
+    64 * 1024 * 1024,
+    'Cap on the bytes of one input image as sent (URL or data URI; a data URI is also bounded by the 31 MiB request)',
+  ),
+  imageInputMaxSide: intSetting(
+    'IMAGE_INPUT_MAX_SIDE',
+    1536,
+    4096,
+    'Longest side, in pixels, of an input image as sent to Gemini (larger ones are downscaled)',
+  ),
+  imageInputMaxPixels: intSetting(
+    'IMAGE_INPUT_MAX_PIXELS',
+    100_000_000,
+    1_000_000_000,
+    'Most pixels (width x height, from the header) an input image may have; more is refused before decoding',
   ),
   imageSourceAllowedHosts: stringSetting(
     'IMAGE_SOURCE_ALLOWED_HOSTS',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getConfig, parseModelTimeouts } from '../../../../src/lib/platform/config/index.js';
-import { imageTimeoutMs, sourceFetchPolicy } from '../../../../src/lib/features/images/config.js';
+import { imageTimeoutMs, sourceFetchPolicy, sourceImagePolicy } from '../../../../src/lib/features/images/config.js';
 
 const saved = { ...process.env };
 const NAMES = [
@@ -16,6 +16,8 @@ const NAMES = [
   'IMAGE_SOURCE_ALLOW_LOOPBACK',
   'IMAGE_MAX_OUTPUT_BYTES',
   'IMAGE_SOURCE_MAX_BYTES',
+  'IMAGE_INPUT_MAX_SIDE',
+  'IMAGE_INPUT_MAX_PIXELS',
 ];
 
 afterEach(() => {
@@ -29,15 +31,29 @@ function configWith(env: Record<string, string>) {
 }
 
 describe('image configuration', () => {
-  it('has safe defaults: bucket host only, no loopback, 7 MiB inputs, 40 MiB outputs', () => {
+  it('has safe defaults: bucket host only, no loopback, 25 MiB / 100 MP inputs sent at 1536 px, 40 MiB outputs', () => {
     const { images, gemini } = configWith({ S3_BUCKET: 'media', S3_REGION: 'eu-west-1' });
     expect(images).toMatchObject({
       editModel: gemini.imageModel,
       defaultTimeoutMs: 120_000,
       maxOutputBytes: 40 * 1024 * 1024,
-      sourceMaxBytes: 7 * 1024 * 1024,
+      sourceMaxBytes: 25 * 1024 * 1024,
+      inputMaxSide: 1536,
+      inputMaxPixels: 100_000_000,
       sourceAllowedHosts: ['media.s3.eu-west-1.amazonaws.com'],
       sourceAllowLoopback: false,
+    });
+  });
+
+  it('bounds the input settings: a side below 256 px is raised to it, HEIF passthrough stays within 7 MiB', () => {
+    expect(configWith({ IMAGE_INPUT_MAX_SIDE: '64' }).images.inputMaxSide).toBe(256);
+    expect(configWith({ IMAGE_INPUT_MAX_SIDE: '99999' }).images.inputMaxSide).toBe(4096);
+    expect(sourceImagePolicy(configWith({})).passthroughMaxBytes).toBe(7 * 1024 * 1024);
+    expect(sourceImagePolicy(configWith({ IMAGE_SOURCE_MAX_BYTES: '1000' }))).toMatchObject({
+      maxBytes: 1000,
+      passthroughMaxBytes: 1000,
+      maxSide: 1536,
+      maxPixels: 100_000_000,
     });
   });
 

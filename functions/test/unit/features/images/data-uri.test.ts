@@ -66,8 +66,8 @@ describe('parseDataUri', () => {
     const odd = errorOf(() => parseDataUri('data:image/sv\uD800g;base64,AAAA', 10, 'image'));
     expect([odd.status, odd.code]).toEqual([415, 'unsupported_image_type']);
     expect(odd.details).toMatchObject({ field: 'image', mimeType: null });
-    const tiff = errorOf(() => parseDataUri('data:image/TIFF;base64,AAAA', 10, 'image'));
-    expect(tiff.details).toMatchObject({ mimeType: 'image/tiff' });
+    const svg = errorOf(() => parseDataUri('data:image/SVG+xml;base64,AAAA', 10, 'image'));
+    expect(svg.details).toMatchObject({ mimeType: 'image/svg+xml' });
   });
 
   it.each([

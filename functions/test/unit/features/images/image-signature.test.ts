@@ -18,6 +18,10 @@ describe('sniffImageType', () => {
     [ftyp('heic'), 'image/heic'],
     [ftyp('hevc'), 'image/heic'],
     [ftyp('mif1'), 'image/heif'],
+    [ftyp('avif'), 'image/avif'],
+    [bytes('49492a0008000000'), 'image/tiff'],
+    [bytes('4d4d002a00000008'), 'image/tiff'],
+    [bytes('424d3a0000000000000036000000'), 'image/bmp'],
   ])('recognizes %s as %s', (head, type) => {
     expect(sniffImageType(head)).toBe(type);
   });
@@ -26,9 +30,10 @@ describe('sniffImageType', () => {
     [bytes('89504e470d0a1a'), 'a PNG signature cut short'],
     [bytes('', '<!DOCTYPE html>'), 'HTML'],
     [bytes('', 'RIFF\x24\x00\x00\x00WAVE'), 'a RIFF that is not WebP'],
-    [ftyp('avif'), 'AVIF (not supported)'],
     [bytes('', '<svg xmlns='), 'SVG'],
-    [bytes('424d'), 'BMP'],
+    [bytes('424d'), 'a BMP signature cut short'],
+    [bytes('', 'BMW is a car maker'), 'text that starts with BM'],
+    [bytes('49492a'), 'a TIFF signature cut short'],
     [Buffer.alloc(0), 'nothing'],
   ])('does not recognize %s (%s)', (head) => {
     expect(sniffImageType(head)).toBeUndefined();

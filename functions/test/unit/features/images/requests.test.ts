@@ -1,6 +1,8 @@
 // generateImageJob / editImageJob: what each request makes of its body and the configuration, run
 // through the ImageJobDeps seam with a scripted Gemini client and an in-memory store and record.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { styleInstruction } from '../../../../src/lib/features/images/content.js';
 import { editImageJob, generateImageJob, type ImageJobDeps } from '../../../../src/lib/features/images/index.js';
 import type { ImageRecord } from '../../../../src/lib/features/images/metadata.js';
 import { getConfig } from '../../../../src/lib/platform/config/index.js';
@@ -109,7 +111,7 @@ describe('generateImageJob', () => {
     const body = {
       prompt: 'a lighthouse',
       aspectRatio: '1:1' as const,
-      styleReferenceImages: [pngDataUri, 'data:image/tiff;base64,AAAA'],
+      styleReferenceImages: [pngDataUri, 'data:image/svg+xml;base64,AAAA'],
     };
     const job = generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log });
     const error = await failureOf(() => job({ signal }));
@@ -118,13 +120,29 @@ describe('generateImageJob', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('sends style references before the prompt', async () => {
+  it('names each style reference before it, says what to take from them, then gives the prompt', async () => {
     const { deps, requests } = fakeDeps();
-    const body = { prompt: 'a lighthouse', aspectRatio: '1:1' as const, styleReferenceImages: [pngDataUri] };
+    const body = {
+      prompt: 'a lighthouse',
+      aspectRatio: '1:1' as const,
+      styleReferenceImages: [pngDataUri, pngDataUri],
+    };
     await generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log })({ signal });
     const parts = requests[0].request.contents[0].parts;
-    expect(parts[0]).toEqual({ inlineData: { mimeType: 'image/png', data: png.toString('base64') } });
-    expect(parts.at(-1)).toEqual({ text: 'a lighthouse' });
+    expect(parts.map((part) => (part.inlineData ? 'image' : part.text))).toEqual([
+      'Style reference 1 of 2:',
+      'image',
+      'Style reference 2 of 2:',
+      'image',
+      styleInstruction(2),
+      'a lighthouse',
+    ]);
+    expect(styleInstruction(2)).toMatch(/visual style of the 2 style reference images above/);
+    expect(styleInstruction(1)).toMatch(/visual style of the style reference image above/);
+    // The references are re-encoded (metadata stripped), still the same 40 x 30 picture.
+    const sent = parts[1].inlineData!;
+    expect(sent.mimeType).toBe('image/png');
+    expect(await sharp(sent.data as Buffer).metadata()).toMatchObject({ width: 40, height: 30, format: 'png' });
   });
 });
 
@@ -140,10 +158,10 @@ describe('editImageJob', () => {
     await job({ signal });
 
     expect(requests.map((request) => request.model)).toEqual(['gemini-3-pro-image']);
-    expect(requests[0].request.contents[0].parts).toEqual([
-      { inlineData: { mimeType: 'image/png', data: png.toString('base64') } },
-      { text: 'make it dusk' },
-    ]);
+    const [image, prompt] = requests[0].request.contents[0].parts;
+    expect(prompt).toEqual({ text: 'make it dusk' });
+    expect(image.inlineData?.mimeType).toBe('image/png');
+    expect(await sharp(image.inlineData?.data as Buffer).metadata()).toMatchObject({ width: 40, height: 30 });
     expect(records.get('img-1')).toMatchObject({
       owner: 'u2',
       kind: 'edit',

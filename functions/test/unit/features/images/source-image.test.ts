@@ -1,13 +1,22 @@
-// What openSourceImage does with strings that are neither a valid data URI nor a valid URL: a 400
-// with a machine-readable code, decided before any connection is attempted.
+// What loadSourceImage does with strings that are neither a valid data URI nor a valid URL: a 400
+// with a machine-readable code, decided before any connection is attempted; and a data URI, decoded
+// and normalized without any fetch.
 import { describe, expect, it } from 'vitest';
 import { SourceImageError } from '../../../../src/lib/features/images/errors.js';
-import { openSourceImage } from '../../../../src/lib/features/images/source-image.js';
+import { loadSourceImage } from '../../../../src/lib/features/images/source-image.js';
+import { phoneJpeg } from './photo-fixtures.js';
 
-const policy = { allowedHosts: ['images.example.test'], allowLoopback: false, maxBytes: 1000 };
+const policy = {
+  allowedHosts: ['images.example.test'],
+  allowLoopback: false,
+  maxBytes: 100_000,
+  maxSide: 1536,
+  maxPixels: 100_000_000,
+  passthroughMaxBytes: 100_000,
+};
 
-async function refusal(value: string): Promise<SourceImageError> {
-  const error = await openSourceImage(value, policy, 'image', AbortSignal.timeout(5_000)).then(
+async function refusal(value: string, overrides: Partial<typeof policy> = {}): Promise<SourceImageError> {
+  const error = await loadSourceImage(value, { ...policy, ...overrides }, 'image', AbortSignal.timeout(5_000)).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -15,7 +24,7 @@ async function refusal(value: string): Promise<SourceImageError> {
   return error as SourceImageError;
 }
 
-describe('openSourceImage', () => {
+describe('loadSourceImage', () => {
   it.each([
     ['https://\uD800.example.test/a.png', 'a lone surrogate in the host'],
     ['https://images.example.test\uDFFF/a.png', 'a lone trail surrogate after the host'],
@@ -34,9 +43,22 @@ describe('openSourceImage', () => {
     expect((await refusal('https://images.example.test:8443/a.png')).code).toBe('source_not_allowed');
   });
 
-  it('opens a data URI without any fetch, with the type its bytes have', async () => {
-    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex').toString('base64');
-    const opened = await openSourceImage(`data:image/png;base64,${jpeg}`, policy, 'image', AbortSignal.timeout(5_000));
-    expect(opened).toMatchObject({ mimeType: 'image/jpeg', data: jpeg, failure: undefined });
+  it('loads a data URI without any fetch, as the type its bytes have, upright and without metadata', async () => {
+    const jpeg = await phoneJpeg(60, 40, { orientation: 6, gps: true });
+    const uri = `data:image/png;base64,${jpeg.toString('base64')}`; // mislabeled: the bytes are a JPEG
+    const loaded = await loadSourceImage(uri, policy, 'image', AbortSignal.timeout(5_000));
+    expect(loaded).toMatchObject({ mimeType: 'image/jpeg', width: 40, height: 60 });
+    expect(loaded.source).toEqual({ mimeType: 'image/jpeg', width: 60, height: 40, bytes: jpeg.length });
+    expect(loaded.data.includes('Exif')).toBe(false);
+  });
+
+  it('refuses a data URI over IMAGE_SOURCE_MAX_BYTES with 413 before decoding it', async () => {
+    const jpeg = await phoneJpeg(60, 40, {});
+    const error = await refusal(`data:image/jpeg;base64,${jpeg.toString('base64')}`, { maxBytes: 100 });
+    expect([error.status, error.code, error.details]).toEqual([
+      413,
+      'image_too_large',
+      { field: 'image', maxBytes: 100 },
+    ]);
   });
 });

@@ -153,7 +153,7 @@ describe('bounds of numeric params', () => {
   const CAPS: Array<[string, (config: ReturnType<typeof getConfig>) => number, number]> = [
     ['IMAGE_TIMEOUT_SECONDS', (c) => c.images.defaultTimeoutMs, 3_600_000],
     ['IMAGE_MAX_OUTPUT_BYTES', (c) => c.images.maxOutputBytes, 256 * 1024 * 1024],
-    ['IMAGE_SOURCE_MAX_BYTES', (c) => c.images.sourceMaxBytes, 20 * 1024 * 1024],
+    ['IMAGE_SOURCE_MAX_BYTES', (c) => c.images.sourceMaxBytes, 64 * 1024 * 1024],
     ['RATE_LIMIT_PER_MINUTE', (c) => c.rateLimit.perMinute, 10_000],
     ['IMAGE_RATE_LIMIT_PER_MINUTE', (c) => c.rateLimit.imagePerMinute, 1_000],
     ['CHAT_HISTORY_LENGTH', (c) => c.chat.historyLength, 100],
