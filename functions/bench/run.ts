@@ -33,6 +33,11 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     what: 'generateImage end to end vs SDK + PutObject (issue 6)',
   },
   {
+    name: 'image-inputs',
+    script: 'image-inputs.ts',
+    what: 'editImage with 12 MP and 48 MP phone photos as input: memory and time per request (issue 26)',
+  },
+  {
     name: 'spend-controls',
     script: 'spend-controls.ts',
     what: 'what the daily budget check and App Check verification add per request (issue 14)',

@@ -56,7 +56,7 @@ const matching: HttpsOptions = {
 const image: HttpsOptions = {
   ...common,
   // Arithmetic in docs/images.md: ~150 MiB runtime + 6 x (<= 48 MiB per 4K output request + up to
-  // ~60 MiB of data-URI request body) ~= 800 MiB in the worst case, under 1 GiB.
+  // ~62 MiB of data-URI request body) + two input decodes at once ~= 930 MiB in the worst case, under 1 GiB.
   memory: '1GiB',
   cpu: 1,
   concurrency: 6,

@@ -3,17 +3,25 @@
 // `Accept: text/event-stream`. See docs/images.md.
 import { EDIT_IMAGE_MAX_BODY_BYTES, editImageBody, editImageJob, imageJobDeps } from '../lib/features/images/index.js';
 import { respondWithImageJob } from '../lib/features/images/respond.js';
-import { defineEndpoint } from '../lib/platform/http/index.js';
+import { defineEndpoint, type EndpointDeps } from '../lib/platform/http/index.js';
 import { IMAGE_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 
-export const editImageHandler = defineEndpoint({
-  name: 'editImage',
-  method: 'POST',
-  body: editImageBody,
-  maxBodyBytes: EDIT_IMAGE_MAX_BODY_BYTES,
-  rateLimit: IMAGE_LIMIT,
-  budget: 'images',
-  appCheck: { replayProtected: true },
-  requiresGemini: true,
-  handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),
-});
+/** `endpointDeps`: the bench (bench/image-inputs.ts) mounts it with a fake ID-token verifier. */
+export function createEditImageHandler(endpointDeps: Partial<EndpointDeps> = {}) {
+  return defineEndpoint(
+    {
+      name: 'editImage',
+      method: 'POST',
+      body: editImageBody,
+      maxBodyBytes: EDIT_IMAGE_MAX_BODY_BYTES,
+      rateLimit: IMAGE_LIMIT,
+      budget: 'images',
+      appCheck: { replayProtected: true },
+      requiresGemini: true,
+      handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),
+    },
+    endpointDeps,
+  );
+}
+
+export const editImageHandler = createEditImageHandler();
