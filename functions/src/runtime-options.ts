@@ -8,10 +8,12 @@ import { SECRETS } from './lib/platform/config/index.js';
 /** One region for everything: Firestore, Auth and the app's users are served from here. */
 export const REGION = 'us-central1';
 
-// Every function rate-limits (Upstash) and every feature calls Gemini (chat, match explanations,
-// suggestions, images). S3 credentials are added by the image features when they exist.
+// Every function rate-limits (Upstash) and every feature calls a model: images always Gemini, chat and
+// match explanations the text backend (TEXT_BACKEND: Gemini, or an OpenAI-compatible server with its
+// optional key). S3 credentials are added by the image features when they exist.
 const BASE_SECRETS = [SECRETS.UPSTASH_REDIS_REST_URL, SECRETS.UPSTASH_REDIS_REST_TOKEN];
 const GEMINI_SECRETS = [...BASE_SECRETS, SECRETS.GEMINI_API_KEY];
+const TEXT_SECRETS = [...GEMINI_SECRETS, SECRETS.OPENAI_API_KEY];
 
 const common: HttpsOptions = {
   region: REGION,
@@ -22,7 +24,7 @@ const common: HttpsOptions = {
 };
 
 /**
- * Chat: requests are I/O-bound (waiting on Gemini), so one instance can serve many at once;
+ * Chat: requests are I/O-bound (waiting on the model), so one instance can serve many at once;
  * 512MiB leaves room for the SDK, firebase-admin and ~80 in-flight conversations.
  */
 const chat: HttpsOptions = {
@@ -31,7 +33,7 @@ const chat: HttpsOptions = {
   cpu: 1,
   concurrency: 80,
   maxInstances: 50,
-  secrets: GEMINI_SECRETS,
+  secrets: TEXT_SECRETS,
 };
 
 /**
@@ -45,7 +47,7 @@ const matching: HttpsOptions = {
   concurrency: 80,
   timeoutSeconds: 60,
   maxInstances: 30,
-  secrets: GEMINI_SECRETS,
+  secrets: TEXT_SECRETS,
 };
 
 /**

@@ -12,6 +12,6 @@ export const chatMessageHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
-  requiresGemini: true,
-  handle: (ctx) => answerChatMessage(chatDeps(ctx.gemini, productionAssistantTools(ctx.config)), ctx),
+  requiresTextModel: true,
+  handle: (ctx) => answerChatMessage(chatDeps(ctx.text, productionAssistantTools(ctx.config)), ctx),
 });

@@ -29,13 +29,13 @@ export const chatStreamHandler = defineEndpoint({
   body: chatRequestBody,
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
-  requiresGemini: true,
+  requiresTextModel: true,
   handle: async (ctx): Promise<unknown> => {
-    const { uid, body, config, gemini, log, budget } = ctx;
-    const turn = await prepareTurn(chatDeps(gemini, productionAssistantTools(config)), {
+    const { uid, body, config, text, log, budget } = ctx;
+    const turn = await prepareTurn(chatDeps(text, productionAssistantTools(config)), {
       uid,
       request: body,
-      model: config.gemini.textModel,
+      model: text.model,
       settings: config.chat,
       log,
       budget,

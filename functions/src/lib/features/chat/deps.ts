@@ -1,20 +1,30 @@
-// The production collaborators of a chat turn. The handler passes the Gemini access the request layer
-// checked (requiresGemini); the client is the instance's shared one (platform/gemini/clients.ts).
+// The production collaborators of a chat turn. The handler passes the text backend's access the request
+// layer checked (requiresTextModel): Gemini or an OpenAI-compatible server; the clients are the
+// instance's shared ones (platform/gemini/clients.ts, platform/openai/clients.ts).
 import { getCache } from '../../platform/cache/index.js';
-import type { GeminiAccess } from '../../platform/config/index.js';
+import type { TextAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
+import { openAiStreamingClient } from '../../platform/openai/clients.js';
+import type { ChatModel } from './backends/chat-model.js';
 import { GeminiChatModel } from './backends/gemini-model.js';
+import { OpenAiChatModel } from './backends/openai-model.js';
 import { FirestoreChatStore } from './store.js';
 import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
 
+export function chatModel(text: TextAccess): ChatModel {
+  return text.backend === 'gemini'
+    ? new GeminiChatModel(geminiStreamingClient(text.gemini))
+    : new OpenAiChatModel(openAiStreamingClient(text));
+}
+
 /** `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers. */
-export function chatDeps(gemini: GeminiAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
+export function chatDeps(text: TextAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
   return {
     store: new FirestoreChatStore(getDb()),
     cache: getCache('chat'),
-    model: new GeminiChatModel(geminiStreamingClient(gemini)),
+    model: chatModel(text),
     tools,
   };
 }

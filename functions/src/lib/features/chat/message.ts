@@ -10,6 +10,8 @@ export interface ChatMessageRequest {
   uid: string;
   body: ChatRequest;
   config: AppConfig;
+  /** The text backend the request layer checked: its model answers. */
+  text: { model: string };
   log: Logger;
   signal: AbortSignal;
   budget?: TokenMeter;
@@ -17,12 +19,12 @@ export interface ChatMessageRequest {
 
 export async function answerChatMessage(
   deps: ChatDeps,
-  { uid, body, config, log, signal, budget }: ChatMessageRequest,
+  { uid, body, config, text, log, signal, budget }: ChatMessageRequest,
 ): Promise<ChatMessageResponse> {
   const turn = await prepareTurn(deps, {
     uid,
     request: body,
-    model: config.gemini.textModel,
+    model: text.model,
     settings: config.chat,
     log,
     budget,

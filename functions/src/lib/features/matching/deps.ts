@@ -1,34 +1,42 @@
 // The production collaborators of the matching service. Matching declares no required secret:
-// explanations are optional, so without Gemini access (GEMINI_BACKEND's key or project) the service
-// answers with templates; the access is read here, never checked. The SDK client is the instance's shared one (platform/gemini/clients.ts).
+// explanations are optional, so without the text backend's access (TEXT_BACKEND: Gemini's key or
+// project, or an OpenAI-compatible server's URL and model) the service answers with templates; the
+// access is read here, never checked. The clients are the instance's shared ones
+// (platform/gemini/clients.ts, platform/openai/clients.ts).
 import { systemClock } from '../../platform/clock.js';
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
-import { readGeminiAccess, type AppConfig } from '../../platform/config/index.js';
+import { readTextAccess, type AppConfig, type TextAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiSdk } from '../../platform/gemini/clients.js';
-import { geminiExplanationModel } from './explain/model.js';
+import { openAiStreamingClient } from '../../platform/openai/clients.js';
+import { geminiExplanationModel, type ExplanationModel } from './explain/model.js';
+import { openAiExplanationModel } from './explain/openai-model.js';
 import type { MatchServiceDeps } from './service.js';
 import { instanceSharedCache } from './shared-cache.js';
 
 const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
+function explanationModel(text: TextAccess, config: AppConfig): ExplanationModel {
+  return text.backend === 'gemini'
+    ? geminiExplanationModel(geminiSdk(text.gemini), config.matching.explanationSafetySettings)
+    : openAiExplanationModel(openAiStreamingClient(text));
+}
+
 /** `budget`: the request's meter (ctx.budget), charged for the explanation call. */
 export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): MatchServiceDeps {
   const { matching } = config;
-  const gemini = readGeminiAccess(config);
+  const text = readTextAccess(config);
   return {
     db: getDb(),
     clock: systemClock,
     ...(matching.sharedCache ? { shared: instanceSharedCache } : {}),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),
-      model:
-        gemini === undefined
-          ? undefined
-          : geminiExplanationModel(geminiSdk(gemini), matching.explanationSafetySettings),
+      model: text === undefined ? undefined : explanationModel(text, config),
       settings: {
-        model: matching.explanationModel,
+        // MATCH_EXPLANATION_MODEL is a Gemini model; an OpenAI-compatible server explains with OPENAI_MODEL.
+        model: text?.backend === 'openai-compatible' ? text.model : matching.explanationModel,
         timeoutMs: matching.explanationTimeoutMs,
         temperature: matching.explanationTemperature,
         tokensPerMatch: matching.explanationTokensPerMatch,

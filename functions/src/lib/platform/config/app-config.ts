@@ -3,6 +3,13 @@ import { toSafetySettings, type GeminiSafetySetting } from '../gemini/safety.js'
 import { GOOGLE_GEMINI_DEFAULT_BASE_URL, MAX_IMAGE_TIMEOUT_SECONDS, SETTINGS } from './settings.js';
 
 export interface AppConfig {
+  /** Which backend serves chat and match explanations (images are always Gemini's). */
+  text: {
+    /** TEXT_BACKEND; undefined = an unknown value (requests answer 503 not_configured). */
+    backend: TextBackend | undefined;
+    /** TEXT_BACKEND=openai-compatible: OPENAI_BASE_URL (no trailing slash) and OPENAI_MODEL; '' when unset. */
+    openai: { baseUrl: string; model: string };
+  };
   gemini: {
     /** One effective base URL for both the SDK client (httpOptions.baseUrl) and raw fetch. */
     baseUrl: string;
@@ -35,6 +42,14 @@ export interface AppConfig {
 export type AppCheckMode = 'off' | 'monitor' | 'enforce';
 
 export type GeminiBackend = 'developer-api' | 'vertex-ai';
+
+/** TEXT_BACKEND's values; also the format tag of a stored chat exchange. */
+export type TextBackend = 'gemini' | 'openai-compatible';
+
+export function parseTextBackend(value: string): TextBackend | undefined {
+  const backend = value.trim().toLowerCase();
+  return backend === 'gemini' || backend === 'openai-compatible' ? backend : undefined;
+}
 
 export interface VertexSettings {
   /** GEMINI_VERTEX_PROJECT, else the Firebase project; undefined when neither is known. */
@@ -202,6 +217,10 @@ export function getConfig(): AppConfig {
   const publicUrlBase = withoutTrailingSlash(SETTINGS.publicUrlBase.read()) || undefined;
   const imageModel = SETTINGS.geminiImageModel.read();
   return {
+    text: {
+      backend: parseTextBackend(SETTINGS.textBackend.read()),
+      openai: { baseUrl: withoutTrailingSlash(SETTINGS.openaiBaseUrl.read()), model: SETTINGS.openaiModel.read() },
+    },
     gemini: {
       baseUrl: resolveGeminiBaseUrl(),
       textModel: SETTINGS.geminiTextModel.read(),

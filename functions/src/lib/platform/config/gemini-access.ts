@@ -12,9 +12,10 @@ export type GeminiAccess =
   | { backend: 'developer-api'; apiKey: string; baseUrl: string }
   | { backend: 'vertex-ai'; project: string; location: string; baseUrl: string | undefined };
 
-type Resolution = { ok: true; access: GeminiAccess } | { ok: false; missing: string[]; message: string };
+/** An access, or what is missing for it (names only, never values). */
+export type AccessResolution<Access> = { ok: true; access: Access } | { ok: false; missing: string[]; message: string };
 
-function resolve(config: AppConfig): Resolution {
+export function resolveGeminiAccess(config: AppConfig): AccessResolution<GeminiAccess> {
   const { gemini } = config;
   if (gemini.backend === undefined) {
     return { ok: false, missing: ['GEMINI_BACKEND'], message: 'GEMINI_BACKEND must be developer-api or vertex-ai' };
@@ -29,17 +30,21 @@ function resolve(config: AppConfig): Resolution {
   return { ok: true, access: { backend: 'developer-api', apiKey, baseUrl: gemini.baseUrl } };
 }
 
-/** The configured access, or the request layer's 503 not_configured (names only, never values). */
-export function requireGeminiAccess(config: AppConfig): GeminiAccess {
-  const result = resolve(config);
+/** The access, or the request layer's 503 not_configured naming what is missing (never values). */
+export function accessOrNotConfigured<Access>(result: AccessResolution<Access>): Access {
   if (result.ok) return result.access;
   throw new HttpError(503, 'not_configured', `Service is not configured: ${result.message}`, {
     details: { missing: result.missing },
   });
 }
 
-/** For features where Gemini is optional (match explanations fall back to templates). */
+/** The configured access, or the request layer's 503 not_configured (names only, never values). */
+export function requireGeminiAccess(config: AppConfig): GeminiAccess {
+  return accessOrNotConfigured(resolveGeminiAccess(config));
+}
+
+/** For features where Gemini is optional. */
 export function readGeminiAccess(config: AppConfig): GeminiAccess | undefined {
-  const result = resolve(config);
+  const result = resolveGeminiAccess(config);
   return result.ok ? result.access : undefined;
 }

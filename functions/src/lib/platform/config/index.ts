@@ -9,8 +9,10 @@
 // carries its default here and falls back to it when the variable is unset, so both paths agree.
 //
 // Split by concern: secrets.ts (secrets), settings.ts (params with defaults), app-config.ts (getConfig),
-// gemini-access.ts (which Gemini backend, checked per request).
+// gemini-access.ts (which Gemini backend, checked per request), text-access.ts (which backend serves chat
+// and explanations, checked per request).
 export * from './secrets.js';
 export * from './settings.js';
 export * from './app-config.js';
 export * from './gemini-access.js';
+export * from './text-access.js';

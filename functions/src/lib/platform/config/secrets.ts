@@ -8,6 +8,10 @@ export const SECRETS = {
   GEMINI_API_KEY: defineSecret('GEMINI_API_KEY', {
     description: 'API key for the Gemini Developer API',
   }),
+  OPENAI_API_KEY: defineSecret('OPENAI_API_KEY', {
+    description:
+      'TEXT_BACKEND=openai-compatible: sent as Authorization: Bearer; "none" = no key (local vLLM, llama.cpp, Ollama)',
+  }),
   UPSTASH_REDIS_REST_URL: defineSecret('UPSTASH_REDIS_REST_URL', {
     description: 'Upstash Redis REST URL; "none" = per-instance in-memory rate limits and cache',
   }),

@@ -42,6 +42,22 @@ export const SETTINGS = {
     'global',
     'Vertex AI location: global (https://aiplatform.googleapis.com) or a region such as us-central1 or europe-west4',
   ),
+  // The text backend: chat and match explanations on Gemini or on any OpenAI-compatible server.
+  textBackend: stringSetting(
+    'TEXT_BACKEND',
+    'gemini',
+    'Model backend of chat and match explanations: gemini, or openai-compatible (any server that speaks OpenAI Chat Completions: OPENAI_BASE_URL, OPENAI_MODEL, the optional OPENAI_API_KEY); images always use Gemini; anything else answers 503 not_configured',
+  ),
+  openaiBaseUrl: stringSetting(
+    'OPENAI_BASE_URL',
+    '',
+    'TEXT_BACKEND=openai-compatible: the server base URL, /v1 included (vLLM http://HOST:8000/v1, llama.cpp http://HOST:8080/v1, Ollama http://HOST:11434/v1, https://openrouter.ai/api/v1, https://api.openai.com/v1)',
+  ),
+  openaiModel: stringSetting(
+    'OPENAI_MODEL',
+    '',
+    'TEXT_BACKEND=openai-compatible: the model name the server serves, for chat and match explanations',
+  ),
   // Safety settings (issue 15): each feature's threshold per harm category, sent as safetySettings.
   chatSafetyHarassment: safetySetting('CHAT_SAFETY_HARASSMENT', 'BLOCK_MEDIUM_AND_ABOVE', 'Chat: harassment threshold'),
   chatSafetyHateSpeech: safetySetting(

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
 import { defaultUsageRecorder, getDailyBudget } from '../budget/registry.js';
 import type { BudgetKind, BudgetMeter } from '../budget/types.js';
-import { getConfig, type AppConfig, type GeminiAccess, type SecretName } from '../config/index.js';
+import { getConfig, type AppConfig, type GeminiAccess, type SecretName, type TextAccess } from '../config/index.js';
 import { systemClock } from '../clock.js';
 import { getAdminApp } from '../firebase.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -40,7 +40,14 @@ import { readQuery } from './validation.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface EndpointContext<Body, Query, Path, Secret extends SecretName = never, Gemini extends boolean = false> {
+export interface EndpointContext<
+  Body,
+  Query,
+  Path,
+  Secret extends SecretName = never,
+  Gemini extends boolean = false,
+  Text extends boolean = false,
+> {
   req: Request;
   res: Response;
   uid: string;
@@ -59,6 +66,8 @@ export interface EndpointContext<Body, Query, Path, Secret extends SecretName = 
   secrets: Readonly<Record<Secret, string>>;
   /** With `requiresGemini`: the configured Gemini backend, checked once here (platform/gemini/clients.ts builds the client). */
   gemini: Gemini extends true ? GeminiAccess : undefined;
+  /** With `requiresTextModel`: the backend of chat and explanations (TEXT_BACKEND), checked once here. */
+  text: Text extends true ? TextAccess : undefined;
   /**
    * The caller's daily AI budgets: charge real usage after every model call, aborted ones included
    * (`await ctx.budget.chargeTokens(usage.totalTokenCount)`, `chargeImages(1)`). Never throws.
@@ -80,6 +89,7 @@ export interface EndpointSpec<
   PathSchema,
   Secret extends SecretName = never,
   Gemini extends boolean = false,
+  Text extends boolean = false,
 > {
   /** Function name, used in logs. */
   name: string;
@@ -100,6 +110,12 @@ export interface EndpointSpec<
    */
   requiresGemini?: Gemini;
   /**
+   * The endpoint calls the text model (TEXT_BACKEND: Gemini, or an OpenAI-compatible server): what that
+   * backend needs is checked with the secrets (503 not_configured naming what is missing) and reaches
+   * handle as ctx.text. On openai-compatible no Gemini key is needed.
+   */
+  requiresTextModel?: Text;
+  /**
    * The daily AI budget this endpoint spends (DAILY_TOKEN_BUDGET / DAILY_IMAGE_BUDGET): checked before
    * the handler (images: one unit reserved), 429 quota_exceeded when used up, AI-Budget-* headers.
    */
@@ -109,7 +125,9 @@ export interface EndpointSpec<
    * `replayProtected`: the token is also consumed when APP_CHECK_REPLAY_PROTECTION is on.
    */
   appCheck?: boolean | { replayProtected: boolean };
-  handle(ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret, Gemini>): unknown;
+  handle(
+    ctx: EndpointContext<Output<BodySchema>, Output<QuerySchema>, Output<PathSchema>, Secret, Gemini, Text>,
+  ): unknown;
 }
 
 /** Replaceable collaborators (tests inject fakes; production uses the defaults). */
@@ -178,8 +196,9 @@ export function defineEndpoint<
   PathSchema extends z.ZodType | undefined = undefined,
   Secret extends SecretName = never,
   Gemini extends boolean = false,
+  Text extends boolean = false,
 >(
-  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret, Gemini>,
+  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret, Gemini, Text>,
   overrides: Partial<EndpointDeps> = {},
 ): EndpointHandler {
   const deps: EndpointDeps = { ...defaultDeps, ...overrides };

@@ -1,7 +1,7 @@
 // The checks around a handler, in this order, for both protocols (REST and callable):
 //   auth (ID token, revocation) -> the input (REST: content type, body size, JSON; callable: the size
 //   of `data`) -> input shape (well-formed strings, bounded nesting and size) -> zod (body, query, path)
-//   -> required secrets and Gemini access -> App Check -> rate limit -> daily budget -> handle
+//   -> required secrets, Gemini access and the text backend's access -> App Check -> rate limit -> daily budget -> handle
 //   -> budget settled.
 // App Check and the budget come last among the checks: a malformed request neither consumes a
 // limited-use App Check token nor reserves budget. The protocol only decides where the input comes
@@ -12,9 +12,11 @@ import type { RequestBudgetMeter } from '../budget/meter.js';
 import {
   requireGeminiAccess,
   requireSecrets,
+  requireTextAccess,
   type AppConfig,
   type GeminiAccess,
   type SecretName,
+  type TextAccess,
 } from '../config/index.js';
 import type { Logger } from '../logging.js';
 import { rateLimitedError, setRateLimitHeaders } from '../rate-limit/http-headers.js';
@@ -81,8 +83,9 @@ export async function runEndpoint<
   PathSchema extends z.ZodType | undefined,
   Secret extends SecretName,
   Gemini extends boolean,
+  Text extends boolean,
 >(
-  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret, Gemini>,
+  spec: EndpointSpec<BodySchema, QuerySchema, PathSchema, Secret, Gemini, Text>,
   settings: EndpointSettings,
   deps: EndpointDeps,
   exchange: Exchange,
@@ -124,6 +127,9 @@ export async function runEndpoint<
     const gemini = (spec.requiresGemini ? requireGeminiAccess(config) : undefined) as Gemini extends true
       ? GeminiAccess
       : undefined;
+    const text = (spec.requiresTextModel ? requireTextAccess(config) : undefined) as Text extends true
+      ? TextAccess
+      : undefined;
 
     if (settings.appCheck) {
       await checkAppCheck({
@@ -160,6 +166,7 @@ export async function runEndpoint<
       config,
       secrets,
       gemini,
+      text,
       budget: meter,
       ...(exchange.callable ? { callable: exchange.callable } : {}),
     });

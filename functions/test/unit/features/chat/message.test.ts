@@ -68,6 +68,7 @@ describe('answerChatMessage', () => {
       uid: 'u1',
       body,
       config: getConfig(),
+      text: { model: 'gemini-test-text' },
       log,
       signal: new AbortController().signal,
     });
@@ -86,6 +87,7 @@ describe('answerChatMessage', () => {
         uid: 'u1',
         body: { message: 'hi', ...(conversationId ? { conversationId } : {}) },
         config: getConfig(),
+        text: { model: 'gemini-test-text' },
         log,
         signal: new AbortController().signal,
       });
@@ -106,6 +108,7 @@ describe('answerChatMessage', () => {
       uid: 'u1',
       body: { message: 'hi' },
       config: getConfig(),
+      text: { model: 'gemini-test-text' },
       log,
       signal: client.signal,
     }).then(

@@ -6,13 +6,12 @@
 // neutral events, and keeps the turn's exchange (the model's calls and the tools' results) in its own
 // wire shape, because that is what its next request, and a later turn's history, must carry.
 import type { ModelBlockedError } from '../../../platform/model/errors.js';
-import type { ChatConfig } from '../../../platform/config/index.js';
+import type { ChatConfig, TextBackend } from '../../../platform/config/index.js';
 import type { HistoryMessage, ProfileContext } from '../context.js';
 import type { ToolOutcome } from '../tools.js';
 import type { ChatUsage } from '../wire.js';
 
-/** TEXT_BACKEND's values; also the format tag of a stored exchange. */
-export type TextBackend = 'gemini' | 'openai-compatible';
+export type { TextBackend };
 
 /** A model request, as sent: the cache key hashes `model` and `request`. */
 export interface ChatPrompt<Request = unknown> {

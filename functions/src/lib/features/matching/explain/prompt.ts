@@ -6,6 +6,7 @@
 // of the explanation cache key, so old cached texts stop being served.
 import { z } from 'zod';
 import type { ExplanationFacts } from './facts.js';
+import { parseJsonAnswer } from './json-answer.js';
 
 export const PROMPT_VERSION = 'match-explain-v2';
 
@@ -48,17 +49,12 @@ const explanationText = z
 
 /**
  * The valid explanations in the model's answer, by key. Per key: a missing, non-string, empty or
- * over-long value is simply absent (its match gets the template); an answer that is not a JSON
- * object yields nothing.
+ * over-long value is simply absent (its match gets the template); an answer without a JSON object
+ * (json-answer.ts reads one wrapped in a fence or a sentence) yields nothing.
  */
 export function parseExplanations(text: string, keys: readonly string[]): Map<string, string> {
   const found = new Map<string, string>();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return found;
-  }
+  const parsed = parseJsonAnswer(text);
   const answer = z.record(z.string(), z.unknown()).safeParse(parsed);
   if (!answer.success) return found;
   for (const key of keys) {
