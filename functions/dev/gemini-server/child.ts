@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { GeminiServerControl } from './control-client.js';
-import { DEFAULT_API_KEY } from './index.js';
+import { DEFAULT_API_KEY, type OpenAiDialect } from './index.js';
 
 export interface ChildGeminiServer {
   url: string;
+  /** The OpenAI-compatible base URL (OPENAI_BASE_URL): `${url}/v1`. */
+  openaiBaseUrl: string;
   port: number;
   apiKey: string;
   pid: number;
@@ -23,6 +25,8 @@ export interface SpawnOptions {
   /** The offline token server's signing key: Vertex AI paths then accept its access tokens. */
   accessTokenKey?: string;
   chunkDelayMs?: readonly [number, number];
+  /** How the OpenAI-compatible side speaks unless a scenario says otherwise. */
+  openaiDialect?: OpenAiDialect;
   readyTimeoutMs?: number;
 }
 
@@ -61,6 +65,7 @@ export async function spawnGeminiServer(opts: SpawnOptions = {}): Promise<ChildG
   const args = ['--import', pathToFileURL(require.resolve('tsx')).href, cli];
   args.push('--port', String(opts.port ?? 0));
   if (opts.chunkDelayMs) args.push('--chunk-delay-ms', opts.chunkDelayMs.join(','));
+  if (opts.openaiDialect) args.push('--openai-dialect', opts.openaiDialect);
   // The key travels in the environment, not argv, so it does not show up in process listings.
   const child = spawn(process.execPath, args, {
     env: {
@@ -74,6 +79,7 @@ export async function spawnGeminiServer(opts: SpawnOptions = {}): Promise<ChildG
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    openaiBaseUrl: `${url}/v1`,
     port,
     apiKey,
     pid: child.pid as number,

@@ -1,11 +1,20 @@
-// Runs the offline Gemini-protocol server as its own process:
-//   npx tsx dev/gemini-server/cli.ts --port 8123 --api-key some-test-key
+// Runs the offline model server (Gemini's protocol and OpenAI's Chat Completions) as its own process:
+//   npx tsx dev/gemini-server/cli.ts --port 8123 --api-key some-test-key [--openai-dialect ollama]
 // Prints one JSON line {"ready":true,"url":...,"port":...} on stdout when listening (never the key),
 // and exits cleanly on SIGINT/SIGTERM. The key may also come from GEMINI_SERVER_API_KEY; the offline
 // token server's signing key (Vertex AI bearer tokens, dev/adc) from GEMINI_SERVER_ACCESS_TOKEN_KEY.
-import { DEFAULT_API_KEY, startGeminiServer } from './index.js';
+import { DEFAULT_API_KEY, startGeminiServer, type OpenAiDialect } from './index.js';
 
-const USAGE = 'usage: cli.ts [--port N] [--api-key KEY] [--chunk-delay-ms MIN,MAX] [--image-short-side PX]';
+const USAGE =
+  'usage: cli.ts [--port N] [--api-key KEY] [--chunk-delay-ms MIN,MAX] [--image-short-side PX] [--openai-dialect NAME]';
+const DIALECTS: readonly OpenAiDialect[] = ['openai', 'vllm', 'vllm-legacy', 'llama.cpp', 'ollama', 'openrouter'];
+
+function dialect(text: string | undefined): OpenAiDialect | undefined {
+  if (text === undefined) return undefined;
+  if (!(DIALECTS as readonly string[]).includes(text))
+    throw new Error(`--openai-dialect must be one of ${DIALECTS.join(', ')}`);
+  return text as OpenAiDialect;
+}
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
     apiKey: args.get('api-key') ?? process.env.GEMINI_SERVER_API_KEY ?? DEFAULT_API_KEY,
     accessTokenKey: process.env.GEMINI_SERVER_ACCESS_TOKEN_KEY || undefined,
     chunkDelayMs: delay ? [delay[0], delay[1] ?? delay[0]] : undefined,
+    openaiDialect: dialect(args.get('openai-dialect')),
     imageShortSide: args.has('image-short-side')
       ? nonNegativeInt(args.get('image-short-side') as string, 'image-short-side')
       : undefined,

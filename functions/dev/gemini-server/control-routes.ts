@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_WAIT_MS, type RequestLog } from './request-log.js';
 import type { ScenarioQueue } from './scenario-queue.js';
-import type { GeminiAction, RequestFilter, RequestStage } from './types.js';
+import type { RequestFilter, RequestStage, ServerAction } from './types.js';
 
 export const CONTROL_PREFIX = '/__control/';
 const MAX_CONTROL_BODY = 1024 * 1024;
@@ -41,7 +41,7 @@ function filterFrom(params: URLSearchParams): RequestFilter {
     id: num('id'),
     afterId: num('afterId'),
     model: params.get('model') ?? undefined,
-    action: (params.get('action') as GeminiAction | null) ?? undefined,
+    action: (params.get('action') as ServerAction | null) ?? undefined,
     scenario: params.get('scenario') ?? undefined,
   };
 }

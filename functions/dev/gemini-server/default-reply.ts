@@ -23,7 +23,7 @@ export interface DefaultReplyOptions {
   imageShortSide: number;
 }
 
-function digest(text: string): string {
+export function digest(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 8);
 }
 
@@ -43,14 +43,17 @@ export function splitIntoChunks(text: string, count: number): string[] {
   return chunks.filter((chunk) => chunk.length > 0);
 }
 
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
 function offlineText(body: RequestBody): string {
-  const prompt = lastUserText(body);
-  const turn = userTurnCount(body);
+  return offlineReplyText(lastUserText(body), userTurnCount(body));
+}
+
+/** The deterministic reply text to the user's last message (`turn`: the user's turns so far). */
+export function offlineReplyText(prompt: string, turn: number): string {
   const about = prompt ? `to: "${excerpt(prompt)}"` : 'to a message without text';
   return (
     `${OFFLINE_MARK} Deterministic offline reply${turn > 1 ? ` (turn ${turn})` : ''} ${about}. ` +

@@ -25,7 +25,7 @@ import { ResponseWriter } from './response-writer.js';
 import { loggableQuery, parseGeminiRoute, type GeminiRoute } from './routes.js';
 import type { ScenarioQueue } from './scenario-queue.js';
 import type { ThoughtSignatures } from './thought-signatures.js';
-import type { RequestOutcome, RequestRecord } from './types.js';
+import type { OpenAiDialect, RequestOutcome, RequestRecord } from './types.js';
 
 export interface HandlerOptions {
   apiKey: string;
@@ -33,6 +33,8 @@ export interface HandlerOptions {
   accessTokenKey?: string;
   /** Default delay range between stream events, in ms. */
   chunkDelayMs: readonly [number, number];
+  /** How the OpenAI-compatible side speaks unless a scenario says otherwise. */
+  openaiDialect: OpenAiDialect;
   imageShortSide: number;
   maxBodyBytes: number;
 }
@@ -44,9 +46,9 @@ export interface HandlerContext {
   options: HandlerOptions;
 }
 
-type BodyResult = { kind: 'ok'; bytes: Buffer } | { kind: 'too-large'; size: number } | { kind: 'aborted' };
+export type BodyResult = { kind: 'ok'; bytes: Buffer } | { kind: 'too-large'; size: number } | { kind: 'aborted' };
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -106,7 +108,7 @@ function framingFor(route: GeminiRoute): Framing {
 }
 
 /** Tracks the outcome the handler intends, and settles the log entry when the socket is done. */
-function trackResponse(res: ServerResponse, record: RequestRecord, ctx: HandlerContext): DeliveryTarget {
+export function trackResponse(res: ServerResponse, record: RequestRecord, ctx: HandlerContext): DeliveryTarget {
   let intended: Exclude<RequestOutcome, 'pending' | 'aborted'> | undefined;
   const writer = new ResponseWriter(res, (bytesSent) => {
     record.bytesSent = bytesSent;

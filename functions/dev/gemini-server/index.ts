@@ -1,15 +1,18 @@
-// Offline server speaking Google's Gemini REST protocol, for tests, the local dev stack and benchmarks.
-// The real @google/genai SDK works against it unchanged:
+// Offline server speaking Google's Gemini REST protocol and OpenAI's Chat Completions (one stand-in, two
+// protocols), for tests, the local dev stack and benchmarks. The real @google/genai SDK works against it
+// unchanged, and so does any OpenAI-compatible client:
 //   new GoogleGenAI({ apiKey: server.apiKey, httpOptions: { baseUrl: server.url } })
+//   POST `${server.openaiBaseUrl}/chat/completions` (OPENAI_BASE_URL = server.openaiBaseUrl)
 // Every unscripted reply is marked as offline output ("[offline model]", modelVersion "...-offline").
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes.js';
 import { handleGeminiRequest, type HandlerContext } from './handler.js';
+import { handleOpenAiRequest, isChatCompletionsPath } from './openai/handler.js';
 import { ThoughtSignatures } from './thought-signatures.js';
 import { RequestLog, type RequestMatcher } from './request-log.js';
 import { ScenarioQueue } from './scenario-queue.js';
-import type { RequestRecord, RequestStage, Scenario } from './types.js';
+import type { OpenAiDialect, RequestRecord, RequestStage, Scenario } from './types.js';
 
 export * from './types.js';
 export { GeminiServerControl } from './control-client.js';
@@ -26,6 +29,8 @@ export interface GeminiServerOptions {
    * `Authorization: Bearer`; without it they take only the API key (express mode).
    */
   accessTokenKey?: string;
+  /** How the OpenAI-compatible side speaks unless a scenario says otherwise (default openai). */
+  openaiDialect?: OpenAiDialect;
   /** Delay range between default stream events in ms (default [0, 5]). */
   chunkDelayMs?: readonly [number, number];
   /** Short side of default images in pixels (default 64). */
@@ -38,6 +43,8 @@ export interface GeminiServerOptions {
 
 export interface GeminiServer {
   readonly url: string;
+  /** The OpenAI-compatible base URL (OPENAI_BASE_URL): `${url}/v1`. */
+  readonly openaiBaseUrl: string;
   readonly port: number;
   readonly apiKey: string;
   /** Appends scenarios (validated; throws if malformed) served FIFO to matching requests. */
@@ -73,6 +80,7 @@ export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise
       apiKey,
       accessTokenKey: opts.accessTokenKey,
       chunkDelayMs: opts.chunkDelayMs ?? [0, 5],
+      openaiDialect: opts.openaiDialect ?? 'openai',
       imageShortSide: opts.imageShortSide ?? 64,
       maxBodyBytes: opts.maxBodyBytes ?? 128 * 1024 * 1024,
     },
@@ -82,6 +90,8 @@ export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise
   const server: Server = createServer((req, res) => {
     if (controlEnabled && (req.url ?? '').startsWith(CONTROL_PREFIX)) {
       void handleControlRequest(req, res, { log, scenarios, reset });
+    } else if (isChatCompletionsPath(req.method ?? '', new URL(req.url ?? '/', 'http://127.0.0.1').pathname)) {
+      void handleOpenAiRequest(req, res, ctx);
     } else {
       void handleGeminiRequest(req, res, ctx);
     }
@@ -101,6 +111,7 @@ export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise
 
   return {
     url: `http://127.0.0.1:${port}`,
+    openaiBaseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     apiKey,
     queue: (...items) => {

@@ -1,14 +1,14 @@
 // FIFO of scripted scenarios. A request takes the first scenario whose filter it matches; a scenario
 // with `times: N` serves N requests before it is used up.
 import { parseScenarios } from './scenario-schema.js';
-import type { GeminiAction, Scenario } from './types.js';
+import type { Scenario, ServerAction } from './types.js';
 
 interface QueuedScenario {
   scenario: Scenario;
   remaining: number;
 }
 
-function serves(scenario: Scenario, model: string, action: GeminiAction): boolean {
+function serves(scenario: Scenario, model: string, action: ServerAction): boolean {
   const match = scenario.match ?? {};
   if (match.model !== undefined && match.model !== model) return false;
   // countTokens is only served by scenarios that name it: a queued reply is meant for generation.
@@ -30,7 +30,7 @@ export class ScenarioQueue {
   }
 
   /** Takes (consumes one use of) the first scenario serving this request, if any. */
-  take(model: string, action: GeminiAction): Scenario | undefined {
+  take(model: string, action: ServerAction): Scenario | undefined {
     const index = this.queue.findIndex((entry) => serves(entry.scenario, model, action));
     if (index === -1) return undefined;
     const entry = this.queue[index];

@@ -5,7 +5,7 @@ import type { Scenario, ScenarioPart, ScenarioReply, StreamFault } from './types
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative().max(600_000);
-const action = z.enum(['generateContent', 'streamGenerateContent', 'countTokens']);
+const action = z.enum(['generateContent', 'streamGenerateContent', 'countTokens', 'chatCompletions']);
 const safetyRating = z.object({ category: z.string(), probability: z.string(), blocked: z.boolean().optional() });
 const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
 
@@ -93,6 +93,7 @@ const scenario: z.ZodType<Scenario> = z.object({
   latencyMs: ms.optional(),
   chunkDelayMs: z.union([ms, z.array(ms)]).optional(),
   fault: fault.optional(),
+  dialect: z.enum(['openai', 'vllm', 'vllm-legacy', 'llama.cpp', 'ollama', 'openrouter']).optional(),
   reply,
 });
 

@@ -62,7 +62,8 @@ function cityOf(place: unknown): string {
   return isRecord(place) && typeof place.city === 'string' ? ` in ${place.city}` : '';
 }
 
-function summarise(name: string, response: Record<string, unknown>): string {
+/** What a tool answered, in one sentence: the events or people it returned, or its error. */
+export function summarise(name: string, response: Record<string, unknown>): string {
   if (isRecord(response.error))
     return `The ${name} lookup did not work (${String(response.error.message ?? 'error')}).`;
   const result = isRecord(response.result) ? response.result : {};
@@ -95,25 +96,36 @@ function signatureFor(text: string): string {
   return Buffer.from(`offline-thought-signature:${createHash('sha1').update(text).digest('hex')}`).toString('base64');
 }
 
+/** The offline summary of the tools' answers (both protocols' default reply to tool results). */
+export function toolResultsText(responses: ReadonlyArray<{ name: string; response: Record<string, unknown> }>): string {
+  return `${OFFLINE_MARK} ${responses.map(({ name, response }) => summarise(name, response)).join(' ')} No AI model was involved.`;
+}
+
+/** The tool a question calls for, by keywords (no AI): find_events or suggest_people, if declared. */
+export function pickTool(tools: ReadonlySet<string>, prompt: string): string | undefined {
+  if (tools.has('find_events') && EVENTS.test(prompt)) return 'find_events';
+  if (tools.has('suggest_people') && PEOPLE.test(prompt)) return 'suggest_people';
+  return undefined;
+}
+
+/** The arguments of the default call: the same for either protocol. */
+export const DEFAULT_TOOL_ARGS = { limit: 3 };
+
 export function toolReply(body: RequestBody): ReplyPlan | undefined {
   const tools = declaredTools(body);
   if (tools.size === 0) return undefined;
   const responses = functionResponses(body);
   if (responses.length > 0) {
-    const text = `${OFFLINE_MARK} ${responses.map(({ name, response }) => summarise(name, response)).join(' ')} No AI model was involved.`;
-    const items: ContentItem[] = [{ type: 'text', chunks: splitIntoChunks(text, 4), thought: false }];
+    const items: ContentItem[] = [
+      { type: 'text', chunks: splitIntoChunks(toolResultsText(responses), 4), thought: false },
+    ];
     return { kind: 'content', items, finishReason: 'STOP', finishInSeparateEvent: false };
   }
   if (callingMode(body) === 'NONE') return undefined;
   const prompt = lastUserText(body);
-  const name =
-    tools.has('find_events') && EVENTS.test(prompt)
-      ? 'find_events'
-      : tools.has('suggest_people') && PEOPLE.test(prompt)
-        ? 'suggest_people'
-        : undefined;
+  const name = pickTool(tools, prompt);
   if (!name) return undefined;
-  const args = { limit: 3 };
+  const args = DEFAULT_TOOL_ARGS;
   const items: ContentItem[] = [
     {
       type: 'functionCall',

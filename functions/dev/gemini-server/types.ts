@@ -4,6 +4,22 @@
 
 export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens';
 
+/** Every operation the server answers: Gemini's, and OpenAI's `POST /v1/chat/completions`. */
+export type ServerAction = GeminiAction | 'chatCompletions';
+
+/**
+ * How the OpenAI-compatible side speaks, after the server it stands in for:
+ * - `openai`: role chunk first, tool calls in fragments (id and name, then argument pieces), usage only
+ *   when asked (`stream_options.include_usage`), errors before the stream as `{"error": {...}}`;
+ * - `vllm`: as openai; a mid-stream error is `{"error": {...}}` followed by `[DONE]`;
+ * - `vllm-legacy`: a mid-stream error is a bare `{"object": "error", ...}` followed by `[DONE]`;
+ * - `llama.cpp`: `: ` keep-alive comments before and between chunks, and a usage chunk with `timings`;
+ * - `ollama`: every tool call whole in one chunk, all on index 0 (told apart by id), usage only when asked;
+ * - `openrouter`: `: OPENROUTER PROCESSING` comments before the first chunk; a mid-stream error is a
+ *   data event with `error` and `finish_reason: "error"`, and the stream ends without `[DONE]`.
+ */
+export type OpenAiDialect = 'openai' | 'vllm' | 'vllm-legacy' | 'llama.cpp' | 'ollama' | 'openrouter';
+
 /** Token usage exactly as Gemini names it (a running total on every stream event). */
 export interface UsageMetadata {
   promptTokenCount: number;
@@ -23,11 +39,11 @@ export interface SafetyRating {
 // Scenarios
 // ---------------------------------------------------------------------------------------------
 
-/** Which requests a scenario may serve. Without `action`, it serves generateContent and
- *  streamGenerateContent only (countTokens is served only by scenarios that name it). */
+/** Which requests a scenario may serve. Without `action`, it serves generateContent,
+ *  streamGenerateContent and chatCompletions (countTokens is served only by scenarios that name it). */
 export interface ScenarioMatch {
   model?: string;
-  action?: GeminiAction;
+  action?: ServerAction;
 }
 
 /** Text, one SSE event per chunk (`text` alone is one chunk). `thought` marks thinking text. */
@@ -146,6 +162,8 @@ export interface Scenario {
   /** Delay before each stream event after the first: one value, or one per gap (the last repeats). */
   chunkDelayMs?: number | number[];
   fault?: StreamFault;
+  /** chatCompletions only: the dialect of this reply (default: the server's `openaiDialect`). */
+  dialect?: OpenAiDialect;
   reply: ScenarioReply;
 }
 
@@ -195,6 +213,28 @@ export interface RequestBodySummary {
   otherFields: string[];
 }
 
+/** One message of a chatCompletions request, for the log (tool_calls with their arguments text). */
+export interface OpenAiMessageSummary {
+  role: string;
+  text?: string;
+  toolCalls?: Array<{ id: string; name: string; arguments: string }>;
+  toolCallId?: string;
+}
+
+export interface OpenAiBodySummary {
+  model: string;
+  messages: OpenAiMessageSummary[];
+  stream: boolean;
+  includeUsage: boolean;
+  /** Names of the declared tools. */
+  tools: string[];
+  toolChoice?: unknown;
+  /** response_format.type, e.g. json_schema. */
+  responseFormat?: string;
+  maxTokens?: number;
+  temperature?: number;
+}
+
 export type RequestOutcome = 'pending' | 'completed' | 'http-error' | 'stream-error' | 'dropped' | 'aborted';
 
 export interface RequestRecord {
@@ -203,17 +243,22 @@ export interface RequestRecord {
   path: string;
   /** Query parameters, except `key` (never recorded). */
   query: Record<string, string>;
-  api?: 'gemini' | 'vertex';
+  api?: 'gemini' | 'vertex' | 'openai';
   model?: string;
-  action?: GeminiAction;
+  action?: ServerAction;
   apiKeyPresent: boolean;
   apiKeyValid: boolean;
-  /** How the request authenticated, once it did: the API key, or an OAuth access token (Vertex AI). */
-  auth?: 'api-key' | 'oauth';
+  /**
+   * How the request authenticated, once it did: the API key, or an OAuth access token (Vertex AI);
+   * chatCompletions: `api-key` (a Bearer of the key) or `none` (no Authorization header).
+   */
+  auth?: 'api-key' | 'oauth' | 'none';
   /** Project and location of a Vertex AI path. */
   vertex?: { project: string; location: string };
   bodyBytes: number;
   body?: RequestBodySummary;
+  /** chatCompletions: what the request asked for. */
+  openai?: OpenAiBodySummary;
   /** Scenario name (or reply kind) when scripted; undefined for the default reply. */
   scenario?: string;
   status?: number;
@@ -233,7 +278,7 @@ export interface RequestRecord {
 export interface RequestFilter {
   id?: number;
   model?: string;
-  action?: GeminiAction;
+  action?: ServerAction;
   /** Only requests with an id greater than this. */
   afterId?: number;
   scenario?: string;
