@@ -9,7 +9,9 @@
  *   s3rver                      on 127.0.0.1:4568 with the images bucket
  *   Redis + Upstash REST        when redis-server is installed (else the functions use memory)
  *   Gemini                      Google's API when GEMINI_API_KEY is set (shell or functions/.secret.local),
- *                               else the local Gemini-protocol server with a generated key
+ *                               else the local model server with a generated key
+ *   Text model                  TEXT_BACKEND=openai-compatible: the server at OPENAI_BASE_URL when set, else
+ *                               the same local model server, which speaks OpenAI's Chat Completions too
  *
  * A developer's own functions/.env, .env.<project>, .env.local and .secret.local, and the config
  * variables of the shell, override what the stack generates. The demo user's ID token is kept fresh
@@ -81,6 +83,10 @@ async function main(): Promise<void> {
   const ports = repoEmulatorPorts();
   const overrides = developerOverrides(projectId);
   const realGemini = Boolean(overrides.GEMINI_API_KEY);
+  const openAiText = overrides.TEXT_BACKEND?.trim().toLowerCase() === 'openai-compatible';
+  const realOpenAi = openAiText && Boolean(overrides.OPENAI_BASE_URL);
+  // The stand-in runs while anything needs it: Gemini without a key, or chat on it over OpenAI's protocol.
+  const standIn = !realGemini || (openAiText && !realOpenAi);
   let emulatorsReady = false;
 
   console.log('Starting the local stack (first start takes ~15 s)...');
@@ -89,13 +95,20 @@ async function main(): Promise<void> {
     firestore: { port: ports.firestore },
     s3: { port: S3_PORT, bucket: overrides.S3_BUCKET || DEFAULT_BUCKET },
     redis: 'auto',
-    gemini: !realGemini,
+    gemini: standIn,
     firestoreTriggers: true,
     firebase: {
       only: ['auth', 'functions'],
       ports: { auth: ports.auth, functions: ports.functions, hub: ports.hub, logging: ports.logging },
       // Dev only: editImage may fetch its input from s3rver over http on loopback.
-      envOverrides: { IMAGE_SOURCE_ALLOW_LOOPBACK: 'true', ...overrides },
+      envOverrides: {
+        IMAGE_SOURCE_ALLOW_LOOPBACK: 'true',
+        // A real Gemini key never goes to the stand-in (which then serves only OpenAI's protocol).
+        ...(realGemini && standIn ? { GEMINI_BASE_URL: '' } : {}),
+        // A real OpenAI-compatible server gets your OPENAI_MODEL and key, never the stand-in's.
+        ...(realOpenAi ? { OPENAI_API_KEY: 'none', OPENAI_MODEL: '' } : {}),
+        ...overrides,
+      },
     },
     onOutput: (service, line) => echoServiceLine(service, line, emulatorsReady),
   });
@@ -148,6 +161,14 @@ async function main(): Promise<void> {
     });
     printBanner(services, {
       realGemini,
+      text: openAiText
+        ? {
+            backend: 'openai-compatible',
+            real: realOpenAi,
+            url: overrides.OPENAI_BASE_URL,
+            model: overrides.OPENAI_MODEL,
+          }
+        : { backend: 'gemini' },
       demoUid,
       imageUrl,
       consoleUrl: localConsole.url,
@@ -228,6 +249,8 @@ function removeTokenFile(): void {
 interface BannerFacts {
   consoleUrl: string;
   realGemini: boolean;
+  /** Which backend serves chat and match explanations (TEXT_BACKEND). */
+  text: { backend: 'gemini' } | { backend: 'openai-compatible'; real: boolean; url?: string; model?: string };
   demoUid: string;
   imageUrl: string | undefined;
   seconds: number;
@@ -252,6 +275,13 @@ function exampleRequests(
       body: { image: imageUrl ?? 'https://example.com/photo.png', editPrompt: 'Add falling snow' },
     },
   };
+}
+
+/** Chat and match explanations: on Gemini (the row above), or on an OpenAI-compatible server. */
+function textRow(text: BannerFacts['text'], standInUrl: string | undefined): string {
+  if (text.backend === 'gemini') return 'chat and match explanations on Gemini (TEXT_BACKEND=gemini)';
+  if (text.real) return `OpenAI-compatible server ${text.url} (model ${text.model ?? 'OPENAI_MODEL unset'})  [real]`;
+  return `local model server, OpenAI Chat Completions (offline, not AI)  ${standInUrl}  [local stand-in]`;
 }
 
 function printBanner(services: RunningServices, facts: BannerFacts): void {
@@ -284,8 +314,9 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
       'Gemini',
       facts.realGemini
         ? real('Google Gemini API (GEMINI_API_KEY from your environment)')
-        : standIn(`local Gemini-protocol server (offline, not AI)  ${gemini?.url}`),
+        : standIn(`local model server, Gemini's protocol (offline, not AI)  ${gemini?.url}`),
     ],
+    ['Text model', textRow(facts.text, gemini?.openaiBaseUrl)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const triggerRows = triggers?.delivered ? triggers.triggers : [];

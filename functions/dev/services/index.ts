@@ -99,6 +99,9 @@ export type FirestoreTriggerStatus =
 /** Names the functions declare as secrets (they go to .secret.local for the emulator). */
 export const SECRET_ENV_KEYS: readonly string[] = Object.keys(SECRETS);
 
+/** The model name the stand-in is asked for on the OpenAI-compatible side (any name works there). */
+export const OFFLINE_OPENAI_MODEL = 'offline-llm';
+
 export function randomLocalKey(prefix: string): string {
   return `${prefix}-${randomBytes(12).toString('hex')}`;
 }
@@ -159,7 +162,19 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     // The Node stand-in cannot filter on nested fields: matching leaves out its same-city query there.
     if (firestore?.kind === 'node') functionsEnv.MATCH_SAME_CITY_QUERY = 'false';
     if (options.external?.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = options.external.authHost;
-    if (gemini) Object.assign(functionsEnv, { GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url });
+    if (gemini) {
+      // One stand-in, two protocols: Gemini's, and OpenAI's Chat Completions for TEXT_BACKEND=openai-compatible.
+      Object.assign(functionsEnv, {
+        GEMINI_API_KEY: gemini.apiKey,
+        GEMINI_BASE_URL: gemini.url,
+        OPENAI_BASE_URL: gemini.openaiBaseUrl,
+        OPENAI_MODEL: OFFLINE_OPENAI_MODEL,
+        OPENAI_API_KEY: gemini.apiKey,
+      });
+    } else {
+      // A declared secret must have a value, or the emulator asks Secret Manager for it.
+      functionsEnv.OPENAI_API_KEY = 'none';
+    }
     if (redisPair) {
       Object.assign(functionsEnv, {
         UPSTASH_REDIS_REST_URL: redisPair.upstash.url,
