@@ -1,5 +1,6 @@
 // 500 concurrent chatStream streams against ONE functions process (100 upstream chunks each, 20 ms
-// apart, from the Gemini-protocol server in its own process), driven by the app's chat client.
+// apart, from the local model server in its own process), driven by the app's chat client; once per
+// text backend: Gemini, then TEXT_BACKEND=openai-compatible (the stand-in's Chat Completions side).
 // Reports errors, how many replies were persisted `complete` with exactly the streamed text, and
 // the functions process's peak RSS growth (process.resourceUsage().maxRSS against a post-warm-up
 // baseline). Targets: 0 errors, 500/500 persisted, growth <= 150 MB.
@@ -9,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getFirestore } from 'firebase-admin/firestore';
 import { createChatClient, type ChatClient } from '../client/index.js';
-import { startChatStack } from './support/chat-stack.js';
+import { startChatStack, type ChatStack } from './support/chat-stack.js';
 import { MB } from './support/memory.js';
 
 const STREAMS = 500;
@@ -18,8 +19,7 @@ const CHUNK_DELAY_MS = 20;
 const WARMUP_STREAMS = 20;
 const MAX_RSS_GROWTH_MB = 150;
 
-export interface ChatConcurrencyResult {
-  bench: 'chat-concurrency';
+export interface ConcurrencyFigures {
   streams: number;
   chunksPerStream: number;
   chunkDelayMs: number;
@@ -31,6 +31,12 @@ export interface ChatConcurrencyResult {
   streamMsMax: number;
   peakRssGrowthMB: number;
   pass: { errors: boolean; persisted: boolean; memory: boolean };
+}
+
+/** Gemini's figures at the top level (as before), the OpenAI-compatible backend's beside them. */
+export interface ChatConcurrencyResult extends ConcurrencyFigures {
+  bench: 'chat-concurrency';
+  openaiCompatible: ConcurrencyFigures;
 }
 
 interface StreamOutcome {
@@ -69,63 +75,70 @@ function percentile(values: number[], p: number): number {
 export async function run(): Promise<ChatConcurrencyResult> {
   const stack = await startChatStack();
   try {
-    const control = stack.services.gemini!.control;
-    const user = await stack.signUp();
-    const client = createChatClient({ baseUrl: stack.functions.baseUrl, getIdToken: () => user.idToken });
-    const runId = randomUUID();
-
-    // Warm-up: module loading, the Firestore channel, the Gemini connection pool.
-    await control.queue({
-      reply: { kind: 'content', parts: [{ type: 'text', chunks: ['warm ', 'up'] }] },
-      times: WARMUP_STREAMS,
-    });
-    await Promise.all(Array.from({ length: WARMUP_STREAMS }, (_, i) => oneStream(client, `warm-up ${i} ${runId}`)));
-    await stack.functions.baseline();
-
-    const chunks = Array.from({ length: CHUNKS }, (_, i) => `tok${i} `);
-    await control.queue({
-      reply: { kind: 'content', parts: [{ type: 'text', chunks }] },
-      chunkDelayMs: CHUNK_DELAY_MS,
-      times: STREAMS,
-    });
-    const started = performance.now();
-    const outcomes = await Promise.all(
-      Array.from({ length: STREAMS }, (_, i) => oneStream(client, `stream ${i} ${runId}`)),
-    );
-    const wallMs = performance.now() - started;
-    const { peakRssGrowthBytes } = await stack.functions.peak();
-
-    const expected = chunks.join('');
-    const failed = outcomes.filter((o) => !o.ok || o.text !== expected);
-    const persistedComplete = await countPersisted(
-      stack.services.functionsEnv,
-      stack.services.projectId,
-      outcomes,
-      expected,
-    );
-    const durations = outcomes.map((o) => o.ms);
-    const peakRssGrowthMB = Math.round((peakRssGrowthBytes / MB) * 10) / 10;
-    return {
-      bench: 'chat-concurrency',
-      streams: STREAMS,
-      chunksPerStream: CHUNKS,
-      chunkDelayMs: CHUNK_DELAY_MS,
-      errors: failed.length,
-      errorSamples: [...new Set(failed.map((o) => o.error ?? 'text mismatch'))].slice(0, 5),
-      persistedComplete,
-      wallMs: Math.round(wallMs),
-      streamMsP50: Math.round(percentile(durations, 50)),
-      streamMsMax: Math.round(Math.max(...durations)),
-      peakRssGrowthMB,
-      pass: {
-        errors: failed.length === 0,
-        persisted: persistedComplete === STREAMS,
-        memory: peakRssGrowthMB <= MAX_RSS_GROWTH_MB,
-      },
-    };
+    const gemini = await measure(stack, 'gemini');
+    const openaiCompatible = await measure(stack, 'openai-compatible');
+    return { bench: 'chat-concurrency', ...gemini, openaiCompatible };
   } finally {
     await stack.stop();
   }
+}
+
+async function measure(stack: ChatStack, backend: 'gemini' | 'openai-compatible'): Promise<ConcurrencyFigures> {
+  await stack.functions.setEnv({ TEXT_BACKEND: backend });
+  const control = stack.services.gemini!.control;
+  await control.reset();
+  const user = await stack.signUp();
+  const client = createChatClient({ baseUrl: stack.functions.baseUrl, getIdToken: () => user.idToken });
+  const runId = randomUUID();
+
+  // Warm-up: module loading, the Firestore channel, the Gemini connection pool.
+  await control.queue({
+    reply: { kind: 'content', parts: [{ type: 'text', chunks: ['warm ', 'up'] }] },
+    times: WARMUP_STREAMS,
+  });
+  await Promise.all(Array.from({ length: WARMUP_STREAMS }, (_, i) => oneStream(client, `warm-up ${i} ${runId}`)));
+  await stack.functions.baseline();
+
+  const chunks = Array.from({ length: CHUNKS }, (_, i) => `tok${i} `);
+  await control.queue({
+    reply: { kind: 'content', parts: [{ type: 'text', chunks }] },
+    chunkDelayMs: CHUNK_DELAY_MS,
+    times: STREAMS,
+  });
+  const started = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: STREAMS }, (_, i) => oneStream(client, `stream ${i} ${runId}`)),
+  );
+  const wallMs = performance.now() - started;
+  const { peakRssGrowthBytes } = await stack.functions.peak();
+
+  const expected = chunks.join('');
+  const failed = outcomes.filter((o) => !o.ok || o.text !== expected);
+  const persistedComplete = await countPersisted(
+    stack.services.functionsEnv,
+    stack.services.projectId,
+    outcomes,
+    expected,
+  );
+  const durations = outcomes.map((o) => o.ms);
+  const peakRssGrowthMB = Math.round((peakRssGrowthBytes / MB) * 10) / 10;
+  return {
+    streams: STREAMS,
+    chunksPerStream: CHUNKS,
+    chunkDelayMs: CHUNK_DELAY_MS,
+    errors: failed.length,
+    errorSamples: [...new Set(failed.map((o) => o.error ?? 'text mismatch'))].slice(0, 5),
+    persistedComplete,
+    wallMs: Math.round(wallMs),
+    streamMsP50: Math.round(percentile(durations, 50)),
+    streamMsMax: Math.round(Math.max(...durations)),
+    peakRssGrowthMB,
+    pass: {
+      errors: failed.length === 0,
+      persisted: persistedComplete === STREAMS,
+      memory: peakRssGrowthMB <= MAX_RSS_GROWTH_MB,
+    },
+  };
 }
 
 /** Reads every assistant message back: status complete and exactly the streamed text. */
@@ -154,10 +167,15 @@ async function countPersisted(
 if (require.main === module) {
   run()
     .then((result) => {
-      console.error(
-        `chat-concurrency: ${result.streams} streams x ${result.chunksPerStream} chunks: ${result.errors} errors, ` +
-          `${result.persistedComplete} persisted complete, peak RSS growth ${result.peakRssGrowthMB} MB, wall ${result.wallMs} ms`,
-      );
+      for (const [backend, figures] of [
+        ['gemini', result],
+        ['openai-compatible', result.openaiCompatible],
+      ] as const) {
+        console.error(
+          `chat-concurrency [${backend}]: ${figures.streams} streams x ${figures.chunksPerStream} chunks: ${figures.errors} errors, ` +
+            `${figures.persistedComplete} persisted complete, peak RSS growth ${figures.peakRssGrowthMB} MB, wall ${figures.wallMs} ms`,
+        );
+      }
       console.log(JSON.stringify(result));
       process.exit(0);
     })
