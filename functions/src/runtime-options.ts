@@ -3,6 +3,7 @@
 // by Firebase ID token, and rate-limited per uid.
 import type { HttpsOptions } from 'firebase-functions/v2/https';
 import type { DocumentOptions } from 'firebase-functions/v2/firestore';
+import type { AuthOptions } from 'firebase-functions/v2/identity';
 import { SECRETS } from './lib/platform/config/index.js';
 
 /** One region for everything: Firestore, Auth and the app's users are served from here. */
@@ -67,6 +68,21 @@ const image: HttpsOptions = {
   secrets: [...GEMINI_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
 };
 
+/**
+ * A user's data (docs/data.md): deleting a conversation or an image is a few reads and writes; an
+ * export streams everything (bounded memory, minutes for the largest accounts); deleting an account
+ * erases everything, in Firestore, S3 and Redis, before it answers.
+ */
+const dataRights: HttpsOptions = {
+  ...common,
+  memory: '512MiB',
+  cpu: 1,
+  concurrency: 20,
+  timeoutSeconds: 540,
+  maxInstances: 10,
+  secrets: [...BASE_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
+};
+
 export const RUNTIME_OPTIONS = {
   // Non-streaming: one Gemini answer, a minute is plenty.
   chatMessage: { ...chat, timeoutSeconds: 60 },
@@ -77,6 +93,9 @@ export const RUNTIME_OPTIONS = {
   suggestions: matching,
   generateImage: image,
   editImage: image,
+  deleteConversation: { ...dataRights, timeoutSeconds: 120, concurrency: 80 },
+  deleteImage: { ...dataRights, timeoutSeconds: 60, concurrency: 80 },
+  deleteAccount: dataRights,
 } satisfies Record<string, HttpsOptions>;
 
 export type FunctionName = keyof typeof RUNTIME_OPTIONS;
@@ -95,3 +114,17 @@ export const MATCH_SYNC_OPTIONS = {
   maxInstances: 20,
   retry: true,
 } satisfies Omit<DocumentOptions<string>, 'document'>;
+
+/**
+ * The Auth trigger (eraseDeletedAccount): the whole erasure of one account, like deleteAccount's;
+ * retried on failure (the erasure is idempotent and resumes where a failed run stopped).
+ */
+export const ACCOUNT_ERASURE_OPTIONS = {
+  memory: '512MiB',
+  cpu: 1,
+  concurrency: 10,
+  timeoutSeconds: 540,
+  maxInstances: 10,
+  retry: true,
+  secrets: [...BASE_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
+} satisfies AuthOptions;

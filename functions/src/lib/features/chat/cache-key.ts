@@ -6,11 +6,21 @@
 // profile who send the same first message make identical requests, and a shared entry would show the
 // second one what the first asked (and was answered). The conversation is in the key because the same
 // opener in a new thread is a new question: a reply cached in another thread is not replayed there.
+// The key also names its owner and conversation in clear (`u<n>:<uid>:<conversationId>:v3:<digest>`,
+// platform/cache/user-keys.ts), so deleting a conversation or an account finds its entries.
 import { createHash } from 'node:crypto';
+import { userCacheKey } from '../../platform/cache/user-keys.js';
 import type { ChatPrompt } from './backends/chat-model.js';
 
 /** Bumped when the meaning of a cached entry changes, so old entries are never read. */
 const KEY_VERSION = 'v3';
+
+export const CHAT_CACHE_NAMESPACE = 'chat';
+
+/** What every cache key of one conversation starts with after its owner. */
+export function conversationCacheKeyPrefix(conversationId: string): string {
+  return `${conversationId}:`;
+}
 
 /** JSON with object keys sorted at every level: equal values give equal text, whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -35,5 +45,5 @@ export function chatCacheKey(
   const digest = createHash('sha256')
     .update(canonicalJson({ uid, conversationId, model: prompt.model, request: prompt.request }))
     .digest('hex');
-  return `${KEY_VERSION}:${digest}`;
+  return userCacheKey(uid, `${conversationCacheKeyPrefix(conversationId)}${KEY_VERSION}:${digest}`);
 }

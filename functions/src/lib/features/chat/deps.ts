@@ -9,6 +9,7 @@ import { openAiStreamingClient } from '../../platform/openai/clients.js';
 import type { ChatModel } from './backends/chat-model.js';
 import { GeminiChatModel } from './backends/gemini-model.js';
 import { OpenAiChatModel } from './backends/openai-model.js';
+import { CHAT_CACHE_NAMESPACE } from './cache-key.js';
 import { FirestoreChatStore } from './store.js';
 import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
@@ -23,7 +24,7 @@ export function chatModel(text: TextAccess): ChatModel {
 export function chatDeps(text: TextAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
   return {
     store: new FirestoreChatStore(getDb()),
-    cache: getCache('chat'),
+    cache: getCache(CHAT_CACHE_NAMESPACE),
     model: chatModel(text),
     tools,
   };

@@ -1,6 +1,6 @@
 // Chat: profile-aware Gemini replies, persisted, cached, streamed. Used by handlers/chatMessage.ts and
 // handlers/chatStream.ts.
-export { chatRequestBody, type ChatRequestBody } from './schema.js';
+export { chatRequestBody, deleteConversationBody, type ChatRequestBody } from './schema.js';
 export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnInput, type TurnResult } from './turn.js';
 export { chatDeps } from './deps.js';
 export { answerChatMessage, type ChatMessageRequest } from './message.js';
@@ -9,3 +9,11 @@ export { ClientAbortedError } from './model-stream.js';
 export type * from './wire.js';
 export { runToolCall, toolDeclarations, MAX_TOOL_RESULT_CHARS } from './tools.js';
 export type { AnyChatTool, ChatTool, ToolContext, ToolOutcome, ToolError, ToolErrorCode } from './tools.js';
+export {
+  deleteOwnConversation,
+  eraseConversationsOf,
+  CONVERSATIONS_COLLECTION,
+  CONVERSATION_DELETIONS_COLLECTION,
+  type ChatErasureCounts,
+  type DeletedConversation,
+} from './erasure.js';

@@ -1,6 +1,7 @@
 // The request body both chat functions accept (validated by the request layer before any work; the
 // layer has already refused ill-formed strings, see platform/http/well-formed.ts).
 import { z } from 'zod';
+import { documentId } from '../../platform/http/document-id.js';
 
 /** Firestore-safe ids: no slashes, no dots-only (the character set), no reserved __x__ names (the refine). */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -21,3 +22,6 @@ export const chatRequestBody = z.object({
 });
 
 export type ChatRequestBody = z.output<typeof chatRequestBody>;
+
+/** deleteConversation: which conversation (only the caller's own can be found). */
+export const deleteConversationBody = z.strictObject({ conversationId: documentId });

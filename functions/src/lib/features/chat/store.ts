@@ -10,7 +10,10 @@
 // create(); where they do (the official emulator, Firestore) the loser is retried by the SDK and reads
 // the winner's claim. ALREADY_EXISTS is that same contention, not a fault: the claim is read again and
 // the duplicate rule (409 in_progress, or the stored reply) answers.
+// The claim also reads the account's erasure mark (platform/erasure-marker.ts): once an erasure has
+// started, no turn is claimed (403 account_deleted), so no conversation is created behind its back.
 import { systemClock, type Clock } from '../../platform/clock.js';
+import { accountDeletedError, erasureMarkRef } from '../../platform/erasure-marker.js';
 import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
@@ -193,7 +196,14 @@ export class FirestoreChatStore implements ChatStore {
   private async claimOnce({ uid, ids, message, clientMessageId, leaseMs }: ClaimInput): Promise<TurnClaim> {
     const refs = this.refs(ids);
     return this.db.runTransaction(async (tx) => {
-      const [conversation, user, assistant] = await tx.getAll(refs.conversation, refs.user, refs.assistant);
+      const [conversation, user, assistant, erasure] = await tx.getAll(
+        refs.conversation,
+        refs.user,
+        refs.assistant,
+        erasureMarkRef(this.db, uid),
+      );
+      // An account being erased stores nothing more (the erasure may already be past its conversations).
+      if (erasure.exists) throw accountDeletedError();
       // Someone else's conversation looks exactly like a missing one.
       if (conversation.exists ? conversation.get('ownerId') !== uid : !ids.newConversation)
         throw conversationNotFound();

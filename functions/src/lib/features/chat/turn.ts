@@ -237,10 +237,15 @@ class TurnRunner {
       // Only a reply that ended normally is worth replaying to the same question, and never one built
       // on tool results: those are live data (events fill up, people change), so it would go stale.
       const cacheable = finishReason === 'STOP' && toolCalls.length === 0;
-      await Promise.all([
-        this.save({ ...reply, status: 'complete', cached: false, toolCalls, exchange: progress.exchange }),
-        cacheable ? this.cacheSet(reply) : undefined,
-      ]);
+      // Cached only once stored: a reply whose conversation was deleted meanwhile leaves nothing behind.
+      const stored = await this.save({
+        ...reply,
+        status: 'complete',
+        cached: false,
+        toolCalls,
+        exchange: progress.exchange,
+      });
+      if (cacheable && stored) await this.cacheSet(reply);
       return { reply: text, model, finishReason, usage, cached: false, toolCalls };
     } catch (error) {
       if (error instanceof ClientAbortedError) {
@@ -265,7 +270,7 @@ class TurnRunner {
   }
 
   /** Storing never turns a delivered reply into a failure: it is logged (with the ids) instead. */
-  private async save(reply: StoredReply): Promise<void> {
+  private async save(reply: StoredReply): Promise<boolean> {
     this.saved = true;
     try {
       await this.deps.store.saveReply({
@@ -275,6 +280,7 @@ class TurnRunner {
         clientMessageId: this.input.request.clientMessageId,
         reply,
       });
+      return true;
     } catch (error) {
       this.input.log.error('chat reply not stored', {
         conversationId: this.ids.conversationId,
@@ -282,6 +288,7 @@ class TurnRunner {
         status: reply.status,
         error: describeError(error),
       });
+      return false;
     }
   }
 

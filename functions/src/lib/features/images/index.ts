@@ -5,9 +5,13 @@ export {
   GENERATE_IMAGE_MAX_BODY_BYTES,
   editImageBody,
   generateImageBody,
+  deleteImageBody,
   type EditImageBody,
   type GenerateImageBody,
 } from './schemas.js';
 export { editImageJob, generateImageJob, type ImageJob, type ImageRequest } from './requests.js';
 export { imageJobDeps } from './deps.js';
 export type { ImageJobDeps, ImageJobEvent, ImageJobResult, RunOptions } from './job.js';
+export { deleteOwnImage, eraseImagesOf, imageNotFound, type ImageErasureCounts } from './erasure.js';
+export { s3ImageStore, type ImageObjectRemover } from './storage.js';
+export { IMAGES_COLLECTION } from './metadata.js';

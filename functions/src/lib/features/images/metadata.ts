@@ -3,6 +3,7 @@
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
 import { getDb } from '../../platform/firebase.js';
+import { accountDeletedError, erasureStarted } from '../../platform/erasure-marker.js';
 
 export const IMAGES_COLLECTION = 'images';
 
@@ -34,10 +35,16 @@ export function firestoreImageMetadata(db: () => Firestore = getDb): ImageMetada
   return {
     newId: () => db().collection(IMAGES_COLLECTION).doc().id,
     async save(id, record) {
-      await db()
-        .collection(IMAGES_COLLECTION)
-        .doc(id)
-        .create({ ...record, createdAt: FieldValue.serverTimestamp() });
+      const firestore = db();
+      // With the owner's erasure mark read in the same transaction: an account being erased gets no new
+      // record (the job then removes the uploaded object, as for any failure).
+      await firestore.runTransaction(async (tx) => {
+        if (await erasureStarted(firestore, record.owner, tx)) throw accountDeletedError();
+        tx.create(firestore.collection(IMAGES_COLLECTION).doc(id), {
+          ...record,
+          createdAt: FieldValue.serverTimestamp(),
+        });
+      });
     },
   };
 }

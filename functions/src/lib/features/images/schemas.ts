@@ -1,6 +1,7 @@
 // Request bodies of generateImage and editImage. The enums list every value any known model takes;
 // whether the CONFIGURED model takes it is checked per request (the model is a runtime setting).
 import { z } from 'zod';
+import { documentId } from '../../platform/http/document-id.js';
 import { invalidRequest, type ValidationIssue } from '../../platform/http/validation.js';
 import { ALL_ASPECT_RATIOS, ALL_IMAGE_SIZES, imageModelCapabilities } from './models.js';
 
@@ -64,3 +65,6 @@ export function assertModelSupports(model: string, body: Pick<GenerateImageBody,
   }
   if (issues.length > 0) throw invalidRequest(issues);
 }
+
+/** deleteImage: which image (only the caller's own can be found). */
+export const deleteImageBody = z.strictObject({ imageId: documentId });

@@ -1,15 +1,29 @@
 // Where image bytes go: the streamed S3 upload target of the core pipeline, plus removal of objects
 // the job ends up not keeping (interim "thought" images, extra images, a job cancelled after upload).
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AppConfig } from '../../platform/config/index.js';
 import { getS3Credentials } from '../../platform/config/index.js';
 import { createS3Client, createS3UploadTarget } from '../../platform/image-pipeline/s3-target.js';
 import type { ImageUploadTarget } from '../../platform/image-pipeline/upload.js';
 
+export interface StoredObject {
+  bucket: string;
+  key: string;
+}
+
 export interface ImageObjectStore {
   target: ImageUploadTarget;
   remove(key: string): Promise<void>;
 }
+
+/** What deleting a user's images needs of the bucket. */
+export interface ImageObjectRemover {
+  /** Deletes objects (a missing one counts as deleted), up to 1000 per S3 call; returns how many were asked. */
+  removeAll(objects: readonly StoredObject[]): Promise<number>;
+}
+
+/** S3's limit of keys per DeleteObjects call. */
+export const DELETE_OBJECTS_MAX = 1000;
 
 /** Multipart part size and parallel parts: memory per upload is about partSize x (queueSize + 1). */
 export const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
@@ -41,7 +55,7 @@ function s3ClientFor(config: AppConfig['s3']): S3Client {
   return client;
 }
 
-export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore {
+export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore & ImageObjectRemover {
   const client = s3ClientFor(config);
   return {
     target: createS3UploadTarget({
@@ -54,6 +68,25 @@ export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore {
     }),
     async remove(key) {
       await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }));
+    },
+    async removeAll(objects) {
+      const byBucket = new Map<string, string[]>();
+      for (const { bucket, key } of objects) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
+      for (const [bucket, keys] of byBucket) {
+        for (let start = 0; start < keys.length; start += DELETE_OBJECTS_MAX) {
+          const chunk = keys.slice(start, start + DELETE_OBJECTS_MAX);
+          const result = await client.send(
+            new DeleteObjectsCommand({
+              Bucket: bucket,
+              Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+            }),
+          );
+          // Quiet mode lists only failures; any failure is thrown so the caller retries the page.
+          const failed = result.Errors?.filter((error) => error.Code !== 'NoSuchKey') ?? [];
+          if (failed.length > 0) throw new Error(`S3 refused to delete ${failed.length} object(s): ${failed[0].Code}`);
+        }
+      }
+      return objects.length;
     },
   };
 }

@@ -40,3 +40,5 @@ export {
 } from './derived/event-sync.js';
 export { EVENT_POOL_COLLECTION, eventPoolDayOf } from './derived/event-pool.js';
 export { instanceSharedCache, SharedMatchCache } from './shared-cache.js';
+export { hideFromMatching, removeFromEvents, removePoolEntry } from './erasure.js';
+export type { EventErasureCounts, MatchingErasureOptions } from './erasure.js';

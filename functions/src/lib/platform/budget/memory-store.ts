@@ -47,6 +47,13 @@ export class MemoryCounterStore implements CounterStore {
     return value;
   }
 
+  /** Drops every counter whose key `matches` (a user's data being erased); returns how many. */
+  forgetWhere(matches: (key: string) => boolean): number {
+    let dropped = 0;
+    for (const key of [...this.counters.keys()]) if (matches(key) && this.counters.delete(key)) dropped++;
+    return dropped;
+  }
+
   /** Records a value the shared store reported, unless this instance already knows a higher one. */
   raise(key: string, value: number, expireAtMs: number): void {
     if (value > (this.live(key)?.value ?? 0)) this.store(key, { value, expireAtMs });

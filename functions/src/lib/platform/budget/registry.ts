@@ -28,6 +28,12 @@ function counterStore(kind: BudgetKind): ResilientCounterStore {
   return store;
 }
 
+/** Drops this instance's counters of `uid` (its data is being erased; Redis: redis-key-owner.ts). */
+export function forgetUserBudgets(uid: string): void {
+  const ofUser = /^(?:tokens|images):\d{4}-\d{2}-\d{2}:([\s\S]*)$/;
+  for (const { store } of stores.values()) store.fallback.forgetWhere((key) => ofUser.exec(key)?.[1] === uid);
+}
+
 /** The daily budget of `kind` at `limit` units, or undefined when the limit is 0 (off). */
 export function getDailyBudget(kind: BudgetKind, limit: number): DailyBudget | undefined {
   return limit > 0 ? new DailyBudget(kind, limit, counterStore(kind)) : undefined;

@@ -10,10 +10,13 @@
 import type { Redis } from '@upstash/redis';
 import { BudgetStoreUnavailable, type CounterStore } from './types.js';
 
+/** Keys are `budget:<kind>:<day>:<uid>` (redis-key-owner.ts reads them back). */
+export const BUDGET_KEY_PREFIX = 'budget';
+
 export class UpstashCounterStore implements CounterStore {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'budget',
+    private readonly prefix = BUDGET_KEY_PREFIX,
   ) {}
 
   async get(key: string): Promise<number> {

@@ -1,7 +1,9 @@
 // The usage the app can show ("3 images left today"): users/{uid}/usage/{day}, written by the server
 // only (firestore.rules: the owner reads it, nobody writes it). One merge write per request with the
 // request's net charges as increments, so concurrent requests add up; Redis stays what decides.
+// The write reads the account's erasure mark in the same transaction (one more round trip).
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { erasureStarted } from '../erasure-marker.js';
 import type { BudgetKind } from './types.js';
 
 export interface UsageDelta {
@@ -31,9 +33,12 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
       if (delta.tokens !== 0) increments.tokens = FieldValue.increment(delta.tokens);
       if (delta.images !== 0) increments.images = FieldValue.increment(delta.images);
       if (Object.keys(increments).length === 0) return;
-      await db()
-        .doc(usageDocPath(uid, day))
-        .set(
+      const firestore = db();
+      // A request that was running when its account's erasure started must not bring the usage back.
+      await firestore.runTransaction(async (tx) => {
+        if (await erasureStarted(firestore, uid, tx)) return;
+        tx.set(
+          firestore.doc(usageDocPath(uid, day)),
           {
             day,
             ...increments,
@@ -43,6 +48,7 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
           },
           { merge: true },
         );
+      });
     },
   };
 }

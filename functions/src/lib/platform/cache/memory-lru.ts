@@ -61,6 +61,17 @@ export class MemoryLruCache implements Cache {
     if (entry) this.remove(key, entry);
   }
 
+  /** Deletes every entry whose key `matches` (a user's data being erased); returns how many. */
+  deleteWhere(matches: (key: string) => boolean): number {
+    let deleted = 0;
+    for (const [key, entry] of [...this.entries]) {
+      if (!matches(key)) continue;
+      this.remove(key, entry);
+      deleted++;
+    }
+    return deleted;
+  }
+
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.bytes -= entry.json.length;

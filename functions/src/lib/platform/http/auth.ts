@@ -13,7 +13,7 @@ import { revocationCheckingVerifier } from './revocation-check.js';
 export type IdTokenVerifier = (idToken: string) => Promise<DecodedIdToken>;
 
 /** The production verifier: one per instance, so its memory of passed revocation checks is too. */
-export const verifyWithFirebaseAdmin: IdTokenVerifier = revocationCheckingVerifier({
+export const verifyWithFirebaseAdmin = revocationCheckingVerifier({
   verify: (idToken, checkRevoked) => getAdminAuth().verifyIdToken(idToken, checkRevoked),
   cacheSeconds: () => getConfig().auth.revocationCacheSeconds,
 });

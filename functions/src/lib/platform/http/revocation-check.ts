@@ -29,9 +29,12 @@ export interface RevocationCheckOptions {
 /** About 100 bytes each: 10k active sign-ins per instance cost about a megabyte. */
 const DEFAULT_MAX_ENTRIES = 10_000;
 
-export function revocationCheckingVerifier(options: RevocationCheckOptions): IdTokenVerifier {
+/** A verifier that can also forget a user's passed checks (their account is being deleted). */
+export type ForgettingVerifier = IdTokenVerifier & { forget(uid: string): void };
+
+export function revocationCheckingVerifier(options: RevocationCheckOptions): ForgettingVerifier {
   const passed = new MemoryLruCache({ maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, clock: options.clock });
-  return async (idToken) => {
+  const verifier: IdTokenVerifier = async (idToken) => {
     const ttlSeconds = options.cacheSeconds();
     if (!(ttlSeconds > 0)) return options.verify(idToken, true);
     // Local checks first: a forged or expired token never reaches the cache or the Auth backend.
@@ -42,4 +45,8 @@ export function revocationCheckingVerifier(options: RevocationCheckOptions): IdT
     await passed.set(signIn, true, ttlSeconds);
     return checked;
   };
+  const forget = (uid: string): void => {
+    passed.deleteWhere((signIn) => signIn.slice(0, signIn.lastIndexOf('\n')) === uid);
+  };
+  return Object.assign(verifier, { forget });
 }

@@ -8,3 +8,8 @@ export const IMAGE_LIMIT: RateLimitSpec = {
   bucket: 'image',
   perMinute: (config) => config.rateLimit.imagePerMinute,
 };
+
+/** Deleting single conversations or images: cheap, at the general per-user rate. */
+export const DATA_LIMIT: RateLimitSpec = { bucket: 'data', perMinute: (config) => config.rateLimit.perMinute };
+/** deleteAccount and exportData: heavy work per call (an export reads everything), a few per minute. */
+export const ACCOUNT_LIMIT: RateLimitSpec = { bucket: 'account', perMinute: 5 };

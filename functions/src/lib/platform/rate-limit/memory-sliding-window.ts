@@ -40,6 +40,11 @@ export class MemorySlidingWindowLimiter implements RateLimiter {
     return this.counts.size;
   }
 
+  /** Drops a key's counts (its user's data is being erased). */
+  forget(key: string): void {
+    this.counts.delete(key);
+  }
+
   consume(key: string): Promise<RateLimitDecision> {
     return Promise.resolve(this.consumeSync(key));
   }

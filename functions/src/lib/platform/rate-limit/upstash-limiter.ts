@@ -5,6 +5,9 @@ import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
 import { RateLimitStoreUnavailable, type RateLimitDecision, type RateLimiter } from './types.js';
 
+/** Keys are `ratelimit:<bucket>:<uid>:<window>` (redis-key-owner.ts reads them back). */
+export const RATE_LIMIT_KEY_PREFIX = 'ratelimit';
+
 /** How long a limit check may wait for Redis before the memory fallback decides. */
 export const UPSTASH_LIMIT_TIMEOUT_MS = 1000;
 
@@ -15,14 +18,19 @@ export interface RatelimitLike {
   ): Promise<{ success: boolean; limit: number; remaining: number; reset: number; reason?: string }>;
 }
 
-export function createUpstashRatelimit(redis: Redis, bucket: string, perMinute: number): Ratelimit {
+export function createUpstashRatelimit(
+  redis: Redis,
+  bucket: string,
+  perMinute: number,
+  ephemeralCache = new Map<string, number>(),
+): Ratelimit {
   return new Ratelimit({
     redis,
     limiter: Ratelimit.slidingWindow(perMinute, '60 s'),
-    prefix: `ratelimit:${bucket}`,
+    prefix: `${RATE_LIMIT_KEY_PREFIX}:${bucket}`,
     // Blocked identifiers are answered from this instance's memory until their window resets: no Redis
     // round trip for a caller who is hammering. Created once per limiter, not per request.
-    ephemeralCache: new Map<string, number>(),
+    ephemeralCache,
     timeout: UPSTASH_LIMIT_TIMEOUT_MS,
     analytics: false,
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSystemInstruction, PERSONA, profileContext } from '../../../../src/lib/features/chat/context.js';
 import { buildChatPrompt, buildContents } from '../../../../src/lib/features/chat/backends/gemini-prompt.js';
 import { canonicalJson, chatCacheKey } from '../../../../src/lib/features/chat/cache-key.js';
+import { ownerOfCacheKey } from '../../../../src/lib/platform/cache/user-keys.js';
 
 const settings = { temperature: 0.7, topP: 0.8, topK: 40, maxOutputTokens: 256 };
 
@@ -133,8 +134,11 @@ describe('chatCacheKey', () => {
     expect(chatCacheKey('uid-a', 'c2', prompt)).toBe(keys[1]);
   });
 
-  it('is versioned v3 (entries written before keys carried the conversation are never read)', () => {
-    expect(chatCacheKey('uid-a', 'c1', buildChatPrompt(base))).toMatch(/^v3:[0-9a-f]{64}$/);
+  it('names its owner and conversation, versioned v3 (older entries are never read)', () => {
+    expect(chatCacheKey('uid-a', 'c1', buildChatPrompt(base))).toMatch(/^u5:uid-a:c1:v3:[0-9a-f]{64}$/);
+    // A uid holding the separator still reads back exactly (the length says where it ends).
+    const key = chatCacheKey('a:c1', 'c2', buildChatPrompt(base));
+    expect(ownerOfCacheKey(key)).toEqual({ uid: 'a:c1', rest: expect.stringMatching(/^c2:v3:[0-9a-f]{64}$/) });
   });
 
   it('changes with the model, any setting, the profile, the history and the message', () => {

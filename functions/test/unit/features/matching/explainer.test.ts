@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
+import { ownerOfCacheKey } from '../../../../src/lib/platform/cache/user-keys.js';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 import {
   explainMatches,
@@ -182,6 +183,13 @@ describe('explanationCacheKey', () => {
     expect(explanationCacheKey({ ...base, components: { ...base.components, location: 0.5 } }, 'm')).not.toBe(key);
     expect(explanationCacheKey(item('a', ['hiking', 'coffee']), 'm')).not.toBe(key);
     expect(explanationCacheKey(base, 'other-model')).not.toBe(key);
+  });
+
+  it('names its viewer (so erasing the viewer finds it), and nobody else in clear', () => {
+    const base = item('target-person-1', ['hiking']);
+    const key = explanationCacheKey(base, 'm');
+    expect(ownerOfCacheKey(key)).toEqual({ uid: base.viewerId, rest: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(key).not.toContain(base.targetId);
   });
 
   it('cannot be forged by ids that contain separators (a uid is any text up to 128 characters)', () => {

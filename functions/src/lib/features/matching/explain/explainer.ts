@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { BudgetMeter } from '../../../platform/budget/types.js';
 import type { Cache } from '../../../platform/cache/index.js';
+import { userCacheKey } from '../../../platform/cache/user-keys.js';
 import { describeError, type Logger } from '../../../platform/logging.js';
 import type { MatchComponents } from '../scoring/index.js';
 import type { ExplanationSource } from '../types.js';
@@ -81,7 +82,9 @@ export function explanationCacheKey(item: ExplainItem, model: string): string {
     round(location),
     item.facts,
   ];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  // Owned by the viewer (platform/cache/user-keys.ts): erasing their account finds it. The other
+  // person is only inside the digest; the entry holds the viewer's own tags and a distance band.
+  return userCacheKey(item.viewerId, createHash('sha256').update(JSON.stringify(parts)).digest('base64url'));
 }
 
 async function readCache(cache: Cache, key: string): Promise<string | undefined> {

@@ -1,0 +1,15 @@
+// POST /deleteConversation {conversationId} — deletes one of the caller's conversations, every message
+// in it and its cached replies: -> { conversationId, deletedMessages }. Another user's conversation
+// and an unknown one both answer 404 conversation_not_found. See docs/data.md.
+import { deleteConversationBody, deleteOwnConversation } from '../lib/features/chat/index.js';
+import { getDb } from '../lib/platform/firebase.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { DATA_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+
+export const deleteConversationHandler = defineEndpoint({
+  name: 'deleteConversation',
+  method: 'POST',
+  body: deleteConversationBody,
+  rateLimit: DATA_LIMIT,
+  handle: (ctx) => deleteOwnConversation(getDb(), ctx.uid, ctx.body.conversationId, ctx.log),
+});

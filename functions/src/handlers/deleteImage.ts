@@ -1,0 +1,14 @@
+// POST /deleteImage {imageId} — deletes one of the caller's images: its S3 object, then its record:
+// -> { imageId }. Another user's image and an unknown one both answer 404 image_not_found.
+import { deleteImageBody, deleteOwnImage, s3ImageStore } from '../lib/features/images/index.js';
+import { getDb } from '../lib/platform/firebase.js';
+import { defineEndpoint } from '../lib/platform/http/index.js';
+import { DATA_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+
+export const deleteImageHandler = defineEndpoint({
+  name: 'deleteImage',
+  method: 'POST',
+  body: deleteImageBody,
+  rateLimit: DATA_LIMIT,
+  handle: (ctx) => deleteOwnImage(getDb(), s3ImageStore(ctx.config.s3), ctx.uid, ctx.body.imageId),
+});

@@ -1,0 +1,18 @@
+// The production collaborators of the erasure and the export: Firestore, the image bucket (the S3
+// client the image features use), Redis when configured, Firebase Auth, the system clock.
+import { s3ImageStore } from '../features/images/index.js';
+import { systemClock } from '../platform/clock.js';
+import type { AppConfig } from '../platform/config/index.js';
+import { getAdminAuth, getDb } from '../platform/firebase.js';
+import { getRedis } from '../platform/redis.js';
+import type { DeleteAccountDeps } from './delete-account.js';
+
+export function accountDataDeps(config: AppConfig): DeleteAccountDeps {
+  return {
+    db: getDb(),
+    objects: s3ImageStore(config.s3),
+    redis: getRedis(),
+    clock: systemClock,
+    deleteAuthUser: (uid) => getAdminAuth().deleteUser(uid),
+  };
+}
