@@ -120,6 +120,7 @@ export const MATCH_SYNC_OPTIONS = {
  * retried on failure (the erasure is idempotent and resumes where a failed run stopped).
  */
 export const ACCOUNT_ERASURE_OPTIONS = {
+  region: REGION,
   memory: '512MiB',
   cpu: 1,
   concurrency: 10,

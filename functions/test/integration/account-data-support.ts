@@ -68,7 +68,9 @@ export async function call(
     signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  // The framework's own answers (malformed JSON, a JSON body that is not an object) are HTML.
+  const json: unknown = res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  return { status: res.status, json };
 }
 
 export const PLACE = { city: 'Oakland', region: 'California', country: 'US', lat: 37.8044, lng: -122.2712 };

@@ -19,6 +19,9 @@ const EXPECTED_FUNCTIONS = [
   'generateImage',
   'editImage',
 ];
+/** A user's own data (docs/data.md): no Gemini, but Upstash (rate limits) and S3 (their images). */
+const DATA_FUNCTIONS = ['deleteConversation', 'deleteImage', 'deleteAccount'];
+const DATA_SECRETS = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'UPSTASH_REDIS_REST_URL'];
 /** Matching's Firestore triggers (issue 13): the document each one watches. */
 const TRIGGER_DOCUMENTS: Record<string, string> = {
   matchProfileSync: 'users/{uid}',
@@ -83,8 +86,27 @@ describe('deploy discovery manifest', () => {
   }, 60_000);
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it("holds exactly the seven HTTPS functions and matching's three triggers", () => {
-    expect(Object.keys(manifest.endpoints).sort()).toEqual([...EXPECTED_FUNCTIONS, ...EXPECTED_TRIGGERS].sort());
+  it("holds exactly the HTTPS functions, matching's three triggers and the Auth trigger", () => {
+    expect(Object.keys(manifest.endpoints).sort()).toEqual(
+      [...EXPECTED_FUNCTIONS, ...DATA_FUNCTIONS, ...EXPECTED_TRIGGERS, 'eraseDeletedAccount'].sort(),
+    );
+  });
+
+  it('eraseDeletedAccount is a 2nd-gen Auth user-deleted trigger, retried, with the erasure secrets', () => {
+    const endpoint = manifest.endpoints.eraseDeletedAccount as ManifestEndpoint;
+    expect(endpoint.platform).toBe('gcfv2');
+    expect(endpoint.region).toEqual(['us-central1']);
+    expect(endpoint.httpsTrigger).toBeUndefined();
+    expect(endpoint.eventTrigger?.eventType).toBe('google.firebase.auth.user.v2.deleted');
+    expect(endpoint.eventTrigger?.retry).toBe(true);
+    expect((endpoint.secretEnvironmentVariables ?? []).map((secret) => secret.key).sort()).toEqual(DATA_SECRETS);
+  });
+
+  it.each(DATA_FUNCTIONS)('%s is a public 2nd-gen HTTPS function binding Upstash and S3, not Gemini', (name) => {
+    const endpoint = manifest.endpoints[name] as ManifestEndpoint;
+    expect(endpoint.platform).toBe('gcfv2');
+    expect(endpoint.httpsTrigger).toEqual({ invoker: ['public'] });
+    expect((endpoint.secretEnvironmentVariables ?? []).map((secret) => secret.key).sort()).toEqual(DATA_SECRETS);
   });
 
   it.each(EXPECTED_TRIGGERS)(

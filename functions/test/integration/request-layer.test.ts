@@ -67,9 +67,14 @@ const REQUEST_LAYER_CODES = [
 
 async function mountExported(): Promise<MountedFunctions> {
   const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  // The seven HTTPS functions, plus matching's three Firestore triggers (derived fields, the event pool).
+  // The seven AI functions, the data functions (data-deletion.test.ts, account-erasure.test.ts),
+  // matching's three Firestore triggers and the Auth trigger.
   expect(Object.keys(exported).sort()).toEqual(
-    [...FUNCTION_NAMES, 'matchProfileSync', 'matchEventSync', 'matchAttendanceSync'].sort(),
+    [
+      ...FUNCTION_NAMES,
+      ...['deleteConversation', 'deleteImage', 'deleteAccount'],
+      ...['matchProfileSync', 'matchEventSync', 'matchAttendanceSync', 'eraseDeletedAccount'],
+    ].sort(),
   );
   return mountFunctions(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, exported[name]])));
 }

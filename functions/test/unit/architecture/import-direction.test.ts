@@ -37,8 +37,9 @@ function importEdges(files: readonly string[]): Edge[] {
 
 const featureOf = (file: string): string | undefined => /^src\/lib\/features\/([^/]+)\//.exec(file)?.[1];
 const PURE_SCORER = 'src/lib/features/matching/scoring/';
-/** Composes features (the assistant's tools over matching); only handlers import it. */
-const COMPOSITION = 'src/lib/assistant-tools/';
+/** Compose features (the assistant's tools over matching; a user's data across all of them); only handlers import them. */
+const COMPOSITIONS = ['src/lib/assistant-tools/', 'src/lib/account-data/'];
+const compositionOf = (file: string): string | undefined => COMPOSITIONS.find((dir) => file.startsWith(dir));
 /** What the pure scorer may import besides itself: text helpers, nothing with I/O. */
 const SCORER_MAY_IMPORT = new Set(['src/lib/platform/text.ts']);
 
@@ -55,7 +56,8 @@ function violation(edge: Edge): string | undefined {
   if (from.startsWith('src/lib/') && to.startsWith('src/handlers/')) return 'lib imports a handler';
   if (from.startsWith('src/lib/platform/') && to.startsWith('src/lib/features/'))
     return 'the platform imports a feature';
-  if (!from.startsWith(COMPOSITION) && !from.startsWith('src/handlers/') && to.startsWith(COMPOSITION))
+  const toComposition = compositionOf(to);
+  if (toComposition && compositionOf(from) !== toComposition && !from.startsWith('src/handlers/'))
     return 'only handlers wire in the composition layer';
   const fromFeature = featureOf(from);
   const toFeature = featureOf(to);
@@ -123,5 +125,14 @@ describe('import direction', () => {
       violation({ from: 'src/lib/assistant-tools/index.ts', to: 'src/lib/features/matching/index.ts' }),
     ).toBeUndefined();
     expect(violation({ from: 'src/handlers/chatStream.ts', to: 'src/lib/assistant-tools/index.ts' })).toBeUndefined();
+    expect(
+      violation({ from: 'src/lib/account-data/erasure.ts', to: 'src/lib/features/chat/index.ts' }),
+    ).toBeUndefined();
+    expect(violation({ from: 'src/lib/features/chat/store.ts', to: 'src/lib/account-data/index.ts' })).toBe(
+      'only handlers wire in the composition layer',
+    );
+    expect(violation({ from: 'src/lib/assistant-tools/index.ts', to: 'src/lib/account-data/index.ts' })).toBe(
+      'only handlers wire in the composition layer',
+    );
   });
 });

@@ -11,10 +11,18 @@ describe('README', () => {
     expect(readme).toContain(`| \`${name}\` |`);
   });
 
-  it.each(['chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions', 'generateImage', 'editImage'])(
-    'describes the %s function',
-    (name) => {
-      expect(readme).toContain(`\`${name}\``);
-    },
-  );
+  it.each([
+    'chatMessage',
+    'chatStream',
+    'matchUsers',
+    'matchEvents',
+    'suggestions',
+    'generateImage',
+    'editImage',
+    'deleteConversation',
+    'deleteImage',
+    'deleteAccount',
+  ])('describes the %s function', (name) => {
+    expect(readme).toContain(`\`${name}\``);
+  });
 });

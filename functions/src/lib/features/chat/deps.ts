@@ -2,7 +2,8 @@
 // layer checked (requiresTextModel): Gemini or an OpenAI-compatible server; the clients are the
 // instance's shared ones (platform/gemini/clients.ts, platform/openai/clients.ts).
 import { getCache } from '../../platform/cache/index.js';
-import type { TextAccess } from '../../platform/config/index.js';
+import { systemClock } from '../../platform/clock.js';
+import { getConfig, type TextAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
 import { geminiStreamingClient } from '../../platform/gemini/clients.js';
 import { openAiStreamingClient } from '../../platform/openai/clients.js';
@@ -23,7 +24,7 @@ export function chatModel(text: TextAccess): ChatModel {
 /** `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers. */
 export function chatDeps(text: TextAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
   return {
-    store: new FirestoreChatStore(getDb()),
+    store: new FirestoreChatStore(getDb(), systemClock, getConfig().retention.chatDays),
     cache: getCache(CHAT_CACHE_NAMESPACE),
     model: chatModel(text),
     tools,

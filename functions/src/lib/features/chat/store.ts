@@ -14,10 +14,11 @@
 // started, no turn is claimed (403 account_deleted), so no conversation is created behind its back.
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { accountDeletedError, erasureMarkRef } from '../../platform/erasure-marker.js';
-import { FieldValue, type DocumentData, type Firestore } from 'firebase-admin/firestore';
+import { FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
+import { expiryFields } from '../../platform/retention.js';
 import { codePointPrefix } from '../../platform/text.js';
 import type { TurnIds } from './ids.js';
 import type { StoredExchange, TextBackend } from './backends/chat-model.js';
@@ -169,7 +170,13 @@ export class FirestoreChatStore implements ChatStore {
   constructor(
     private readonly db: Firestore,
     private readonly clock: Clock = systemClock,
+    /** CHAT_RETENTION_DAYS: messages expire that long after they are written, a conversation after its last one. */
+    private readonly retentionDays = 0,
   ) {}
+
+  private expiry(): { expireAt?: Timestamp } {
+    return expiryFields(this.retentionDays, this.clock());
+  }
 
   private refs(ids: TurnIds) {
     const conversation = this.db.collection('conversations').doc(ids.conversationId);
@@ -228,18 +235,23 @@ export class FirestoreChatStore implements ChatStore {
           status: 'complete',
           clientMessageId,
           attempt: { id: attemptId, leaseUntil: now + leaseMs },
-          ...(user.exists ? {} : { createdAt: FieldValue.serverTimestamp() }),
+          ...(user.exists ? {} : { createdAt: FieldValue.serverTimestamp(), ...this.expiry() }),
         }),
         { merge: true },
       );
       if (conversation.exists) {
-        tx.update(refs.conversation, { updatedAt: FieldValue.serverTimestamp(), lastMessagePreview: preview });
+        tx.update(refs.conversation, {
+          updatedAt: FieldValue.serverTimestamp(),
+          lastMessagePreview: preview,
+          ...this.expiry(),
+        });
       } else {
         tx.create(refs.conversation, {
           ownerId: uid,
           createdAt: FieldValue.serverTimestamp(),
           updatedAt: FieldValue.serverTimestamp(),
           lastMessagePreview: preview,
+          ...this.expiry(),
         });
       }
       return { kind: 'started', attemptId };
@@ -297,9 +309,10 @@ export class FirestoreChatStore implements ChatStore {
         attemptId,
         replyTo: ids.userMessageId,
         createdAt: FieldValue.serverTimestamp(),
+        ...this.expiry(),
       }),
     );
-    const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp() };
+    const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp(), ...this.expiry() };
     if (reply.text !== '') conversationUpdate.lastMessagePreview = previewOf(reply.text);
     batch.update(refs.conversation, conversationUpdate);
     await batch.commit();

@@ -10,6 +10,6 @@ export function imageJobDeps(config: AppConfig, gemini: GeminiAccess): ImageJobD
   return {
     client: geminiStreamingClient(gemini),
     store: s3ImageStore(config.s3),
-    metadata: firestoreImageMetadata(),
+    metadata: firestoreImageMetadata(undefined, config.retention.imageDays),
   };
 }

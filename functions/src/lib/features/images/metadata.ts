@@ -2,7 +2,9 @@
 // the job is complete (so a record always points at a real object).
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import { getDb } from '../../platform/firebase.js';
+import { expiryFields } from '../../platform/retention.js';
 import { accountDeletedError, erasureStarted } from '../../platform/erasure-marker.js';
 
 export const IMAGES_COLLECTION = 'images';
@@ -31,7 +33,12 @@ export interface ImageMetadataStore {
   save(id: string, record: ImageRecord): Promise<void>;
 }
 
-export function firestoreImageMetadata(db: () => Firestore = getDb): ImageMetadataStore {
+/** `retentionDays` (IMAGE_RETENTION_DAYS): the record gets expireAt that many days on; 0 = none. */
+export function firestoreImageMetadata(
+  db: () => Firestore = getDb,
+  retentionDays = 0,
+  clock: Clock = systemClock,
+): ImageMetadataStore {
   return {
     newId: () => db().collection(IMAGES_COLLECTION).doc().id,
     async save(id, record) {
@@ -43,6 +50,7 @@ export function firestoreImageMetadata(db: () => Firestore = getDb): ImageMetada
         tx.create(firestore.collection(IMAGES_COLLECTION).doc(id), {
           ...record,
           createdAt: FieldValue.serverTimestamp(),
+          ...expiryFields(retentionDays, clock()),
         });
       });
     },

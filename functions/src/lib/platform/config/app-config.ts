@@ -37,6 +37,8 @@ export interface AppConfig {
   /** Units per user per UTC day; 0 = that budget is off. */
   budget: { dailyTokens: number; dailyImages: number };
   appCheck: { mode: AppCheckMode; replayProtection: boolean };
+  /** Days before expireAt (Firestore TTL) removes conversations, messages and image records; 0 = keep forever. */
+  retention: { chatDays: number; imageDays: number };
 }
 
 export type AppCheckMode = 'off' | 'monitor' | 'enforce';
@@ -300,5 +302,6 @@ export function getConfig(): AppConfig {
       mode: parseAppCheckMode(SETTINGS.appCheck.read()),
       replayProtection: SETTINGS.appCheckReplayProtection.read(),
     },
+    retention: { chatDays: SETTINGS.chatRetentionDays.read(), imageDays: SETTINGS.imageRetentionDays.read() },
   };
 }

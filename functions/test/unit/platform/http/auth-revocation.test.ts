@@ -55,6 +55,20 @@ describe('revocationCheckingVerifier', () => {
     expect(admin.revocationChecks()).toBe(2);
   });
 
+  it('forgets a user’s passed checks at once when asked (their account is deleted), and only theirs', async () => {
+    const admin = recordingVerifier();
+    const verify = revocationCheckingVerifier({ verify: admin.verify, cacheSeconds: () => 300 });
+    await verify('alice:100');
+    await verify('alice:200');
+    await verify('alice2:100');
+    verify.forget('alice');
+    await verify('alice:100');
+    await verify('alice:200');
+    await verify('alice2:100');
+    // alice's two sign-ins are checked again; alice2 (a uid alice is a prefix of) stays trusted.
+    expect(admin.revocationChecks()).toBe(5);
+  });
+
   it('a revocation is seen once the window of the last passed check is over', async () => {
     const revoked = new Set<string>();
     const admin = recordingVerifier(revoked);
