@@ -86,8 +86,12 @@ export function limitSetting(
   fallback: number,
   max: number,
   description: string,
+  zeroMeans = 'off',
 ): Setting<StringParam, number> {
-  const param = defineString(name, { default: String(fallback), description: `${description} [0-${max}, 0 = off]` });
+  const param = defineString(name, {
+    default: String(fallback),
+    description: `${description} [0-${max}, 0 = ${zeroMeans}]`,
+  });
   return {
     param,
     read: () => {

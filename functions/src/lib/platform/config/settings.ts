@@ -305,4 +305,19 @@ export const SETTINGS = {
     'APP_CHECK_REPLAY_PROTECTION',
     'Image functions also consume the App Check token (one-time use): one extra call to the App Check API per request',
   ),
+  // Retention (docs/data.md): expireAt for the Firestore TTL policies the README sets up.
+  chatRetentionDays: limitSetting(
+    'CHAT_RETENTION_DAYS',
+    0,
+    36_500,
+    'Days a conversation is kept after its last message, and a message after it was written (expireAt for a Firestore TTL policy)',
+    'keep forever',
+  ),
+  imageRetentionDays: limitSetting(
+    'IMAGE_RETENTION_DAYS',
+    0,
+    36_500,
+    'Days an image record is kept (expireAt for a Firestore TTL policy; give the bucket a lifecycle rule with the same days)',
+    'keep forever',
+  ),
 };
