@@ -59,10 +59,12 @@ describe('functions behind the real emulators', () => {
   });
 
   // An external emulator (FUNCTIONS_EMULATOR_BASE_URL) was not started by us: we saw no load report.
-  it.skipIf(Boolean(process.env.FUNCTIONS_EMULATOR_BASE_URL))('the emulator loaded exactly the seven functions', () => {
+  it.skipIf(Boolean(process.env.FUNCTIONS_EMULATOR_BASE_URL))('the emulator loaded exactly the HTTPS functions', () => {
     const { functionsBaseUrl, functionsUnavailable, functionNames } = getServices();
     expect(functionsBaseUrl, functionsUnavailable).toBeDefined();
-    expect([...functionNames].sort()).toEqual([...NAMES].sort());
+    // The seven AI functions, and the data functions (account-erasure.test.ts, data-deletion.test.ts).
+    const dataFunctions = ['deleteConversation', 'deleteImage', 'deleteAccount'];
+    expect([...functionNames].sort()).toEqual([...NAMES, ...dataFunctions].sort());
   });
 
   it.each(NAMES)('%s: 401 unauthenticated without a token, with the request id echoed', async (name) => {
