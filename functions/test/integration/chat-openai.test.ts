@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatStreamEvent } from '../../client/index.js';
 import type { OpenAiDialect, Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
 import { backfillMatchFields } from '../../src/lib/features/matching/index.js';
+import { scopedEnv } from '../support/env.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import {
   collectEvents,
@@ -41,6 +42,8 @@ afterAll(async () => {
 });
 beforeEach(() => h.gemini.reset());
 
+/** Env overrides of one test, undone after it. */
+const setEnv = scopedEnv();
 const fresh = (label: string) => `${label} ${randomUUID()}`;
 const chatRequests = () => h.gemini.requests({ action: 'chatCompletions' });
 const ofType = <T extends ChatStreamEvent['type']>(events: ChatStreamEvent[], type: T) =>
@@ -263,6 +266,25 @@ describe('dialects', () => {
 });
 
 describe('the rest, as with Gemini', () => {
+  it('a stalled server is cut at the first-chunk deadline and asked again; the same question in the same context is cached', async () => {
+    setEnv({ CHAT_HISTORY_LENGTH: '2' });
+    const user = await signUp();
+    const client = h.clientFor(user);
+    const message = fresh('cache me');
+    h.gemini.queue(
+      reply('openai', words('never'), { fault: { type: 'stall', afterEvents: 0 } }),
+      reply('openai', words('Cached ', 'words.')),
+      reply('openai', words('Cached ', 'words.')),
+    );
+    const first = await client.sendMessage({ message });
+    expect(first).toMatchObject({ reply: 'Cached words.', cached: false });
+    expect(chatRequests().map((r) => r.outcome)).toEqual(['aborted', 'completed']);
+    await client.sendMessage({ message, conversationId: first.conversationId }); // history [] -> [q, a]
+    const third = await client.sendMessage({ message, conversationId: first.conversationId });
+    expect(third).toMatchObject({ reply: 'Cached words.', cached: true });
+    expect(chatRequests()).toHaveLength(3);
+  });
+
   it('a client disconnect aborts the upstream request and stores the partial reply as interrupted', async () => {
     const user = await signUp();
     h.gemini.queue(reply('openai', words(...Array.from({ length: 100 }, (_, i) => `w${i} `)), { chunkDelayMs: 20 }));
