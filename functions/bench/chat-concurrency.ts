@@ -8,7 +8,7 @@
 // Run: npx tsx bench/chat-concurrency.ts   (last stdout line: the JSON result)
 import { randomUUID } from 'node:crypto';
 import { getApps, initializeApp } from 'firebase-admin/app';
-import { getFirestore } from 'firebase-admin/firestore';
+import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { createChatClient, type ChatClient } from '../client/index.js';
 import { startChatStack, type ChatStack } from './support/chat-stack.js';
 import { MB } from './support/memory.js';
@@ -79,6 +79,7 @@ export async function run(): Promise<ChatConcurrencyResult> {
     const openaiCompatible = await measure(stack, 'openai-compatible');
     return { bench: 'chat-concurrency', ...gemini, openaiCompatible };
   } finally {
+    if (getApps().length > 0) await getFirestore(getApps()[0]).terminate();
     await stack.stop();
   }
 }
@@ -114,12 +115,7 @@ async function measure(stack: ChatStack, backend: 'gemini' | 'openai-compatible'
 
   const expected = chunks.join('');
   const failed = outcomes.filter((o) => !o.ok || o.text !== expected);
-  const persistedComplete = await countPersisted(
-    stack.services.functionsEnv,
-    stack.services.projectId,
-    outcomes,
-    expected,
-  );
+  const persistedComplete = await countPersisted(firestoreOf(stack), outcomes, expected);
   const durations = outcomes.map((o) => o.ms);
   const peakRssGrowthMB = Math.round((peakRssGrowthBytes / MB) * 10) / 10;
   return {
@@ -141,17 +137,15 @@ async function measure(stack: ChatStack, backend: 'gemini' | 'openai-compatible'
   };
 }
 
+/** This process's client of the stack's Firestore emulator (one for both backends' runs). */
+function firestoreOf(stack: ChatStack): Firestore {
+  process.env.FIRESTORE_EMULATOR_HOST = stack.services.functionsEnv.FIRESTORE_EMULATOR_HOST;
+  process.env.GCLOUD_PROJECT = stack.services.projectId;
+  return getFirestore(getApps()[0] ?? initializeApp({ projectId: stack.services.projectId }));
+}
+
 /** Reads every assistant message back: status complete and exactly the streamed text. */
-async function countPersisted(
-  env: Record<string, string>,
-  projectId: string,
-  outcomes: StreamOutcome[],
-  expected: string,
-): Promise<number> {
-  process.env.FIRESTORE_EMULATOR_HOST = env.FIRESTORE_EMULATOR_HOST;
-  process.env.GCLOUD_PROJECT = projectId;
-  const app = getApps()[0] ?? initializeApp({ projectId });
-  const db = getFirestore(app);
+async function countPersisted(db: Firestore, outcomes: StreamOutcome[], expected: string): Promise<number> {
   const refs = outcomes
     .filter((o) => o.conversationId && o.messageId)
     .map((o) => db.collection('conversations').doc(o.conversationId!).collection('messages').doc(o.messageId!));
@@ -160,7 +154,6 @@ async function countPersisted(
     const snapshots = await db.getAll(...refs.slice(i, i + 100));
     complete += snapshots.filter((s) => s.get('status') === 'complete' && s.get('text') === expected).length;
   }
-  await db.terminate();
   return complete;
 }
 

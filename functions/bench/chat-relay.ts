@@ -155,13 +155,14 @@ async function measure(stack: ChatStack, stamping: string, backend: Backend): Pr
   const runId = randomUUID();
   const action = openai ? 'chatCompletions' : 'streamGenerateContent';
 
-  // 1. First-token overhead against the local model server (OpenAI's plain dialect: no comments
-  //    before the first chunk, so the first byte it writes is the first chunk).
+  // 1. First-token overhead against the local model server (OpenAI's plain dialect: no comments). Its
+  //    first chunk carries only the role and the first text follows it at once (no delay before event
+  //    1), so "the server's first byte" is the first text on both protocols.
   const reply = {
     kind: 'content' as const,
     parts: [{ type: 'text' as const, chunks: ['Hello ', 'from ', 'the ', 'bench.'] }],
   };
-  await control.queue({ reply, chunkDelayMs: 2, times: WARMUP_STREAMS + TTFT_STREAMS, dialect: 'openai' });
+  await control.queue({ reply, chunkDelayMs: [0, 2], times: WARMUP_STREAMS + TTFT_STREAMS, dialect: 'openai' });
   for (let i = 0; i < WARMUP_STREAMS; i++) await timedStream(client, `warm-up ${i} ${runId}`);
   const lastWarmupId = Math.max(...(await control.requests()).map((r) => r.id));
   const firstDeltas: number[] = [];

@@ -24,8 +24,16 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     script: 'match-quality.ts',
     what: 'recall@5 against an exhaustive ranking, documents read and latency per matching request (issue 13)',
   },
-  { name: 'chat-relay', script: 'chat-relay.ts', what: 'chatStream relay overhead (issue 4)' },
-  { name: 'chat-concurrency', script: 'chat-concurrency.ts', what: '500 concurrent chatStream streams (issue 4)' },
+  {
+    name: 'chat-relay',
+    script: 'chat-relay.ts',
+    what: 'chatStream relay overhead, Gemini and OpenAI-compatible (issues 4, 25)',
+  },
+  {
+    name: 'chat-concurrency',
+    script: 'chat-concurrency.ts',
+    what: '500 concurrent chatStream streams, Gemini and OpenAI-compatible (issues 4, 25)',
+  },
   { name: 'chat-tools', script: 'chat-tools.ts', what: 'a tool turn: backend time and reads per tool call (issue 12)' },
   {
     name: 'image-function',
