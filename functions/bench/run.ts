@@ -25,6 +25,11 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     what: 'recall@5 against an exhaustive ranking, documents read and latency per matching request (issue 13)',
   },
   {
+    name: 'profile-storm',
+    script: 'profile-storm.ts',
+    what: 'a 10,000-write storm on one profile: trigger cost per 1,000 writes, a bystander in its shard (issue 28)',
+  },
+  {
     name: 'chat-relay',
     script: 'chat-relay.ts',
     what: 'chatStream relay overhead, Gemini and OpenAI-compatible (issues 4, 25)',

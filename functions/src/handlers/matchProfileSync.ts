@@ -1,6 +1,7 @@
 // Firestore trigger on users/{uid}: writes the derived matching fields and the prepared-pool entry
 // server-side (features/matching/derived). The app writes only its own profile fields; this never
-// loops on its own writes (derived/sync.ts says how).
+// loops on its own writes, and coalesces a storm of writes to one pool write per few seconds
+// (derived/sync.ts says how).
 import type { Change, DocumentSnapshot, FirestoreEvent } from 'firebase-functions/v2/firestore';
 import { syncAfterWrite } from '../lib/features/matching/index.js';
 import { getDb } from '../lib/platform/firebase.js';
@@ -12,7 +13,18 @@ export async function matchProfileSyncHandler(
   event: FirestoreEvent<Change<DocumentSnapshot> | undefined, { uid: string }>,
 ): Promise<void> {
   const { uid } = event.params;
-  const { outcome } = await syncAfterWrite(getDb(), uid, event.data?.after.data(), event.data?.before.data());
-  if (outcome !== 'unchanged')
-    createLogger({ trigger: 'matchProfileSync', eventId: event.id }).info('match fields', { outcome });
+  const { outcome, reads, writes, waitedMs } = await syncAfterWrite(getDb(), uid, event.data?.after.data(), {
+    before: event.data?.before.data(),
+    eventId: event.id,
+    // The write's commit time (the emulator's CloudEvent `time` is rounded to the second).
+    writeTimeMs: event.data?.after.updateTime?.toMillis(),
+  });
+  // Invocations that touched nothing (a no-op, or a write another invocation's lease covers) log nothing.
+  if (reads + writes > 0)
+    createLogger({ trigger: 'matchProfileSync', eventId: event.id, uid }).info('match fields', {
+      outcome,
+      reads,
+      writes,
+      ...(waitedMs === undefined ? {} : { waitedMs }),
+    });
 }

@@ -13,6 +13,7 @@ import { startFirebaseEmulators, type FirebaseEmulators } from '../../dev/servic
 import { startFirestore, type FirestoreEmulator } from '../../dev/services/firestore.js';
 import { functionsEmulatorTriggerKey, registerFirestoreTrigger } from '../../dev/services/firestore-triggers.js';
 import { getFreePort } from '../../dev/services/ports.js';
+import { COALESCE_WINDOW_MS } from '../../src/lib/features/matching/derived/sync-state.js';
 import {
   deriveMatchFields,
   EVENT_POOL_COLLECTION,
@@ -154,6 +155,8 @@ describe.skipIf(!OFFICIAL)(
       expect(afterBio.started - before.started).toBe(1);
       expect(afterBio.written - before.written).toBe(0);
 
+      // Past the coalescing window since maya's last pool write, so this one is written at once.
+      await new Promise((resolve) => setTimeout(resolve, COALESCE_WINDOW_MS));
       await db.doc('users/maya').update({ interests: ['chess'] });
       await until('the new interests', async () =>
         ((await db.doc('users/maya').get()).get('match.interests') as string[])?.[0] === 'chess' ? true : undefined,
@@ -162,6 +165,68 @@ describe.skipIf(!OFFICIAL)(
       expect(afterEdit.written - afterBio.written).toBe(1);
       expect(afterEdit.started - afterBio.started).toBe(2);
     }, 120_000);
+
+    it('coalesces a storm of writes on one profile: one pool write per window, the last state, a bystander not held back', async () => {
+      const stormer = 'stormer';
+      let bystander = 'b0';
+      for (let i = 1; poolShardOf(bystander) !== poolShardOf(stormer); i++) bystander = `b${i}`;
+      await db.doc(`users/${stormer}`).set({ interests: ['storm 0'], purposes: ['friendship'] });
+      await db.doc(`users/${bystander}`).set({ interests: ['hiking'], purposes: ['friendship'] });
+      await until('both in the pool', async () =>
+        (await poolEntry(stormer)) !== undefined && (await poolEntry(bystander)) !== undefined ? true : undefined,
+      );
+      await settled();
+      // The bystander's own last pool write is past the window: their edit below is not theirs to coalesce.
+      await new Promise((resolve) => setTimeout(resolve, COALESCE_WINDOW_MS));
+      const logged = (uid: string) =>
+        output
+          .filter((line) => line.includes('"message":"match fields"') && line.includes(`"uid":"${uid}"`))
+          .map(
+            (line) =>
+              JSON.parse(line.slice(line.indexOf('{'))) as {
+                outcome: string;
+                reads: number;
+                writes: number;
+                waitedMs?: number;
+              },
+          );
+      const before = { stormer: logged(stormer).length, bystander: logged(bystander).length };
+
+      // 300 writes, 25 at a time, with the bystander's edit in the middle of them.
+      const WRITES = 300;
+      let n = 0;
+      const started = Date.now();
+      const writer = async () => {
+        while (n < WRITES) {
+          const i = ++n;
+          if (i === WRITES / 2) await db.doc(`users/${bystander}`).update({ interests: ['hiking', 'mid-storm edit'] });
+          await db.doc(`users/${stormer}`).update({ interests: [`storm ${i % 7}`, `round ${i}`] });
+        }
+      };
+      await Promise.all(Array.from({ length: 25 }, writer));
+      const stormMs = Date.now() - started;
+      await settled(7_000);
+
+      // Nothing lost: the pool holds the storm's last stored state.
+      const last = (await db.doc(`users/${stormer}`).get()).get('interests') as string[];
+      expect(await poolEntry(stormer)).toMatchObject({ interests: deriveMatchFields({ interests: last }).interests });
+      // At most one pool write per window (plus the one a window ends with), and a few transactions,
+      // not one per write: each pool write is one or two transactions of one read each.
+      const stormLines = logged(stormer).slice(before.stormer);
+      const poolWrites = stormLines.filter((line) => line.outcome === 'written').length;
+      expect(poolWrites).toBeGreaterThanOrEqual(1);
+      expect(poolWrites).toBeLessThanOrEqual(Math.ceil(stormMs / COALESCE_WINDOW_MS) + 2);
+      const reads = stormLines.reduce((sum, line) => sum + line.reads, 0);
+      expect(reads).toBeLessThan(WRITES / 5);
+      // The bystander's edit was written at once, not behind the stormer's lease, and is in the pool.
+      const mine = logged(bystander).slice(before.bystander);
+      expect(
+        mine.map((line) => line.outcome),
+        JSON.stringify(mine),
+      ).toEqual(['written']);
+      expect(mine[0].waitedMs).toBeUndefined();
+      expect(await poolEntry(bystander)).toMatchObject({ interests: ['hiking', 'mid storm edit'] });
+    }, 240_000);
 
     it('takes a suspended person out of the pool, and a deleted profile too', async () => {
       await db.doc('users/sam').set({ interests: ['jazz'], location: { city: 'Oakland' } });

@@ -1,6 +1,6 @@
 // A full pool shard, on the Firestore emulator: a shard document filled to Firestore's 1 MiB (what
 // crafted accounts hashed there would do) no longer takes a write. The people hashed there are not
-// lost: their entry goes to the shard's overflow document, `match.shard` says where, matchUsers finds
+// lost: their entry goes to the shard's overflow document, `matchSync.shard` says where, matchUsers finds
 // them, and hiding or deleting them takes the entry out of the overflow document. When every
 // overflow document is full too, the trigger's step fails loudly with PoolFullError. The official
 // emulator enforces the size limit; the Node stand-in does not, so this runs on the official one.
@@ -75,7 +75,7 @@ describe.skipIf(!OFFICIAL)('a full pool shard (official emulator)', () => {
     const overflow = poolShardAt(UID, 1);
     expect(await entryIn(h.db, overflow)).toMatchObject({ purposes: ['friendship'] });
     expect(await entryIn(h.db, primary)).toBeUndefined();
-    expect((await h.db.doc(`users/${UID}`).get()).get('match.shard')).toBe(overflow);
+    expect((await h.db.doc(`users/${UID}`).get()).get('matchSync.shard')).toBe(overflow);
 
     // The viewer's matchUsers ranks them from the pool (the pool is read, with its overflow document).
     const before = await call(h, 'matchUsers', viewer, { body: { limit: 5 } });

@@ -3,7 +3,7 @@
 // so each test sees exactly which reads and writes one invocation makes. The real thing, through the
 // Functions emulator and the official Firestore emulator: test/integration/match-profile-trigger.test.ts.
 import functionsTest from 'firebase-functions-test';
-import { FieldValue, type DocumentData } from 'firebase-admin/firestore';
+import { FieldValue, Timestamp, type DocumentData } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deriveMatchFields } from '../../../src/lib/features/matching/derived/fields.js';
 import { poolShardOf } from '../../../src/lib/features/matching/derived/pool.js';
@@ -76,7 +76,11 @@ describe('matchProfileSync (firebase-functions-test wrap + makeChange)', () => {
     await fire(undefined, PROFILE);
     expect(recorded.transactions).toBe(1);
     expect(recorded.gets).toEqual([path]);
-    expect(recorded.updates).toEqual([{ path, data: { match: deriveMatchFields(PROFILE) } }]);
+    expect(recorded.updates).toHaveLength(1);
+    expect(recorded.updates[0].path).toBe(path);
+    expect(recorded.updates[0].data.match).toEqual(deriveMatchFields(PROFILE));
+    // ...and when: the next write within the window is coalesced (derived/sync.ts).
+    expect(recorded.updates[0].data['matchSync.poolAt']).toBeInstanceOf(Timestamp);
     expect(recorded.updates[0].data.match.interests).toEqual(['hiking', 'board game']);
     expect(recorded.sets).toHaveLength(1);
     expect(recorded.sets[0].path).toBe(`matchPool/${poolShardOf('maya')}`);

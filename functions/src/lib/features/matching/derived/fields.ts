@@ -17,7 +17,7 @@ import { POOL_ENTRY_MAX_BYTES, poolEntryBytes, poolEntryOf } from './pool.js';
 
 /**
  * Bumped whenever the derivation changes: the backfill rewrites every profile with an older `v`.
- * 2: tag lists cut to fit the pool entry's byte bound.
+ * 2: tag lists cut to fit the pool entry's byte bound; a hidden profile derives to blank fields.
  */
 export const MATCH_FIELDS_VERSION = 2;
 
@@ -67,8 +67,29 @@ export function fitPoolEntry(fields: MatchFields): MatchFields {
     : { ...fields, interests, purposes };
 }
 
-/** The derived fields of a `users/{uid}` document's data. Pure and deterministic. */
+/** What a hidden profile (not discoverable, suspended, deleted) derives to: nothing but `visible: false`. */
+function hiddenFields(): MatchFields {
+  return {
+    v: MATCH_FIELDS_VERSION,
+    visible: false,
+    interests: [],
+    purposes: [],
+    city: '',
+    region: '',
+    country: '',
+    placeKey: null,
+    position: null,
+    geohash: null,
+  };
+}
+
+/**
+ * The derived fields of a `users/{uid}` document's data. Pure and deterministic. A hidden profile
+ * derives to blank fields whatever it holds: it is in no pool and no query needs its keys.
+ */
 export function deriveMatchFields(data: DocumentData): MatchFields {
+  // A hidden profile has nothing in the pool, so nothing to derive: its edits are no-ops.
+  if (!isSuggestable(data)) return hiddenFields();
   const place = boundedPlace(data.location);
   const prepared = prepareProfile({
     interests: boundedTags(data.interests),
@@ -80,7 +101,7 @@ export function deriveMatchFields(data: DocumentData): MatchFields {
   const position = place?.lat !== undefined && place.lng !== undefined ? { lat: place.lat, lng: place.lng } : null;
   return fitPoolEntry({
     v: MATCH_FIELDS_VERSION,
-    visible: isSuggestable(data),
+    visible: true,
     interests: prepared.interests.keys.slice(0, DERIVED_TAG_LIMITS.interests),
     purposes: prepared.purposes.keys.slice(0, DERIVED_TAG_LIMITS.purposes),
     city,

@@ -19,7 +19,7 @@
 //
 // A full shard (Firestore refuses the write: too large) is not a failure for the people hashed
 // there: their entry goes to the shard's next overflow document ("s07" -> "s07-1" -> ... "s07-8"),
-// and `users/{uid}.match.shard` records where it lives (absent: the primary). Readers read the whole
+// and `users/{uid}.matchSync.shard` records where it lives (absent: the primary). Readers read the whole
 // collection, overflow documents included. Only when all nine are full does the trigger fail,
 // loudly (PoolFullError, retried), naming the shard. firestore.indexes.json exempts `entries` from
 // indexing (a map's subfields are indexed by default, and a document may have at most 40,000 index
