@@ -6,12 +6,14 @@
 //   model answered without an image         502 no_image       {finishReason}
 //   output over IMAGE_MAX_OUTPUT_BYTES      502 output_too_large {maxBytes}
 //   model refused (prompt or output)        422 blocked        {reason}
+//   S3 failed, went away or stalled         503 storage_unavailable (Retry-After: 30)
 //   429, 503 after retries                  503 upstream_unavailable (Retry-After when Gemini gave one)
 //   408, 504, our own timeout               504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
 // Messages are fixed sentences; the underlying error rides along as `cause` (logged, never sent).
 import { toUpstreamHttpError, type UpstreamErrorPresentation } from '../../platform/model/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
+import { StorageUnavailableError } from '../../platform/image-pipeline/s3-multipart.js';
 import { ImageTooLargeError } from '../../platform/image-pipeline/upload.js';
 
 const IMAGE_UPSTREAM: UpstreamErrorPresentation = {
@@ -60,6 +62,17 @@ export function toImageHttpError(error: unknown): HttpError {
       details: { maxBytes: error.maxBytes },
       cause: error,
     });
+  }
+  if (error instanceof StorageUnavailableError) {
+    return new HttpError(
+      503,
+      'storage_unavailable',
+      'Image storage is not available right now. Please try again shortly.',
+      {
+        headers: { 'Retry-After': '30' },
+        cause: error,
+      },
+    );
   }
   return toUpstreamHttpError(error, IMAGE_UPSTREAM);
 }

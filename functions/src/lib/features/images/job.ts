@@ -19,6 +19,7 @@ import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from '../../platf
 import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
 import type { ImageBlock } from '../../platform/image-pipeline/image-block.js';
 import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
+import { CLEANUP_WAIT_MS } from '../../platform/image-pipeline/s3-cleanup.js';
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Logger } from '../../platform/logging.js';
 import { describeError } from '../../platform/logging.js';
@@ -81,6 +82,9 @@ export interface RunOptions {
   budget?: BudgetMeter;
 }
 
+/** Time kept for clean-up after a job gives up: the upload's abort, then the deletes (s3-cleanup.ts). */
+const CLEANUP_RESERVE_MS = 2 * CLEANUP_WAIT_MS;
+
 /** Progress events at most every this many bytes or this many ms (whichever comes first). */
 const PROGRESS_EVERY_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
@@ -105,7 +109,10 @@ export async function runImageJob(
     }
   };
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new GeminiTimeoutError('total', spec.timeoutMs)), spec.timeoutMs);
+  // The job gives up early enough for its clean-up (an S3 abort and deletes, each awaited at most
+  // CLEANUP_WAIT_MS) to fit: the caller hears within spec.timeoutMs, whatever S3 does.
+  const giveUpMs = Math.max(spec.timeoutMs / 2, spec.timeoutMs - CLEANUP_RESERVE_MS);
+  const timer = setTimeout(() => deadline.abort(new GeminiTimeoutError('total', spec.timeoutMs)), giveUpMs);
   const signal = AbortSignal.any([options.signal, deadline.signal]);
   const uploaded: ImageBlock[] = []; // every object this job created, for cleanup
   let progressed = false; // anything produced (text, image bytes): no retry after that

@@ -1,10 +1,11 @@
 // Where image bytes go: the streamed S3 upload target of the core pipeline, plus removal of objects
 // the job ends up not keeping (interim "thought" images, extra images, a job cancelled after upload).
-import { DeleteObjectCommand, DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AppConfig } from '../../platform/config/index.js';
 import { getS3Credentials } from '../../platform/config/index.js';
-import { createS3Client, createS3UploadTarget } from '../../platform/image-pipeline/s3-target.js';
+import { createS3Client, createS3UploadTarget, removeObject } from '../../platform/image-pipeline/s3-target.js';
 import type { ImageUploadTarget } from '../../platform/image-pipeline/upload.js';
+import { S3_CALL_DEADLINE_MS } from '../../platform/image-pipeline/s3-cleanup.js';
 
 export interface StoredObject {
   bucket: string;
@@ -66,9 +67,8 @@ export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore & ImageO
       queueSize: UPLOAD_QUEUE_SIZE,
       cacheControl: CACHE_CONTROL,
     }),
-    async remove(key) {
-      await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }));
-    },
+    // At most CLEANUP_WAIT_MS; a delete S3 cannot take now is retried later (s3-cleanup.ts).
+    remove: (key) => removeObject(client, config.bucket, key),
     async removeAll(objects) {
       const byBucket = new Map<string, string[]>();
       for (const { bucket, key } of objects) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
@@ -80,6 +80,7 @@ export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore & ImageO
               Bucket: bucket,
               Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
             }),
+            { abortSignal: AbortSignal.timeout(S3_CALL_DEADLINE_MS) },
           );
           // Quiet mode lists only failures; any failure is thrown so the caller retries the page.
           const failed = result.Errors?.filter((error) => error.Code !== 'NoSuchKey') ?? [];

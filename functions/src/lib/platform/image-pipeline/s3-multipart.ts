@@ -16,6 +16,7 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { callSignal, s3Cleanups, S3_CALL_DEADLINE_MS, S3_PART_DEADLINE_MS, type S3CleanupQueue } from './s3-cleanup.js';
 
 /** S3's minimum size for every part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -54,6 +55,34 @@ export function sharedPartBufferPool(partSize: number, maxIdle = 8): PartBufferP
   return pool;
 }
 
+/** S3 failed, stalled past a call's deadline, or went away: the storage, not the caller or the model. */
+export class StorageUnavailableError extends Error {
+  readonly code = 'STORAGE_UNAVAILABLE';
+
+  constructor(operation: string, cause: unknown) {
+    super(`S3 ${operation} failed`, { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * Sends one S3 command with its own deadline. The caller's abort passes through as is; anything else
+ * (an S3 error, a refused connection, the deadline) is a StorageUnavailableError.
+ */
+export async function sendWithDeadline<T>(
+  operation: string,
+  send: (signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal | undefined,
+  deadlineMs: number = S3_CALL_DEADLINE_MS,
+): Promise<T> {
+  try {
+    return await send(callSignal(signal, deadlineMs));
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new StorageUnavailableError(operation, error);
+  }
+}
+
 export interface StreamedUploadRequest {
   client: S3Client;
   bucket: string;
@@ -64,12 +93,16 @@ export interface StreamedUploadRequest {
   signal: AbortSignal;
   pool: PartBufferPool;
   queueSize: number;
+  /** Where a failed upload's AbortMultipartUpload goes when S3 cannot take it now (default: the process's). */
+  cleanups?: S3CleanupQueue;
 }
 
 /**
  * Uploads `body` as one object: a single PutObject when it fits in one part, else a multipart upload.
- * On any failure (body error, S3 error, abort) it waits for the parts in flight, aborts the multipart
- * upload, and only then rejects, so no parts are left behind.
+ * Every S3 call has a deadline (s3-cleanup.ts). On any failure (body error, S3 error, abort) it waits
+ * for the parts in flight (each ends by its deadline or the abort), then aborts the multipart upload,
+ * waiting for that at most CLEANUP_WAIT_MS: an abort S3 cannot take now is retried later, so the
+ * failure is reported in bounded time and no parts are left behind.
  */
 export async function uploadStreamed(request: StreamedUploadRequest): Promise<void> {
   const { client, bucket, key, signal, pool, queueSize } = request;
@@ -92,17 +125,22 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
   const bucketKey = () => ({ Bucket: bucket, Key: key });
   const sendPart = (buffer: Buffer, length: number): void => {
     const number = ++partNumber;
-    const sending = client
-      .send(
-        new UploadPartCommand({
-          ...bucketKey(),
-          UploadId: uploadId,
-          PartNumber: number,
-          Body: buffer.subarray(0, length),
-          ContentLength: length,
-        }),
-        { abortSignal: signal },
-      )
+    const sending = sendWithDeadline(
+      'UploadPart',
+      (abortSignal) =>
+        client.send(
+          new UploadPartCommand({
+            ...bucketKey(),
+            UploadId: uploadId,
+            PartNumber: number,
+            Body: buffer.subarray(0, length),
+            ContentLength: length,
+          }),
+          { abortSignal },
+        ),
+      signal,
+      S3_PART_DEADLINE_MS,
+    )
       .then(
         (result) => {
           completed[number - 1] = { PartNumber: number, ETag: result.ETag };
@@ -132,8 +170,13 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
         filled += take;
         offset += take;
         if (filled < partSize) continue;
-        uploadId ??= (await client.send(new CreateMultipartUploadCommand(objectParams), { abortSignal: signal }))
-          .UploadId;
+        uploadId ??= (
+          await sendWithDeadline(
+            'CreateMultipartUpload',
+            (abortSignal) => client.send(new CreateMultipartUploadCommand(objectParams), { abortSignal }),
+            signal,
+          )
+        ).UploadId;
         while (inFlight.size >= queueSize) await Promise.race(inFlight);
         throwIfFailed();
         sendPart(current, filled);
@@ -143,9 +186,15 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
     }
     throwIfFailed();
     if (uploadId === undefined) {
-      await client.send(
-        new PutObjectCommand({ ...objectParams, Body: current.subarray(0, filled), ContentLength: filled }),
-        { abortSignal: signal },
+      await sendWithDeadline(
+        'PutObject',
+        (abortSignal) =>
+          client.send(
+            new PutObjectCommand({ ...objectParams, Body: current.subarray(0, filled), ContentLength: filled }),
+            { abortSignal },
+          ),
+        signal,
+        S3_PART_DEADLINE_MS,
       );
       return;
     }
@@ -155,15 +204,31 @@ export async function uploadStreamed(request: StreamedUploadRequest): Promise<vo
     }
     await Promise.all(inFlight);
     throwIfFailed();
-    await client.send(
-      new CompleteMultipartUploadCommand({ ...bucketKey(), UploadId: uploadId, MultipartUpload: { Parts: completed } }),
-      { abortSignal: signal },
+    const completing = uploadId;
+    await sendWithDeadline(
+      'CompleteMultipartUpload',
+      (abortSignal) =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            ...bucketKey(),
+            UploadId: completing,
+            MultipartUpload: { Parts: completed },
+          }),
+          { abortSignal },
+        ),
+      signal,
     );
     uploadId = undefined; // complete: nothing to abort any more
   } catch (error) {
     await Promise.all(inFlight);
     if (uploadId !== undefined) {
-      await client.send(new AbortMultipartUploadCommand({ ...bucketKey(), UploadId: uploadId })).catch(() => undefined);
+      const abortedId = uploadId;
+      await (request.cleanups ?? s3Cleanups).settle({
+        what: `abort multipart upload ${bucket}/${key}`,
+        run: async (abortSignal) => {
+          await client.send(new AbortMultipartUploadCommand({ ...bucketKey(), UploadId: abortedId }), { abortSignal });
+        },
+      });
     }
     throw error;
   } finally {

@@ -3,6 +3,7 @@
 // part buffers (see s3-multipart.ts for why not lib-storage).
 
 import { DeleteObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { s3Cleanups, type S3CleanupQueue } from './s3-cleanup.js';
 import { MIN_PART_SIZE, sharedPartBufferPool, uploadStreamed } from './s3-multipart.js';
 import type { ImageUploadRequest, ImageUploadTarget, UploadedObject } from './upload.js';
 
@@ -16,6 +17,18 @@ export interface S3UploadTargetOptions {
   /** Parts uploaded concurrently. */
   queueSize?: number;
   cacheControl?: string;
+  /** Clean-ups S3 could not take at once, retried later (default: the process's queue). */
+  cleanups?: S3CleanupQueue;
+}
+
+/** Removes an object, waiting at most CLEANUP_WAIT_MS; a delete S3 cannot take now is retried later. */
+export function removeObject(client: S3Client, bucket: string, key: string, cleanups = s3Cleanups): Promise<void> {
+  return cleanups.settle({
+    what: `delete ${bucket}/${key}`,
+    run: async (abortSignal) => {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+    },
+  });
 }
 
 export function createS3UploadTarget({
@@ -25,10 +38,12 @@ export function createS3UploadTarget({
   partSize = MIN_PART_SIZE,
   queueSize = 2,
   cacheControl,
+  cleanups = s3Cleanups,
 }: S3UploadTargetOptions): ImageUploadTarget {
   return {
     async upload({ key, contentType, body, signal }: ImageUploadRequest): Promise<UploadedObject> {
       signal.throwIfAborted();
+      cleanups.retryPending(); // S3 answers again, maybe: what an earlier failure left behind goes now
       await uploadStreamed({
         client,
         bucket,
@@ -39,10 +54,11 @@ export function createS3UploadTarget({
         signal,
         pool: sharedPartBufferPool(partSize),
         queueSize,
+        cleanups,
       });
       if (signal.aborted) {
         // Cancelled after the last byte was read: the object exists now, so remove it.
-        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        await removeObject(client, bucket, key, cleanups);
         throw signal.reason;
       }
       return { url: await objectUrl(client, bucket, key, publicUrlBase), bucket, key };
@@ -58,12 +74,18 @@ export interface S3ClientOptions {
   credentials?: S3ClientConfig['credentials'];
 }
 
+/** A connection S3 does not accept in this long, or a socket with no bytes moving for this long, fails the call. */
+export const S3_CONNECT_TIMEOUT_MS = 3_000;
+export const S3_SOCKET_IDLE_TIMEOUT_MS = 10_000;
+
 export function createS3Client({ region, endpoint, forcePathStyle, credentials }: S3ClientOptions): S3Client {
   return new S3Client({
     region,
     endpoint,
     forcePathStyle,
     credentials,
+    // A stalled S3 (connections open, no bytes moving) fails a call instead of holding it.
+    requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: S3_SOCKET_IDLE_TIMEOUT_MS },
     // Otherwise the SDK sends streamed bodies aws-chunked with trailing checksums, which
     // S3-compatible stores such as s3rver store verbatim (corrupting the object).
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { PartBufferPool, uploadStreamed } from '../../../../src/lib/platform/image-pipeline/s3-multipart.js';
+import {
+  PartBufferPool,
+  StorageUnavailableError,
+  uploadStreamed,
+} from '../../../../src/lib/platform/image-pipeline/s3-multipart.js';
 
 const PART = 1024; // a tiny part size: the pool and the uploader do not enforce S3's 5 MiB minimum
 
@@ -89,9 +93,10 @@ describe('uploadStreamed', () => {
 
   it('aborts the multipart upload after the parts in flight when a part fails', async () => {
     const s3 = fakeS3({ failPart: 2, partDelayMs: 2 });
-    await expect(uploadStreamed(request(s3.client, chunked(randomBytes(PART * 6), 512)))).rejects.toThrow(
-      'part upload failed',
-    );
+    // The S3 failure is the storage's (503 storage_unavailable to the caller), with S3's error as its cause.
+    const failure = await uploadStreamed(request(s3.client, chunked(randomBytes(PART * 6), 512))).catch((e) => e);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect((failure as Error).cause).toMatchObject({ message: 'part upload failed' });
     const names = s3.sent.map((c) => c.name);
     expect(names.at(-1)).toBe('AbortMultipartUpload');
     expect(names).not.toContain('CompleteMultipartUpload');
