@@ -5,6 +5,7 @@
 //   429, 503 (after retries)                503 upstream_unavailable  (Retry-After when Gemini gave one)
 //   408, 504, our own timeouts              504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
+//   the database unreachable or silent      503 unavailable (Retry-After; platform/firestore-deadline.ts)
 import {
   toUpstreamHttpError,
   type UpstreamErrorPresentation,
@@ -34,6 +35,7 @@ export const CHAT_MESSAGES = {
   unavailable: 'The assistant is busy right now. Please try again shortly.',
   timeout: 'The assistant took too long to answer. Please try again.',
   upstream: 'The assistant could not answer right now. Please try again.',
+  notStored: 'The reply could not be saved. Please try again shortly.',
 } as const;
 
 /** Chat's 422 does not echo the block reason; it names the harm category only (details.category). */

@@ -20,6 +20,7 @@ import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { expiryFields } from '../../platform/retention.js';
 import { codePointPrefix } from '../../platform/text.js';
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { TurnIds } from './ids.js';
 import type { StoredExchange, TextBackend } from './backends/chat-model.js';
 import type { ChatErrorCode, ChatToolCall, ChatUsage } from './wire.js';
@@ -186,13 +187,13 @@ export class FirestoreChatStore implements ChatStore {
 
   async claimTurn(input: ClaimInput): Promise<TurnClaim> {
     try {
-      return await this.claimOnce(input);
+      return await withFirestoreDeadline('claim a chat turn', this.claimOnce(input));
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
     }
     // A concurrent claim of this very message created the conversation after we read it: read again.
     try {
-      return await this.claimOnce(input);
+      return await withFirestoreDeadline('claim a chat turn', this.claimOnce(input));
     } catch (error) {
       // Still racing (cannot happen once the conversation exists, but never a 500 for contention).
       if (isAlreadyExists(error)) throw inProgress(error);
@@ -260,20 +261,24 @@ export class FirestoreChatStore implements ChatStore {
 
   /** Only the fields chat uses are read (a field mask): not coordinates, not whatever else is stored. */
   async loadProfile(uid: string): Promise<Record<string, unknown> | undefined> {
-    const [snapshot] = await this.db.getAll(this.db.collection('users').doc(uid), {
-      fieldMask: [...PROFILE_CONTEXT_FIELDS],
-    });
+    const [snapshot] = await withFirestoreDeadline(
+      'read the profile',
+      this.db.getAll(this.db.collection('users').doc(uid), { fieldMask: [...PROFILE_CONTEXT_FIELDS] }),
+    );
     return snapshot.exists ? (snapshot.data() as Record<string, unknown>) : undefined;
   }
 
   async loadHistory(conversationId: string, limit: number, excludeIds: readonly string[]): Promise<HistoryMessage[]> {
-    const snapshot = await this.db
-      .collection('conversations')
-      .doc(conversationId)
-      .collection('messages')
-      .orderBy('createdAt', 'desc')
-      .limit(limit + excludeIds.length)
-      .get();
+    const snapshot = await withFirestoreDeadline(
+      'read the conversation',
+      this.db
+        .collection('conversations')
+        .doc(conversationId)
+        .collection('messages')
+        .orderBy('createdAt', 'desc')
+        .limit(limit + excludeIds.length)
+        .get(),
+    );
     const history: HistoryMessage[] = [];
     for (const doc of snapshot.docs) {
       if (excludeIds.includes(doc.id)) continue;
@@ -315,6 +320,6 @@ export class FirestoreChatStore implements ChatStore {
     const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp(), ...this.expiry() };
     if (reply.text !== '') conversationUpdate.lastMessagePreview = previewOf(reply.text);
     batch.update(refs.conversation, conversationUpdate);
-    await batch.commit();
+    await withFirestoreDeadline('store the reply', batch.commit());
   }
 }

@@ -2,7 +2,8 @@
 //   prepareTurn: ids -> [claim the turn | read profile | read history] in parallel -> prompt, cache key
 //                (throws 404 conversation_not_found / 409 in_progress before anything is streamed)
 //   run:         stored reply (idempotent retry) | cache hit | the model -> reply written once -> result
-// The reply is persisted however the turn ends: complete, interrupted (client left) or error.
+// The reply is persisted however the turn ends: complete, interrupted (client left) or error; a reply
+// that could not be stored ends the turn with 503 unavailable, never a result (reply-saver.ts).
 import type { Cache } from '../../platform/cache/types.js';
 import type { ChatConfig } from '../../platform/config/index.js';
 import { describeError, type Logger } from '../../platform/logging.js';
@@ -12,6 +13,7 @@ import { profileContext } from './context.js';
 import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
 import { ClientAbortedError } from './model-stream.js';
+import { replyNotStored, storeReply, type SaveOutcome } from './reply-saver.js';
 import { splitForReplay } from './replay.js';
 import type { ChatStore, StoredReply } from './store.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
@@ -178,7 +180,7 @@ class TurnRunner {
         cached: true,
         toolCalls: [],
       };
-      await this.save({ ...hit, status: 'complete', cached: true });
+      if ((await this.save({ ...hit, status: 'complete', cached: true })) === 'unstored') throw replyNotStored();
       return result;
     }
 
@@ -238,14 +240,15 @@ class TurnRunner {
       // on tool results: those are live data (events fill up, people change), so it would go stale.
       const cacheable = finishReason === 'STOP' && toolCalls.length === 0;
       // Cached only once stored: a reply whose conversation was deleted meanwhile leaves nothing behind.
-      const stored = await this.save({
+      const saved = await this.save({
         ...reply,
         status: 'complete',
         cached: false,
         toolCalls,
         exchange: progress.exchange,
       });
-      if (cacheable && stored) await this.cacheSet(reply);
+      if (saved === 'unstored') throw replyNotStored(); // never `done` for a reply Firestore did not take
+      if (cacheable && saved === 'stored') await this.cacheSet(reply);
       return { reply: text, model, finishReason, usage, cached: false, toolCalls };
     } catch (error) {
       if (error instanceof ClientAbortedError) {
@@ -269,27 +272,20 @@ class TurnRunner {
     };
   }
 
-  /** Storing never turns a delivered reply into a failure: it is logged (with the ids) instead. */
-  private async save(reply: StoredReply): Promise<boolean> {
+  /** Stores the reply once (reply-saver.ts says what each outcome means). */
+  private async save(reply: StoredReply): Promise<SaveOutcome> {
     this.saved = true;
-    try {
-      await this.deps.store.saveReply({
+    return storeReply(
+      this.deps.store,
+      {
         uid: this.input.uid,
         ids: this.ids,
         attemptId: this.attemptId,
         clientMessageId: this.input.request.clientMessageId,
         reply,
-      });
-      return true;
-    } catch (error) {
-      this.input.log.error('chat reply not stored', {
-        conversationId: this.ids.conversationId,
-        messageId: this.ids.assistantMessageId,
-        status: reply.status,
-        error: describeError(error),
-      });
-      return false;
-    }
+      },
+      this.input.log,
+    );
   }
 
   private async cacheGet(): Promise<CachedReply | undefined> {

@@ -73,6 +73,8 @@ export type ChatErrorCode =
   | 'upstream_unavailable'
   /** Gemini did not answer in time. */
   | 'upstream_timeout'
+  /** The database could not be reached: nothing was answered, or the reply was not stored; retry. */
+  | 'unavailable'
   | 'internal';
 
 /** SSE events of chatStream (the `event:` field is the type; `data:` is the JSON of the rest). */

@@ -1,5 +1,6 @@
 // The record of a finished image: `images/{id}`, written only once the object is in the bucket and
 // the job is complete (so a record always points at a real object).
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
@@ -45,7 +46,7 @@ export function firestoreImageMetadata(
       const firestore = db();
       // With the owner's erasure mark read in the same transaction: an account being erased gets no new
       // record (the job then removes the uploaded object, as for any failure).
-      await firestore.runTransaction(async (tx) => {
+      const transaction = firestore.runTransaction(async (tx) => {
         if (await erasureStarted(firestore, record.owner, tx)) throw accountDeletedError();
         tx.create(firestore.collection(IMAGES_COLLECTION).doc(id), {
           ...record,
@@ -53,6 +54,7 @@ export function firestoreImageMetadata(
           ...expiryFields(retentionDays, clock()),
         });
       });
+      await withFirestoreDeadline('record the image', transaction);
     },
   };
 }

@@ -2,6 +2,7 @@
 // and matchUsers, without the explanation step (the assistant writes its own words), shaped as cards.
 // A card carries nothing the matching responses would not show: events at city level (never
 // coordinates, never who attends), people with their display name, what matched, and a distance band.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
@@ -195,7 +196,7 @@ export async function publicEvent(
   eventId: string,
 ): Promise<{ event: PublicEvent | undefined } & ReadReport> {
   const reads = new ReadCounter();
-  const snapshot = await scope.db.collection('events').doc(eventId).get();
+  const snapshot = await withFirestoreDeadline('read the event', scope.db.collection('events').doc(eventId).get());
   reads.addLookups(1);
   const record = snapshot.exists ? toEventRecord(snapshot as FirebaseFirestore.QueryDocumentSnapshot) : undefined;
   if (!record) return { event: undefined, reads };

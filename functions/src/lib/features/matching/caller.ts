@@ -1,4 +1,5 @@
 // The caller's own profile: every matching request starts from it.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import { HttpError } from '../../platform/http/index.js';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
@@ -25,7 +26,7 @@ export function accountUnavailable(accountState: string): HttpError {
 }
 
 export async function loadCallerProfile(db: Firestore, uid: string, reads: ReadCounter): Promise<UserRecord> {
-  const snapshot = await db.collection('users').doc(uid).get();
+  const snapshot = await withFirestoreDeadline('read the caller profile', db.collection('users').doc(uid).get());
   reads.addLookups(1);
   const profile = toUserRecord(snapshot);
   if (profile === undefined) throw profileNotFound();

@@ -29,6 +29,7 @@
 // fuzzier matching ("indie music" ~ "music", plurals) and distance apply only to what was retrieved.
 // With more matches than a query's limit, Firestore returns them in document-id order, so the same
 // subset wins every time.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { distanceBetween, geohashQueryBounds } from 'geofire-common';
 import type { Firestore, Query } from 'firebase-admin/firestore';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
@@ -160,7 +161,10 @@ export async function retrieveUserCandidates(
 ): Promise<UserRecord[]> {
   const radiusKm = options.radiusKm ?? DEFAULT_RADIUS_KM;
   const plans = planCandidateQueries(viewer, options.cap, { sameCity: options.sameCity, radiusKm });
-  const snapshots = await Promise.all(plans.map((plan) => toFirestoreQuery(db, plan).get()));
+  const snapshots = await withFirestoreDeadline(
+    'query candidates',
+    Promise.all(plans.map((plan) => toFirestoreQuery(db, plan).get())),
+  );
   const byId = new Map<string, UserRecord>();
   snapshots.forEach((snapshot, i) => {
     reads.addQuery(snapshot.size);

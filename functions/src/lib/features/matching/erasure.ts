@@ -13,8 +13,8 @@
 import { FieldPath, FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { EVENT_POOL_COLLECTION } from './derived/event-pool.js';
 import { syncEventPoolEntry } from './derived/event-sync.js';
-import { POOL_COLLECTION, poolShardOf } from './derived/pool.js';
-import { poolWrite } from './derived/sync.js';
+import { POOL_COLLECTION, POOL_OVERFLOW_LEVELS, poolShardAt } from './derived/pool.js';
+import { poolWrite, storedPoolLevel } from './derived/sync.js';
 import { instanceSharedCache } from './shared-cache.js';
 
 export interface MatchingErasureOptions {
@@ -28,18 +28,28 @@ const ATTENDANCE_PAGE = 200;
 /** Event-pool day documents read at once (each up to 1 MiB). */
 const POOL_DAY_PAGE = 10;
 
+/** The entry out of the uid's primary shard and out of any of its overflow documents that holds it. */
 export async function removePoolEntry(db: Firestore, uid: string): Promise<void> {
-  await db.collection(POOL_COLLECTION).doc(poolShardOf(uid)).set(poolWrite(uid, undefined), { merge: true });
+  const pool = db.collection(POOL_COLLECTION);
+  const overflow = Array.from({ length: POOL_OVERFLOW_LEVELS }, (_, i) => pool.doc(poolShardAt(uid, i + 1)));
+  const holding = (await db.getAll(...overflow)).filter((doc) => doc.get(new FieldPath('entries', uid)) !== undefined);
+  const batch = db.batch();
+  for (const ref of [pool.doc(poolShardAt(uid, 0)), ...holding.map((doc) => doc.ref)])
+    batch.set(ref, poolWrite(uid, undefined), { merge: true });
+  await batch.commit();
 }
 
 /** Marks the profile deleted (if there is one) and takes the person out of the pool, in one transaction. */
 export async function hideFromMatching(db: Firestore, uid: string): Promise<void> {
   const profile = db.collection('users').doc(uid);
-  const shard = db.collection(POOL_COLLECTION).doc(poolShardOf(uid));
+  const shard = (level: number) => db.collection(POOL_COLLECTION).doc(poolShardAt(uid, level));
   await db.runTransaction(async (tx) => {
     const snapshot = await tx.get(profile);
     if (snapshot.exists && snapshot.get('accountState') !== 'deleted') tx.update(profile, { accountState: 'deleted' });
-    tx.set(shard, poolWrite(uid, undefined), { merge: true });
+    tx.set(shard(0), poolWrite(uid, undefined), { merge: true });
+    // A full primary shard put the entry in an overflow document: the profile says which.
+    const level = storedPoolLevel(uid, snapshot.data());
+    if (level !== 0) tx.set(shard(level), poolWrite(uid, undefined), { merge: true });
   });
   // This instance's pool copy is dropped too (others re-read within a minute, and re-read winners anyway).
   instanceSharedCache.clear();

@@ -8,6 +8,7 @@
 // every event in the window is ranked, not only the soonest ones. The winners' documents decide
 // what is shown: an event deleted, moved out of the window or attended by the caller since its
 // entry was written is dropped, and the response shows the event's stored title and start.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { FieldPath, type Firestore } from 'firebase-admin/firestore';
 import { attendanceOf, eventRecord, type EventRecord, type ReadCounter } from './documents.js';
 import { EVENT_POOL_COLLECTION, eventPoolDayOf, eventsFromPoolDay } from './derived/event-pool.js';
@@ -35,13 +36,16 @@ export async function loadPooledEvents(
   const first = eventPoolDayOf(window.from);
   const last = eventPoolDayOf(window.until);
   const load = async () => {
-    const snapshot = await db
-      .collection(EVENT_POOL_COLLECTION)
-      .where(FieldPath.documentId(), '>=', first)
-      .where(FieldPath.documentId(), '<=', last)
-      .orderBy(FieldPath.documentId())
-      .limit(EVENT_POOL_MAX_DAYS)
-      .get();
+    const snapshot = await withFirestoreDeadline(
+      'read the event pool',
+      db
+        .collection(EVENT_POOL_COLLECTION)
+        .where(FieldPath.documentId(), '>=', first)
+        .where(FieldPath.documentId(), '<=', last)
+        .orderBy(FieldPath.documentId())
+        .limit(EVENT_POOL_MAX_DAYS)
+        .get(),
+    );
     reads.addQuery(snapshot.size);
     return snapshot.empty ? undefined : snapshot.docs.flatMap((doc) => eventsFromPoolDay(doc.data()));
   };
@@ -70,7 +74,7 @@ export async function confirmEvents(
     ...ids.map((id) => db.collection('events').doc(id)),
     ...ids.map((id) => db.collection('eventAttendees').doc(id)),
   ];
-  const snapshots = await db.getAll(...refs);
+  const snapshots = await withFirestoreDeadline('confirm events', db.getAll(...refs));
   reads.addLookups(refs.length);
   ids.forEach((id, i) => {
     const data = snapshots[i].data();

@@ -10,6 +10,7 @@
 // Attendance lives apart from the public event (`eventAttendees`, server-only) so that reading an
 // event never tells a client who goes; the service reads it to leave out events the caller already
 // attends and to sample the crowd's interests.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { MatchProfile } from './scoring/index.js';
 import { attendanceOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
@@ -41,13 +42,16 @@ async function readUpcoming(
   cap: number,
   reads: ReadCounter,
 ): Promise<UpcomingSnapshot> {
-  const snapshot = await db
-    .collection('events')
-    .where('startsAt', '>=', Timestamp.fromDate(window.from))
-    .where('startsAt', '<=', Timestamp.fromDate(window.until))
-    .orderBy('startsAt')
-    .limit(cap)
-    .get();
+  const snapshot = await withFirestoreDeadline(
+    'query events',
+    db
+      .collection('events')
+      .where('startsAt', '>=', Timestamp.fromDate(window.from))
+      .where('startsAt', '<=', Timestamp.fromDate(window.until))
+      .orderBy('startsAt')
+      .limit(cap)
+      .get(),
+  );
   reads.addQuery(snapshot.size);
   const events: EventRecord[] = [];
   for (const doc of snapshot.docs) {
@@ -58,7 +62,10 @@ async function readUpcoming(
   const attendance = new Map<string, unknown[]>();
   const attended = events.filter((event) => event.attendeeCount > 0);
   if (attended.length > 0) {
-    const docs = await db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id)));
+    const docs = await withFirestoreDeadline(
+      'read attendance',
+      db.getAll(...attended.map((event) => db.collection('eventAttendees').doc(event.id))),
+    );
     reads.addLookups(attended.length);
     attended.forEach((event, i) => {
       const ids: unknown = docs[i].get('attendeeIds');
@@ -141,7 +148,10 @@ export async function loadAttendees(
   const ids = pickAttendeeIds(events, viewerId, cap);
   const byEvent = new Map<string, MatchProfile[]>();
   if (ids.length === 0) return byEvent;
-  const snapshots = await db.getAll(...ids.map((id) => db.collection('users').doc(id)));
+  const snapshots = await withFirestoreDeadline(
+    'read attendees',
+    db.getAll(...ids.map((id) => db.collection('users').doc(id))),
+  );
   reads.addLookups(ids.length);
   const profiles = new Map<string, MatchProfile>();
   for (const snapshot of snapshots) {

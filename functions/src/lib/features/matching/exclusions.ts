@@ -9,6 +9,7 @@
 // only (a document lookup each, no collection-group query), together with a fresh read of the
 // winner's profile, so a block, a suspension or `discoverable: false` takes effect on the very next
 // request even when the prepared pool has not caught up yet.
+import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
 
@@ -18,13 +19,10 @@ export const MAX_BLOCKS_READ = 1_000;
 export const BLOCKS_COLLECTION = 'blocks';
 
 export async function loadBlockedIds(db: Firestore, uid: string, reads: ReadCounter): Promise<Set<string>> {
-  const snapshot = await db
-    .collection('users')
-    .doc(uid)
-    .collection(BLOCKS_COLLECTION)
-    .select()
-    .limit(MAX_BLOCKS_READ)
-    .get();
+  const snapshot = await withFirestoreDeadline(
+    'read blocks',
+    db.collection('users').doc(uid).collection(BLOCKS_COLLECTION).select().limit(MAX_BLOCKS_READ).get(),
+  );
   reads.addQuery(snapshot.size);
   return new Set(snapshot.docs.map((doc) => doc.id));
 }
@@ -49,7 +47,7 @@ export async function confirmSuggestable(
     ...ids.map((id) => users.doc(id).collection(BLOCKS_COLLECTION).doc(callerId)),
     ...toRead.map((id) => users.doc(id)),
   ];
-  const snapshots = await db.getAll(...refs);
+  const snapshots = await withFirestoreDeadline('confirm people', db.getAll(...refs));
   reads.addLookups(refs.length);
   const profiles = new Map<string, UserRecord>(fresh);
   snapshots.slice(ids.length).forEach((snapshot, i) => {

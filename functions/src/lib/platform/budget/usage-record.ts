@@ -2,6 +2,7 @@
 // only (firestore.rules: the owner reads it, nobody writes it). One merge write per request with the
 // request's net charges as increments, so concurrent requests add up; Redis stays what decides.
 // The write reads the account's erasure mark in the same transaction (one more round trip).
+import { withFirestoreDeadline } from '../firestore-deadline.js';
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { erasureStarted } from '../erasure-marker.js';
 import type { BudgetKind } from './types.js';
@@ -35,7 +36,8 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
       if (Object.keys(increments).length === 0) return;
       const firestore = db();
       // A request that was running when its account's erasure started must not bring the usage back.
-      await firestore.runTransaction(async (tx) => {
+      // Bounded: the request layer waits for this write after the handler (platform/firestore-deadline.ts).
+      const write = firestore.runTransaction(async (tx) => {
         if (await erasureStarted(firestore, uid, tx)) return;
         tx.set(
           firestore.doc(usageDocPath(uid, day)),
@@ -49,6 +51,7 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
           { merge: true },
         );
       });
+      await withFirestoreDeadline('record the usage', write);
     },
   };
 }
