@@ -1,4 +1,4 @@
-// A tool turn on the local stack (issue 12): the official Firestore emulator with 5,000 users and 400
+// A tool turn on the local stack: the official Firestore emulator with 5,000 users and 400
 // events (bench/match-requests.ts's population), the Gemini-protocol server answering each turn with a
 // tool call and then text, and the chat turn run in-process with the real store, cache and tools.
 //

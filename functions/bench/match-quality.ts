@@ -11,7 +11,7 @@
 //   "pool, warm":       the same with the per-instance shared cache (MATCH_SHARED_CACHE, 60 s): what
 //                       every caller reads alike comes from memory after the first request.
 // MATCH_QUALITY_POOL_ONLY=1 leaves out the bounded queries. MATCH_QUALITY_MODE=before runs the single
-// phase of an older tree (the bench copied into a checkout of commit 66e8e6d, before issue 13): its
+// phase of an older tree (the bench copied into a checkout of commit 66e8e6d, before the prepared pools): its
 // bounded queries, measured the same way.
 //
 // The exhaustive ranking ("truth") reads everything outside any counter: every profile, every event

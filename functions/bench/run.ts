@@ -7,53 +7,53 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const BENCHES: Array<{ name: string; script: string; what: string }> = [
-  { name: 'sse-throughput', script: 'sse-throughput.ts', what: 'SSE parsing vs eventsource-parser (issue 3)' },
+  { name: 'sse-throughput', script: 'sse-throughput.ts', what: 'SSE parsing vs eventsource-parser' },
   {
     name: 'image-pipeline',
     script: 'image-pipeline.ts',
-    what: 'streaming core memory and speed vs @google/genai (issue 3)',
+    what: 'streaming core memory and speed vs @google/genai',
   },
-  { name: 'ranking', script: 'ranking.ts', what: 'match ranking over 10k / 100k candidates (issue 5)' },
+  { name: 'ranking', script: 'ranking.ts', what: 'match ranking over 10k / 100k candidates' },
   {
     name: 'match-requests',
     script: 'match-requests.ts',
-    what: 'Firestore documents read per matching request (issue 5)',
+    what: 'Firestore documents read per matching request',
   },
   {
     name: 'match-quality',
     script: 'match-quality.ts',
-    what: 'recall@5 against an exhaustive ranking, documents read and latency per matching request (issue 13)',
+    what: 'recall@5 against an exhaustive ranking, documents read and latency per matching request',
   },
   {
     name: 'profile-storm',
     script: 'profile-storm.ts',
-    what: 'a 10,000-write storm on one profile: trigger cost per 1,000 writes, a bystander in its shard (issue 28)',
+    what: 'a 10,000-write storm on one profile: trigger cost per 1,000 writes, a bystander in its shard',
   },
   {
     name: 'chat-relay',
     script: 'chat-relay.ts',
-    what: 'chatStream relay overhead, Gemini and OpenAI-compatible (issues 4, 25)',
+    what: 'chatStream relay overhead, Gemini and OpenAI-compatible',
   },
   {
     name: 'chat-concurrency',
     script: 'chat-concurrency.ts',
-    what: '500 concurrent chatStream streams, Gemini and OpenAI-compatible (issues 4, 25)',
+    what: '500 concurrent chatStream streams, Gemini and OpenAI-compatible',
   },
-  { name: 'chat-tools', script: 'chat-tools.ts', what: 'a tool turn: backend time and reads per tool call (issue 12)' },
+  { name: 'chat-tools', script: 'chat-tools.ts', what: 'a tool turn: backend time and reads per tool call' },
   {
     name: 'image-function',
     script: 'image-function.ts',
-    what: 'generateImage end to end vs SDK + PutObject (issue 6)',
+    what: 'generateImage end to end vs SDK + PutObject',
   },
   {
     name: 'image-inputs',
     script: 'image-inputs.ts',
-    what: 'editImage with 12 MP and 48 MP phone photos as input: memory and time per request (issue 26)',
+    what: 'editImage with 12 MP and 48 MP phone photos as input: memory and time per request',
   },
   {
     name: 'spend-controls',
     script: 'spend-controls.ts',
-    what: 'what the daily budget check and App Check verification add per request (issue 14)',
+    what: 'what the daily budget check and App Check verification add per request',
   },
 ];
 

@@ -1,4 +1,4 @@
-// What the spend controls (issue 14) add to one request, measured on the request layer mounted on real
+// What the spend controls add to one request, measured on the request layer mounted on real
 // loopback HTTP (test/support/mount.ts) with a handler that does no upstream work:
 //
 // 1. Daily budget: the same endpoint without a budget, with `budget: 'tokens'` (GET before, one

@@ -3,7 +3,7 @@
  *
  * firebase-tools registers a function's Firestore trigger with the Firestore emulator only when it
  * started that emulator itself, and firebase-tools 15 refuses the official emulator below Java 21
- * (see /work/shared/notes/local-services.md), so the Functions emulator logs "function ignored
+ * (it needs Java 21), so the Functions emulator logs "function ignored
  * because the firestore emulator does not exist" for an onDocumentWritten function. We start the
  * official emulator with `--functions_emulator=<functions host:port>` and register the trigger the
  * way firebase-tools would (functionsEmulator.js, getV2FirestoreAttributes): then every matching

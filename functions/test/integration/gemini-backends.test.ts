@@ -1,4 +1,4 @@
-// Both Gemini backends end to end (issue 15): chatStream (with its tool loop), chatMessage, generateImage,
+// Both Gemini backends end to end: chatStream (with its tool loop), chatMessage, generateImage,
 // editImage and the match-explanation call, mounted in-process against a local Gemini-protocol server of
 // this file's own, on the Developer API (API key) and on Vertex AI with Application Default Credentials.
 //

@@ -1,4 +1,4 @@
-// Per-user daily AI budgets (issue 14): tokens and images, counted in Upstash Redis with a per-instance
+// Per-user daily AI budgets: tokens and images, counted in Upstash Redis with a per-instance
 // memory fallback, checked by the request layer, charged by features through ctx.budget (BudgetMeter).
 export type { BudgetKind, BudgetMeter, BudgetStatus, CounterStore } from './types.js';
 export { BUDGET_KINDS, BudgetStoreUnavailable } from './types.js';

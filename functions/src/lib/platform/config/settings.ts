@@ -26,7 +26,7 @@ export const SETTINGS = {
     '',
     'Gemini model for image edits; empty = GEMINI_IMAGE_MODEL',
   ),
-  // Which Gemini service (issue 15). vertex-ai authenticates with Application Default Credentials.
+  // Which Gemini service. vertex-ai authenticates with Application Default Credentials.
   geminiBackend: stringSetting(
     'GEMINI_BACKEND',
     'developer-api',
@@ -58,7 +58,7 @@ export const SETTINGS = {
     '',
     'TEXT_BACKEND=openai-compatible: the model name the server serves, for chat and match explanations',
   ),
-  // Safety settings (issue 15): each feature's threshold per harm category, sent as safetySettings.
+  // Safety settings: each feature's threshold per harm category, sent as safetySettings.
   chatSafetyHarassment: safetySetting('CHAT_SAFETY_HARASSMENT', 'BLOCK_MEDIUM_AND_ABOVE', 'Chat: harassment threshold'),
   chatSafetyHateSpeech: safetySetting(
     'CHAT_SAFETY_HATE_SPEECH',
@@ -288,7 +288,7 @@ export const SETTINGS = {
     MAX_TTL_SECONDS,
     'Lifetime of cached match explanations (keys change whenever the matched signals do)',
   ),
-  // Spend controls (issue 14): daily AI budgets per user, App Check on the AI endpoints.
+  // Spend controls: daily AI budgets per user, App Check on the AI endpoints.
   dailyTokenBudget: limitSetting(
     'DAILY_TOKEN_BUDGET',
     200_000,
