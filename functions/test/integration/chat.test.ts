@@ -2,7 +2,7 @@
 // Gemini-protocol server), driven through the app's chat client: context, persistence,
 // idempotency, ownership, cache, validation and the shared rate limit.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatApiError } from '../../client/index.js';
 import { PERSONA } from '../../src/lib/features/chat/context.js';
 import {
@@ -14,6 +14,7 @@ import {
   textReply,
   type ChatHarness,
 } from './chat-support.js';
+import { scopedEnv } from '../support/env.js';
 
 let h: ChatHarness;
 beforeAll(async () => {
@@ -24,20 +25,7 @@ afterAll(async () => {
 });
 beforeEach(() => h.gemini.reset());
 
-/** Env overrides of one test, undone after it. */
-const envOverrides: string[] = [];
-function setEnv(values: Record<string, string>): void {
-  for (const [key, value] of Object.entries(values)) {
-    envOverrides.push(`${key}=${process.env[key] ?? ''}`);
-    process.env[key] = value;
-  }
-}
-afterEach(() => {
-  for (const entry of envOverrides.splice(0).reverse()) {
-    const [key, ...rest] = entry.split('=');
-    process.env[key] = rest.join('=');
-  }
-});
+const setEnv = scopedEnv();
 
 async function expectApiError(promise: Promise<unknown>, status: number, code: string): Promise<ChatApiError> {
   const error = await promise.then(

@@ -73,12 +73,4 @@ export class GeminiResponse implements ModelResponse {
     this.calls.push(call);
     return call;
   }
-
-  /** The answer text of this response (thinking excluded). */
-  text(): string {
-    return this.parts
-      .filter((part) => typeof part.text === 'string' && part.thought !== true)
-      .map((part) => part.text)
-      .join('');
-  }
 }
