@@ -39,6 +39,11 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     script: 'chat-concurrency.ts',
     what: '500 concurrent chatStream streams, Gemini and OpenAI-compatible',
   },
+  {
+    name: 'turn-files',
+    script: 'turn-files.ts',
+    what: 'the source files one warm chatStream turn with a tool call runs code in',
+  },
   { name: 'chat-tools', script: 'chat-tools.ts', what: 'a tool turn: backend time and reads per tool call' },
   {
     name: 'image-function',
