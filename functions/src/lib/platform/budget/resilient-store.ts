@@ -1,7 +1,6 @@
-// Shared counters first, this instance's memory when they are absent or failing: the same policy as the
-// rate limits (rate-limit/resilient-limiter.ts). A budget is never lifted by an outage and an outage
-// never becomes a 5xx: each instance keeps counting in memory. After a failure Redis is skipped for a
-// cool-down, so an outage costs one timeout per cool-down rather than one per request.
+// Shared counters first, this instance's memory when they are absent or failing (the cool-down is
+// shared-store.ts's). A budget is never lifted by an outage and an outage never becomes a 5xx: each
+// instance keeps counting in memory.
 //
 // Memory also mirrors Redis: every charge is added there too, and raised to what Redis reports, so
 // memory holds max(Redis, this instance's own charges). Decisions use that maximum, which keeps
@@ -9,6 +8,7 @@
 // other instances do not see them).
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
+import { SharedStore } from '../shared-store.js';
 import type { MemoryCounterStore } from './memory-store.js';
 import type { CounterStore } from './types.js';
 
@@ -26,13 +26,18 @@ export interface ResilientCounterStoreOptions {
 }
 
 export class ResilientCounterStore {
-  private skipPrimaryUntil = 0;
-  private readonly coolDownMs: number;
+  private readonly shared: SharedStore<CounterStore>;
   readonly clock: Clock;
 
   constructor(private readonly options: ResilientCounterStoreOptions) {
-    this.coolDownMs = options.coolDownMs ?? 15_000;
     this.clock = options.fallback.clock;
+    this.shared = new SharedStore({
+      store: options.primary,
+      log: options.log,
+      failureMessage: 'budget store unavailable; counting in memory',
+      coolDownMs: options.coolDownMs,
+      clock: this.clock,
+    });
   }
 
   /** This instance's counters (kept when the shared store is replaced). */
@@ -42,29 +47,17 @@ export class ResilientCounterStore {
 
   async get(key: string, expireAtMs: number): Promise<CounterReading> {
     const { fallback } = this.options;
-    const shared = await this.tryPrimary((primary) => primary.get(key));
-    if (shared !== undefined) fallback.raise(key, shared, expireAtMs);
-    return { value: fallback.getSync(key), source: shared === undefined ? 'memory' : 'redis' };
+    const shared = await this.shared.attempt('get', (primary) => primary.get(key));
+    if (shared) fallback.raise(key, shared.value, expireAtMs);
+    return { value: fallback.getSync(key), source: shared ? 'redis' : 'memory' };
   }
 
   async add(key: string, amount: number, expireAtMs: number): Promise<CounterReading> {
     const { fallback } = this.options;
-    const shared = await this.tryPrimary((primary) => primary.add(key, amount, expireAtMs));
+    const shared = await this.shared.attempt('add', (primary) => primary.add(key, amount, expireAtMs));
     const local = fallback.addSync(key, amount, expireAtMs);
-    if (shared === undefined) return { value: local, source: 'memory' };
-    fallback.raise(key, shared, expireAtMs);
+    if (!shared) return { value: local, source: 'memory' };
+    fallback.raise(key, shared.value, expireAtMs);
     return { value: fallback.getSync(key), source: 'redis' };
-  }
-
-  private async tryPrimary(operation: (primary: CounterStore) => Promise<number>): Promise<number | undefined> {
-    const { primary, log } = this.options;
-    if (!primary || this.clock() < this.skipPrimaryUntil) return undefined;
-    try {
-      return await operation(primary);
-    } catch (err) {
-      this.skipPrimaryUntil = this.clock() + this.coolDownMs;
-      log.warn('budget store unavailable; counting in memory', { error: err, coolDownMs: this.coolDownMs });
-      return undefined;
-    }
   }
 }

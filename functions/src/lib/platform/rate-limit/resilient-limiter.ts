@@ -1,10 +1,10 @@
 // Shared limiter first, this instance's memory when the shared one is absent or failing.
-// The limit is never lifted and a Redis outage never becomes a 5xx. After a failure the shared limiter is
-// skipped for a cool-down, so an outage costs one timeout per cool-down rather than one per request.
+// The limit is never lifted and a Redis outage never becomes a 5xx (the cool-down is shared-store.ts's).
 // Requests the shared limiter allows are also counted in memory, so a fallback starts from this
 // instance's recent traffic instead of from zero.
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
+import { SharedStore } from '../shared-store.js';
 import type { RateLimitDecision, RateLimiter } from './types.js';
 import type { MemorySlidingWindowLimiter } from './memory-sliding-window.js';
 
@@ -18,30 +18,23 @@ export interface ResilientLimiterOptions {
 }
 
 export class ResilientLimiter implements RateLimiter {
-  private skipPrimaryUntil = 0;
-  private readonly coolDownMs: number;
-  private readonly clock: Clock;
+  private readonly shared: SharedStore<RateLimiter>;
 
   constructor(private readonly options: ResilientLimiterOptions) {
-    this.coolDownMs = options.coolDownMs ?? 15_000;
-    this.clock = options.clock ?? systemClock;
+    this.shared = new SharedStore({
+      store: options.primary,
+      log: options.log,
+      failureMessage: 'rate limit store unavailable; using in-memory limits',
+      coolDownMs: options.coolDownMs,
+      clock: options.clock,
+    });
   }
 
   async consume(key: string): Promise<RateLimitDecision> {
-    const { primary, fallback, log } = this.options;
-    if (primary && this.clock() >= this.skipPrimaryUntil) {
-      try {
-        const decision = await primary.consume(key);
-        if (decision.allowed) fallback.consumeSync(key);
-        return decision;
-      } catch (err) {
-        this.skipPrimaryUntil = this.clock() + this.coolDownMs;
-        log.warn('rate limit store unavailable; using in-memory limits', {
-          error: err,
-          coolDownMs: this.coolDownMs,
-        });
-      }
-    }
-    return fallback.consumeSync(key);
+    const { fallback } = this.options;
+    const shared = await this.shared.attempt('consume', (primary) => primary.consume(key));
+    if (!shared) return fallback.consumeSync(key);
+    if (shared.value.allowed) fallback.consumeSync(key);
+    return shared.value;
   }
 }
