@@ -17,6 +17,7 @@ import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { respondWithSse, type SseStream } from '../lib/platform/http/sse-responder.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { callPricer } from '../lib/platform/pricing/pricer.js';
 
 /** Sends a typed chat event: `event:` is its type, `data:` the other fields. */
 function sendChatEvent(stream: SseStream, { type, ...fields }: ChatStreamEvent): Promise<void> {
@@ -39,6 +40,7 @@ export const chatStreamHandler = defineEndpoint({
       settings: config.chat,
       log,
       budget,
+      pricer: callPricer(config.pricing.table),
     });
     return respondWithSse(ctx, async (stream) => {
       await sendChatEvent(stream, { type: 'start', conversationId: turn.conversationId, messageId: turn.messageId });

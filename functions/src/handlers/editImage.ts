@@ -1,7 +1,13 @@
 // POST /editImage — an edited copy of an input image (data URI or allowed https URL), streamed from
 // Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
 // `Accept: text/event-stream`. See docs/images.md.
-import { EDIT_IMAGE_MAX_BODY_BYTES, editImageBody, editImageJob, imageJobDeps } from '../lib/features/images/index.js';
+import {
+  EDIT_IMAGE_MAX_BODY_BYTES,
+  editImageBody,
+  editImageJob,
+  imageCostReservationUsd,
+  imageJobDeps,
+} from '../lib/features/images/index.js';
 import { respondWithImageJob } from '../lib/features/images/respond.js';
 import { defineEndpoint, type EndpointDeps } from '../lib/platform/http/index.js';
 import { IMAGE_LIMIT } from '../lib/platform/rate-limit/buckets.js';
@@ -15,7 +21,7 @@ export function createEditImageHandler(endpointDeps: Partial<EndpointDeps> = {})
       body: editImageBody,
       maxBodyBytes: EDIT_IMAGE_MAX_BODY_BYTES,
       rateLimit: IMAGE_LIMIT,
-      budget: 'images',
+      budget: { kind: 'images', reserveCostUsd: (config) => imageCostReservationUsd(config, config.images.editModel) },
       appCheck: { replayProtected: true },
       requiresGemini: true,
       handle: (ctx) => respondWithImageJob(ctx, editImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),

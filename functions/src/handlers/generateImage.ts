@@ -5,6 +5,7 @@ import {
   GENERATE_IMAGE_MAX_BODY_BYTES,
   generateImageBody,
   generateImageJob,
+  imageCostReservationUsd,
   imageJobDeps,
 } from '../lib/features/images/index.js';
 import { respondWithImageJob } from '../lib/features/images/respond.js';
@@ -20,7 +21,7 @@ export function createGenerateImageHandler(endpointDeps: Partial<EndpointDeps> =
       body: generateImageBody,
       maxBodyBytes: GENERATE_IMAGE_MAX_BODY_BYTES,
       rateLimit: IMAGE_LIMIT,
-      budget: 'images',
+      budget: { kind: 'images', reserveCostUsd: (config) => imageCostReservationUsd(config, config.gemini.imageModel) },
       appCheck: { replayProtected: true },
       requiresGemini: true,
       handle: (ctx) => respondWithImageJob(ctx, generateImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),

@@ -2,6 +2,7 @@
 import type { AppConfig } from '../../platform/config/index.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { Logger } from '../../platform/logging.js';
+import { callPricer } from '../../platform/pricing/pricer.js';
 import { ClientAbortedError } from './model-stream.js';
 import { prepareTurn, type ChatDeps, type TokenMeter } from './turn.js';
 import type { ChatMessageResponse, ChatRequest } from './wire.js';
@@ -28,6 +29,7 @@ export async function answerChatMessage(
     settings: config.chat,
     log,
     budget,
+    pricer: callPricer(config.pricing.table),
   });
   try {
     const result = await turn.run(signal, { onText: () => undefined });

@@ -142,8 +142,8 @@ export async function streamModelReply(options: ModelCallOptions): Promise<Model
     let event: ModelEvent = opened.first;
     for (;;) {
       if (event.type === 'done') {
-        const { finishReason, usage, model, blocked } = event;
-        return { finishReason, usage, model, ...(blocked ? { blocked } : {}) };
+        const { finishReason, usage, model, blocked, billable } = event;
+        return { finishReason, usage, model, ...(billable ? { billable } : {}), ...(blocked ? { blocked } : {}) };
       }
       await deliver(event, options);
       const next = await events.next().catch((error: unknown) => {

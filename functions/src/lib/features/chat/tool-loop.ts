@@ -16,6 +16,8 @@ import type { Logger } from '../../platform/logging.js';
 import type { ChatModel, ChatPrompt, ModelCall, ModelEnd, StoredExchange } from './backends/chat-model.js';
 import { ClientAbortedError, streamModelReply, type ModelTimeouts } from './model-stream.js';
 import { toolDeclarations, runToolCall, type AnyChatTool, type ToolOutcome } from './tools.js';
+import { addCosts, type BillableTokens } from '../../platform/pricing/cost.js';
+import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { ChatToolCall, ChatUsage } from './wire.js';
 
 export interface ToolLimits {
@@ -42,11 +44,14 @@ export interface ToolLoopInput {
   onToolResult?(call: ChatToolCall): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   /**
-   * After every model call: the tokens it is billed for (the daily budget). A call cut off by the
-   * client or a deadline never reports usage, yet the server keeps generating (and billing): it is
-   * charged an estimate of its prompt plus the output cap. So is a call whose server reports none.
+   * After every model call: the tokens it is billed for and their cost in USD (the daily budgets; the
+   * cost is null for a model with no price). A call cut off by the client or a deadline never reports
+   * usage, yet the server keeps generating (and billing): it is charged an estimate of its prompt plus
+   * the output cap. So is a call whose server reports none.
    */
-  onBilled?(tokens: number): Promise<void>;
+  onBilled?(billed: { tokens: number; costUsd: number | null }): Promise<void>;
+  /** Prices every call (MODEL_PRICES); none: costs are not computed. */
+  pricer?: CallPricer;
 }
 
 /** The request's JSON overcounts the prompt a little: on the budget's side. */
@@ -55,8 +60,28 @@ function estimatePromptTokens(request: unknown): number {
 }
 
 /** A call cut off before its usage arrived: the server goes on generating, up to the output cap. */
-function estimateCall(prompt: ChatPrompt): number {
-  return estimatePromptTokens(prompt.request) + prompt.maxOutputTokens;
+function estimateCall(prompt: ChatPrompt): BillableTokens {
+  return { input: estimatePromptTokens(prompt.request), cachedInput: 0, output: prompt.maxOutputTokens };
+}
+
+/** The tokens and cost a call is billed for; the exact cost (with the cache discount) goes to the log. */
+function billed(
+  input: ToolLoopInput,
+  prompt: ChatPrompt,
+  tokens: BillableTokens,
+  answeredBy?: string,
+): { tokens: number; costUsd: number | null } {
+  const models = [answeredBy, prompt.model];
+  const costUsd = input.pricer ? input.pricer.costUsd(models, tokens) : null;
+  if (input.pricer) {
+    input.log.info('model call cost', {
+      model: answeredBy ?? prompt.model,
+      costUsd,
+      exactCostUsd: input.pricer.exactCostUsd(models, tokens),
+      cachedInputTokens: tokens.cachedInput,
+    });
+  }
+  return { tokens: tokens.input + tokens.output + (tokens.imageOutput ?? 0), costUsd };
 }
 
 /** What the turn has done so far; filled in as it goes. */
@@ -87,6 +112,8 @@ export function addUsage(total: ChatUsage | undefined, more: ChatUsage | undefin
   if (total.thoughtsTokens !== undefined || more.thoughtsTokens !== undefined) {
     sum.thoughtsTokens = (total.thoughtsTokens ?? 0) + (more.thoughtsTokens ?? 0);
   }
+  const costUsd = addCosts(total.costUsd, more.costUsd);
+  if (costUsd !== undefined) sum.costUsd = costUsd;
   return sum;
 }
 
@@ -168,14 +195,22 @@ export async function runToolLoop(input: ToolLoopInput, progress: ToolLoopProgre
       await Promise.allSettled(running); // tools stop with the turn's signal; none outlives it
       recordFinished();
       if (error instanceof ClientAbortedError || error instanceof ModelTimeoutError) {
-        await input.onBilled?.(estimateCall(prompt));
+        await input.onBilled?.(billed(input, prompt, estimateCall(prompt)));
       }
       throw error;
     });
-    progress.usage = addUsage(progress.usage, end.usage);
-    await input.onBilled?.(
-      end.usage?.totalTokens ?? estimatePromptTokens(prompt.request) + estimateTokens(outputChars),
-    );
+    const tokens = end.billable ?? {
+      input: estimatePromptTokens(prompt.request),
+      cachedInput: 0,
+      output: estimateTokens(outputChars),
+    };
+    const charge = billed(input, prompt, tokens, end.model);
+    if (end.usage) {
+      // A call whose server reported no billable breakdown has no known cost (its usage is an estimate).
+      const cost = input.pricer ? { costUsd: end.billable ? charge.costUsd : null } : {};
+      progress.usage = addUsage(progress.usage, { ...end.usage, ...cost });
+    }
+    await input.onBilled?.({ tokens: end.usage?.totalTokens ?? charge.tokens, costUsd: charge.costUsd });
 
     if (response.calls.length === 0 || last) {
       exchange.addFinalAnswer(response);

@@ -7,6 +7,7 @@
 import type { Cache } from '../../platform/cache/types.js';
 import type { ChatConfig } from '../../platform/config/index.js';
 import { describeError, type Logger } from '../../platform/logging.js';
+import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { ChatModel, ChatPrompt } from './backends/chat-model.js';
 import { chatCacheKey } from './cache-key.js';
 import { profileContext } from './context.js';
@@ -40,9 +41,10 @@ export interface TurnEvents {
 /** Tool calls run per model response; more in one response are answered with an error. */
 const MAX_CALLS_PER_STEP = 5;
 
-/** The caller's daily token budget (the request layer's ctx.budget). */
+/** The caller's daily token and cost budgets (the request layer's ctx.budget). */
 export interface TokenMeter {
   chargeTokens(tokens: number): Promise<void>;
+  chargeCost(usd: number | null): Promise<void>;
 }
 
 export interface TurnInput {
@@ -53,6 +55,8 @@ export interface TurnInput {
   model: string;
   settings: ChatConfig;
   log: Logger;
+  /** Prices the turn's model calls (usage.costUsd, the cost budget); none: costUsd is not reported. */
+  pricer?: CallPricer;
 }
 
 export interface TurnResult {
@@ -146,6 +150,10 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   return { ...base, run: (signal, events) => turn.run(signal, events) };
 }
 
+async function chargeBudget(budget: TokenMeter, charge: { tokens: number; costUsd: number | null }): Promise<void> {
+  await Promise.all([budget.chargeTokens(charge.tokens), budget.chargeCost(charge.costUsd)]);
+}
+
 async function replayText(text: string, onText: (text: string) => void | Promise<void>): Promise<void> {
   for (const piece of splitForReplay(text)) await onText(piece);
 }
@@ -210,7 +218,8 @@ class TurnRunner {
           onText: events.onText,
           onToolCall: events.onToolCall,
           onToolResult: events.onToolResult,
-          onBilled: this.input.budget ? (tokens) => this.input.budget!.chargeTokens(tokens) : undefined,
+          onBilled: this.input.budget ? (charge) => chargeBudget(this.input.budget!, charge) : undefined,
+          pricer: this.input.pricer,
           onRetry: ({ attempt, delayMs, error }) =>
             log.warn('model attempt failed, retrying', {
               attempt,

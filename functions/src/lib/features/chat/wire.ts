@@ -23,6 +23,12 @@ export interface ChatUsage {
   outputTokens: number;
   totalTokens: number;
   thoughtsTokens?: number;
+  /**
+   * What the turn's model calls cost in USD at list price (MODEL_PRICES), thinking tokens as output and
+   * every prompt token at the input price (the shared cache's discount is not shown, see above). null:
+   * a model with no price, so the cost is unknown (never a made-up 0).
+   */
+  costUsd?: number | null;
 }
 
 /**

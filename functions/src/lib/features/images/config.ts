@@ -1,7 +1,7 @@
 // The image settings a job reads, in the shapes the feature's modules take (AppConfig.images is the
 // source; platform/config knows nothing of the feature's types).
 import type { AppConfig } from '../../platform/config/index.js';
-import { matchModelFamily } from './models.js';
+import { matchModelFamily } from '../../platform/model/family.js';
 import type { SourceFetchPolicy } from './source-fetch.js';
 import type { SourceImagePolicy } from './source-image.js';
 

@@ -11,6 +11,7 @@ export {
 } from './schemas.js';
 export { editImageJob, generateImageJob, type ImageJob, type ImageRequest } from './requests.js';
 export { imageJobDeps } from './deps.js';
+export { imageCostReservationUsd } from './cost-reservation.js';
 export type { ImageJobDeps, ImageJobEvent, ImageJobResult, RunOptions } from './job.js';
 export { deleteOwnImage, eraseImagesOf, imageNotFound, type ImageErasureCounts } from './erasure.js';
 export { s3ImageStore, type ImageObjectRemover } from './storage.js';

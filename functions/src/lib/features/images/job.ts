@@ -8,7 +8,9 @@
 // every object uploaded by a job that does not succeed is removed, and no record is written.
 // Budget: one image is charged (RunOptions.budget) once Gemini has begun sending image output, kept
 // or not (aborted, too large, blocked after it): Gemini bills what it generated. A job that fails
-// before any image output is not charged, so the request layer refunds the unit it reserved.
+// before any image output is not charged, so the request layer refunds the unit it reserved. The
+// call's cost (`costUsd`, MODEL_PRICES) is charged with it: priced from Gemini's usage, or, when the
+// call ended before its usage arrived, at the image's list price by size.
 import type { GeminiTransport } from '../../platform/gemini/streaming-client.js';
 import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
@@ -21,6 +23,9 @@ import type { ImageBlock } from '../../platform/image-pipeline/image-block.js';
 import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
 import { CLEANUP_WAIT_MS } from '../../platform/image-pipeline/s3-cleanup.js';
 import type { BudgetMeter } from '../../platform/budget/types.js';
+import { geminiBillableTokens } from '../../platform/gemini/billable-tokens.js';
+import type { PricedImageSize } from '../../platform/pricing/price-table.js';
+import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { Logger } from '../../platform/logging.js';
 import { describeError } from '../../platform/logging.js';
 import { noImageError } from './errors.js';
@@ -34,6 +39,10 @@ export interface ImageJobSpec {
   prompt: string;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** The output size asked for (1K when the request names none): what an image is priced at. */
+  imageSize: PricedImageSize;
+  /** Prices the call (costUsd); none: costUsd is null. */
+  pricer?: CallPricer;
   /**
    * The request, input images loaded and normalized (a bad one fails here, before `start`). Called
    * once: the body holds the images as bytes, so every retry sends the same request again.
@@ -65,6 +74,11 @@ export interface ImageJobResult {
   model: string;
   finishReason: string | null;
   usage: GeminiTokenUsage | null;
+  /**
+   * What the call cost in USD at list price (MODEL_PRICES; no shared-cache discount shown), or null for
+   * a model with no price.
+   */
+  costUsd: number | null;
 }
 
 export type ImageJobEvent =
@@ -117,6 +131,7 @@ export async function runImageJob(
   const uploaded: ImageBlock[] = []; // every object this job created, for cleanup
   let progressed = false; // anything produced (text, image bytes): no retry after that
   let imageBilled = false; // Gemini began sending an image: it is billed whatever happens next
+  let cost: number | null | undefined; // priced from the usage, once it arrived
 
   try {
     // The inputs are loaded before `start`, so a bad input image is a plain 4xx.
@@ -158,13 +173,16 @@ export async function runImageJob(
       model: spec.model,
       finishReason: outcome.done?.finishReason ?? null,
       usage: outcome.done?.usage ?? null,
+      costUsd: callCost(spec, deps, outcome),
     };
+    cost = result.costUsd;
     await deps.metadata.save(id, {
       owner: spec.uid,
       kind: spec.kind,
       prompt: spec.prompt,
       model: spec.model,
       usage: result.usage,
+      costUsd: result.costUsd,
       finishReason: result.finishReason,
       width: image.width,
       height: image.height,
@@ -190,8 +208,30 @@ export async function runImageJob(
     throw error;
   } finally {
     clearTimeout(timer);
-    if (imageBilled) await options.budget?.chargeImages(1);
+    if (imageBilled) {
+      await options.budget?.chargeImages(1);
+      await options.budget?.chargeCost(cost !== undefined ? cost : callCost(spec, deps, undefined));
+    }
   }
+}
+
+/**
+ * The call's cost: from Gemini's usage (image tokens apart when it breaks them down, else each final
+ * image at its size's price), or without usage (a call cut off mid-image) one image at list price.
+ */
+function callCost(spec: ImageJobSpec, deps: ImageJobDeps, outcome: AttemptOutcome | undefined): number | null {
+  if (!spec.pricer) return null;
+  const usage = outcome?.done?.usage;
+  const finals = outcome ? Math.max(1, finalImages(outcome).length) : 1;
+  const images = { count: finals, size: spec.imageSize };
+  const tokens = usage ? geminiBillableTokens(usage, images) : { input: 0, cachedInput: 0, output: 0, images };
+  const models = [outcome?.done?.modelVersion, spec.model];
+  deps.log?.info('image call cost', {
+    model: outcome?.done?.modelVersion ?? spec.model,
+    costUsd: spec.pricer.costUsd(models, tokens),
+    exactCostUsd: spec.pricer.exactCostUsd(models, tokens),
+  });
+  return spec.pricer.costUsd(models, tokens);
 }
 
 interface AttemptHooks {
@@ -272,11 +312,16 @@ function pickFinalImage(outcome: AttemptOutcome): ImageBlock {
   const finishReason = outcome.done?.finishReason;
   const blocked = finishReasonBlock(finishReason, outcome.done?.safetyRatings);
   if (blocked) throw blocked;
-  const thought = new Set(outcome.done?.thoughtImageIndexes ?? []);
-  const finals = outcome.images.filter((_, index) => !thought.has(index));
+  const finals = finalImages(outcome);
   const image = finals[finals.length - 1];
   if (!image) throw noImageError(finishReason);
   return image;
+}
+
+/** The images that are not interim (thought) ones. */
+function finalImages(outcome: AttemptOutcome): ImageBlock[] {
+  const thought = new Set(outcome.done?.thoughtImageIndexes ?? []);
+  return outcome.images.filter((_, index) => !thought.has(index));
 }
 
 /** Best effort: a failed delete is logged, never allowed to mask the job's own outcome. */

@@ -16,6 +16,8 @@ export interface ImageRecord {
   prompt: string;
   model: string;
   usage: GeminiTokenUsage | null;
+  /** USD at list price (MODEL_PRICES), null for a model with no price. */
+  costUsd: number | null;
   finishReason: string | null;
   width: number;
   height: number;

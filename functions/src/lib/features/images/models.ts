@@ -1,6 +1,7 @@
 // What each Gemini image model accepts in `generationConfig.imageConfig`: its aspect ratios and
 // whether (and which) `imageSize` it takes. Model names are configuration, so capabilities are looked
 // up by model family (the name without a `models/` prefix or `-preview`/date suffix).
+import { matchModelFamily } from '../../platform/model/family.js';
 
 /** The ratios every current Gemini image model accepts. */
 export const COMMON_ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
@@ -30,30 +31,6 @@ const FAMILIES: readonly ImageModelCapabilities[] = [
 
 /** A model we have no entry for gets the ratios all models share and no imageSize (the safe subset). */
 const UNKNOWN: ImageModelCapabilities = { family: 'unknown', aspectRatios: COMMON_ASPECT_RATIOS, imageSizes: [] };
-
-/** A model name as configured, compared without case and without a `models/` resource prefix. */
-function bareModelName(model: string): string {
-  return model
-    .trim()
-    .toLowerCase()
-    .replace(/^(models\/|publishers\/google\/models\/)/, '');
-}
-
-/**
- * The entry of `families` that names `model`'s family: the model itself, or the longest entry it
- * extends with a `-suffix` (`gemini-3-pro-image-preview`, `gemini-3-pro-image-2026-01` are both
- * `gemini-3-pro-image`). Undefined when none does.
- */
-export function matchModelFamily(model: string, families: Iterable<string>): string | undefined {
-  const name = bareModelName(model);
-  let best: string | undefined;
-  for (const family of families) {
-    const bare = bareModelName(family);
-    if (name !== bare && !name.startsWith(`${bare}-`)) continue;
-    if (best === undefined || bare.length > bareModelName(best).length) best = family;
-  }
-  return best;
-}
 
 export function imageModelCapabilities(model: string): ImageModelCapabilities {
   const family = matchModelFamily(

@@ -4,6 +4,7 @@
 // upstream work; input images are loaded and normalized by the job's `prepare`, before its `start` event.
 import type { AppConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
+import { callPricer } from '../../platform/pricing/pricer.js';
 import { imageTimeoutMs, sourceImagePolicy } from './config.js';
 import { buildEditRequest, buildGenerateRequest } from './content.js';
 import { runImageJob, type ImageJobDeps, type ImageJobResult, type ImageJobSpec, type RunOptions } from './job.js';
@@ -43,6 +44,8 @@ export function generateImageJob(
     prompt: body.prompt,
     timeoutMs: imageTimeoutMs(config, model),
     maxOutputBytes: config.images.maxOutputBytes,
+    imageSize: body.imageSize ?? '1K',
+    pricer: callPricer(config.pricing.table),
     async prepare(signal) {
       const styleReferences = await loadSourceImages(references, policy, signal);
       return buildGenerateRequest({
@@ -68,6 +71,8 @@ export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: Ima
     prompt: body.editPrompt,
     timeoutMs: imageTimeoutMs(config, model),
     maxOutputBytes: config.images.maxOutputBytes,
+    imageSize: '1K', // editImage takes no size: Gemini answers at 1K
+    pricer: callPricer(config.pricing.table),
     async prepare(signal) {
       const image = await loadSourceImage(body.image, policy, 'image', signal);
       return buildEditRequest({ editPrompt: body.editPrompt, image, safetySettings: config.images.safetySettings });

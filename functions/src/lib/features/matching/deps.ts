@@ -14,6 +14,7 @@ import { geminiExplanationModel, type ExplanationModel } from './explain/model.j
 import { openAiExplanationModel } from './explain/openai-model.js';
 import type { MatchServiceDeps } from './service.js';
 import { instanceSharedCache } from './shared-cache.js';
+import { callPricer } from '../../platform/pricing/pricer.js';
 
 const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
@@ -43,6 +44,7 @@ export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): Match
         cacheTtlSeconds: matching.cacheTtlSeconds,
       },
       ...(budget ? { budget } : {}),
+      pricer: callPricer(config.pricing.table),
     },
   };
 }

@@ -4,19 +4,24 @@
 import type { Response } from 'express';
 import { HttpError } from '../http/errors.js';
 import { secondsUntil } from './day.js';
-import type { BudgetStatus } from './types.js';
+import { MICRO_USD_PER_USD, type BudgetStatus } from './types.js';
 
 export const BUDGET_HEADERS = ['AI-Budget-Unit', 'AI-Budget-Limit', 'AI-Budget-Remaining', 'AI-Budget-Reset'] as const;
 
 export function setBudgetHeaders(res: Response, status: BudgetStatus, now: number): void {
   if (res.headersSent) return;
   res.setHeader('AI-Budget-Unit', status.kind);
-  res.setHeader('AI-Budget-Limit', String(status.limit));
-  res.setHeader('AI-Budget-Remaining', String(status.remaining));
+  res.setHeader('AI-Budget-Limit', String(shown(status, status.limit)));
+  res.setHeader('AI-Budget-Remaining', String(shown(status, status.remaining)));
   res.setHeader('AI-Budget-Reset', String(secondsUntil(status.resetAt, now)));
 }
 
-const NAMES = { tokens: 'token', images: 'image' } as const;
+const NAMES = { tokens: 'token', images: 'image', cost: 'cost' } as const;
+
+/** What a client reads: counts as counted, cost in dollars (it is counted in millionths). */
+function shown(status: BudgetStatus, units: number): number {
+  return status.kind === 'cost' ? units / MICRO_USD_PER_USD : units;
+}
 
 export function quotaExceededError(status: BudgetStatus, now: number): HttpError {
   const retryAfter = Math.max(1, secondsUntil(status.resetAt, now));
@@ -27,8 +32,8 @@ export function quotaExceededError(status: BudgetStatus, now: number): HttpError
     {
       details: {
         budget: status.kind,
-        limit: status.limit,
-        used: status.used,
+        limit: shown(status, status.limit),
+        used: shown(status, status.used),
         resetAt: new Date(status.resetAt).toISOString(),
         retryAfterSeconds: retryAfter,
       },

@@ -1,10 +1,11 @@
 // The per-request budget meter (ctx.budget): what the request layer checked or reserved before the
 // handler ran, what the handler charged after its model calls, and the one usage write at the end.
 //
-//   request layer: check(kind) or reserve(kind, 1)  -> 429 quota_exceeded when nothing is left
+//   request layer: check(kind) or reserve(kind, n)  -> 429 quota_exceeded when nothing is left
 //   handler:       chargeTokens(usage.totalTokenCount) after every model call, aborted ones included;
-//                  chargeImages(1) once an image was generated (Gemini bills it even if the client left)
-//   request layer: settle() -> unused reservation refunded, usage document written
+//                  chargeImages(1) once an image was generated (Gemini bills it even if the client left);
+//                  chargeCost(usd) for every call, priced (platform/pricing)
+//   request layer: settle() -> unused reservations refunded, usage document written
 //
 // Charging never throws: a failure is logged, the memory fallback has counted it.
 import { systemClock, type Clock } from '../clock.js';
@@ -12,7 +13,7 @@ import { describeError, type Logger } from '../logging.js';
 import type { DailyBudget } from './daily-budget.js';
 import { nextUtcMidnight, utcDay } from './day.js';
 import type { UsageRecorder } from './usage-record.js';
-import type { BudgetKind, BudgetMeter, BudgetStatus } from './types.js';
+import { MICRO_USD_PER_USD, toMicroUsd, type BudgetKind, type BudgetMeter, type BudgetStatus } from './types.js';
 
 export interface RequestBudgetMeterOptions {
   uid: string;
@@ -24,7 +25,6 @@ export interface RequestBudgetMeterOptions {
 }
 
 interface Reservation {
-  kind: BudgetKind;
   /** Units reserved and not yet covered by a charge. */
   unused: number;
   day: string;
@@ -33,8 +33,9 @@ interface Reservation {
 export class RequestBudgetMeter implements BudgetMeter {
   private readonly statuses = new Map<BudgetKind, BudgetStatus>();
   private readonly exhausted = new Set<BudgetKind>();
-  private reservation: Reservation | undefined;
-  private pending = { tokens: 0, images: 0 };
+  private readonly reservations = new Map<BudgetKind, Reservation>();
+  /** Charged and not yet in the usage document; cost in millionths of a dollar. */
+  private pending: Record<BudgetKind, number> = { tokens: 0, images: 0, cost: 0 };
   private settled = false;
   private readonly clock: Clock;
 
@@ -77,7 +78,7 @@ export class RequestBudgetMeter implements BudgetMeter {
     if (!budget) return undefined;
     const result = await budget.reserve(this.options.uid, amount);
     this.note(result.status);
-    if (result.allowed) this.reservation = { kind, unused: amount, day: result.day };
+    if (result.allowed) this.reservations.set(kind, { unused: amount, day: result.day });
     else this.exhausted.add(kind);
     return result.status;
   }
@@ -90,14 +91,20 @@ export class RequestBudgetMeter implements BudgetMeter {
     return this.charge('images', images);
   }
 
-  /** After the handler (also after errors and aborts): refunds the unused reservation, writes usage. */
+  chargeCost(usd: number | null): Promise<void> {
+    if (usd === null || !Number.isFinite(usd) || usd <= 0) return Promise.resolve();
+    return this.charge('cost', toMicroUsd(usd));
+  }
+
+  /** After the handler (also after errors and aborts): refunds unused reservations, writes usage. */
   async settle(): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    const reservation = this.reservation;
-    this.reservation = undefined;
-    if (reservation && reservation.unused > 0) {
-      const budget = this.options.budgets[reservation.kind]!;
+    const reservations = [...this.reservations];
+    this.reservations.clear();
+    for (const [kind, reservation] of reservations) {
+      if (reservation.unused <= 0) continue;
+      const budget = this.options.budgets[kind]!;
       await this.safely('refund', async () => {
         this.note(await budget.refund(this.options.uid, reservation.unused, reservation.day));
       });
@@ -106,18 +113,21 @@ export class RequestBudgetMeter implements BudgetMeter {
   }
 
   private async charge(kind: BudgetKind, amount: number): Promise<void> {
-    const budget = this.options.budgets[kind];
     const units = Math.floor(amount);
-    if (!budget || !Number.isFinite(units) || units <= 0) return;
+    if (!Number.isFinite(units) || units <= 0) return;
+    const budget = this.options.budgets[kind];
+    // Cost goes to the usage document whether or not its budget is on; the others only with a budget.
+    if (!budget && kind !== 'cost') return;
     this.pending[kind] += units;
     let rest = units;
-    if (this.reservation?.kind === kind) {
+    const reservation = this.reservations.get(kind);
+    if (reservation) {
       // Already counted by the reservation: only what exceeds it is charged again.
-      const covered = Math.min(rest, this.reservation.unused);
-      this.reservation.unused -= covered;
+      const covered = Math.min(rest, reservation.unused);
+      reservation.unused -= covered;
       rest -= covered;
     }
-    if (rest > 0) {
+    if (budget && rest > 0) {
       await this.safely('charge', async () => this.note(await budget.charge(this.options.uid, rest)));
     }
     if (this.settled) await this.flushUsage(); // a charge after the response: still recorded
@@ -125,12 +135,17 @@ export class RequestBudgetMeter implements BudgetMeter {
 
   private async flushUsage(): Promise<void> {
     const delta = this.pending;
-    if (delta.tokens === 0 && delta.images === 0) return;
-    this.pending = { tokens: 0, images: 0 };
+    if (delta.tokens === 0 && delta.images === 0 && delta.cost === 0) return;
+    this.pending = { tokens: 0, images: 0, cost: 0 };
     const now = this.clock();
     const { budgets, usage, uid } = this.options;
-    const limits = { tokens: budgets.tokens?.limit ?? 0, images: budgets.images?.limit ?? 0 };
-    await this.safely('usage record', () => usage.record(uid, utcDay(now), delta, limits, nextUtcMidnight(now)));
+    const limits = {
+      tokens: budgets.tokens?.limit ?? 0,
+      images: budgets.images?.limit ?? 0,
+      costUsd: (budgets.cost?.limit ?? 0) / MICRO_USD_PER_USD,
+    };
+    const recorded = { tokens: delta.tokens, images: delta.images, costUsd: delta.cost / MICRO_USD_PER_USD };
+    await this.safely('usage record', () => usage.record(uid, utcDay(now), recorded, limits, nextUtcMidnight(now)));
   }
 
   private note(status: BudgetStatus): void {
@@ -150,6 +165,7 @@ export class RequestBudgetMeter implements BudgetMeter {
 export const UNMETERED: BudgetMeter = {
   chargeTokens: () => Promise.resolve(),
   chargeImages: () => Promise.resolve(),
+  chargeCost: () => Promise.resolve(),
   canSpend: () => true,
   remaining: () => undefined,
 };

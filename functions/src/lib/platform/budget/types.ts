@@ -1,9 +1,21 @@
 // What a daily AI budget is made of: the two kinds, what one check answers, and the store seam.
 
-/** `tokens`: Gemini tokens (usageMetadata.totalTokenCount) for chat and match explanations; `images`: a count. */
-export type BudgetKind = 'tokens' | 'images';
+/**
+ * `tokens`: Gemini tokens (usageMetadata.totalTokenCount) for chat and match explanations; `images`: a
+ * count; `cost`: money, for every AI call together, counted in millionths of a US dollar (whole units,
+ * so Redis counts it exactly) and shown in dollars.
+ */
+export type BudgetKind = 'tokens' | 'images' | 'cost';
 
-export const BUDGET_KINDS: readonly BudgetKind[] = ['tokens', 'images'];
+export const BUDGET_KINDS: readonly BudgetKind[] = ['tokens', 'images', 'cost'];
+
+/** The cost budget's unit: a millionth of a dollar. */
+export const MICRO_USD_PER_USD = 1_000_000;
+
+/** Dollars to the cost budget's whole units, rounded up: a budget never undercounts. */
+export function toMicroUsd(usd: number): number {
+  return Math.ceil(Math.round(usd * MICRO_USD_PER_USD * 1000) / 1000);
+}
 
 export interface BudgetStatus {
   kind: BudgetKind;
@@ -47,6 +59,11 @@ export interface BudgetMeter {
   chargeTokens(tokens: number): Promise<void>;
   /** Adds images to today's image budget (no-op when DAILY_IMAGE_BUDGET is 0). */
   chargeImages(images: number): Promise<void>;
+  /**
+   * Adds a call's cost in USD to today's cost budget (when DAILY_COST_BUDGET_USD is on) and to the
+   * usage document (always). null (a model with no price) adds nothing.
+   */
+  chargeCost(usd: number | null): Promise<void>;
   /**
    * Whether `kind` had budget left when the request started. Only false on endpoints declared with
    * `whenExhausted: 'continue'` (the others were answered 429 before the handler ran).

@@ -5,17 +5,19 @@
 import { withFirestoreDeadline } from '../firestore-deadline.js';
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { erasureStarted } from '../erasure-marker.js';
-import type { BudgetKind } from './types.js';
 
 export interface UsageDelta {
   tokens: number;
   images: number;
+  /** USD, priced as callers see it (platform/pricing); counted whether or not the cost budget is on. */
+  costUsd: number;
 }
 
 export interface UsageLimits {
   /** 0: that budget is off. */
   tokens: number;
   images: number;
+  costUsd: number;
 }
 
 export interface UsageRecorder {
@@ -30,9 +32,10 @@ export function usageDocPath(uid: string, day: string): string {
 export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
   return {
     async record(uid, day, delta, limits, resetAt) {
-      const increments: Partial<Record<BudgetKind, FieldValue>> = {};
+      const increments: Partial<Record<keyof UsageDelta, FieldValue>> = {};
       if (delta.tokens !== 0) increments.tokens = FieldValue.increment(delta.tokens);
       if (delta.images !== 0) increments.images = FieldValue.increment(delta.images);
+      if (delta.costUsd !== 0) increments.costUsd = FieldValue.increment(delta.costUsd);
       if (Object.keys(increments).length === 0) return;
       const firestore = db();
       // A request that was running when its account's erasure started must not bring the usage back.
@@ -44,7 +47,7 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
           {
             day,
             ...increments,
-            limits: { tokens: limits.tokens, images: limits.images },
+            limits: { tokens: limits.tokens, images: limits.images, costUsd: limits.costUsd },
             resetAt: Timestamp.fromMillis(resetAt),
             updatedAt: FieldValue.serverTimestamp(),
           },

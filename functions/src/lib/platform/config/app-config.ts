@@ -1,5 +1,8 @@
 // The typed, per-request view of every non-secret setting.
+import { write } from 'firebase-functions/logger';
 import { toSafetySettings, type GeminiSafetySetting } from '../gemini/safety.js';
+import { parsePriceTable } from '../pricing/parse.js';
+import type { PriceTable } from '../pricing/price-table.js';
 import { GOOGLE_GEMINI_DEFAULT_BASE_URL, MAX_IMAGE_TIMEOUT_SECONDS, SETTINGS } from './settings.js';
 
 export interface AppConfig {
@@ -35,7 +38,9 @@ export interface AppConfig {
   chat: ChatConfig;
   matching: MatchingConfig;
   /** Units per user per UTC day; 0 = that budget is off. */
-  budget: { dailyTokens: number; dailyImages: number };
+  budget: { dailyTokens: number; dailyImages: number; dailyCostUsd: number };
+  /** What model calls cost (MODEL_PRICES over the built-in list prices). */
+  pricing: { table: PriceTable };
   appCheck: { mode: AppCheckMode; replayProtection: boolean };
   /** Days before expireAt (Firestore TTL) removes conversations, messages and image records; 0 = keep forever. */
   retention: { chatDays: number; imageDays: number };
@@ -85,6 +90,18 @@ function resolveVertexSettings(): VertexSettings {
     location: SETTINGS.geminiVertexLocation.read(),
     baseUrl: baseUrl ? withoutTrailingSlash(baseUrl) : undefined,
   };
+}
+
+const warnedPriceProblems = new Set<string>();
+
+/** MODEL_PRICES over the built-in table; a value that cannot be used is logged once and ignored. */
+function readPriceTable(): PriceTable {
+  const { table, problem } = parsePriceTable(SETTINGS.modelPrices.read());
+  if (problem && !warnedPriceProblems.has(problem)) {
+    warnedPriceProblems.add(problem);
+    write({ severity: 'WARNING', message: `${problem}; using the built-in prices`, setting: 'MODEL_PRICES' });
+  }
+  return table;
 }
 
 /** An unknown APP_CHECK value fails closed (enforce): a typo must not switch verification off. */
@@ -297,7 +314,12 @@ export function getConfig(): AppConfig {
       radiusKm: SETTINGS.matchRadiusKm.read(),
       cacheTtlSeconds: SETTINGS.matchCacheTtlSeconds.read(),
     },
-    budget: { dailyTokens: SETTINGS.dailyTokenBudget.read(), dailyImages: SETTINGS.dailyImageBudget.read() },
+    budget: {
+      dailyTokens: SETTINGS.dailyTokenBudget.read(),
+      dailyImages: SETTINGS.dailyImageBudget.read(),
+      dailyCostUsd: SETTINGS.dailyCostBudgetUsd.read(),
+    },
+    pricing: { table: readPriceTable() },
     appCheck: {
       mode: parseAppCheckMode(SETTINGS.appCheck.read()),
       replayProtection: SETTINGS.appCheckReplayProtection.read(),

@@ -296,6 +296,17 @@ export const SETTINGS = {
     'Gemini tokens per user per UTC day for chat (every model call) and match explanations',
   ),
   dailyImageBudget: limitSetting('DAILY_IMAGE_BUDGET', 20, 100_000, 'Generated or edited images per user per UTC day'),
+  dailyCostBudgetUsd: numberSetting(
+    'DAILY_COST_BUDGET_USD',
+    0,
+    { min: 0, max: 100_000 },
+    'US dollars per user per UTC day for every AI call together (chat, match explanations, images), priced by MODEL_PRICES; 0 = off',
+  ),
+  modelPrices: stringSetting(
+    'MODEL_PRICES',
+    '',
+    'JSON entries added to or replacing the built-in price table (USD per 1M tokens, per image by size; docs/pricing.md); empty = the built-in list prices',
+  ),
   appCheck: stringSetting(
     'APP_CHECK',
     'off',

@@ -163,5 +163,21 @@ function toUsage(value: unknown): GeminiTokenUsage | undefined {
   if (thoughts !== undefined) usage.thoughtsTokenCount = thoughts;
   const cached = count('cachedContentTokenCount');
   if (cached !== undefined) usage.cachedContentTokenCount = cached;
+  const toolUse = count('toolUsePromptTokenCount');
+  if (toolUse !== undefined) usage.toolUsePromptTokenCount = toolUse;
+  const images = modalityCount(value.candidatesTokensDetails, 'IMAGE');
+  if (images !== undefined) usage.imageOutputTokenCount = images;
   return usage;
+}
+
+/** The tokens of one modality in a `*TokensDetails` list ([{modality, tokenCount}]), if it lists it. */
+function modalityCount(details: unknown, modality: string): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  let total: number | undefined;
+  for (const entry of details) {
+    if (isJsonObject(entry) && entry.modality === modality && typeof entry.tokenCount === 'number') {
+      total = (total ?? 0) + entry.tokenCount;
+    }
+  }
+  return total;
 }

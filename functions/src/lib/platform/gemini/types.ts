@@ -8,8 +8,14 @@ export interface GeminiTokenUsage {
   promptTokenCount: number;
   candidatesTokenCount: number;
   totalTokenCount: number;
+  /** Thinking tokens: not in candidatesTokenCount, billed as output. */
   thoughtsTokenCount?: number;
+  /** The part of promptTokenCount read from a context cache (billed at the cache price). */
   cachedContentTokenCount?: number;
+  /** Prompt tokens of tool use (e.g. search results), billed as input. */
+  toolUsePromptTokenCount?: number;
+  /** The IMAGE part of candidatesTokenCount, when candidatesTokensDetails lists it. */
+  imageOutputTokenCount?: number;
 }
 
 export interface ImageStartEvent {

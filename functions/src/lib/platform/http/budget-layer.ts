@@ -1,7 +1,8 @@
 // The request layer's part of the daily budgets: a meter for every request (ctx.budget), and for an
 // endpoint that declares a budget, the check (tokens) or the reservation of one unit (images) before
 // the handler, the AI-Budget-* headers, and after the handler the refund of what was not used plus
-// the one usage write. With `whenExhausted: 'continue'` an exhausted budget does not refuse the request:
+// the one usage write. With DAILY_COST_BUDGET_USD on, every such endpoint also checks the money
+// budget (or reserves what its call may cost, `reserveCostUsd`, under the same rules as images). With `whenExhausted: 'continue'` an exhausted budget does not refuse the request:
 // the handler sees ctx.budget.canSpend(kind) === false and answers without the model (match templates).
 import type { Response } from 'express';
 import type { Clock } from '../clock.js';
@@ -10,13 +11,18 @@ import type { Logger } from '../logging.js';
 import type { DailyBudget } from '../budget/daily-budget.js';
 import { quotaExceededError, setBudgetHeaders } from '../budget/http-headers.js';
 import { RequestBudgetMeter } from '../budget/meter.js';
-import type { BudgetKind } from '../budget/types.js';
+import { toMicroUsd, type BudgetKind } from '../budget/types.js';
 import type { UsageRecorder } from '../budget/usage-record.js';
 
 export interface BudgetSpec {
-  kind: BudgetKind;
+  kind: Exclude<BudgetKind, 'cost'>;
   /** `reject` (default): 429 quota_exceeded before the handler. `continue`: the handler decides. */
   whenExhausted?: 'reject' | 'continue';
+  /**
+   * USD to reserve from the cost budget before the handler (the most the request's call may cost),
+   * when it must not be oversold (images); without it the cost budget is checked, as tokens are.
+   */
+  reserveCostUsd?(config: AppConfig): number;
 }
 
 export interface BudgetDeps {
@@ -26,7 +32,7 @@ export interface BudgetDeps {
   clock: Clock;
 }
 
-export function normalizeBudgetSpec(spec: BudgetKind | BudgetSpec | undefined): BudgetSpec | undefined {
+export function normalizeBudgetSpec(spec: BudgetSpec['kind'] | BudgetSpec | undefined): BudgetSpec | undefined {
   return typeof spec === 'string' ? { kind: spec } : spec;
 }
 
@@ -45,18 +51,31 @@ export async function openBudget(options: {
   const budgets: Partial<Record<BudgetKind, DailyBudget>> = {};
   const tokens = deps.dailyBudget('tokens', config.budget.dailyTokens);
   const images = deps.dailyBudget('images', config.budget.dailyImages);
+  const cost = deps.dailyBudget('cost', toMicroUsd(config.budget.dailyCostUsd));
   if (tokens) budgets.tokens = tokens;
   if (images) budgets.images = images;
+  if (cost) budgets.cost = cost;
   const meter = new RequestBudgetMeter({ uid, budgets, usage: deps.usageRecorder, log, clock: deps.clock });
-  if (!spec || !meter.isOn(spec.kind)) return meter;
+  if (!spec) return meter;
+  const reject = spec.whenExhausted !== 'continue';
 
-  const status =
-    spec.kind === 'images' && spec.whenExhausted !== 'continue'
-      ? await meter.reserve('images', IMAGES_PER_REQUEST)
-      : await meter.check(spec.kind);
-  const now = deps.clock();
-  if (status) setBudgetHeaders(res, status, now);
-  if (status && !meter.canSpend(spec.kind) && spec.whenExhausted !== 'continue') throw quotaExceededError(status, now);
+  if (meter.isOn(spec.kind)) {
+    const status =
+      spec.kind === 'images' && reject
+        ? await meter.reserve('images', IMAGES_PER_REQUEST)
+        : await meter.check(spec.kind);
+    const now = deps.clock();
+    if (status) setBudgetHeaders(res, status, now);
+    if (status && !meter.canSpend(spec.kind) && reject) throw quotaExceededError(status, now);
+  }
+  if (meter.isOn('cost')) {
+    const reservation = spec.reserveCostUsd && reject ? toMicroUsd(spec.reserveCostUsd(config)) : 0;
+    const status = reservation > 0 ? await meter.reserve('cost', reservation) : await meter.check('cost');
+    if (status && !meter.canSpend('cost') && reject) {
+      await meter.settle(); // gives back what was reserved above (an image)
+      throw quotaExceededError(status, deps.clock());
+    }
+  }
   return meter;
 }
 

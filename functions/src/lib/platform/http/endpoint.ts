@@ -13,7 +13,7 @@ import type { DecodedIdToken } from 'firebase-admin/auth';
 import type { z } from 'zod';
 import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
 import { defaultUsageRecorder, getDailyBudget } from '../budget/registry.js';
-import type { BudgetKind, BudgetMeter } from '../budget/types.js';
+import type { BudgetMeter } from '../budget/types.js';
 import { getConfig, type AppConfig, type GeminiAccess, type SecretName, type TextAccess } from '../config/index.js';
 import { systemClock } from '../clock.js';
 import { getAdminApp } from '../firebase.js';
@@ -119,7 +119,7 @@ export interface EndpointSpec<
    * The daily AI budget this endpoint spends (DAILY_TOKEN_BUDGET / DAILY_IMAGE_BUDGET): checked before
    * the handler (images: one unit reserved), 429 quota_exceeded when used up, AI-Budget-* headers.
    */
-  budget?: BudgetKind | BudgetSpec;
+  budget?: BudgetSpec['kind'] | BudgetSpec;
   /**
    * App Check (APP_CHECK off|monitor|enforce). Default: on for endpoints with a budget (the AI ones).
    * `replayProtected`: the token is also consumed when APP_CHECK_REPLAY_PROTECTION is on.

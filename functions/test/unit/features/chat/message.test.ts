@@ -80,6 +80,46 @@ describe('answerChatMessage', () => {
     expect(saved.map(({ reply }) => [reply.status, reply.text])).toEqual([['complete', 'Hello']]);
   });
 
+  it('prices the turn: usage.costUsd on the answer and the stored reply, charged to the cost budget', async () => {
+    process.env.MODEL_PRICES = JSON.stringify({ 'gemini-test-text': { input: 1, output: 2, cachedInput: 0.1 } });
+    const thinking = {
+      ...chunk('Hello', 'STOP'),
+      usageMetadata: {
+        promptTokenCount: 3000,
+        cachedContentTokenCount: 2000,
+        candidatesTokenCount: 20,
+        thoughtsTokenCount: 80,
+        totalTokenCount: 3100,
+      },
+    };
+    const { deps, saved } = fakeDeps([thinking]);
+    const charged: Array<number | null> = [];
+    const response = await answerChatMessage(deps, {
+      uid: 'u1',
+      body: { message: 'hi there' },
+      config: getConfig(),
+      log,
+      signal: new AbortController().signal,
+      budget: { chargeTokens: async () => undefined, chargeCost: async (usd) => void charged.push(usd) },
+    });
+    // 3000 prompt tokens at $1 (no cache discount shown) + (20 + 80 thinking) output tokens at $2 per million.
+    expect(response.usage).toMatchObject({ totalTokens: 3100, costUsd: 0.0032 });
+    expect(saved[0].reply.usage).toMatchObject({ costUsd: 0.0032 });
+    expect(charged).toEqual([0.0032]);
+  });
+
+  it('reports costUsd null, not 0, for a model with no price', async () => {
+    const { deps } = fakeDeps([chunk('Hello', 'STOP')]);
+    const response = await answerChatMessage(deps, {
+      uid: 'u1',
+      body: { message: 'hi there' },
+      config: getConfig(),
+      log,
+      signal: new AbortController().signal,
+    });
+    expect(response.usage).toEqual({ promptTokens: 3, outputTokens: 2, totalTokens: 5, costUsd: null });
+  });
+
   it('answers the same question in the same conversation from the cache without calling Gemini, never in another', async () => {
     const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')]);
     const ask = (conversationId?: string) =>

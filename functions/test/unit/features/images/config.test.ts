@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getConfig, parseModelTimeouts } from '../../../../src/lib/platform/config/index.js';
 import { imageTimeoutMs, sourceFetchPolicy, sourceImagePolicy } from '../../../../src/lib/features/images/config.js';
+import { imageCostReservationUsd } from '../../../../src/lib/features/images/cost-reservation.js';
 
 const saved = { ...process.env };
 const NAMES = [
@@ -99,5 +100,15 @@ describe('image configuration', () => {
     expect(imageTimeoutMs(config, 'gemini-3-pro-imagex')).toBe(90_000);
     expect(imageTimeoutMs(config, 'gemini-3-pro')).toBe(90_000);
     expect(configWith({ GEMINI_IMAGE_EDIT_MODEL: 'gemini-3-pro-image' }).images.editModel).toBe('gemini-3-pro-image');
+  });
+});
+
+describe('imageCostReservationUsd', () => {
+  it('reserves the most one call may cost: the priciest image (a 4K one) plus generous prompt and thinking', () => {
+    const config = configWith({});
+    // max(2,520 tokens x $60/M, $0.151) + (8,000 x $0.25 + 4,000 x $1.50) / 1M
+    expect(imageCostReservationUsd(config, 'gemini-3.1-flash-image')).toBeCloseTo(0.1592, 6);
+    expect(imageCostReservationUsd(config, 'gemini-3-pro-image-preview')).toBeCloseTo(0.3024 + 0.064, 6);
+    expect(imageCostReservationUsd(config, 'an-unpriced-model')).toBe(0);
   });
 });

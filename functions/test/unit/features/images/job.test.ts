@@ -13,6 +13,7 @@ import {
 } from '../../../../src/lib/features/images/job.js';
 import type { ImageRecord } from '../../../../src/lib/features/images/metadata.js';
 import { makePng } from '../../platform/image-pipeline/fixtures.js';
+import { callPricer } from '../../../../src/lib/platform/pricing/pricer.js';
 import { MemoryUploadTarget } from '../../platform/image-pipeline/memory-target.js';
 
 type Part = { text?: string; thought?: boolean; inlineData?: { mimeType: string; data: string } };
@@ -36,8 +37,11 @@ class Harness {
   readonly events: ImageJobEvent[] = [];
   /** Images charged to the caller's daily budget (RunOptions.budget). */
   readonly charged: number[] = [];
+  /** Costs charged to the caller's cost budget. */
+  readonly costs: Array<number | null> = [];
   readonly budget: BudgetMeter = {
     chargeImages: async (n) => void this.charged.push(n),
+    chargeCost: async (usd) => void this.costs.push(usd),
     chargeTokens: () => expect.fail('image jobs charge images, not tokens'),
     canSpend: () => true,
     remaining: () => undefined,
@@ -83,6 +87,7 @@ class Harness {
         prompt: 'a red fox',
         timeoutMs: 5_000,
         maxOutputBytes: 10_000_000,
+        imageSize: '1K',
         prepare: async () => ({ contents: [{ parts: [{ text: 'a red fox' }] }] }),
         ...overrides,
       },
@@ -275,6 +280,41 @@ describe('runImageJob', () => {
       const h = new Harness({ events: [content([image(png)], 'STOP')] });
       await h.run();
       expect(h.charged).toEqual([1]);
+    });
+
+    it('prices the call from its usage: image tokens apart, on the result, the record and the cost budget', async () => {
+      const priced = {
+        ...content([image(png)], 'STOP'),
+        usageMetadata: {
+          promptTokenCount: 20,
+          candidatesTokenCount: 1120 + 10,
+          thoughtsTokenCount: 200,
+          totalTokenCount: 1350,
+          candidatesTokensDetails: [
+            { modality: 'TEXT', tokenCount: 10 },
+            { modality: 'IMAGE', tokenCount: 1120 },
+          ],
+        },
+      };
+      const h = new Harness({ events: [priced] });
+      const pricer = callPricer({ 'gemini-test-image': [{ input: 0.25, output: 1.5, imageOutput: 60 }] });
+      const result = await h.run({ pricer });
+      // 20 x 0.25 + (10 + 200) x 1.5 + 1120 x 60 micro-USD
+      expect(result.costUsd).toBe(0.06752);
+      expect(h.records.get('img-1')?.costUsd).toBe(0.06752);
+      expect(h.costs).toEqual([0.06752]);
+      const unpriced = await new Harness({ events: [priced] }).run({ pricer: callPricer({}) });
+      expect(unpriced.costUsd).toBeNull(); // a model with no price: unknown, not free
+    });
+
+    it('charges an image cut off before its usage arrived at its size’s list price', async () => {
+      const h = new Harness({ events: [content([image(other)]), content([image(png)], 'STOP')], stallAfter: 1 });
+      const pricer = callPricer({ 'gemini-test-image': [{ input: 0.25, output: 1.5, image: { '2K': 0.101 } }] });
+      const controller = new AbortController();
+      const running = h.run({ pricer, imageSize: '2K' }, controller.signal);
+      setTimeout(() => controller.abort(new Error('client went away')), 50);
+      await expect(running).rejects.toThrow('client went away');
+      expect(h.costs).toEqual([0.101]);
     });
 
     it('charges one image when the client left after Gemini began sending image output', async () => {

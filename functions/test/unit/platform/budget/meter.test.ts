@@ -21,11 +21,16 @@ function counters() {
   });
 }
 
-function setup(limits: { tokens?: number; images?: number }, usage?: UsageRecorder, log: Logger = createLogger({})) {
+function setup(
+  limits: { tokens?: number; images?: number; costMicroUsd?: number },
+  usage?: UsageRecorder,
+  log: Logger = createLogger({}),
+) {
   const store = counters();
   const budgets = {
     ...(limits.tokens ? { tokens: new DailyBudget('tokens', limits.tokens, store) } : {}),
     ...(limits.images ? { images: new DailyBudget('images', limits.images, store) } : {}),
+    ...(limits.costMicroUsd ? { cost: new DailyBudget('cost', limits.costMicroUsd, store) } : {}),
   };
   const writes: Array<{ uid: string; day: string; delta: unknown; limits: unknown }> = [];
   const recorder: UsageRecorder = usage ?? {
@@ -44,7 +49,12 @@ describe('RequestBudgetMeter', () => {
     await m.settle();
     expect((await budgets.images!.check('alice')).used).toBe(1);
     expect(writes).toEqual([
-      { uid: 'alice', day: '2026-12-02', delta: { tokens: 0, images: 1 }, limits: { tokens: 0, images: 5 } },
+      {
+        uid: 'alice',
+        day: '2026-12-02',
+        delta: { tokens: 0, images: 1, costUsd: 0 },
+        limits: { tokens: 0, images: 5, costUsd: 0 },
+      },
     ]);
   });
 
@@ -71,6 +81,25 @@ describe('RequestBudgetMeter', () => {
     expect(await meter().check('images')).toMatchObject({ used: 1 });
   });
 
+  it('counts cost in millionths of a dollar, rounded up, beside an image reservation; writes dollars', async () => {
+    const { budgets, writes, meter } = setup({ images: 5, costMicroUsd: 1_000_000 });
+    const m = meter();
+    await m.reserve('images', 1);
+    expect(await m.reserve('cost', 150_000)).toMatchObject({ used: 150_000 });
+    await m.chargeImages(1);
+    await m.chargeCost(0.0670004); // 67,000.4 micro-USD: 67,001 counted
+    await m.chargeCost(null); // a model with no price: nothing
+    await m.settle();
+    expect((await budgets.cost!.check('alice')).used).toBe(67_001); // the rest of the reservation went back
+    expect((await budgets.images!.check('alice')).used).toBe(1);
+    expect(writes.map((w) => [w.delta, w.limits])).toEqual([
+      [
+        { tokens: 0, images: 1, costUsd: 0.067001 },
+        { tokens: 0, images: 5, costUsd: 1 },
+      ],
+    ]);
+  });
+
   it('adds each token charge (every model call of a turn) and writes their sum once', async () => {
     const { budgets, writes, meter } = setup({ tokens: 10_000 });
     const m = meter();
@@ -81,7 +110,7 @@ describe('RequestBudgetMeter', () => {
     await m.settle();
     expect((await budgets.tokens!.check('alice')).used).toBe(2000);
     expect(writes).toHaveLength(1);
-    expect(writes[0].delta).toEqual({ tokens: 2000, images: 0 });
+    expect(writes[0].delta).toEqual({ tokens: 2000, images: 0, costUsd: 0 });
   });
 
   it('says what is left after the charges so far (a tool loop can stop at 0), undefined when off', async () => {
@@ -101,7 +130,7 @@ describe('RequestBudgetMeter', () => {
     const m = meter();
     await m.settle();
     await m.chargeTokens(50);
-    expect(writes.map((w) => w.delta)).toEqual([{ tokens: 50, images: 0 }]);
+    expect(writes.map((w) => w.delta)).toEqual([{ tokens: 50, images: 0, costUsd: 0 }]);
   });
 
   it('ignores zero, negative and non-finite charges (no refund through a charge)', async () => {

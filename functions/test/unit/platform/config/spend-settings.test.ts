@@ -16,16 +16,19 @@ describe('daily budget params', () => {
   it('default to 200000 tokens and 20 images when unset or unparsable', () => {
     delete process.env.DAILY_TOKEN_BUDGET;
     process.env.DAILY_IMAGE_BUDGET = 'lots';
-    expect(getConfig().budget).toEqual({ dailyTokens: 200_000, dailyImages: 20 });
+    process.env.DAILY_COST_BUDGET_USD = 'much';
+    expect(getConfig().budget).toEqual({ dailyTokens: 200_000, dailyImages: 20, dailyCostUsd: 0 });
   });
 
   it('read 0 (and a negative) as off, and whole numbers as given', () => {
     process.env.DAILY_TOKEN_BUDGET = '0';
     process.env.DAILY_IMAGE_BUDGET = '-3';
-    expect(getConfig().budget).toEqual({ dailyTokens: 0, dailyImages: 0 });
+    process.env.DAILY_COST_BUDGET_USD = '-1';
+    expect(getConfig().budget).toEqual({ dailyTokens: 0, dailyImages: 0, dailyCostUsd: 0 });
     process.env.DAILY_TOKEN_BUDGET = ' 5000 ';
     process.env.DAILY_IMAGE_BUDGET = '2.9';
-    expect(getConfig().budget).toEqual({ dailyTokens: 5000, dailyImages: 2 });
+    process.env.DAILY_COST_BUDGET_USD = '0.25';
+    expect(getConfig().budget).toEqual({ dailyTokens: 5000, dailyImages: 2, dailyCostUsd: 0.25 });
   });
 
   it('clamp an absurd value to the maximum, with one warning', () => {

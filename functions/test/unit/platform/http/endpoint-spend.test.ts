@@ -36,7 +36,12 @@ const deps = (): Partial<EndpointDeps> => ({
 });
 let appCheckApp: ReturnType<LocalAppCheck['adminApp']>;
 
-const body = z.object({ prompt: z.string().min(1), fail: z.boolean().optional(), tokens: z.number().optional() });
+const body = z.object({
+  prompt: z.string().min(1),
+  fail: z.boolean().optional(),
+  tokens: z.number().optional(),
+  costUsd: z.number().optional(),
+});
 
 function endpoints() {
   const image = defineEndpoint(
@@ -45,12 +50,14 @@ function endpoints() {
       method: 'POST',
       body,
       rateLimit: false,
-      budget: 'images',
+      // What one image may cost at most: reserved from the cost budget before the handler runs.
+      budget: { kind: 'images', reserveCostUsd: () => 0.15 },
       appCheck: { replayProtected: true },
       handle: async ({ body: input, budget }) => {
         handled.push('image');
         if (input.fail) throw new HttpError(502, 'upstream_error', 'Gemini failed before any output');
         await budget.chargeImages(1);
+        await budget.chargeCost(input.costUsd ?? null);
         return { ok: true };
       },
     },
@@ -66,6 +73,7 @@ function endpoints() {
       handle: async ({ body: input, budget }) => {
         handled.push('chat');
         await budget.chargeTokens(input.tokens ?? 0);
+        await budget.chargeCost(input.costUsd ?? null);
         return { ok: true };
       },
     },
@@ -149,7 +157,7 @@ describe('daily budgets in the request layer', () => {
     const after = await call('image', { prompt: 'a' });
     expect(after.status).toBe(200);
     expect(after.headers.get('ai-budget-remaining')).toBe('1');
-    expect(usage.map((u) => u.delta)).toEqual([{ tokens: 0, images: 1 }]);
+    expect(usage.map((u) => u.delta)).toEqual([{ tokens: 0, images: 1, costUsd: 0 }]);
   });
 
   it('lets a token request start while anything is left, charges real usage, then refuses', async () => {
@@ -182,6 +190,62 @@ describe('daily budgets in the request layer', () => {
       expect(res.headers.get('ai-budget-remaining')).toBeNull();
     }
     expect(usage).toEqual([]);
+  });
+
+  it('DAILY_COST_BUDGET_USD: an image reserves its most, is charged its cost, and the rest goes back', async () => {
+    process.env.DAILY_IMAGE_BUDGET = '0';
+    process.env.DAILY_COST_BUDGET_USD = '0.2';
+    const first = await call('image', { prompt: 'a', costUsd: 0.067 });
+    expect(first.status).toBe(200);
+    // 0.067 used: a second reservation of 0.15 would pass 0.2, so the second image is refused.
+    const second = await call('image', { prompt: 'b', costUsd: 0.067 });
+    expect(second.status).toBe(429);
+    const { error } = (await second.json()) as { error: { code: string; details: Record<string, unknown> } };
+    expect(error).toMatchObject({ code: 'quota_exceeded', details: { budget: 'cost', limit: 0.2, used: 0.067 } });
+    expect(error.details.retryAfterSeconds).toBeGreaterThan(0);
+    expect(handled).toEqual(['image']);
+    expect(usage.map((u) => u.delta)).toEqual([{ tokens: 0, images: 0, costUsd: 0.067 }]);
+  });
+
+  it('DAILY_COST_BUDGET_USD: concurrent image requests can never together pass it', async () => {
+    process.env.DAILY_IMAGE_BUDGET = '0';
+    process.env.DAILY_COST_BUDGET_USD = '0.45'; // room for three reservations of 0.15
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call('image', { prompt: `p${i}`, costUsd: 0.15 }).then((r) => r.status)),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+  });
+
+  it('DAILY_COST_BUDGET_USD: a chat request starts while money is left, is charged its cost, then refused', async () => {
+    process.env.DAILY_COST_BUDGET_USD = '0.01';
+    expect((await call('chat', { prompt: 'a', tokens: 10, costUsd: 0.008 })).status).toBe(200);
+    expect((await call('chat', { prompt: 'b', tokens: 10, costUsd: 0.008 })).status).toBe(200); // 0.002 was left
+    const refused = await call('chat', { prompt: 'c', tokens: 10 });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { details: unknown } }).error.details).toMatchObject({
+      budget: 'cost',
+      limit: 0.01,
+      used: 0.016,
+    });
+    // The token budget's headers stay the endpoint's own.
+    expect(refused.headers.get('ai-budget-unit')).toBe('tokens');
+  });
+
+  it('a cost refusal gives back the image the request had reserved', async () => {
+    process.env.DAILY_COST_BUDGET_USD = '0.1'; // less than one image's reservation
+    expect((await call('image', { prompt: 'a' })).status).toBe(429);
+    process.env.DAILY_COST_BUDGET_USD = '0';
+    expect((await call('image', { prompt: 'a' })).headers.get('ai-budget-remaining')).toBe('1');
+  });
+
+  it('records the cost in the usage document whether or not the cost budget is on; null adds nothing', async () => {
+    await call('chat', { prompt: 'a', tokens: 5, costUsd: 0.0012 });
+    await call('chat', { prompt: 'a', tokens: 5 });
+    expect(usage.map((u) => u.delta)).toEqual([
+      { tokens: 5, images: 0, costUsd: 0.0012 },
+      { tokens: 5, images: 0, costUsd: 0 },
+    ]);
   });
 
   it('an invalid request reserves nothing', async () => {

@@ -6,6 +6,7 @@
 // neutral events, and keeps the turn's exchange (the model's calls and the tools' results) in its own
 // wire shape, because that is what its next request, and a later turn's history, must carry.
 import type { ModelBlockedError } from '../../../platform/model/errors.js';
+import type { BillableTokens } from '../../../platform/pricing/cost.js';
 import type { ChatConfig, TextBackend } from '../../../platform/config/index.js';
 import type { HistoryMessage, ProfileContext } from '../context.js';
 import type { ToolOutcome } from '../tools.js';
@@ -55,6 +56,8 @@ export interface ModelEnd {
   usage: ChatUsage | undefined;
   /** The model that answered, as the server names it. */
   model: string | undefined;
+  /** What the call is billed for, in the backend's own accounting (thinking as output, cache apart). */
+  billable?: BillableTokens;
   /** Set when the reply stopped for content reasons: it must not be shown as complete. */
   blocked?: ModelBlockedError;
 }

@@ -23,6 +23,7 @@ import {
   type StoredExchange,
   type ToolDeclaration,
 } from './chat-model.js';
+import { geminiBillableTokens } from '../../../platform/gemini/billable-tokens.js';
 import { buildChatPrompt, type GeminiChatPrompt } from './gemini-prompt.js';
 import { GeminiResponse, type GeminiCall } from './gemini-response.js';
 
@@ -61,6 +62,7 @@ async function* neutralEvents(events: AsyncIterable<GeminiStreamEvent>): AsyncGe
         finishReason: event.finishReason,
         usage: toChatUsage(event.usage),
         model: event.modelVersion,
+        ...(event.usage ? { billable: geminiBillableTokens(event.usage) } : {}),
         ...(blocked ? { blocked } : {}),
       };
     }

@@ -6,6 +6,7 @@
 // a stale sentence is never served. Only model text is cached: templates cost nothing to rebuild,
 // and caching them would hide the model's recovery after an outage.
 import { createHash } from 'node:crypto';
+import type { CallPricer } from '../../../platform/pricing/pricer.js';
 import type { BudgetMeter } from '../../../platform/budget/types.js';
 import type { Cache } from '../../../platform/cache/index.js';
 import { userCacheKey } from '../../../platform/cache/user-keys.js';
@@ -13,7 +14,7 @@ import { describeError, type Logger } from '../../../platform/logging.js';
 import type { MatchComponents } from '../scoring/index.js';
 import type { ExplanationSource } from '../types.js';
 import type { ExplanationFacts } from './facts.js';
-import type { ExplanationModel } from './model.js';
+import type { ExplanationModel, ExplanationUsage } from './model.js';
 import { estimateTokens } from '../../../platform/model/token-estimate.js';
 import { buildPrompt, parseExplanations, PROMPT_VERSION, responseSchema, SYSTEM_INSTRUCTION } from './prompt.js';
 import { templateExplanation } from './templates.js';
@@ -49,6 +50,8 @@ export interface ExplainerDeps {
    * but which Gemini keeps billing, is charged its prompt (~4 characters a token) plus its output cap.
    */
   budget?: BudgetMeter;
+  /** Prices the call for the cost budget (MODEL_PRICES); none: no cost is charged. */
+  pricer?: CallPricer;
 }
 
 export interface ExplainStats {
@@ -97,7 +100,7 @@ export async function explainMatches(
   deps: ExplainerDeps,
   options: { signal: AbortSignal; log: Logger },
 ): Promise<{ explanations: Explanation[]; stats: ExplainStats }> {
-  const { cache, model, settings, budget } = deps;
+  const { cache, model, settings, budget, pricer } = deps;
   const stats: ExplainStats = { cacheHits: 0, modelCalls: 0, modelAnswered: 0, templates: 0 };
   // The budget starts now: cache reads count against it too.
   const deadline = AbortSignal.timeout(settings.timeoutMs);
@@ -106,7 +109,7 @@ export async function explainMatches(
   stats.cacheHits = texts.filter((text) => text !== undefined).length;
 
   const missing = items.map((_, index) => index).filter((index) => texts[index] === undefined);
-  const overBudget = budget !== undefined && !budget.canSpend('tokens');
+  const overBudget = budget !== undefined && (!budget.canSpend('tokens') || !budget.canSpend('cost'));
   if (missing.length > 0 && model === undefined) stats.fallbackReason = 'no_model';
   else if (missing.length > 0 && overBudget) stats.fallbackReason = 'budget';
   if (missing.length > 0 && model !== undefined && !overBudget) {
@@ -114,7 +117,7 @@ export async function explainMatches(
     stats.modelCalls = 1;
     const prompt = buildPrompt(missing.map((index, i) => ({ key: handles[i], facts: items[index].facts })));
     const maxOutputTokens = settings.tokensPerMatch * missing.length + JSON_OVERHEAD_TOKENS;
-    let billed: number | undefined;
+    let billed: ExplanationUsage | undefined;
     try {
       const answer = await model({
         model: settings.model,
@@ -124,7 +127,7 @@ export async function explainMatches(
         temperature: settings.temperature,
         maxOutputTokens,
         signal: AbortSignal.any([deadline, options.signal]),
-        onUsage: (tokens) => (billed = tokens),
+        onUsage: (usage) => (billed = usage),
       });
       const parsed = parseExplanations(answer, handles);
       if (parsed.size === 0) stats.fallbackReason = 'invalid_output';
@@ -145,10 +148,17 @@ export async function explainMatches(
         ...describeError(err),
       });
       if (billed === undefined && (stats.fallbackReason === 'aborted' || stats.fallbackReason === 'timeout')) {
-        billed = estimateTokens(SYSTEM_INSTRUCTION.length + prompt.length) + maxOutputTokens;
+        const input = estimateTokens(SYSTEM_INSTRUCTION.length + prompt.length);
+        billed = {
+          totalTokens: input + maxOutputTokens,
+          billable: { input, cachedInput: 0, output: maxOutputTokens },
+        };
       }
     }
-    if (billed) await budget?.chargeTokens(billed);
+    if (billed && budget) {
+      const costUsd = pricer ? pricer.costUsd([billed.model, settings.model], billed.billable) : null;
+      await Promise.all([budget.chargeTokens(billed.totalTokens), budget.chargeCost(costUsd)]);
+    }
   }
 
   const explanations = items.map((item, index): Explanation => {

@@ -3,7 +3,9 @@
 // streaming buys nothing, and the unary path's whole-body parse is cheap at this size. No retries:
 // within a ~3 s budget a second attempt would rarely finish, and templates are a fine answer.
 import { ThinkingLevel, type GoogleGenAI, type SafetySetting, type ThinkingConfig } from '@google/genai';
+import { geminiBillableTokens } from '../../../platform/gemini/billable-tokens.js';
 import type { GeminiSafetySetting } from '../../../platform/gemini/safety.js';
+import type { BillableTokens } from '../../../platform/pricing/cost.js';
 
 export interface ExplanationRequest {
   model: string;
@@ -13,8 +15,17 @@ export interface ExplanationRequest {
   temperature: number;
   maxOutputTokens: number;
   signal: AbortSignal;
-  /** Told the call's billed tokens (usageMetadata.totalTokenCount) when Gemini answered, text or not. */
-  onUsage?(totalTokens: number): void;
+  /** Told what the call is billed for when Gemini answered, text or not. */
+  onUsage?(usage: ExplanationUsage): void;
+}
+
+export interface ExplanationUsage {
+  /** usageMetadata.totalTokenCount: the daily token budget's unit. */
+  totalTokens: number;
+  /** The same usage in the terms calls are priced in (platform/pricing). */
+  billable: BillableTokens;
+  /** The model Gemini says answered (modelVersion). */
+  model?: string;
 }
 
 /** Returns the model's text answer, or throws (HTTP error, abort, blocked, empty). */
@@ -55,7 +66,19 @@ export function geminiExplanationModel(
         abortSignal: request.signal,
       },
     });
-    request.onUsage?.(response.usageMetadata?.totalTokenCount ?? 0);
+    const usage = response.usageMetadata;
+    request.onUsage?.({
+      totalTokens: usage?.totalTokenCount ?? 0,
+      billable: geminiBillableTokens({
+        promptTokenCount: usage?.promptTokenCount ?? 0,
+        candidatesTokenCount: usage?.candidatesTokenCount ?? 0,
+        totalTokenCount: usage?.totalTokenCount ?? 0,
+        thoughtsTokenCount: usage?.thoughtsTokenCount,
+        cachedContentTokenCount: usage?.cachedContentTokenCount,
+        toolUsePromptTokenCount: usage?.toolUsePromptTokenCount,
+      }),
+      ...(response.modelVersion ? { model: response.modelVersion } : {}),
+    });
     const text = response.text;
     if (!text) {
       const reason = response.promptFeedback?.blockReason ?? response.candidates?.[0]?.finishReason ?? 'empty';
