@@ -44,6 +44,10 @@ describe('persistence', () => {
     const result = await h.clientFor(user).sendMessage({ message: 'Where can I meet people?' });
     expect(result).toMatchObject({ reply: 'Try the Friday meetup.', finishReason: 'STOP', cached: false });
     expect(result.usage?.totalTokens).toBeGreaterThan(0);
+    // The default text model is priced: list price of the reported tokens, stored with the reply too.
+    expect(result.usage?.costUsd).toBeGreaterThan(0);
+    const pricedReply = (await messagesOf(h.db, result.conversationId)).find((m) => m.role === 'assistant');
+    expect(pricedReply?.usage).toMatchObject({ costUsd: result.usage?.costUsd });
 
     const conversation = (await h.db.collection('conversations').doc(result.conversationId).get()).data();
     expect(conversation).toMatchObject({ ownerId: user.uid, lastMessagePreview: 'Try the Friday meetup.' });

@@ -99,6 +99,7 @@ interface ImageJson {
   model: string;
   finishReason: string;
   usage: { totalTokenCount: number };
+  costUsd: number | null;
 }
 
 describe('generateImage', () => {
@@ -134,8 +135,12 @@ describe('generateImage', () => {
       height: 180,
       finishReason: 'STOP',
       usage: { totalTokenCount: body.usage.totalTokenCount },
+      costUsd: body.costUsd,
     });
     expect(record).toHaveProperty('createdAt');
+    // gemini-3.1-flash-image's 2K image ($0.101) plus the prompt and text at its list prices.
+    expect(body.costUsd).toBeGreaterThanOrEqual(0.101);
+    expect(body.costUsd).toBeLessThan(0.11);
 
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
     expect(request.body?.generationConfig).toMatchObject({ imageConfig: { aspectRatio: '16:9', imageSize: '2K' } });
