@@ -98,6 +98,7 @@ describe('answerChatMessage', () => {
       uid: 'u1',
       body: { message: 'hi there' },
       config: getConfig(),
+      text: { model: 'gemini-test-text' },
       log,
       signal: new AbortController().signal,
       budget: { chargeTokens: async () => undefined, chargeCost: async (usd) => void charged.push(usd) },
@@ -114,6 +115,7 @@ describe('answerChatMessage', () => {
       uid: 'u1',
       body: { message: 'hi there' },
       config: getConfig(),
+      text: { model: 'gemini-test-text' },
       log,
       signal: new AbortController().signal,
     });

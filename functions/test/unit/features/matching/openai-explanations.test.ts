@@ -52,7 +52,7 @@ function call(model: ReturnType<typeof openAiExplanationModel>, billed: number[]
     temperature: 0.2,
     maxOutputTokens: 150,
     signal: new AbortController().signal,
-    onUsage: (tokens) => void billed.push(tokens),
+    onUsage: (usage) => void billed.push(usage.totalTokens),
   });
 }
 

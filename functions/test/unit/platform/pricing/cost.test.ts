@@ -2,6 +2,7 @@
 // default table's dated prices, image output by token or by size, unknown models, MODEL_PRICES.
 import { describe, expect, it } from 'vitest';
 import { geminiBillableTokens } from '../../../../src/lib/platform/gemini/billable-tokens.js';
+import { openAiBillableTokens } from '../../../../src/lib/platform/openai/billable-tokens.js';
 import { parseGeminiEvents } from '../../../../src/lib/platform/gemini/stream-events.js';
 import { parseSseStream } from '../../../../src/lib/platform/sse/parse.js';
 import type { DoneEvent, GeminiTokenUsage } from '../../../../src/lib/platform/gemini/types.js';
@@ -95,6 +96,19 @@ describe('Gemini usage blocks, priced', () => {
       totalTokenCount: 1010,
     });
     expect(geminiBillableTokens(usage)).toEqual({ input: 1000, cachedInput: 0, output: 10 });
+  });
+});
+
+describe('OpenAI-compatible usage, priced', () => {
+  it('bills completion_tokens as output once: they already hold the reasoning tokens', () => {
+    const tokens = openAiBillableTokens({
+      prompt_tokens: 3,
+      completion_tokens: 9,
+      total_tokens: 12,
+      reasoning_tokens: 5,
+    });
+    expect(tokens).toEqual({ input: 3, cachedInput: 0, output: 9 });
+    expect(tokens.input + tokens.output).toBe(12);
   });
 });
 

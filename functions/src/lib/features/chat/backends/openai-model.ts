@@ -10,6 +10,7 @@ import { OpenAiBlockedError } from '../../../platform/openai/errors.js';
 import type { ChatCompletionRequest, OpenAiMessage } from '../../../platform/openai/request-body.js';
 import type { OpenAiTransport } from '../../../platform/openai/streaming-client.js';
 import type { OpenAiStreamEvent, OpenAiTokenUsage } from '../../../platform/openai/types.js';
+import { openAiBillableTokens } from '../../../platform/openai/billable-tokens.js';
 import type { ToolOutcome } from '../tools.js';
 import type { ChatUsage } from '../wire.js';
 import {
@@ -64,6 +65,7 @@ async function* neutralEvents(events: AsyncIterable<OpenAiStreamEvent>): AsyncGe
         finishReason: toFinishReason(event.finishReason),
         usage: toOpenAiChatUsage(event.usage),
         model: event.model,
+        ...(event.usage ? { billable: openAiBillableTokens(event.usage) } : {}),
         ...(event.finishReason === 'content_filter' ? { blocked: new OpenAiBlockedError(event.finishReason) } : {}),
       };
     }

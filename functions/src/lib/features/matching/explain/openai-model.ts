@@ -10,6 +10,7 @@ import { fetchOpenAiEvents } from '../../../platform/openai/fetch-events.js';
 import { OpenAiBlockedError } from '../../../platform/openai/errors.js';
 import type { ChatCompletionRequest } from '../../../platform/openai/request-body.js';
 import type { OpenAiTransport } from '../../../platform/openai/streaming-client.js';
+import { openAiBillableTokens } from '../../../platform/openai/billable-tokens.js';
 import type { ExplanationModel, ExplanationRequest } from './model.js';
 
 /** Per client (one per server) and model: those that refused response_format json_schema. */
@@ -57,7 +58,14 @@ async function answer(
     if (event.type === 'text-delta' && !event.thought) text += event.text;
     if (event.type !== 'done') continue;
     const sentChars = request.systemInstruction.length + request.prompt.length;
-    request.onUsage?.(event.usage?.total_tokens ?? estimateTokens(sentChars + text.length));
+    const billable = event.usage
+      ? openAiBillableTokens(event.usage)
+      : { input: estimateTokens(sentChars), cachedInput: 0, output: estimateTokens(text.length) };
+    request.onUsage?.({
+      totalTokens: event.usage?.total_tokens ?? billable.input + billable.output,
+      billable,
+      ...(event.model ? { model: event.model } : {}),
+    });
     if (event.finishReason === 'content_filter') throw new OpenAiBlockedError(event.finishReason);
   }
   if (text.trim() === '') throw new Error('no explanation text (empty)');
