@@ -389,8 +389,10 @@ describe('scripted tool calls', () => {
         },
       },
     );
+    setEnv({ MODEL_PRICES: JSON.stringify({ 'gemini-flash-latest': { input: 2, output: 5 } }) });
     const reply = await h.clientFor(user).sendMessage({ message: 'events please' });
-    expect(reply.usage).toEqual({ promptTokens: 250, outputTokens: 10, totalTokens: 260 });
+    // 250 input tokens at $2/M and 10 output tokens at $5/M (fixed prices: the defaults change by date).
+    expect(reply.usage).toEqual({ promptTokens: 250, outputTokens: 10, totalTokens: 260, costUsd: 0.00055 });
     const usage = await eventually(async () => {
       const data = (await h.db.doc(`users/${user.uid}/usage/${utcDay(Date.now())}`).get()).data();
       if (!data) throw new Error('no usage yet');
