@@ -351,6 +351,10 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
     lines.push(`  # ${name}`, `  ${parts.join(' ')}`);
   }
   lines.push(
+    `  # health (no sign-in: what an uptime check calls)`,
+    `  curl -sS '${firebase?.functionsBaseUrl}/health'`,
+  );
+  lines.push(
     '',
     'The Functions emulator reloads when lib/ changes: run `npx tsc -p tsconfig.build.json --watch` in functions/.',
     ...(triggers?.delivered

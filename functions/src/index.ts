@@ -21,6 +21,7 @@ import { deleteConversationHandler } from './handlers/deleteConversation.js';
 import { deleteImageHandler } from './handlers/deleteImage.js';
 import { deleteAccountHandler } from './handlers/deleteAccount.js';
 import { eraseDeletedAccountHandler } from './handlers/eraseDeletedAccount.js';
+import { healthHandler } from './handlers/health.js';
 import {
   ATTENDANCE_DOCUMENT,
   EVENT_DOCUMENT,
@@ -51,3 +52,4 @@ export const deleteConversation = onRequest(RUNTIME_OPTIONS.deleteConversation, 
 export const deleteImage = onRequest(RUNTIME_OPTIONS.deleteImage, deleteImageHandler);
 export const deleteAccount = onRequest(RUNTIME_OPTIONS.deleteAccount, deleteAccountHandler);
 export const eraseDeletedAccount = onUserDeleted(ACCOUNT_ERASURE_OPTIONS, eraseDeletedAccountHandler);
+export const health = onRequest(RUNTIME_OPTIONS.health, healthHandler);

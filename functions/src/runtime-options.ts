@@ -83,6 +83,20 @@ const dataRights: HttpsOptions = {
   secrets: [...BASE_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
 };
 
+/**
+ * The health check: a handful of probes within 2 s, answered from a 5 s per-instance cache. It reads
+ * the secrets only to probe with them (never echoed); one small instance serves an uptime check.
+ */
+const health: HttpsOptions = {
+  ...common,
+  memory: '256MiB',
+  cpu: 1,
+  concurrency: 80,
+  timeoutSeconds: 10,
+  maxInstances: 2,
+  secrets: [...TEXT_SECRETS, SECRETS.S3_ACCESS_KEY_ID, SECRETS.S3_SECRET_ACCESS_KEY],
+};
+
 export const RUNTIME_OPTIONS = {
   // Non-streaming: one Gemini answer, a minute is plenty.
   chatMessage: { ...chat, timeoutSeconds: 60 },
@@ -96,6 +110,7 @@ export const RUNTIME_OPTIONS = {
   deleteConversation: { ...dataRights, timeoutSeconds: 120, concurrency: 80 },
   deleteImage: { ...dataRights, timeoutSeconds: 60, concurrency: 80 },
   deleteAccount: dataRights,
+  health,
 } satisfies Record<string, HttpsOptions>;
 
 export type FunctionName = keyof typeof RUNTIME_OPTIONS;

@@ -22,7 +22,7 @@ import { compileScenarioReply, deliveryPlan, type ReplyPlan } from './reply-plan
 import { estimatePromptTokens, summariseBody, validateGenerateRequest, type RequestBody } from './request-body.js';
 import { now, type RequestLog } from './request-log.js';
 import { ResponseWriter } from './response-writer.js';
-import { loggableQuery, parseGeminiRoute, type GeminiRoute } from './routes.js';
+import { loggableQuery, parseGeminiModelRoute, parseGeminiRoute, type GeminiRoute } from './routes.js';
 import type { ScenarioQueue } from './scenario-queue.js';
 import type { ThoughtSignatures } from './thought-signatures.js';
 import type { OpenAiDialect, RequestOutcome, RequestRecord } from './types.js';
@@ -170,12 +170,14 @@ async function serve(
   record.bodyReadAt = now();
   record.bodyBytes = body.kind === 'ok' ? body.bytes.length : body.size;
 
-  const route = parseGeminiRoute(record.method, url);
-  if (!route) return sendJson(target, 404, notFoundError(url.pathname));
-  Object.assign(record, { api: route.api, model: route.model, action: route.action });
-  if (route.vertex) record.vertex = route.vertex;
+  const modelRoute = parseGeminiModelRoute(record.method, url);
+  const route = modelRoute ? undefined : parseGeminiRoute(record.method, url);
+  const addressed = route ?? modelRoute;
+  if (!addressed) return sendJson(target, 404, notFoundError(url.pathname));
+  Object.assign(record, { api: addressed.api, model: addressed.model, action: route ? route.action : 'getModel' });
+  if (addressed.vertex) record.vertex = addressed.vertex;
 
-  if (route.api === 'vertex') {
+  if (addressed.api === 'vertex') {
     const checked = vertexAuth(req, options);
     record.apiKeyPresent = typeof req.headers['x-goog-api-key'] === 'string';
     record.apiKeyValid = checked.ok && checked.auth === 'api-key';
@@ -191,6 +193,7 @@ async function serve(
     if (key === undefined) return sendJson(target, 403, missingApiKeyError());
     if (!record.apiKeyValid) return sendJson(target, 400, invalidApiKeyError());
   }
+  if (!route) return sendJson(target, 200, modelMetadata(modelRoute!.model, addressed.api));
 
   if (body.kind === 'too-large') {
     return sendJson(
@@ -226,6 +229,20 @@ async function serve(
   if (plan.kind === 'count-tokens') return; // unreachable: the default for generation is never a count
   if (plan.kind === 'content') ctx.signatures.record(plan);
   return deliver(target, plan, meta(route, record, request), delivery, framingFor(route));
+}
+
+/** What models.get answers: the model's name and limits, marked offline (no model runs here). */
+function modelMetadata(model: string, api: GeminiRoute['api']): Record<string, unknown> {
+  return api === 'vertex'
+    ? { name: `publishers/google/models/${model}`, versionId: 'offline', launchStage: 'GA' }
+    : {
+        name: `models/${model}`,
+        version: 'offline',
+        displayName: `${model} (offline stand-in)`,
+        inputTokenLimit: 1_048_576,
+        outputTokenLimit: 65_536,
+        supportedGenerationMethods: ['generateContent', 'countTokens'],
+      };
 }
 
 function meta(route: GeminiRoute, record: RequestRecord, request: RequestBody): ResponseMeta {

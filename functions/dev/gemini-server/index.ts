@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControlRequest } from './control-routes.js';
 import { handleGeminiRequest, type HandlerContext } from './handler.js';
-import { handleOpenAiRequest, isChatCompletionsPath } from './openai/handler.js';
+import { handleOpenAiModels, handleOpenAiRequest, isChatCompletionsPath, isModelsPath } from './openai/handler.js';
 import { ThoughtSignatures } from './thought-signatures.js';
 import { RequestLog, type RequestMatcher } from './request-log.js';
 import { ScenarioQueue } from './scenario-queue.js';
@@ -92,6 +92,8 @@ export async function startGeminiServer(opts: GeminiServerOptions = {}): Promise
       void handleControlRequest(req, res, { log, scenarios, reset });
     } else if (isChatCompletionsPath(req.method ?? '', new URL(req.url ?? '/', 'http://127.0.0.1').pathname)) {
       void handleOpenAiRequest(req, res, ctx);
+    } else if (isModelsPath(req.method ?? '', new URL(req.url ?? '/', 'http://127.0.0.1').pathname)) {
+      handleOpenAiModels(req, res, ctx);
     } else {
       void handleGeminiRequest(req, res, ctx);
     }

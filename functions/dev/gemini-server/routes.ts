@@ -39,6 +39,27 @@ export function parseGeminiRoute(method: string, url: URL): GeminiRoute | undefi
   return route;
 }
 
+const GEMINI_MODEL_PATH = /^\/(?:v1|v1beta|v1alpha)\/models\/([^/:]+)$/;
+const VERTEX_MODEL_PATH =
+  /^\/(?:v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+)$/;
+
+/** GET models/{model}: the model's metadata (no generation), on either path shape. */
+export function parseGeminiModelRoute(method: string, url: URL): Omit<GeminiRoute, 'action' | 'sse'> | undefined {
+  if (method !== 'GET') return undefined;
+  const gemini = GEMINI_MODEL_PATH.exec(url.pathname);
+  const vertex = gemini ? undefined : VERTEX_MODEL_PATH.exec(url.pathname);
+  if (!gemini && !vertex) return undefined;
+  let model: string;
+  try {
+    model = decodeURIComponent(gemini ? gemini[1] : vertex![3]);
+  } catch {
+    return undefined;
+  }
+  return gemini
+    ? { api: 'gemini', model }
+    : { api: 'vertex', model, vertex: { project: vertex![1], location: vertex![2] } };
+}
+
 /** Query parameters safe to record: everything except the API key. */
 export function loggableQuery(url: URL): Record<string, string> {
   const query: Record<string, string> = {};

@@ -5,7 +5,8 @@
 export type GeminiAction = 'generateContent' | 'streamGenerateContent' | 'countTokens';
 
 /** Every operation the server answers: Gemini's, and OpenAI's `POST /v1/chat/completions`. */
-export type ServerAction = GeminiAction | 'chatCompletions';
+/** `getModel`: GET models/{model} (the model's metadata); `listModels`: OpenAI's GET /v1/models. */
+export type ServerAction = GeminiAction | 'chatCompletions' | 'getModel' | 'listModels';
 
 /**
  * How the OpenAI-compatible side speaks, after the server it stands in for:

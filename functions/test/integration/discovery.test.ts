@@ -88,7 +88,7 @@ describe('deploy discovery manifest', () => {
 
   it("holds exactly the HTTPS functions, matching's three triggers and the Auth trigger", () => {
     expect(Object.keys(manifest.endpoints).sort()).toEqual(
-      [...EXPECTED_FUNCTIONS, ...DATA_FUNCTIONS, ...EXPECTED_TRIGGERS, 'eraseDeletedAccount'].sort(),
+      [...EXPECTED_FUNCTIONS, ...DATA_FUNCTIONS, ...EXPECTED_TRIGGERS, 'eraseDeletedAccount', 'health'].sort(),
     );
   });
 
@@ -100,6 +100,15 @@ describe('deploy discovery manifest', () => {
     expect(endpoint.eventTrigger?.eventType).toBe('google.firebase.auth.user.v2.deleted');
     expect(endpoint.eventTrigger?.retry).toBe(true);
     expect((endpoint.secretEnvironmentVariables ?? []).map((secret) => secret.key).sort()).toEqual(DATA_SECRETS);
+  });
+
+  it('health is a small public HTTPS function binding what it probes (Upstash, S3, the model keys)', () => {
+    const endpoint = manifest.endpoints.health;
+    expect(endpoint.httpsTrigger).toEqual({ invoker: ['public'] });
+    expect(endpoint.availableMemoryMb).toBe(256);
+    expect((endpoint.secretEnvironmentVariables ?? []).map((secret) => secret.key).sort()).toEqual(
+      ['GEMINI_API_KEY', 'OPENAI_API_KEY', ...DATA_SECRETS].sort(),
+    );
   });
 
   it.each(DATA_FUNCTIONS)('%s is a public 2nd-gen HTTPS function binding Upstash and S3, not Gemini', (name) => {

@@ -64,7 +64,7 @@ describe('functions behind the real emulators', () => {
     expect(functionsBaseUrl, functionsUnavailable).toBeDefined();
     // The seven AI functions, and the data functions (account-erasure.test.ts, data-deletion.test.ts).
     const dataFunctions = ['deleteConversation', 'deleteImage', 'deleteAccount'];
-    expect([...functionNames].sort()).toEqual([...NAMES, ...dataFunctions].sort());
+    expect([...functionNames].sort()).toEqual([...NAMES, ...dataFunctions, 'health'].sort());
   });
 
   it.each(NAMES)('%s: 401 unauthenticated without a token, with the request id echoed', async (name) => {

@@ -74,6 +74,7 @@ async function mountExported(): Promise<MountedFunctions> {
       ...FUNCTION_NAMES,
       ...['deleteConversation', 'deleteImage', 'deleteAccount'],
       ...['matchProfileSync', 'matchEventSync', 'matchAttendanceSync', 'eraseDeletedAccount'],
+      'health',
     ].sort(),
   );
   return mountFunctions(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, exported[name]])));

@@ -32,6 +32,26 @@ export function isChatCompletionsPath(method: string, pathname: string): boolean
   return method === 'POST' && /^(?:\/[\w.-]+)*\/v1\/chat\/completions$/.test(pathname);
 }
 
+/** `/v1/models` (GET), under the same prefixes: what health checks and clients list. */
+export function isModelsPath(method: string, pathname: string): boolean {
+  return method === 'GET' && /^(?:\/[\w.-]+)*\/v1\/models$/.test(pathname);
+}
+
+/** GET /v1/models: the one model this stand-in answers for, whatever name a request gives. */
+export function handleOpenAiModels(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const record = ctx.log.start({ method: 'GET', path: url.pathname, query: loggableQuery(url) });
+  const target = trackResponse(res, record, ctx);
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  Object.assign(record, { api: 'openai', action: 'listModels', apiKeyPresent: bearer !== undefined });
+  record.apiKeyValid = bearer === ctx.options.apiKey;
+  if (bearer !== undefined && !record.apiKeyValid) return sendError(target, ctx.options.openaiDialect, 401);
+  sendJson(target, 200, {
+    object: 'list',
+    data: [{ id: 'offline-model', object: 'model', created: 0, owned_by: 'offline stand-in' }],
+  });
+}
+
 function sendError(
   target: DeliveryTarget,
   dialect: OpenAiDialect,

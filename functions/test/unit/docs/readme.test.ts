@@ -22,6 +22,7 @@ describe('README', () => {
     'deleteConversation',
     'deleteImage',
     'deleteAccount',
+    'health',
   ])('describes the %s function', (name) => {
     expect(readme).toContain(`\`${name}\``);
   });

@@ -1,0 +1,90 @@
+// The health function against the real local services (Firestore emulator, Redis behind the Upstash
+// REST endpoint when installed, s3rver, the local Gemini-protocol server): all reachable is 200; a
+// dependency made unreachable is 503 naming it; Redis missing is reported, not fatal; and no check ever
+// asks a model to generate (the Gemini server sees models.get only).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
+import { health } from '../../src/index.js';
+import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { applyServiceEnv } from '../support/services.js';
+
+let mounted: MountedFunctions;
+let gemini: GeminiServerControl;
+let env: Record<string, string | undefined>;
+
+interface Report {
+  status: string;
+  down: string[];
+  checks: Record<string, { status: string; ms: number }>;
+}
+
+beforeAll(async () => {
+  const services = applyServiceEnv();
+  gemini = new GeminiServerControl(services.gemini.url);
+  env = { ...process.env };
+  mounted = await mountFunctions({ health: health as unknown as MountableFunction });
+  // A cold instance's first Firestore read opens its connection, which can take longer than the 2 s a
+  // check may (that first report says firestore is down; docs/health.md): warm it once.
+  await fetch(mounted.url('health'), { signal: AbortSignal.timeout(10_000) });
+}, 30_000);
+afterAll(async () => {
+  await mounted?.close();
+});
+beforeEach(async () => {
+  process.env = { ...env };
+  await gemini.reset();
+  // Each case waits out the endpoint's 5 s report cache by changing what is probed: see `fresh`.
+});
+
+/** A report for the current environment (the per-instance cache keeps a report 5 s: wait it out). */
+async function fresh(): Promise<{ status: number; body: Report }> {
+  await new Promise((resolve) => setTimeout(resolve, 5_100));
+  const response = await fetch(mounted.url('health'), { signal: AbortSignal.timeout(10_000) });
+  return { status: response.status, body: (await response.json()) as Report };
+}
+
+describe('health', () => {
+  it('is 200 when Firestore, S3 and both models answer; the models are asked for metadata only', async () => {
+    const { status, body } = await fresh();
+    expect(body.checks).toMatchObject({
+      firestore: { status: 'ok' },
+      s3: { status: 'ok' },
+      textModel: { status: 'ok' },
+      imageModel: { status: 'ok' },
+    });
+    expect(['ok', 'not_configured']).toContain(body.checks.redis.status); // redis-server may be absent
+    expect([status, body.status, body.down]).toEqual([200, 'ok', []]);
+    for (const check of Object.values(body.checks)) expect(check.ms).toBeLessThan(2_000);
+    const requests = await gemini.requests();
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((request) => request.action === 'getModel' && request.method === 'GET')).toBe(true);
+  }, 20_000);
+
+  it('is 503 naming S3 when the bucket cannot be reached, within the 2 s deadline', async () => {
+    process.env.S3_ENDPOINT = 'http://127.0.0.1:9'; // nothing listens on the discard port
+    const started = performance.now();
+    const { status, body } = await fresh();
+    expect(performance.now() - started - 5_100).toBeLessThan(3_000);
+    expect([status, body.status, body.down]).toEqual([503, 'down', ['s3']]);
+  }, 20_000);
+
+  it('is 503 naming the models when the Gemini key is refused, and not_configured without one', async () => {
+    process.env.GEMINI_API_KEY = 'a-wrong-key';
+    const refused = await fresh();
+    expect(refused.status).toBe(503);
+    expect(refused.body.down).toEqual(['textModel', 'imageModel']);
+    expect(JSON.stringify(refused.body)).not.toContain('a-wrong-key');
+    delete process.env.GEMINI_API_KEY;
+    const missing = await fresh();
+    expect(missing.body.checks.textModel.status).toBe('not_configured');
+    expect(missing.body.down).toEqual(['textModel', 'imageModel']);
+  }, 30_000);
+
+  it('reports Redis not configured without failing: the functions fall back to memory', async () => {
+    delete process.env.UPSTASH_REDIS_REST_URL;
+    delete process.env.UPSTASH_REDIS_REST_TOKEN;
+    const { status, body } = await fresh();
+    expect(body.checks.redis.status).toBe('not_configured');
+    expect(status).toBe(200);
+  }, 20_000);
+});
