@@ -3,7 +3,7 @@
 // answer the request layer and the features produce: 204 preflight, 401, 405, 404, a feature's answer
 // (JSON, 200 or its own error; SSE for chatStream) and generateImage's SSE (Accept: text/event-stream).
 // In-process (real HTTP, real Auth emulator tokens) for all of those, and through the real Functions
-// emulator for the JSON answers (the emulator answers preflights itself, see src/lib/platform/http/cors.ts).
+// emulator for the JSON answers (the emulator answers preflights itself, see src/lib/platform/http/responses.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { EXAMPLE_REQUESTS, FUNCTION_NAMES, type FunctionName } from '../support/example-requests.js';

@@ -6,7 +6,7 @@
 // Deleting the Auth user runs the Auth trigger, which erases once more (anything a request already
 // running on another instance stored meanwhile).
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import { requireRecentLogin } from '../platform/http/recent-login.js';
+import { requireRecentLogin } from '../platform/http/auth.js';
 import type { Logger } from '../platform/logging.js';
 import { forgetUserOnThisInstance } from '../platform/user-memory.js';
 import { eraseAccount, type ErasureCounts, type ErasureDeps, type ErasureOptions } from './erasure.js';

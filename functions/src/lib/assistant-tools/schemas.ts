@@ -1,7 +1,7 @@
 // The tools' arguments, checked with zod before a tool runs (tools.ts in chat turns a failure into an
 // error the model reads). The JSON Schemas Gemini is sent are derived from these same schemas.
 import { z } from 'zod';
-import { requestDateTime } from '../platform/http/request-dates.js';
+import { requestDateTime } from '../platform/http/request-fields.js';
 
 /** Cards per call: a chat reply shows a few, and each result is replayed as history. */
 export const MAX_TOOL_LIMIT = 5;

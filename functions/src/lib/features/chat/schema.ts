@@ -1,7 +1,7 @@
 // The request body both chat functions accept (validated by the request layer before any work; the
-// layer has already refused ill-formed strings, see platform/http/well-formed.ts).
+// layer has already refused ill-formed strings, see platform/http/request-checks.ts).
 import { z } from 'zod';
-import { documentId } from '../../platform/http/document-id.js';
+import { documentId } from '../../platform/http/request-fields.js';
 
 /** Firestore-safe ids: no slashes, no dots-only (the character set), no reserved __x__ names (the refine). */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;

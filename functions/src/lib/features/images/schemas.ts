@@ -1,8 +1,8 @@
 // Request bodies of generateImage and editImage. The enums list every value any known model takes;
 // whether the CONFIGURED model takes it is checked per request (the model is a runtime setting).
 import { z } from 'zod';
-import { documentId } from '../../platform/http/document-id.js';
-import { invalidRequest, type ValidationIssue } from '../../platform/http/validation.js';
+import { documentId } from '../../platform/http/request-fields.js';
+import { invalidRequest, type ValidationIssue } from '../../platform/http/request-checks.js';
 import { ALL_ASPECT_RATIOS, ALL_IMAGE_SIZES, imageModelCapabilities } from './models.js';
 
 /**

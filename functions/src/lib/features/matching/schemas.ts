@@ -1,8 +1,8 @@
 // Request schemas of matchUsers, matchEvents and suggestions. The request layer has already checked
-// that every string is well-formed and the input is bounded (platform/http/well-formed.ts).
+// that every string is well-formed and the input is bounded (platform/http/request-checks.ts).
 import { systemClock } from '../../platform/clock.js';
 import { z } from 'zod';
-import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../../platform/http/request-dates.js';
+import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../../platform/http/request-fields.js';
 import { MAX_RADIUS_KM, MIN_RADIUS_KM } from './scoring/index.js';
 
 const tagList = (max: number) => z.array(z.string().trim().min(1).max(64)).max(max);

@@ -1,10 +1,10 @@
 // defineEndpoint: the whole request layer around a handler, for two protocols at one URL:
 //   REST and SSE (ours): request id, security headers -> CORS (OPTIONS answered here, no auth) -> method
-//     -> the checks of request-layer.ts -> handle -> the JSON answer or error (respond.ts);
-//   the Firebase callable protocol (a POST whose JSON body is exactly {"data": ...}, callable/request.ts):
+//     -> the checks of request-layer.ts -> handle -> the JSON answer or error (responses.ts);
+//   the Firebase callable protocol (a POST whose JSON body is exactly {"data": ...}, callable.ts):
 //     request id, security headers, CORS -> the same checks in the same order, `data` standing for the
 //     body (or for the query of a GET endpoint) -> handle -> {"result": ...} or {"error": ...} written by
-//     firebase-functions' onCall (callable/responder.ts), streamed for `.stream()` callers.
+//     firebase-functions' onCall (callable.ts), streamed for `.stream()` callers.
 // Anything thrown becomes the protocol's one error shape; the result is a plain (req, res) handler for
 // onRequest. Handlers answer by returning a value, or by streaming through respondWithSse
 // (sse-responder.ts), which speaks both protocols; a handler must not write to `res` itself.
@@ -22,21 +22,21 @@ import { getRateLimiter } from '../rate-limit/registry.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { verifyWithFirebaseAdmin, type IdTokenVerifier } from './auth.js';
 import { normalizeBudgetSpec, type BudgetDeps, type BudgetSpec } from './budget-layer.js';
-import type { CallableChannel } from './callable/channel.js';
-import { toCallableError } from './callable/errors.js';
-import { isCallableRequest, readCallableData } from './callable/request.js';
-import { callableResponder } from './callable/responder.js';
-import { assertJsonContentType } from './content-type.js';
-import { answerPreflight, applyCorsHeaders } from './cors.js';
-import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './body.js';
+import type { CallableChannel } from './callable.js';
+import { toCallableError } from './errors.js';
+import { isCallableRequest, readCallableData } from './callable.js';
+import { callableResponder } from './callable.js';
+import { assertJsonContentType } from './request-checks.js';
+import { answerPreflight, applyCorsHeaders } from './responses.js';
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './request-checks.js';
 import { HttpError, toHttpError } from './errors.js';
-import { assertMethod, type HttpMethod } from './method.js';
-import { resolveRequestId } from './request-id.js';
+import { assertMethod, type HttpMethod } from './request-checks.js';
+import { resolveRequestId } from './responses.js';
 import { runEndpoint, type EndpointSettings, type Exchange, type RequestInput } from './request-layer.js';
-import { isEndpointResponse, logFailure, sendError, sendResult } from './respond.js';
-import { applySecurityHeaders } from './security-headers.js';
+import { isEndpointResponse, logFailure, sendError, sendResult } from './responses.js';
+import { applySecurityHeaders } from './responses.js';
 import { HEARTBEAT_MS } from './sse-responder.js';
-import { readQuery } from './validation.js';
+import { readQuery } from './request-checks.js';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 

@@ -22,7 +22,7 @@ import type { Logger } from '../logging.js';
 import { rateLimitedError, setRateLimitHeaders } from '../rate-limit/http-headers.js';
 import { authenticate } from './auth.js';
 import { closeBudget, type BudgetSpec, openBudget } from './budget-layer.js';
-import type { CallableChannel } from './callable/channel.js';
+import type { CallableChannel } from './callable.js';
 import type { EndpointDeps, EndpointSpec, RateLimitSpec } from './endpoint.js';
 import { HttpError } from './errors.js';
 import {
@@ -31,8 +31,8 @@ import {
   validate,
   type RequestLocation,
   type ValidationIssue,
-} from './validation.js';
-import { assertInputShape } from './well-formed.js';
+} from './request-checks.js';
+import { assertInputShape } from './request-checks.js';
 import type { Request, Response } from 'express';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -100,7 +100,7 @@ export async function runEndpoint<
     const input = await exchange.readInput();
     const segments = readPathSegments(req);
     if (!spec.path && segments.length > 0) throw new HttpError(404, 'not_found', 'No such resource');
-    // Before any schema: every string well-formed, nesting and size bounded (well-formed.ts).
+    // Before any schema: every string well-formed, nesting and size bounded (request-checks.ts).
     assertInputShape({
       [input.body.location]: input.body.value,
       [input.query.location]: input.query.value,

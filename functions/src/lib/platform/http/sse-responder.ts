@@ -19,9 +19,9 @@ import type { ServerResponse } from 'node:http';
 import { describeError, type Logger } from '../logging.js';
 import { createSseWriter, type SseWriter } from '../sse/writer.js';
 import { STREAM_OPENING } from '../sse/stream-opening.js';
-import type { CallableChannel } from './callable/channel.js';
+import type { CallableChannel } from './callable.js';
 import { toHttpError, type HttpError } from './errors.js';
-import { applySecurityHeaders } from './security-headers.js';
+import { applySecurityHeaders } from './responses.js';
 
 /** Well under the 30-60 s idle timeouts of common proxies and load balancers. */
 export const HEARTBEAT_MS = 15_000;

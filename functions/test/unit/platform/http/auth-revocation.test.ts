@@ -1,4 +1,4 @@
-// Revocation-aware token verification (src/lib/platform/http/revocation-check.ts) and how authenticate() answers
+// Revocation-aware token verification (src/lib/platform/http/auth.ts) and how authenticate() answers
 // each firebase-admin outcome (src/lib/platform/http/auth.ts). The firebase-admin verifier is replaced by a
 // recording one: these are the decisions our code makes around it. The real Auth emulator path is
 // test/integration/auth-revocation.test.ts.
@@ -11,7 +11,7 @@ import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import {
   revocationCheckingVerifier,
   type FirebaseTokenVerifier,
-} from '../../../../src/lib/platform/http/revocation-check.js';
+} from '../../../../src/lib/platform/http/auth.js';
 
 /** Tokens are "uid:auth_time"; `revoked` holds uids whose revocation check fails. */
 function recordingVerifier(revoked: Set<string> = new Set()) {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJsonBody } from '../../../../src/lib/platform/http/body.js';
+import { readJsonBody } from '../../../../src/lib/platform/http/request-checks.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 
 let server: Server;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isOriginAllowed } from '../../../../src/lib/platform/http/cors.js';
-import { isJsonMediaType } from '../../../../src/lib/platform/http/content-type.js';
-import { resolveRequestId } from '../../../../src/lib/platform/http/request-id.js';
+import { isOriginAllowed } from '../../../../src/lib/platform/http/responses.js';
+import { isJsonMediaType } from '../../../../src/lib/platform/http/request-checks.js';
+import { resolveRequestId } from '../../../../src/lib/platform/http/responses.js';
 
 describe('isOriginAllowed', () => {
   const allowed = ['https://app.example.com', 'https://*.preview.example.com', 'http://localhost:8081'];

@@ -8,7 +8,7 @@ import type { DecodedIdToken } from 'firebase-admin/auth';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { firebaseAppCheckVerifier } from '../../../../src/lib/platform/app-check/verifier.js';
-import { callableCodeFor } from '../../../../src/lib/platform/http/callable/errors.js';
+import { callableCodeFor } from '../../../../src/lib/platform/http/errors.js';
 import { defineEndpoint, HttpError, type EndpointDeps } from '../../../../src/lib/platform/http/index.js';
 import { respondWithSse } from '../../../../src/lib/platform/http/sse-responder.js';
 import { MemorySlidingWindowLimiter } from '../../../../src/lib/platform/rate-limit/memory-sliding-window.js';

@@ -8,8 +8,8 @@ import { captureLogs } from '../../../support/logs.js';
 const logs: Array<Record<string, unknown>> = captureLogs().entries;
 
 import { defineEndpoint, HttpError, type EndpointDeps } from '../../../../src/lib/platform/http/index.js';
-import { MAX_REPORTED_ISSUES } from '../../../../src/lib/platform/http/validation.js';
-import { MAX_INPUT_VALUES } from '../../../../src/lib/platform/http/well-formed.js';
+import { MAX_REPORTED_ISSUES } from '../../../../src/lib/platform/http/request-checks.js';
+import { MAX_INPUT_VALUES } from '../../../../src/lib/platform/http/request-checks.js';
 import { MemorySlidingWindowLimiter } from '../../../../src/lib/platform/rate-limit/memory-sliding-window.js';
 import { mountFunctions, type MountedFunctions } from '../../../support/mount.js';
 

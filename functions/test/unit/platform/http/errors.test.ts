@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorBody, HttpError, INTERNAL_ERROR_MESSAGE, toHttpError } from '../../../../src/lib/platform/http/errors.js';
-import { isEndpointResponse } from '../../../../src/lib/platform/http/respond.js';
+import { isEndpointResponse } from '../../../../src/lib/platform/http/responses.js';
 
 describe('error shaping', () => {
   it('builds the one error body, omitting absent details', () => {

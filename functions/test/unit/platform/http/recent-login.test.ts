@@ -1,7 +1,7 @@
-// deleteAccount's recent sign-in rule (src/lib/platform/http/recent-login.ts), on a test clock.
+// deleteAccount's recent sign-in rule (src/lib/platform/http/auth.ts), on a test clock.
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
-import { RECENT_LOGIN_MAX_AGE_MS, requireRecentLogin } from '../../../../src/lib/platform/http/recent-login.js';
+import { RECENT_LOGIN_MAX_AGE_MS, requireRecentLogin } from '../../../../src/lib/platform/http/auth.js';
 
 const NOW = Date.parse('2031-03-04T05:06:07Z');
 const clock = () => NOW;

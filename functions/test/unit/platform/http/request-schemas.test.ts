@@ -1,8 +1,8 @@
-// The bounds of the request schemas that the shape check (well-formed.ts) does not cover: ids and
+// The bounds of the request schemas that the shape check (request-checks.ts) does not cover: ids and
 // dates (matchEvents' date window: features/matching/schemas.test.ts). Each failure names its field.
 import { describe, expect, it } from 'vitest';
 import { chatRequestBody } from '../../../../src/lib/features/chat/schema.js';
-import { isWithinRequestDateRange, requestDateTime } from '../../../../src/lib/platform/http/request-dates.js';
+import { isWithinRequestDateRange, requestDateTime } from '../../../../src/lib/platform/http/request-fields.js';
 import { at, failures, fixNowForEachTest, NOW } from '../../../support/schema-failures.js';
 
 fixNowForEachTest();

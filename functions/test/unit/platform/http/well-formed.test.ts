@@ -6,7 +6,7 @@ import {
   MAX_INPUT_DEPTH,
   MAX_INPUT_VALUES,
   MAX_REPORTED_STRINGS,
-} from '../../../../src/lib/platform/http/well-formed.js';
+} from '../../../../src/lib/platform/http/request-checks.js';
 
 const LONE_HIGH = '\ud800';
 const LONE_LOW = '\udc00';

@@ -1,9 +1,20 @@
-// Dates in request bodies: ISO 8601 date-times with an offset, bounded to a sane range so that
-// nothing computed from them (a default window end, a Firestore Timestamp) can overflow.
-// Firestore Timestamps end at 9999-12-31 and begin at 0001-01-01; ISO strings reach both.
+// Fields that several request schemas share: ids of the caller's documents, and dates.
 import { z } from 'zod';
 import { systemClock } from '../clock.js';
 
+// A document id taken from a request (a conversation, an image): Firestore-safe by construction, so
+// it can never name another path (no '/'), a dot segment or a reserved __x__ id, and stays short.
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const RESERVED_ID = /^__.*__$/;
+
+export const documentId = z
+  .string()
+  .regex(ID, 'letters, digits, _ or -, at most 128')
+  .refine((id) => !RESERVED_ID.test(id), 'ids of the form __x__ are reserved');
+
+// Dates in request bodies: ISO 8601 date-times with an offset, bounded to a sane range so that
+// nothing computed from them (a default window end, a Firestore Timestamp) can overflow.
+// Firestore Timestamps end at 9999-12-31 and begin at 0001-01-01; ISO strings reach both.
 export const DAY_MS = 86_400_000;
 /** Nothing this app schedules or queries lies before this. */
 export const EARLIEST_REQUEST_DATE_MS = Date.UTC(2000, 0, 1);
