@@ -9,8 +9,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { getConfig, type AppConfig } from '../config/index.js';
 import { describeError, rootLogger } from '../logging.js';
 import { errorBody } from '../http/errors.js';
-import { resolveRequestId } from '../http/request-id.js';
-import { applySecurityHeaders } from '../http/security-headers.js';
+import { applySecurityHeaders, resolveRequestId } from '../http/responses.js';
 import { runHealthChecks, type HealthProbe, type HealthReport } from './checks.js';
 
 export interface HealthEndpointOptions {

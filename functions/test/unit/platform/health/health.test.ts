@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHealthChecks, type HealthProbe } from '../../../../src/lib/platform/health/checks.js';
 import { healthEndpoint } from '../../../../src/lib/platform/health/endpoint.js';
-import { SECURITY_HEADERS } from '../../../../src/lib/platform/http/security-headers.js';
+import { SECURITY_HEADERS } from '../../../../src/lib/platform/http/responses.js';
 import { mountFunctions, type MountedFunctions } from '../../../support/mount.js';
 
 const ok = (name: string, required = true): HealthProbe => ({ name, required, probe: async () => 'ok' });
