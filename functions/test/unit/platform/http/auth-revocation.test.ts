@@ -8,10 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getAdminAuth } from '../../../../src/lib/platform/firebase.js';
 import { authenticate, verifyWithFirebaseAdmin } from '../../../../src/lib/platform/http/auth.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
-import {
-  revocationCheckingVerifier,
-  type FirebaseTokenVerifier,
-} from '../../../../src/lib/platform/http/auth.js';
+import { revocationCheckingVerifier, type FirebaseTokenVerifier } from '../../../../src/lib/platform/http/auth.js';
 
 /** Tokens are "uid:auth_time"; `revoked` holds uids whose revocation check fails. */
 function recordingVerifier(revoked: Set<string> = new Set()) {
