@@ -7,7 +7,11 @@
  *   users/{uid}:  displayName, interests[], purposes[], location {city, region, country, lat, lng},
  *                 bio, discoverable
  *   events/{id}:  title, tags[], location {venue, city, region, country, lat, lng}, startsAt (Timestamp),
- *                 attendeeCount (public fields only)
+ *                 timeZone (IANA), attendeeCount (public fields only)
+ *
+ * Event times are wall-clock times in each event's zone, on days placed relative to the day the stack
+ * starts: two on the coming weekend (so "Any events for me this weekend?" has an answer on any
+ * weekday) and the rest on weekdays of the coming week.
  *   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
  *
  * Profiles also get what the matchProfileSync trigger would write (users/{uid}.match and the
@@ -16,6 +20,14 @@
  */
 import type { Auth } from 'firebase-admin/auth';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import {
+  addDays,
+  daysUntilWeekday,
+  instantOf,
+  localMoment,
+  weekdayOf,
+  type CalendarDate,
+} from '../src/lib/platform/time/index.js';
 import { syncMatchFields } from '../src/lib/features/matching/derived/sync.js';
 import { syncEventPoolEntry } from '../src/lib/features/matching/derived/event-sync.js';
 
@@ -40,14 +52,22 @@ interface SeedUser {
   discoverable: boolean;
 }
 
+/** When an event happens, relative to the day the stack starts, so the seed is always upcoming. */
+type SeedDay =
+  /** The Saturday or Sunday of "this weekend" in the event's zone (platform/time/phrases.ts). */
+  | { weekend: 'saturday' | 'sunday' }
+  /** The next such weekday strictly after today: 1 Monday ... 5 Friday. */
+  | { weekday: 1 | 2 | 3 | 4 | 5 };
+
 interface SeedEvent {
   id: string;
   title: string;
   tags: string[];
   location: Place & { venue: string };
-  /** Days from now, so events are always upcoming whenever the stack starts. */
-  inDays: number;
-  hour: number;
+  timeZone: string;
+  day: SeedDay;
+  /** Wall-clock start in the event's zone, HH:MM. */
+  at: string;
   /** Written to eventAttendees/{id}; the event itself gets only attendeeCount. */
   attendeeIds: string[];
 }
@@ -156,17 +176,39 @@ export const SEED_EVENTS: readonly SeedEvent[] = [
     title: 'Sunrise hike on Mount Tam',
     tags: ['hiking', 'photography', 'outdoors'],
     location: { ...SAN_FRANCISCO, venue: 'Pantoll Ranger Station', city: 'Mill Valley', lat: 37.9036, lng: -122.6045 },
-    inDays: 3,
-    hour: 13,
+    timeZone: 'America/Los_Angeles',
+    day: { weekend: 'sunday' },
+    at: '07:00',
     attendeeIds: ['seed-maya', 'seed-sam'],
+  },
+  {
+    id: 'seed-photo-walk',
+    title: 'Film photography walk',
+    tags: ['photography', 'walking'],
+    location: { ...OAKLAND, venue: 'Lake Merritt pergola' },
+    timeZone: 'America/Los_Angeles',
+    day: { weekend: 'saturday' },
+    at: '10:00',
+    attendeeIds: ['seed-maya', 'seed-amara'],
+  },
+  {
+    id: 'seed-coffee-founders',
+    title: 'Founders coffee morning',
+    tags: ['startups', 'coffee', 'networking'],
+    location: { ...SAN_FRANCISCO, venue: 'Mission coffee bar' },
+    timeZone: 'America/Los_Angeles',
+    day: { weekday: 2 },
+    at: '08:30',
+    attendeeIds: ['seed-leo', 'seed-ines'],
   },
   {
     id: 'seed-board-games',
     title: 'Board game night',
     tags: ['board games', 'social'],
     location: { ...BERKELEY, venue: "Amara's place" },
-    inDays: 5,
-    hour: 2,
+    timeZone: 'America/Los_Angeles',
+    day: { weekday: 3 },
+    at: '19:00',
     attendeeIds: ['seed-amara'],
   },
   {
@@ -174,48 +216,45 @@ export const SEED_EVENTS: readonly SeedEvent[] = [
     title: 'Applied ML meetup: evaluating LLM features',
     tags: ['machine learning', 'startups', 'networking'],
     location: { ...SAN_FRANCISCO, venue: 'SoMa co-working loft' },
-    inDays: 7,
-    hour: 2,
+    timeZone: 'America/Los_Angeles',
+    day: { weekday: 4 },
+    at: '18:30',
     attendeeIds: ['seed-leo', 'seed-ines'],
-  },
-  {
-    id: 'seed-photo-walk',
-    title: 'Film photography walk',
-    tags: ['photography', 'walking'],
-    location: { ...OAKLAND, venue: 'Lake Merritt pergola' },
-    inDays: 9,
-    hour: 17,
-    attendeeIds: ['seed-maya', 'seed-amara'],
   },
   {
     id: 'seed-jazz-dinner',
     title: 'Jazz and dinner club',
     tags: ['jazz', 'cooking', 'music'],
     location: { ...LOS_ANGELES, venue: 'Little Tokyo supper club' },
-    inDays: 12,
-    hour: 3,
+    timeZone: 'America/Los_Angeles',
+    day: { weekday: 5 },
+    at: '20:00',
     attendeeIds: ['seed-kenji'],
-  },
-  {
-    id: 'seed-coffee-founders',
-    title: 'Founders coffee morning',
-    tags: ['startups', 'coffee', 'networking'],
-    location: { ...SAN_FRANCISCO, venue: 'Mission coffee bar' },
-    inDays: 2,
-    hour: 16,
-    attendeeIds: ['seed-leo', 'seed-ines'],
   },
 ];
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** The local date a seed day falls on, seen from `today` (a local date in the event's zone). */
+export function seedDate(day: SeedDay, today: CalendarDate): CalendarDate {
+  if ('weekday' in day) return addDays(today, daysUntilWeekday(today, day.weekday, true));
+  // The Sunday of "this weekend" (platform/time/phrases.ts): today on a Sunday, else the coming one.
+  // On a Sunday its Saturday was yesterday: past, so never shown.
+  const sunday = weekdayOf(today) === 0 ? today : addDays(today, daysUntilWeekday(today, 6, false) + 1);
+  return day.weekend === 'sunday' ? sunday : addDays(sunday, -1);
+}
+
+/** The instant a seed event starts, for a stack started at `now`. */
+export function seedStart(event: Pick<SeedEvent, 'day' | 'at' | 'timeZone'>, now: Date): Date {
+  const today = localMoment(now.getTime(), event.timeZone).date;
+  const [hour, minute] = event.at.split(':').map(Number);
+  return new Date(instantOf({ ...seedDate(event.day, today), hour, minute }, event.timeZone));
+}
 
 /** Writes the demo people and events (ids are stable, so seeding twice overwrites, never duplicates). */
 export async function seedDemoData(db: Firestore, now = new Date()): Promise<{ users: number; events: number }> {
   const batch = db.batch();
   for (const { id, ...profile } of SEED_USERS) batch.set(db.collection('users').doc(id), profile);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  for (const { id, inDays, hour, attendeeIds, ...event } of SEED_EVENTS) {
-    const startsAt = Timestamp.fromMillis(today + inDays * DAY_MS + hour * 60 * 60 * 1000);
+  for (const { id, day, at, attendeeIds, ...event } of SEED_EVENTS) {
+    const startsAt = Timestamp.fromDate(seedStart({ day, at, timeZone: event.timeZone }, now));
     batch.set(db.collection('events').doc(id), { ...event, startsAt, attendeeCount: attendeeIds.length });
     batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }

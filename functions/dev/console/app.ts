@@ -110,7 +110,8 @@ function renderToolResult(event: Extract<ChatStreamEvent, { type: 'tool-result' 
     const place = (item.place as { city?: string } | undefined)?.city ?? '';
     card.append(
       el('b', {}, String(item.title ?? 'Untitled')),
-      el('div', {}, `${new Date(String(item.startsAt)).toLocaleString()} · ${place}`),
+      // The same local time the reply's text uses (the request sent this browser's zone).
+      el('div', {}, `${String(item.localStart ?? item.startsAt)} · ${place}`),
     );
     card.append(el('div', { class: 'state' }, ((item.tags as string[]) ?? []).join(' · ')));
     cards.append(card);
@@ -139,8 +140,10 @@ async function sendChat(): Promise<void> {
   $('chat').dataset.state = 'streaming';
   $<HTMLButtonElement>('chat-stop').disabled = false;
   try {
-    for await (const event of client.streamMessage({ message }, { signal: chatAbort.signal })) {
-      if (event.type === 'delta') $('chat-reply').textContent += event.text;
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    for await (const event of client.streamMessage({ message, timeZone }, { signal: chatAbort.signal })) {
+      if (event.type === 'start') $('chat-state').textContent = `streaming… (times in ${event.timeZone})`;
+      else if (event.type === 'delta') $('chat-reply').textContent += event.text;
       else if (event.type === 'tool-call') $('chat-state').textContent = `looking up: ${event.name}…`;
       else if (event.type === 'tool-result') renderToolResult(event);
       else if (event.type === 'done') {

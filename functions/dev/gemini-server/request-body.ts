@@ -147,7 +147,7 @@ export function summariseBody(raw: RequestBody): RequestBodySummary {
   return summary;
 }
 
-function systemInstructionText(body: RequestBody): string | undefined {
+export function systemInstructionText(body: RequestBody): string | undefined {
   const system = body.systemInstruction;
   if (typeof system === 'string') return system;
   if (!isRecord(system)) return undefined;
@@ -182,6 +182,18 @@ export function lastUserText(body: RequestBody): string {
     return partsOf(content)
       .map((p) => (typeof p.text === 'string' ? p.text : ''))
       .join('');
+  }
+  return '';
+}
+
+/** Text of the last turn the user wrote (a turn carrying only tool results is skipped). */
+export function lastUserQuestion(body: RequestBody): string {
+  const contents = Array.isArray(body.contents) ? body.contents : [];
+  for (let i = contents.length - 1; i >= 0; i--) {
+    const content = contents[i];
+    if (isRecord(content) && content.role !== undefined && content.role !== 'user') continue;
+    const texts = partsOf(content).filter((p) => typeof p.text === 'string');
+    if (texts.length > 0) return texts.map((p) => p.text as string).join('');
   }
   return '';
 }

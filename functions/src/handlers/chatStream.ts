@@ -1,6 +1,6 @@
 // POST /chatStream — the assistant reply as Server-Sent Events, written straight from the handler
 // through the platform's SSE responder (ids on every event, `: ping` after 15 s of silence):
-//   start {conversationId, messageId} · delta {text}… interleaved with tool-call {id, name, args} and
+//   start {conversationId, messageId, timeZone, timeZoneSource} · delta {text}… interleaved with tool-call {id, name, args} and
 //   tool-result {id, name, result} · done {finishReason, usage, model, cached}
 //   or, after the stream started, error {code, message, status, details?, requestId}.
 // Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
@@ -43,7 +43,13 @@ export const chatStreamHandler = defineEndpoint({
       pricer: callPricer(config.pricing.table),
     });
     return respondWithSse(ctx, async (stream) => {
-      await sendChatEvent(stream, { type: 'start', conversationId: turn.conversationId, messageId: turn.messageId });
+      await sendChatEvent(stream, {
+        type: 'start',
+        conversationId: turn.conversationId,
+        messageId: turn.messageId,
+        timeZone: turn.timeZone,
+        timeZoneSource: turn.timeZoneSource,
+      });
       try {
         const result = await turn.run(stream.signal, {
           onText: (text) => sendChatEvent(stream, { type: 'delta', text }),

@@ -19,6 +19,14 @@ import {
 } from './chat-support.js';
 import { backfillMatchFields } from '../../src/lib/features/matching/index.js';
 import {
+  addDays,
+  instantOf,
+  localMoment,
+  localTimeText,
+  parseLocalTimeInput,
+  resolveTimePhrase,
+} from '../../src/lib/platform/time/index.js';
+import {
   clearFirestore,
   inDays,
   LONDON,
@@ -98,9 +106,7 @@ function scenario(parts: ScenarioPart[]): Scenario {
 describe('the offline default model with tools', () => {
   it('asks find_events, streams tool-call and tool-result cards, then a summary of exactly those events', async () => {
     const { user, ids, tag } = await world();
-    const events = await collectEvents(
-      h.clientFor(user).streamMessage({ message: `Any events for me this weekend? ${tag}` }),
-    );
+    const events = await collectEvents(h.clientFor(user).streamMessage({ message: `Any events for me? ${tag}` }));
     const calls = ofType(events, 'tool-call');
     const results = ofType(events, 'tool-result');
     expect(calls).toHaveLength(1);
@@ -115,7 +121,18 @@ describe('the offline default model with tools', () => {
     expect(cardIds).not.toContain(ids.attended);
     const card = cards[0];
     expect(Object.keys(card).sort()).toEqual(
-      ['attendeeCount', 'eventId', 'matchedTags', 'place', 'score', 'startsAt', 'tags', 'title'].sort(),
+      [
+        'attendeeCount',
+        'eventId',
+        'localStart',
+        'matchedTags',
+        'place',
+        'score',
+        'startsAt',
+        'tags',
+        'timeZone',
+        'title',
+      ].sort(),
     );
     expect(card.place).toEqual({ city: 'Oakland', region: 'California', country: 'US' }); // no coordinates
     expect(card.attendeeCount).toBe(1); // a count, never who
@@ -166,6 +183,84 @@ describe('the offline default model with tools', () => {
     expect(typeof stored.exchangeJson).toBe('string');
     expect(stored.exchangeFormat).toBe('gemini');
     expect(stored.text).toBe(text);
+  });
+
+  it('"this weekend" is the caller’s weekend: the model is told the local date, fills from/until, and the cards carry local times', async () => {
+    const user = await signUp();
+    const tag = randomUUID().slice(0, 8);
+    await writeProfiles(h.db, {
+      [user.uid]: { displayName: 'Caller', interests: [`jazz${tag}`], location: OAKLAND, timeZone: 'Asia/Tokyo' },
+    });
+    // An event at noon Los Angeles time on each day from yesterday to nine days on (Los Angeles days).
+    const laToday = localMoment(Date.now(), 'America/Los_Angeles').date;
+    const noons = Array.from({ length: 11 }, (_, i) => addDays(laToday, i - 1)).map((day) => ({
+      id: `ev-noon-${day.month}-${day.day}-${tag}`,
+      startsAt: new Date(instantOf({ ...day, hour: 12 }, 'America/Los_Angeles')),
+    }));
+    await writeEvents(
+      h.db,
+      Object.fromEntries(
+        noons.map(({ id, startsAt }) => [
+          id,
+          { title: `Noon ${id}`, tags: [`jazz${tag}`], location: OAKLAND, startsAt, timeZone: 'America/Los_Angeles' },
+        ]),
+      ),
+    );
+
+    // The request's zone wins over the profile's; without one, the profile's (Tokyo) is used.
+    for (const [zone, body] of [
+      ['America/Los_Angeles', { timeZone: 'America/Los_Angeles' }],
+      ['Asia/Tokyo', {}],
+    ] as const) {
+      h.gemini.reset();
+      const now = Date.now();
+      const events = await collectEvents(
+        h.clientFor(user).streamMessage({ message: `Any events for me this weekend? ${tag}`, ...body }),
+      );
+      expect(ofType(events, 'start')[0]).toMatchObject({
+        timeZone: zone,
+        timeZoneSource: zone === 'Asia/Tokyo' ? 'profile' : 'request',
+      });
+      const instruction = generateRequests()[0].body!.systemInstruction!;
+      const local = localMoment(now, zone);
+      expect(instruction).toContain(`time zone ${zone}`);
+      expect(instruction).toMatch(
+        new RegExp(`Current local time: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(\\w+\\), time zone ${zone}`),
+      );
+      const window = resolveTimePhrase('this weekend', local.date)!;
+      const [call] = ofType(events, 'tool-call');
+      expect(call.args).toEqual({ from: window.from, until: window.until, limit: 3 });
+
+      const from = Math.max(now, parseLocalTimeInput(window.from, 'start', zone)!);
+      const until = parseLocalTimeInput(window.until, 'end', zone)!;
+      const expected = noons
+        .filter(({ startsAt }) => startsAt.getTime() >= from && startsAt.getTime() <= until)
+        .map(({ id }) => id);
+      const cards = ofType(events, 'tool-result')[0].result.events as Array<Record<string, string>>;
+      expect(cards.map((card) => card.eventId).sort()).toEqual(expected.sort());
+      for (const card of cards) {
+        expect(card.localStart).toBe(localTimeText(Date.parse(card.startsAt), zone));
+        expect(card.timeZone).toBe('America/Los_Angeles');
+        expect(deltaText(events)).toContain(card.localStart);
+      }
+      expect(deltaText(events)).toContain(expected.length > 0 ? 'this weekend:' : 'no upcoming events this weekend');
+    }
+  });
+
+  it('without a zone in the request or the profile, times are UTC and the reply says so; turns store their local date', async () => {
+    const { user, tag } = await world();
+    const events = await collectEvents(h.clientFor(user).streamMessage({ message: `Any events for me? ${tag}` }));
+    const start = ofType(events, 'start')[0];
+    expect(start).toMatchObject({ timeZone: 'UTC', timeZoneSource: 'default' });
+    expect(generateRequests()[0].body!.systemInstruction).toContain('When you mention a time, say that it is UTC.');
+    expect(deltaText(events)).toContain('Times are in UTC: your time zone is not known.');
+    const messages = await eventually(async () => {
+      const stored = await messagesOf(h.db, start.conversationId);
+      if (!stored.every((m) => m.sent)) throw new Error('not stamped yet');
+      return stored;
+    });
+    for (const message of messages)
+      expect(message.sent).toMatchObject({ timeZone: 'UTC', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
   });
 
   it('suggest_people shows discoverable people only, never the caller, with a distance band and no coordinates', async () => {
@@ -219,7 +314,7 @@ describe('the offline default model with tools', () => {
   it('the next turn replays the function-call and function-response parts, signatures included', async () => {
     const { user, tag } = await world();
     const client = h.clientFor(user);
-    const first = await client.sendMessage({ message: `Any events this weekend? ${tag}` });
+    const first = await client.sendMessage({ message: `Any events for me? ${tag}` });
     const signature = generateRequests()[1].body!.contents.at(-2)!.functionCalls[0].thoughtSignature;
     expect(signature).toEqual(expect.any(String));
     h.gemini.reset();

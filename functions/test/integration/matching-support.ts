@@ -137,6 +137,7 @@ export interface ProfileInput {
   location?: Place;
   bio?: string;
   discoverable?: boolean;
+  timeZone?: string;
   /** Server-owned: the account state and the derived fields the profile trigger writes. */
   accountState?: string;
   match?: unknown;
@@ -153,6 +154,8 @@ export interface EventInput {
   tags: string[];
   location?: Place;
   startsAt: Date;
+  /** IANA zone of the event, when it names one. */
+  timeZone?: string;
   /** Stored as the production layout does: `attendeeCount` on the event, the ids in eventAttendees/{id}. */
   attendeeIds?: string[];
 }

@@ -6,8 +6,17 @@
 import { digest, OFFLINE_MARK, offlineReplyText, splitIntoChunks } from '../default-reply.js';
 import type { ContentItem, ContentPlan } from '../reply-plan.js';
 import { sampleFromSchema } from '../schema-sample.js';
-import { DEFAULT_TOOL_ARGS, pickTool, toolResultsText } from '../tool-reply.js';
-import { declaredTools, lastUserText, trailingToolResults, userTurnCount, type ChatBody } from './request.js';
+import { instructionTime } from '../instruction-time.js';
+import { pickTool, toolCallArgs, toolResultsText } from '../tool-reply.js';
+import {
+  contentText,
+  declaredTools,
+  lastUserText,
+  messagesOf,
+  trailingToolResults,
+  userTurnCount,
+  type ChatBody,
+} from './request.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,6 +35,14 @@ function structuredText(body: ChatBody): string | undefined {
   return JSON.stringify(sampleFromSchema(schema ?? {}, digest(lastUserText(body))));
 }
 
+/** The system messages' text: where chat states the current local time. */
+function systemText(body: ChatBody): string {
+  return messagesOf(body)
+    .filter((message) => message.role === 'system' || message.role === 'developer')
+    .map((message) => contentText(message.content))
+    .join('\n');
+}
+
 export function defaultChatReply(body: ChatBody): ContentPlan {
   const tools = declaredTools(body);
   const plan = (items: ContentItem[], finishReason = 'STOP'): ContentPlan => ({
@@ -35,13 +52,14 @@ export function defaultChatReply(body: ChatBody): ContentPlan {
     finishInSeparateEvent: false,
   });
   const results = trailingToolResults(body);
-  if (tools.size > 0 && results.length > 0) return plan([text(splitIntoChunks(toolResultsText(results), 4))]);
   const prompt = lastUserText(body);
+  const now = instructionTime(systemText(body));
+  if (tools.size > 0 && results.length > 0)
+    return plan([text(splitIntoChunks(toolResultsText(results, now, prompt), 4))]);
   const tool = tools.size > 0 && body.tool_choice !== 'none' ? pickTool(tools, prompt) : undefined;
   if (tool) {
-    return plan([
-      { type: 'functionCall', name: tool, args: DEFAULT_TOOL_ARGS, sameChunk: false, repeatInLaterChunk: false },
-    ]);
+    const args = toolCallArgs(tool, prompt, now);
+    return plan([{ type: 'functionCall', name: tool, args, sameChunk: false, repeatInLaterChunk: false }]);
   }
   const structured = structuredText(body);
   if (structured !== undefined) {

@@ -22,6 +22,8 @@ import type { AppConfig } from '../platform/config/index.js';
 import { getDb } from '../platform/firebase.js';
 import type { MatchingConfig } from '../platform/config/index.js';
 import { HttpError } from '../platform/http/errors.js';
+import { isWithinRequestDateRange, MAX_REQUEST_YEARS_AHEAD } from '../platform/http/request-fields.js';
+import { parseLocalTimeInput } from '../platform/time/index.js';
 import {
   findEventsArgs,
   getEventArgs,
@@ -38,6 +40,29 @@ export interface AssistantToolDeps {
   shared?: SharedMatchCache;
   /** "Now" for the event windows (only upcoming events). */
   clock?: Clock;
+}
+
+/**
+ * find_events' from/until as ISO instants: a date is the whole local day in the caller's zone, a local
+ * time is read in it (an exact time with an offset stays as it is). Throws 400 outside the date range.
+ */
+function windowInstants(
+  args: { from?: string; until?: string },
+  timeZone: string,
+  nowMs: number,
+): { from?: string; until?: string } {
+  const instant = (text: string | undefined, edge: 'start' | 'end', name: string) => {
+    if (text === undefined) return undefined;
+    const ms = parseLocalTimeInput(text, edge, timeZone);
+    if (ms === undefined || !isWithinRequestDateRange(ms, nowMs))
+      throw new HttpError(
+        400,
+        'invalid_argument',
+        `${name} must be a date or time between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
+      );
+    return new Date(ms).toISOString();
+  };
+  return { from: instant(args.from, 'start', 'from'), until: instant(args.until, 'end', 'until') };
 }
 
 /** One log line per call: which tool, and what it cost in billed reads (bounded by the matching caps). */
@@ -66,16 +91,18 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
   const findEvents: ChatTool<FindEventsArgs> = {
     name: 'find_events',
     description:
-      'Upcoming events in this app, ranked for the user by shared interests and distance. Past events never appear.',
+      'Upcoming events in this app, ranked for the user by shared interests and distance. Past events never ' +
+      'appear. Each has startsAt (UTC) and localStart (in the user’s time zone).',
     args: findEventsArgs,
     async run(args, ctx) {
       const startedAt = performance.now();
       const nowMs = clock();
-      const problem = eventWindowProblem(args, nowMs);
+      const instants = windowInstants(args, ctx.timeZone, nowMs);
+      const problem = eventWindowProblem(instants, nowMs);
       if (problem) throw new HttpError(400, 'invalid_argument', problem);
-      const window = resolveEventWindow(args, deps.settings.eventWindowDays, nowMs);
+      const window = resolveEventWindow(instants, deps.settings.eventWindowDays, nowMs);
       const { events, reads } = await findEventsFor(
-        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared },
+        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared, timeZone: ctx.timeZone },
         { window, query: args.query, tags: args.tags, city: args.city, limit: args.limit },
       );
       logReads(ctx, 'find_events', reads, events.length, startedAt);
@@ -92,7 +119,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
     async run(args, ctx) {
       const startedAt = performance.now();
       const { people, reads } = await suggestPeopleFor(
-        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared },
+        { db: deps.db, uid: ctx.uid, settings: deps.settings, shared: deps.shared, timeZone: ctx.timeZone },
         { interests: args.interests, purposes: args.purposes, limit: args.limit },
       );
       logReads(ctx, 'suggest_people', reads, people.length, startedAt);
@@ -106,7 +133,7 @@ export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
     args: getEventArgs,
     async run(args, ctx) {
       const startedAt = performance.now();
-      const { event, reads } = await publicEvent({ db: deps.db }, args.eventId);
+      const { event, reads } = await publicEvent({ db: deps.db, timeZone: ctx.timeZone }, args.eventId);
       logReads(ctx, 'get_event', reads, event ? 1 : 0, startedAt);
       if (!event) throw new HttpError(404, 'not_found', `No event with id ${args.eventId}.`);
       return { event };

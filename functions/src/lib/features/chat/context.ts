@@ -4,6 +4,7 @@
 // Pure functions: the same inputs always give the same request, which the cache key relies on.
 import { codePointPrefix } from '../../platform/text.js';
 import type { StoredExchange } from './backends/chat-model.js';
+import { sentPrefix, timeInstruction, type SentStamp, type TurnTime } from './time-context.js';
 
 export const PERSONA =
   'You are the assistant inside a social and events app. You help people meet others, find and ' +
@@ -54,6 +55,7 @@ export const PROFILE_CONTEXT_FIELDS: readonly string[] = [
   'location.region',
   'location.country',
   'bio',
+  'timeZone',
 ];
 
 /** The profile fields used as context, in a fixed order (a stable prompt prefix, a stable cache key). */
@@ -76,6 +78,8 @@ export interface HistoryMessage {
    * replays the reply's text.
    */
   exchange?: StoredExchange;
+  /** When a user message was sent, in the sender's zone then (absent on messages stored before stamps). */
+  sent?: SentStamp;
 }
 
 /**
@@ -131,9 +135,27 @@ function quoteProfile(profile: ProfileContext): string {
   return JSON.stringify(profile).replace(/</g, '\\u003c');
 }
 
-/** Persona (and tools) first, then the profile: the part shared by every turn of a user comes first. */
-export function buildSystemInstruction(profile: ProfileContext | undefined, toolNames: readonly string[] = []): string {
+/**
+ * Persona (and tools) first, then the profile, then the moment: the part shared by every turn of a
+ * user comes first (a stable prefix for the model's implicit cache), what changes each minute last.
+ * Every backend sends this same text.
+ */
+export function buildSystemInstruction(
+  profile: ProfileContext | undefined,
+  toolNames: readonly string[] = [],
+  time?: { time: TurnTime; history: boolean },
+): string {
   const head = toolNames.length > 0 ? `${PERSONA}\n\n${toolGuidance(toolNames)}` : PERSONA;
-  if (!profile) return `${head}\n\n${NO_PROFILE}`;
-  return `${head}\n\n${PROFILE_PREAMBLE}\n<profile>\n${quoteProfile(profile)}\n</profile>`;
+  const body = profile ? `${PROFILE_PREAMBLE}\n<profile>\n${quoteProfile(profile)}\n</profile>` : NO_PROFILE;
+  const now = time ? `\n\n${timeInstruction(time.time, { tools: toolNames.length > 0, history: time.history })}` : '';
+  return `${head}\n\n${body}${now}`;
+}
+
+/**
+ * A history message's text as every backend replays it: a user message starts with the local date
+ * and time it was sent, when it was stored with them, so "this Saturday" keeps its meaning.
+ */
+export function historyText(turn: HistoryMessage): string {
+  const prefix = turn.role === 'user' && turn.sent ? sentPrefix(turn.sent) : '';
+  return prefix === '' ? turn.text : `${prefix}\n${turn.text}`;
 }

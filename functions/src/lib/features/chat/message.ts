@@ -33,7 +33,13 @@ export async function answerChatMessage(
   });
   try {
     const result = await turn.run(signal, { onText: () => undefined });
-    return { conversationId: turn.conversationId, messageId: turn.messageId, ...result };
+    return {
+      conversationId: turn.conversationId,
+      messageId: turn.messageId,
+      ...result,
+      timeZone: turn.timeZone,
+      timeZoneSource: turn.timeZoneSource,
+    };
   } catch (error) {
     // Nobody is left to answer; the partial reply is already stored as interrupted.
     if (error instanceof ClientAbortedError)

@@ -2,6 +2,7 @@
 // layer has already refused ill-formed strings, see platform/http/request-checks.ts).
 import { z } from 'zod';
 import { documentId } from '../../platform/http/request-fields.js';
+import { canonicalTimeZone } from '../../platform/time/index.js';
 
 /** Firestore-safe ids: no slashes, no dots-only (the character set), no reserved __x__ names (the refine). */
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -18,6 +19,17 @@ export const chatRequestBody = z.object({
   clientMessageId: z
     .string()
     .regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128')
+    .optional(),
+  /** The device's IANA zone; without it the profile's timeZone, else UTC. */
+  timeZone: z
+    .string()
+    .max(64)
+    .transform((zone, ctx) => {
+      const canonical = canonicalTimeZone(zone);
+      if (canonical === undefined)
+        ctx.addIssue({ code: 'custom', message: 'an IANA time zone name, e.g. America/Los_Angeles' });
+      return canonical ?? zone;
+    })
     .optional(),
 });
 

@@ -17,6 +17,7 @@ import { accountDeletedError, erasureMarkRef } from '../../platform/erasure-mark
 import { FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
 import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
+import { readSentStamp, type SentStamp } from './time-context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { expiryFields } from '../../platform/retention.js';
 import { codePointPrefix } from '../../platform/text.js';
@@ -67,6 +68,8 @@ export interface SaveReplyInput {
   attemptId: string;
   clientMessageId?: string;
   reply: StoredReply;
+  /** The turn's local date, time and zone: stored on both messages, replayed with the user's. */
+  sent?: SentStamp;
 }
 
 export interface ChatStore {
@@ -287,13 +290,14 @@ export class FirestoreChatStore implements ChatStore {
       // Failed replies (possibly cut by a safety stop) are not context; interrupted ones were seen.
       if (!role || typeof data.text !== 'string' || (role === 'assistant' && data.status === 'error')) continue;
       const exchange = role === 'assistant' ? storedExchange(data.exchangeJson, data.exchangeFormat) : undefined;
-      history.push(exchange ? { role, text: data.text, exchange } : { role, text: data.text });
+      const sent = role === 'user' ? readSentStamp(data.sent) : undefined;
+      history.push({ role, text: data.text, ...(exchange ? { exchange } : {}), ...(sent ? { sent } : {}) });
       if (history.length === limit) break;
     }
     return history.reverse();
   }
 
-  async saveReply({ ids, attemptId, clientMessageId, reply }: SaveReplyInput): Promise<void> {
+  async saveReply({ ids, attemptId, clientMessageId, reply, sent }: SaveReplyInput): Promise<void> {
     const refs = this.refs(ids);
     const batch = this.db.batch();
     const { toolCalls, exchange, ...fields } = reply;
@@ -313,10 +317,13 @@ export class FirestoreChatStore implements ChatStore {
         clientMessageId,
         attemptId,
         replyTo: ids.userMessageId,
+        sent,
         createdAt: FieldValue.serverTimestamp(),
         ...this.expiry(),
       }),
     );
+    // The user's message was claimed before the turn's zone was known (the profile is read alongside).
+    if (sent) batch.set(refs.user, { sent }, { merge: true });
     const conversationUpdate: Record<string, unknown> = { updatedAt: FieldValue.serverTimestamp(), ...this.expiry() };
     if (reply.text !== '') conversationUpdate.lastMessagePreview = previewOf(reply.text);
     batch.update(refs.conversation, conversationUpdate);

@@ -34,6 +34,8 @@ export interface ToolLoopInput {
   /** By name; empty: one plain model call, no tools declared. */
   tools: ReadonlyMap<string, AnyChatTool>;
   uid: string;
+  /** The caller's zone this turn: tools read local dates and write local times in it. */
+  timeZone: string;
   signal: AbortSignal;
   log: Logger;
   timeouts: ModelTimeouts;
@@ -155,7 +157,13 @@ export async function runToolLoop(input: ToolLoopInput, progress: ToolLoopProgre
       }
       const budget = Math.max(0, Math.min(limits.toolTimeoutMs, deadline - Date.now()));
       running.push(
-        runToolCall(tools, call, { uid: input.uid, signal, timeoutMs: budget, log: input.log }).then((outcome) => {
+        runToolCall(tools, call, {
+          uid: input.uid,
+          timeZone: input.timeZone,
+          signal,
+          timeoutMs: budget,
+          log: input.log,
+        }).then((outcome) => {
           outcomes.set(call.id, outcome);
           return finish(call, outcome);
         }),

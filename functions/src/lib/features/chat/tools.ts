@@ -11,6 +11,8 @@ import type { ToolDeclaration } from './backends/chat-model.js';
 
 export interface ToolContext {
   uid: string;
+  /** The caller's IANA zone this turn (UTC when unknown): dates in arguments and times in results use it. */
+  timeZone: string;
   /** Aborts on client disconnect or when the tool's time is up; pass it to every read. */
   signal: AbortSignal;
   log: Logger;
@@ -65,6 +67,7 @@ class ToolTimeout extends Error {}
 
 export interface RunToolCallOptions {
   uid: string;
+  timeZone: string;
   /** The turn's signal (client disconnect); the call gets its own deadline on top. */
   signal: AbortSignal;
   timeoutMs: number;
@@ -98,7 +101,7 @@ export async function runToolCall(
   try {
     // The race: a tool that ignores its signal still answers the model in time.
     const result = await Promise.race([
-      tool.run(parsed.data, { uid: options.uid, signal, log: options.log }),
+      tool.run(parsed.data, { uid: options.uid, timeZone: options.timeZone, signal, log: options.log }),
       timedOut,
     ]);
     if (JSON.stringify(result).length > MAX_TOOL_RESULT_CHARS) {

@@ -5,6 +5,7 @@
 // The reply is persisted however the turn ends: complete, interrupted (client left) or error; a reply
 // that could not be stored ends the turn with 503 unavailable, never a result (reply-saver.ts).
 import type { Cache } from '../../platform/cache/types.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import type { ChatConfig } from '../../platform/config/index.js';
 import { describeError, type Logger } from '../../platform/logging.js';
 import type { CallPricer } from '../../platform/pricing/pricer.js';
@@ -17,9 +18,10 @@ import { ClientAbortedError } from './model-stream.js';
 import { replyNotStored, storeReply, type SaveOutcome } from './reply-saver.js';
 import { splitForReplay } from './replay.js';
 import type { ChatStore, StoredReply } from './store.js';
+import { sentStamp, turnTime, type SentStamp, type TurnTime } from './time-context.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
 import type { AnyChatTool } from './tools.js';
-import type { ChatRequest, ChatToolCall, ChatUsage } from './wire.js';
+import type { ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './wire.js';
 
 export interface ChatDeps {
   store: ChatStore;
@@ -28,6 +30,8 @@ export interface ChatDeps {
   model: ChatModel;
   /** The assistant's tools (src/lib/assistant-tools); none: plain replies. */
   tools?: readonly AnyChatTool[];
+  /** "Now" for the turn's local date and time; default the system clock. */
+  clock?: Clock;
 }
 
 /** What a turn reports as it goes (chatStream relays each; chatMessage needs none). */
@@ -72,6 +76,9 @@ export interface PreparedTurn {
   conversationId: string;
   /** The assistant message's id. */
   messageId: string;
+  /** The zone the turn's dates and times are in, and where it came from (UTC by default). */
+  timeZone: string;
+  timeZoneSource: ChatTimeZoneSource;
   /**
    * Produces the reply, reporting text chunks and tool calls as they happen (awaited). Resolves with
    * the result once the reply is stored; rejects with toChatError's HttpError (after storing what there
@@ -112,7 +119,13 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
       ? deps.store.loadHistory(ids.conversationId, settings.historyLength, [ids.userMessageId, ids.assistantMessageId])
       : Promise.resolve([]),
   ]);
-  const base = { conversationId: ids.conversationId, messageId: ids.assistantMessageId };
+  const time = turnTime((deps.clock ?? systemClock)(), request.timeZone, profile?.timeZone);
+  const base = {
+    conversationId: ids.conversationId,
+    messageId: ids.assistantMessageId,
+    timeZone: time.moment.timeZone,
+    timeZoneSource: time.source,
+  };
 
   if (claim.kind === 'replay') {
     const stored = claim.reply;
@@ -138,20 +151,32 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   }
 
   const tools = settings.toolsEnabled ? (deps.tools ?? []) : [];
-  const prompt = deps.model.prompt({
-    model: input.model,
-    settings,
-    profile: profileContext(profile),
-    history,
-    message: request.message,
-    toolNames: tools.map((tool) => tool.name),
-  });
-  const turn = new TurnRunner(deps, input, ids, claim.attemptId, prompt, tools);
+  const promptAt = (at: TurnTime) =>
+    deps.model.prompt({
+      model: input.model,
+      settings,
+      profile: profileContext(profile),
+      history,
+      message: request.message,
+      toolNames: tools.map((tool) => tool.name),
+      time: at,
+    });
+  // The cache key holds the local date and hour, not the minute: a cached reply may be replayed within
+  // the hour it was written, never on another day or in another zone.
+  const cacheKey = chatCacheKey(uid, ids.conversationId, promptAt({ ...time, moment: { ...time.moment, minute: 0 } }));
+  const turn = new TurnRunner(deps, input, ids, claim.attemptId, { prompt: promptAt(time), cacheKey, time }, tools);
   return { ...base, run: (signal, events) => turn.run(signal, events) };
 }
 
 async function chargeBudget(budget: TokenMeter, charge: { tokens: number; costUsd: number | null }): Promise<void> {
   await Promise.all([budget.chargeTokens(charge.tokens), budget.chargeCost(charge.costUsd)]);
+}
+
+/** What a turn runs with: the prompt, the reply cache's key for it, and its moment. */
+interface TurnPlan {
+  prompt: ChatPrompt;
+  cacheKey: string;
+  time: TurnTime;
 }
 
 async function replayText(text: string, onText: (text: string) => void | Promise<void>): Promise<void> {
@@ -160,6 +185,9 @@ async function replayText(text: string, onText: (text: string) => void | Promise
 
 class TurnRunner {
   private readonly cacheKey: string;
+  private readonly prompt: ChatPrompt;
+  private readonly sent: SentStamp;
+  private readonly timeZone: string;
   private readonly tools: ReadonlyMap<string, AnyChatTool>;
   /** The reply was written (it is written once, whatever happens after). */
   private saved = false;
@@ -169,10 +197,13 @@ class TurnRunner {
     private readonly input: TurnInput,
     private readonly ids: TurnIds,
     private readonly attemptId: string,
-    private readonly prompt: ChatPrompt,
+    plan: TurnPlan,
     tools: readonly AnyChatTool[],
   ) {
-    this.cacheKey = chatCacheKey(input.uid, ids.conversationId, prompt);
+    this.cacheKey = plan.cacheKey;
+    this.prompt = plan.prompt;
+    this.sent = sentStamp(plan.time);
+    this.timeZone = plan.time.moment.timeZone;
     this.tools = new Map(tools.map((tool) => [tool.name, tool]));
   }
 
@@ -201,6 +232,7 @@ class TurnRunner {
           prompt: this.prompt,
           tools: this.tools,
           uid,
+          timeZone: this.timeZone,
           signal,
           log,
           timeouts: {
@@ -292,6 +324,7 @@ class TurnRunner {
         attemptId: this.attemptId,
         clientMessageId: this.input.request.clientMessageId,
         reply,
+        sent: this.sent,
       },
       this.input.log,
     );

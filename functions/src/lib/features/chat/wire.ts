@@ -11,7 +11,15 @@ export interface ChatRequest {
    * message: the stored reply is returned (or re-streamed) instead.
    */
   clientMessageId?: string;
+  /**
+   * The device's IANA time zone (e.g. America/Los_Angeles), checked against the runtime's list. Without
+   * it the profile's `timeZone` is used, and without that UTC (the answer says which: timeZoneSource).
+   */
+  timeZone?: string;
 }
+
+/** Where a turn's zone came from: the request, the profile, or neither (then it is UTC). */
+export type ChatTimeZoneSource = 'request' | 'profile' | 'default';
 
 /**
  * Token counts as Gemini reports them. Not Gemini's cached-token count: its implicit cache is shared
@@ -63,6 +71,9 @@ export interface ChatMessageResponse {
   cached: boolean;
   /** The tools the assistant used for this reply, in the order it asked; [] when none. */
   toolCalls: ChatToolCall[];
+  /** The zone the reply's dates and times are in (UTC when the request and profile name none). */
+  timeZone: string;
+  timeZoneSource: ChatTimeZoneSource;
 }
 
 /** Codes a chat call can fail with, beyond the request layer's (unauthenticated, rate_limited...). */
@@ -89,6 +100,9 @@ export interface ChatStreamStartEvent {
   conversationId: string;
   /** The assistant message's id. */
   messageId: string;
+  /** The zone the reply's dates and times are in, and where it came from. */
+  timeZone: string;
+  timeZoneSource: ChatTimeZoneSource;
 }
 
 export interface ChatStreamDeltaEvent {

@@ -12,6 +12,7 @@ import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWin
 import type { SharedMatchCache } from './shared-cache.js';
 import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches } from './scoring/index.js';
 import type { LocationMatch } from './scoring/index.js';
+import { localTimeText, zoneOfPlace } from '../../platform/time/index.js';
 
 export interface AssistantScope {
   db: Firestore;
@@ -19,6 +20,8 @@ export interface AssistantScope {
   settings: MatchingConfig;
   /** The per-instance cache matchUsers and matchEvents read through (MATCH_SHARED_CACHE); none = read each time. */
   shared?: SharedMatchCache;
+  /** The caller's IANA zone: each card's localStart is written in it. */
+  timeZone: string;
 }
 
 /** City-level place: the names only. */
@@ -31,8 +34,12 @@ export interface PlaceCard {
 export interface EventCard {
   eventId: string;
   title: string | null;
-  /** ISO 8601. */
+  /** ISO 8601, UTC. */
   startsAt: string;
+  /** The start on the caller's clock, e.g. "Saturday 12 December 2026, 10:00". */
+  localStart: string;
+  /** The event's own zone: its stored timeZone, else its place's where the names settle it, else the caller's. */
+  timeZone: string;
   place: PlaceCard;
   tags: string[];
   score: number;
@@ -73,11 +80,18 @@ function placeCard(place: PlaceRecord | undefined): PlaceCard {
   return card;
 }
 
-function eventCard(event: EventRecord, score: number, matchedTags: string[]): EventCard {
+/** An event's zone: as stored, else its place's, else the viewer's. */
+export function eventTimeZone(event: Pick<EventRecord, 'timeZone' | 'location'>, viewerZone: string): string {
+  return event.timeZone ?? zoneOfPlace(event.location) ?? viewerZone;
+}
+
+function eventCard(event: EventRecord, score: number, matchedTags: string[], viewerZone: string): EventCard {
   return {
     eventId: event.id,
     title: event.title,
     startsAt: event.startsAt.toISOString(),
+    localStart: localTimeText(event.startsAt.getTime(), viewerZone),
+    timeZone: eventTimeZone(event, viewerZone),
     place: placeCard(event.location),
     tags: event.tags ?? [],
     score: Math.round(score * 100) / 100,
@@ -142,7 +156,7 @@ export async function findEventsFor(
   return {
     events: ranked.flatMap((match) => {
       const event = byId.get(match.id);
-      return event ? [eventCard(event, match.score, match.matched.interests)] : [];
+      return event ? [eventCard(event, match.score, match.matched.interests, scope.timeZone)] : [];
     }),
     reads,
   };
@@ -185,6 +199,8 @@ export interface PublicEvent {
   eventId: string;
   title: string | null;
   startsAt: string;
+  localStart: string;
+  timeZone: string;
   place: PlaceCard;
   tags: string[];
   attendeeCount: number;
@@ -192,7 +208,7 @@ export interface PublicEvent {
 
 /** get_event: one event's public fields (never its attendees), or undefined when there is none. */
 export async function publicEvent(
-  scope: Pick<AssistantScope, 'db'>,
+  scope: Pick<AssistantScope, 'db' | 'timeZone'>,
   eventId: string,
 ): Promise<{ event: PublicEvent | undefined } & ReadReport> {
   const reads = new ReadCounter();
@@ -200,6 +216,6 @@ export async function publicEvent(
   reads.addLookups(1);
   const record = snapshot.exists ? toEventRecord(snapshot as FirebaseFirestore.QueryDocumentSnapshot) : undefined;
   if (!record) return { event: undefined, reads };
-  const { score: _score, matchedTags: _matched, ...fields } = eventCard(record, 0, []);
+  const { score: _score, matchedTags: _matched, ...fields } = eventCard(record, 0, [], scope.timeZone);
   return { event: { ...fields, place: placeCard(boundedPlace(snapshot.get('location'))) }, reads };
 }

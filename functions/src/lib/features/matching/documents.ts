@@ -6,7 +6,8 @@
 //   users/{uid}:              displayName, interests[], purposes[], location {city, region, country,
 //                             lat, lng}, bio (never read), discoverable (missing = true),
 //                             accountState (server-owned: suspended / deleted hide), match (derived/)
-//   events/{id}:              title, tags[], location {...}, startsAt (Timestamp), attendeeCount
+//   events/{id}:              title, tags[], location {...}, startsAt (Timestamp), timeZone (IANA,
+//                             optional), attendeeCount
 //   eventAttendees/{eventId}: attendeeIds[] (server-only: who attends is not public)
 //
 // Ill-formed strings (lone surrogates, which user-written documents can hold) cannot be encoded as
@@ -18,6 +19,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { coarsePosition, type MatchEvent, type MatchProfile } from './scoring/index.js';
 import { codePointPrefix } from '../../platform/text.js';
 import { isHiddenAccountState } from './account-state.js';
+import { canonicalTimeZone } from '../../platform/time/index.js';
 
 /** What is read of each field; anything beyond is cut (text, lists) or dropped (place names, ids). */
 export const READ_LIMITS = Object.freeze({
@@ -65,6 +67,8 @@ export interface EventRecord extends MatchEvent {
   tags?: string[];
   location?: PlaceRecord;
   startsAt: Date;
+  /** The event's IANA zone, when it names one the runtime knows. */
+  timeZone?: string;
   /** The event's public head count; attendance is read only for events where it is above 0. */
   attendeeCount: number;
   /** From `eventAttendees/{id}`: a sample of who attends, without the caller; [] when not read. */
@@ -188,6 +192,7 @@ export function eventRecord(id: string, data: DocumentData): EventRecord | undef
     tags: boundedTags(data.tags),
     location: boundedPlace(data.location),
     startsAt,
+    ...(canonicalTimeZone(data.timeZone) !== undefined ? { timeZone: canonicalTimeZone(data.timeZone) } : {}),
     attendeeCount: toCount(data.attendeeCount),
     attendeeIds: [],
     viewerAttends: false,

@@ -1,5 +1,14 @@
 // Time as people live it: zones, local calendars and the phrases they use (tonight, this weekend).
-export { isKnownTimeZone, instantOf, offsetAt, wallClockAt, UTC_ZONE, type WallClock, type WallTime } from './zones.js';
+export {
+  canonicalTimeZone,
+  isKnownTimeZone,
+  instantOf,
+  offsetAt,
+  wallClockAt,
+  UTC_ZONE,
+  type WallClock,
+  type WallTime,
+} from './zones.js';
 export {
   addDays,
   daysUntilWeekday,

@@ -16,9 +16,28 @@ function zoneList(): ReadonlySet<string> {
   return knownZones;
 }
 
-/** Whether `zone` is a time zone name in the runtime's list (exact spelling, e.g. America/Los_Angeles). */
+/** Zone names are letters, digits and _ + - /; anything else is refused before Intl sees it. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+
+/**
+ * The runtime's own name for `zone` when it is in the runtime's list, else undefined. Aliases the
+ * runtime resolves to a listed zone are accepted under that name: devices send "Etc/UTC" or
+ * "US/Pacific" as often as "UTC" or "America/Los_Angeles".
+ */
+export function canonicalTimeZone(zone: unknown): string | undefined {
+  if (typeof zone !== 'string' || !ZONE_NAME.test(zone)) return undefined;
+  if (zoneList().has(zone)) return zone;
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    return zoneList().has(resolved) ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `zone` names a zone in the runtime's list (itself or as an alias: see canonicalTimeZone). */
 export function isKnownTimeZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.length <= 64 && zoneList().has(zone);
+  return canonicalTimeZone(zone) !== undefined;
 }
 
 /** A wall-clock reading: month 1-12, weekday 0 (Sunday) to 6. */

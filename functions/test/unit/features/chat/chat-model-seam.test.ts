@@ -83,6 +83,7 @@ function input(model: ChatModel, billed: number[]): ToolLoopInput {
     }),
     tools: new Map([[echo.name, echo]]),
     uid: 'u1',
+    timeZone: 'UTC',
     signal: new AbortController().signal,
     log: createLogger(),
     timeouts: { firstChunkMs: 2_000, idleMs: 2_000, totalMs: 5_000 },

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerChatMessage, type ChatDeps } from '../../../../src/lib/features/chat/index.js';
 import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemini-model.js';
+import type { HistoryMessage } from '../../../../src/lib/features/chat/context.js';
 import type { SaveReplyInput } from '../../../../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
 import { getConfig } from '../../../../src/lib/platform/config/index.js';
@@ -31,16 +32,27 @@ async function* sseBody(events: object[], signal: AbortSignal | undefined, onFir
   }
 }
 
-function fakeDeps(events: object[], options: { onFirstSent?: () => void } = {}) {
+/** Monday 7 December 2026, 09:15 in Los Angeles. */
+const MONDAY_MORNING_LA = Date.parse('2026-12-07T17:15:00Z');
+
+interface FakeOptions {
+  onFirstSent?: () => void;
+  profile?: Record<string, unknown>;
+  history?: HistoryMessage[];
+  clock?: () => number;
+}
+
+function fakeDeps(events: object[], options: FakeOptions = {}) {
   const requests: GeminiStreamRequest[] = [];
   const saved: SaveReplyInput[] = [];
   const deps: ChatDeps = {
     store: {
       claimTurn: async () => ({ kind: 'started', attemptId: `attempt-${saved.length + 1}` }),
-      loadProfile: async () => undefined,
-      loadHistory: async () => [],
+      loadProfile: async () => options.profile,
+      loadHistory: async () => options.history ?? [],
       saveReply: async (input) => void saved.push(input),
     },
+    clock: options.clock ?? (() => MONDAY_MORNING_LA),
     cache: new MemoryLruCache(),
     model: new GeminiChatModel({
       fetch: async (request) => {
@@ -161,5 +173,81 @@ describe('answerChatMessage', () => {
     expect(failure).toBeInstanceOf(HttpError);
     expect(failure).toMatchObject({ status: 499, code: 'client_closed_request' });
     expect(saved.map(({ reply }) => [reply.status, reply.text])).toEqual([['interrupted', 'Hel']]);
+  });
+});
+
+describe('the turn knows when and where the user is', () => {
+  const ask = (deps: ChatDeps, body: { message: string; timeZone?: string; conversationId?: string }) =>
+    answerChatMessage(deps, {
+      uid: 'u1',
+      body,
+      config: getConfig(),
+      text: { model: 'gemini-test-text' },
+      log,
+      signal: new AbortController().signal,
+    });
+  const instruction = (request: GeminiStreamRequest) => request.request.systemInstruction?.parts[0].text ?? '';
+
+  it('tells the model the local date, weekday and time in the request’s zone, and stores them with the turn', async () => {
+    const { deps, requests, saved } = fakeDeps([chunk('Hi', 'STOP')], { profile: { timeZone: 'Europe/London' } });
+    const response = await ask(deps, { message: 'hi', timeZone: 'America/Los_Angeles' });
+    expect(response).toMatchObject({ timeZone: 'America/Los_Angeles', timeZoneSource: 'request' });
+    const text = instruction(requests[0]);
+    expect(text).toContain('Current local time: 2026-12-07 09:15 (Monday), time zone America/Los_Angeles (UTC-08:00).');
+    expect(text).toContain('Today is Monday 7 December 2026');
+    expect(text).toContain('Sat 2026-12-12, Sun 2026-12-13');
+    expect(text).not.toContain('UTC, because');
+    expect(saved[0].sent).toEqual({ date: '2026-12-07', time: '09:15', timeZone: 'America/Los_Angeles' });
+  });
+
+  it('falls back to the profile’s zone, then to UTC, and then says so', async () => {
+    const fromProfile = fakeDeps([chunk('Hi', 'STOP')], { profile: { timeZone: 'Asia/Tokyo' } });
+    expect(await ask(fromProfile.deps, { message: 'hi' })).toMatchObject({
+      timeZone: 'Asia/Tokyo',
+      timeZoneSource: 'profile',
+    });
+    // 17:15 UTC on Monday is already Tuesday 02:15 in Tokyo.
+    expect(instruction(fromProfile.requests[0])).toContain('Current local time: 2026-12-08 02:15 (Tuesday)');
+
+    const neither = fakeDeps([chunk('Hi', 'STOP')], { profile: { timeZone: 'Mars/Olympus_Mons' } });
+    expect(await ask(neither.deps, { message: 'hi' })).toMatchObject({ timeZone: 'UTC', timeZoneSource: 'default' });
+    const text = instruction(neither.requests[0]);
+    expect(text).toContain('Current local time: 2026-12-07 17:15 (Monday), time zone UTC (UTC+00:00).');
+    expect(text).toContain('When you mention a time, say that it is UTC.');
+  });
+
+  it('replays an earlier user message with the local date it was sent', async () => {
+    const history: HistoryMessage[] = [
+      {
+        role: 'user',
+        text: 'Anything this Saturday?',
+        sent: { date: '2026-12-03', time: '18:40', timeZone: 'America/Los_Angeles' },
+      },
+      { role: 'assistant', text: 'The hike on Saturday.' },
+    ];
+    const { deps, requests } = fakeDeps([chunk('Hi', 'STOP')], { history });
+    await ask(deps, { message: 'and on Sunday?', timeZone: 'America/Los_Angeles', conversationId: 'c1' });
+    const [first, reply, now] = requests[0].request.contents;
+    expect(first.parts[0]).toEqual({
+      text: '(Sent Thursday 3 December 2026, 18:40, America/Los_Angeles.)\nAnything this Saturday?',
+    });
+    expect(reply.parts[0]).toEqual({ text: 'The hike on Saturday.' });
+    expect(now.parts[0]).toEqual({ text: 'and on Sunday?' });
+    expect(instruction(requests[0])).toContain(
+      'Earlier user messages start with the local date and time they were sent',
+    );
+  });
+
+  it('replays a cached reply within the hour it was written, never in another hour or zone', async () => {
+    let now = MONDAY_MORNING_LA;
+    const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')], { clock: () => now });
+    const body = { message: 'hi', timeZone: 'America/Los_Angeles' };
+    expect((await ask(deps, body)).cached).toBe(false);
+    now += 35 * 60_000; // 09:50
+    expect((await ask(deps, body)).cached).toBe(true);
+    expect((await ask(deps, { ...body, timeZone: 'America/Denver' })).cached).toBe(false);
+    now += 15 * 60_000; // 10:05
+    expect((await ask(deps, body)).cached).toBe(false);
+    expect(requests).toHaveLength(3);
   });
 });

@@ -86,6 +86,7 @@ function input(
     prompt,
     tools: new Map([[lookup.name, lookup]]),
     uid: 'alice',
+    timeZone: 'UTC',
     signal: new AbortController().signal,
     log: createLogger(),
     timeouts: { firstChunkMs: 2_000, idleMs: 2_000, totalMs: 10_000 },

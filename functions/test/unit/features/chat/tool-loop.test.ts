@@ -79,6 +79,7 @@ function input(client: GeminiTransport, overrides: Partial<ToolLoopInput> = {}):
     prompt: { model: 'm', request: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }, maxOutputTokens: 100 },
     tools: new Map([lookup, sleepy, delayed].map((tool) => [tool.name, tool])),
     uid: 'alice',
+    timeZone: 'UTC',
     signal: new AbortController().signal,
     log: createLogger(),
     timeouts: { firstChunkMs: 2_000, idleMs: 2_000, totalMs: 10_000 },

@@ -18,6 +18,7 @@ const echo: AnyChatTool = {
   run: async (args: { word: string; times: number }, ctx) => ({
     words: Array(args.times).fill(args.word),
     uid: ctx.uid,
+    timeZone: ctx.timeZone,
   }),
 };
 const slow: AnyChatTool = {
@@ -51,16 +52,17 @@ const huge: AnyChatTool = {
 const tools = new Map([echo, slow, broken, refuses, huge].map((tool) => [tool.name, tool]));
 const options = (signal = new AbortController().signal, timeoutMs = 50) => ({
   uid: 'alice',
+  timeZone: 'Europe/Lisbon',
   signal,
   timeoutMs,
   log: createLogger(),
 });
 
 describe('runToolCall', () => {
-  it('runs a known tool with parsed args (defaults applied) and the caller uid', async () => {
+  it('runs a known tool with parsed args (defaults applied), the caller uid and their zone', async () => {
     expect(await runToolCall(tools, { name: 'echo', args: { word: 'hi' } }, options())).toEqual({
       ok: true,
-      result: { words: ['hi'], uid: 'alice' },
+      result: { words: ['hi'], uid: 'alice', timeZone: 'Europe/Lisbon' },
     });
   });
 

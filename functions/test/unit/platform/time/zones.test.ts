@@ -1,6 +1,7 @@
 // Zones read with the runtime's own data: validity, wall clocks across DST changes and the date line.
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTimeZone,
   instantOf,
   isKnownTimeZone,
   localMoment,
@@ -19,10 +20,18 @@ describe('isKnownTimeZone', () => {
     expect(isKnownTimeZone('UTC')).toBe(true);
   });
 
+  it('accepts aliases the runtime resolves to a listed zone, under the listed name', () => {
+    expect(canonicalTimeZone('Etc/UTC')).toBe('UTC');
+    expect(canonicalTimeZone('US/Pacific')).toBe('America/Los_Angeles');
+    expect(canonicalTimeZone('america/los_angeles')).toBe('America/Los_Angeles');
+    expect(canonicalTimeZone('Europe/Lisbon')).toBe('Europe/Lisbon');
+  });
+
   it('refuses anything else', () => {
-    for (const zone of ['america/los_angeles', 'Mars/Olympus_Mons', 'PST', '', ' UTC', 'Europe/London\n', 42, null])
+    for (const zone of ['Mars/Olympus_Mons', '', ' UTC', 'Europe/London\n', '+05:00', 'Z', 42, null])
       expect(isKnownTimeZone(zone)).toBe(false);
     expect(isKnownTimeZone('A'.repeat(100))).toBe(false);
+    expect(canonicalTimeZone('../../etc/passwd')).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import type { ModelBlockedError } from '../../../platform/model/errors.js';
 import type { BillableTokens } from '../../../platform/pricing/cost.js';
 import type { ChatConfig, TextBackend } from '../../../platform/config/index.js';
 import type { HistoryMessage, ProfileContext } from '../context.js';
+import type { TurnTime } from '../time-context.js';
 import type { ToolOutcome } from '../tools.js';
 import type { ChatUsage } from '../wire.js';
 
@@ -32,6 +33,11 @@ export interface PromptInput {
   message: string;
   /** The tools the turn declares (their declarations are added per model call, by the exchange). */
   toolNames?: readonly string[];
+  /**
+   * The turn's zone and local moment: buildSystemInstruction(profile, toolNames, {time, history}) says
+   * it, and historyText(turn) dates replayed user messages (context.ts). None: no time is told.
+   */
+  time?: TurnTime;
 }
 
 /** A tool as any backend declares it, from the same zod schema its arguments are checked with. */

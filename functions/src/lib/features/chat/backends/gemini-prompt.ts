@@ -2,7 +2,7 @@
 // multi-turn contents ending with the new message. Pure functions: the same inputs always give the
 // same request, which the cache key relies on.
 import type { GenerateContentRequestBody, StreamingContent } from '../../../platform/gemini/request-body.js';
-import { buildSystemInstruction, type HistoryMessage } from '../context.js';
+import { buildSystemInstruction, historyText, type HistoryMessage } from '../context.js';
 import type { ChatPrompt, PromptInput, StoredExchange } from './chat-model.js';
 
 export type GeminiChatPrompt = ChatPrompt<GenerateContentRequestBody>;
@@ -38,9 +38,10 @@ export function buildContents(history: readonly HistoryMessage[], message: strin
       continue;
     }
     if (turn.text.trim() === '') continue;
+    const text = historyText(turn);
     const last = contents[contents.length - 1];
-    if (last && last.role === role) last.parts.push({ text: turn.text });
-    else contents.push({ role, parts: [{ text: turn.text }] });
+    if (last && last.role === role) last.parts.push({ text });
+    else contents.push({ role, parts: [{ text }] });
   }
   return contents;
 }
@@ -50,7 +51,17 @@ export function buildChatPrompt(input: PromptInput): GeminiChatPrompt {
   return {
     model: input.model,
     request: {
-      systemInstruction: { parts: [{ text: buildSystemInstruction(input.profile, input.toolNames) }] },
+      systemInstruction: {
+        parts: [
+          {
+            text: buildSystemInstruction(
+              input.profile,
+              input.toolNames,
+              input.time ? { time: input.time, history: input.history.length > 0 } : undefined,
+            ),
+          },
+        ],
+      },
       contents: buildContents(input.history, input.message),
       generationConfig: {
         temperature: settings.temperature,

@@ -4,7 +4,7 @@
 // Roles are made to alternate (consecutive turns of one role merged, no leading assistant): several
 // open models' chat templates refuse anything else (llama.cpp and vLLM render those templates).
 import type { ChatCompletionRequest, OpenAiMessage } from '../../../platform/openai/request-body.js';
-import { buildSystemInstruction, type HistoryMessage } from '../context.js';
+import { buildSystemInstruction, historyText, type HistoryMessage } from '../context.js';
 import type { ChatPrompt, PromptInput, StoredExchange } from './chat-model.js';
 
 export type OpenAiChatPrompt = ChatPrompt<ChatCompletionRequest>;
@@ -49,9 +49,10 @@ export function buildMessages(history: readonly HistoryMessage[], message: strin
       continue;
     }
     if (turn.text.trim() === '') continue;
+    const text = historyText(turn);
     const last = messages[messages.length - 1];
-    if (last && last.role === turn.role && typeof last.content === 'string') last.content += `\n\n${turn.text}`;
-    else messages.push({ role: turn.role, content: turn.text });
+    if (last && last.role === turn.role && typeof last.content === 'string') last.content += `\n\n${text}`;
+    else messages.push({ role: turn.role, content: text });
   }
   return messages;
 }
@@ -63,7 +64,14 @@ export function buildOpenAiPrompt(input: PromptInput): OpenAiChatPrompt {
     request: {
       model: input.model,
       messages: [
-        { role: 'system', content: buildSystemInstruction(input.profile, input.toolNames) },
+        {
+          role: 'system',
+          content: buildSystemInstruction(
+            input.profile,
+            input.toolNames,
+            input.time ? { time: input.time, history: input.history.length > 0 } : undefined,
+          ),
+        },
         ...buildMessages(input.history, input.message),
       ],
       stream: true,
