@@ -241,7 +241,7 @@ describe('the turn knows when and where the user is', () => {
   it('replays a cached reply within the hour it was written, never in another hour or zone', async () => {
     let now = MONDAY_MORNING_LA;
     const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')], { clock: () => now });
-    const body = { message: 'hi', timeZone: 'America/Los_Angeles' };
+    const body = { message: 'hi', timeZone: 'America/Los_Angeles', conversationId: 'c1' };
     expect((await ask(deps, body)).cached).toBe(false);
     now += 35 * 60_000; // 09:50
     expect((await ask(deps, body)).cached).toBe(true);
