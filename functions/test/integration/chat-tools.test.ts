@@ -123,6 +123,7 @@ describe('the offline default model with tools', () => {
     expect(Object.keys(card).sort()).toEqual(
       [
         'attendeeCount',
+        'crowdInterests',
         'eventId',
         'localStart',
         'matchedTags',

@@ -446,8 +446,10 @@ describe('matchEvents', () => {
     const me = await signUp();
     await writeProfiles(h.db, {
       [me.uid]: { interests: ['hiking', 'photography', 'jazz'], purposes: ['friendship'], location: SAN_FRANCISCO },
-      fan: { interests: ['photography', 'jazz'], location: OAKLAND },
-      shy: { interests: ['hiking', 'photography', 'jazz'], discoverable: false },
+      fan1: { interests: ['photography', 'jazz'], location: OAKLAND },
+      fan2: { interests: ['photography', 'jazz'], location: OAKLAND },
+      fan3: { interests: ['photography', 'jazz', 'opera'], location: OAKLAND },
+      shy: { interests: ['hiking', 'opera'], discoverable: false },
     });
     await writeEvents(h.db, {
       hike: {
@@ -455,7 +457,7 @@ describe('matchEvents', () => {
         tags: ['hiking', 'outdoors'],
         location: OAKLAND,
         startsAt: inDays(3),
-        attendeeIds: ['fan'],
+        attendeeIds: ['fan1', 'fan2', 'fan3', 'shy'],
       },
       jazz: { title: 'Jazz night', tags: ['jazz'], location: LONDON, startsAt: inDays(5) },
       opera: { title: 'Opera', tags: ['opera'], location: LONDON, startsAt: inDays(4) },
@@ -480,18 +482,28 @@ describe('matchEvents', () => {
       eventId: string;
       title: string;
       startsAt: string;
-      matched: { interests: string[] };
+      components: Record<string, number>;
+      matched: { tags: string[]; crowdInterests: string[] };
       explanationSource: string;
     }[];
     expect(matches.map((m) => m.eventId)).toEqual(['hike', 'jazz']);
     expect(matches[0].title).toBe('Sunrise hike');
     expect(Date.parse(matches[0].startsAt)).toBeGreaterThan(Date.now());
-    // The attendee's interests count: photography matched through "fan", not through the hidden "shy".
-    expect(matches[0].matched.interests).toEqual(['hiking', 'photography', 'jazz']);
+    // The event's own tag apart from what three attendees share; the hidden "shy" counts for nothing
+    // (opera, shared by fan3 and shy only, is not a crowd interest either way).
+    expect(matches[0].matched).toEqual({
+      tags: ['hiking'],
+      crowdInterests: ['photography', 'jazz'],
+      location: { kind: 'distance', minKm: 10, maxKm: 15 },
+    });
+    // The event formula's components only, rounded as every surface shows them.
+    expect(Object.keys(matches[0].components).sort()).toEqual(['interests', 'location']);
+    for (const value of Object.values(matches[0].components)) expect(value).toBe(Math.round(value * 100) / 100);
     expect(matches.every((m) => m.explanationSource === 'model')).toBe(true);
-    // 1 profile + 4 events in the window (hike, jazz, opera, mine) + 2 attendance docs (the events
-    // with attendeeCount > 0: hike, mine) + 1 attendee profile.
-    expect(res.documentsRead).toBe(8);
+    // 1 profile + the caller's blocks (none) + 4 events in the window (hike, jazz, opera, mine) + 2
+    // attendance docs (the events with attendeeCount > 0: hike, mine) + 4 attendee profiles + whether
+    // each of the 3 suggestable attendees of the shown events blocked the caller.
+    expect(res.documentsRead).toBe(1 + 0 + 4 + 2 + 4 + 3);
 
     const later = await call(h, 'matchEvents', me, {
       body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() },

@@ -6,12 +6,15 @@ import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
-import { poolLoader, rankPeople } from './service.js';
+import { rankPeople } from './service.js';
+import { rankEventsWithCrowd } from './event-ranking.js';
+import { blocksLoader, poolLoader } from './request-reads.js';
+import { presentedScore } from './responses.js';
 import { boundedPlace, ReadCounter, toEventRecord, type EventRecord, type PlaceRecord } from './documents.js';
-import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { loadAttendeeProfiles, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import type { SharedMatchCache } from './shared-cache.js';
-import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag, rankEventMatches } from './scoring/index.js';
-import type { LocationMatch } from './scoring/index.js';
+import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag } from './scoring/index.js';
+import type { LocationMatch, RankedEventMatch } from './scoring/index.js';
 import { localTimeText, zoneOfPlace } from '../../platform/time/index.js';
 
 export interface AssistantScope {
@@ -43,8 +46,10 @@ export interface EventCard {
   place: PlaceCard;
   tags: string[];
   score: number;
-  /** The caller's interests (or the searched tags) that the event's tags or its crowd's interests matched. */
+  /** The caller's interests (or the searched tags) that the event's own tags match. */
   matchedTags: string[];
+  /** The caller's interests (or the searched tags) that at least 3 attendees share; never who. */
+  crowdInterests: string[];
   attendeeCount: number;
 }
 
@@ -85,7 +90,11 @@ export function eventTimeZone(event: Pick<EventRecord, 'timeZone' | 'location'>,
   return event.timeZone ?? zoneOfPlace(event.location) ?? viewerZone;
 }
 
-function eventCard(event: EventRecord, score: number, matchedTags: string[], viewerZone: string): EventCard {
+function eventCard(
+  event: EventRecord,
+  viewerZone: string,
+  match: Pick<RankedEventMatch, 'score' | 'matched'>,
+): EventCard {
   return {
     eventId: event.id,
     title: event.title,
@@ -94,8 +103,9 @@ function eventCard(event: EventRecord, score: number, matchedTags: string[], vie
     timeZone: eventTimeZone(event, viewerZone),
     place: placeCard(event.location),
     tags: event.tags ?? [],
-    score: Math.round(score * 100) / 100,
-    matchedTags,
+    score: presentedScore(match.score),
+    matchedTags: match.matched.tags,
+    crowdInterests: match.matched.crowdInterests,
     attendeeCount: event.attendeeCount,
   };
 }
@@ -124,39 +134,44 @@ export function eventFilter(search: Pick<EventSearch, 'query' | 'tags' | 'city'>
   };
 }
 
-/** find_events: upcoming events in the window, filtered, ranked for the caller by the event scorer. */
+/** find_events: upcoming events in the window, filtered, ranked as matchEvents ranks them (event-ranking.ts). */
 export async function findEventsFor(
   scope: AssistantScope,
   search: EventSearch,
 ): Promise<{ events: EventCard[] } & ReadReport> {
   const reads = new ReadCounter();
-  // The events do not depend on the profile: both reads go out at once.
+  // The events do not depend on the profile: the reads go out at once.
   const pool = poolLoader(scope.db, reads, scope.shared);
-  const [caller, upcoming, { byId: pooled }] = await Promise.all([
+  const [caller, upcoming, { byId: pooled }, blocked] = await Promise.all([
     loadCallerProfile(scope.db, scope.uid, reads),
     retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, scope.uid, reads, scope.shared),
     pool(),
+    blocksLoader(scope.db, scope.uid, reads)(),
   ]);
   const viewer = search.tags && search.tags.length > 0 ? { ...caller, interests: search.tags } : caller;
-  const events = upcoming.filter((event) => !event.viewerAttends).filter(eventFilter(search));
-  // The crowd signal as matchEvents computes it: from the prepared pool when there is one.
-  const attendeesByEvent =
+  const candidates = upcoming.filter(eventFilter(search));
+  // The crowd as matchEvents has it: the prepared pool when there is one.
+  const people =
     pooled.size > 0
-      ? attendeesFromPool(events, caller.id, pooled)
-      : await loadAttendees(scope.db, events, caller.id, scope.settings.attendeeCap, reads);
+      ? pooled
+      : await loadAttendeeProfiles(scope.db, candidates, caller.id, scope.settings.attendeeCap, reads);
   const filtered = search.query !== undefined || search.tags !== undefined || search.city !== undefined;
-  const ranked = rankEventMatches(viewer, events, {
+  const { ranked, byId } = await rankEventsWithCrowd({
+    db: scope.db,
+    viewer,
+    candidates,
+    people,
+    blocked,
     limit: search.limit,
     radiusKm: scope.settings.radiusKm,
-    attendeesByEvent,
     // An explicit search shows whatever fits it, best first; "anything for me" only real matches.
     threshold: filtered ? -1 : DEFAULT_THRESHOLD,
+    reads,
   });
-  const byId = new Map(events.map((event) => [event.id, event]));
   return {
     events: ranked.flatMap((match) => {
       const event = byId.get(match.id);
-      return event ? [eventCard(event, match.score, match.matched.interests, scope.timeZone)] : [];
+      return event ? [eventCard(event, scope.timeZone, match)] : [];
     }),
     reads,
   };
@@ -216,6 +231,12 @@ export async function publicEvent(
   reads.addLookups(1);
   const record = snapshot.exists ? toEventRecord(snapshot as FirebaseFirestore.QueryDocumentSnapshot) : undefined;
   if (!record) return { event: undefined, reads };
-  const { score: _score, matchedTags: _matched, ...fields } = eventCard(record, 0, [], scope.timeZone);
+  const noMatch = { score: 0, matched: { tags: [], crowdInterests: [], location: null } };
+  const {
+    score: _score,
+    matchedTags: _matched,
+    crowdInterests: _crowd,
+    ...fields
+  } = eventCard(record, scope.timeZone, noMatch);
   return { event: { ...fields, place: placeCard(boundedPlace(snapshot.get('location'))) }, reads };
 }

@@ -135,25 +135,26 @@ export function pickAttendeeIds(events: readonly EventRecord[], viewerId: string
 }
 
 /**
- * Attendee profiles per event id, fetched in one getAll. Profiles that opted out of discovery
- * do not feed the signal: their interests would otherwise shape what others are shown.
+ * The profiles of a bounded sample of the events' attendees (pickAttendeeIds), by id, fetched in one
+ * getAll: the crowd while there is no prepared people pool. Profiles that are not suggestable
+ * (discoverable: false, suspended, deleted) are left out: their interests must not shape what
+ * others are shown.
  */
-export async function loadAttendees(
+export async function loadAttendeeProfiles(
   db: Firestore,
   events: readonly EventRecord[],
   viewerId: string,
   cap: number,
   reads: ReadCounter,
-): Promise<Map<string, MatchProfile[]>> {
+): Promise<Map<string, MatchProfile>> {
   const ids = pickAttendeeIds(events, viewerId, cap);
-  const byEvent = new Map<string, MatchProfile[]>();
-  if (ids.length === 0) return byEvent;
+  const profiles = new Map<string, MatchProfile>();
+  if (ids.length === 0) return profiles;
   const snapshots = await withFirestoreDeadline(
     'read attendees',
     db.getAll(...ids.map((id) => db.collection('users').doc(id))),
   );
   reads.addLookups(ids.length);
-  const profiles = new Map<string, MatchProfile>();
   for (const snapshot of snapshots) {
     const record = toUserRecord(snapshot);
     if (record?.suggestable) {
@@ -165,16 +166,12 @@ export async function loadAttendees(
       });
     }
   }
-  for (const event of events) {
-    const attendees = event.attendeeIds.flatMap((id) => profiles.get(id) ?? []);
-    if (attendees.length > 0) byEvent.set(event.id, attendees);
-  }
-  return byEvent;
+  return profiles;
 }
 
 /**
  * Attendee profiles per event from the prepared pool (features/matching/derived/pool.ts): the same
- * round-robin sample as loadAttendees, up to MAX_ATTENDEES_PER_EVENT per event, but no total cap,
+ * round-robin sample as loadAttendeeProfiles, up to MAX_ATTENDEES_PER_EVENT per event, but no total cap,
  * since the pool costs no read per attendee. Attendees not in the pool (not suggestable) are left out.
  */
 export function attendeesFromPool(

@@ -11,6 +11,7 @@ export * from './schemas.js';
 export { profileNotFound } from './caller.js';
 export { planCandidateQueries, MAX_DISJUNCTION_VALUES } from './candidate-retrieval.js';
 export { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from './event-retrieval.js';
+export { CROWD_MIN_SHARERS } from './scoring/index.js';
 export { ReadCounter } from './documents.js';
 export { explainMatches, explanationCacheKey } from './explain/explainer.js';
 export type { ExplainItem, Explanation, ExplainerDeps, ExplainerSettings, ExplainStats } from './explain/explainer.js';

@@ -4,17 +4,19 @@ import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
-import { prepareProfile, rankEventMatches, rankUserMatches, type PreparedProfile } from './scoring/index.js';
+import { prepareProfile, rankUserMatches, type PreparedProfile } from './scoring/index.js';
 import { applyPreferences, loadCallerProfile } from './caller.js';
-import { loadPoolProfiles } from './candidate-pool.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
-import { confirmSuggestable, loadBlockedIds } from './exclusions.js';
+import { CONFIRM_DEPTH, confirmInRankOrder } from './confirm.js';
+import { confirmSuggestable } from './exclusions.js';
 import type { SharedMatchCache } from './shared-cache.js';
-import { ReadCounter, type EventRecord, type UserRecord } from './documents.js';
+import { ReadCounter, type UserRecord } from './documents.js';
 import { confirmEvents, loadPooledEvents } from './event-pool-retrieval.js';
-import { attendeesFromPool, loadAttendees, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { rankEventsWithCrowd, type RankedEvents } from './event-ranking.js';
+import { loadAttendeeProfiles, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
-import { eventItems, eventMatches, userItems, userMatches, type RankedEvents, type RankedUsers } from './responses.js';
+import { blocksLoader, poolLoader, type BlocksLoader, type PoolLoader } from './request-reads.js';
+import { eventItems, eventMatches, userItems, userMatches, type RankedUsers } from './responses.js';
 import type { EventMatch, MatchPreferences, SuggestionsResponse, UserMatch } from './types.js';
 
 export interface MatchServiceDeps {
@@ -40,43 +42,6 @@ export interface MatchRunStats {
   explain: ExplainStats;
 }
 
-/** The prepared pool, read at most once per request however many rankings use it. */
-export type PoolLoader = () => Promise<{ profiles: PreparedProfile[]; byId: Map<string, PreparedProfile> }>;
-
-export function poolLoader(db: Firestore, reads: ReadCounter, shared?: SharedMatchCache): PoolLoader {
-  const load = () =>
-    loadPoolProfiles(db, reads).then((profiles) => ({
-      profiles,
-      byId: new Map(profiles.map((profile) => [profile.id as string, profile])),
-    }));
-  let loaded: ReturnType<PoolLoader> | undefined;
-  return () => (loaded ??= shared === undefined ? load() : shared.get('pool', load));
-}
-
-/** Winners confirmed per round beyond the ones still needed: a little slack for candidates dropped. */
-export const CONFIRM_SLACK = 2;
-/** Ranked winners considered at most, as a multiple of the limit, before giving up on filling it. */
-export const CONFIRM_DEPTH = 4;
-
-/**
- * Re-reads ranked winners in rank order, in batches of what is still missing plus a little slack,
- * until `limit` are confirmed or the ranking runs out: candidates ranked from a pool are hints, and
- * only what `confirm` returns (read fresh) may be shown.
- */
-export async function confirmInRankOrder<T>(
-  ranked: readonly { id: string }[],
-  limit: number,
-  confirm: (ids: string[]) => Promise<Map<string, T>>,
-): Promise<Map<string, T>> {
-  const confirmed = new Map<string, T>();
-  for (let next = 0; next < ranked.length && confirmed.size < limit;) {
-    const batch = ranked.slice(next, next + limit - confirmed.size + CONFIRM_SLACK).map((match) => match.id);
-    next += batch.length;
-    for (const [id, value] of await confirm(batch)) confirmed.set(id, value);
-  }
-  return confirmed;
-}
-
 export interface PeopleOptions {
   limit: number;
   radiusKm: number;
@@ -96,8 +61,9 @@ export async function rankPeople(
   options: PeopleOptions,
   reads: ReadCounter,
   pool: PoolLoader = poolLoader(db, reads),
+  blocks: BlocksLoader = blocksLoader(db, viewer.id, reads),
 ): Promise<RankedUsers & { candidates: number }> {
-  const [blocked, prepared] = await Promise.all([loadBlockedIds(db, viewer.id, reads), pool()]);
+  const [blocked, prepared] = await Promise.all([blocks(), pool()]);
   const candidatesFromPool = prepared.profiles;
   const fresh = new Map<string, UserRecord>();
   let candidates: (PreparedProfile | UserRecord)[] = candidatesFromPool;
@@ -118,70 +84,46 @@ export async function rankPeople(
 }
 
 /**
- * Every pooled event in the window ranked (the crowd's interests from the prepared people pool),
- * then the winners re-read in rank order (event-pool-retrieval.ts confirmEvents) and re-scored from
- * those fresh records: an event the caller attends, or one deleted or moved, is never shown.
+ * The events of the window ranked for the viewer (event-ranking.ts). From the event pool when it has
+ * the window's days, the winners re-read (confirmEvents: a deleted or moved event, or one the caller
+ * joined since, is never shown); else the soonest events straight from events/ (not backfilled yet).
+ * The crowd comes from the people pool, or, while that is empty, from a bounded read of attendee
+ * profiles (suggestable ones only).
  */
-async function rankPooledEvents(
-  db: Firestore,
-  viewer: UserRecord,
-  window: EventWindow,
-  pooled: readonly EventRecord[],
-  options: { limit: number; settings: MatchingConfig },
-  reads: ReadCounter,
-  pool: PoolLoader,
-): Promise<RankedEvents> {
-  const { radiusKm } = options.settings;
-  const { byId: people } = await pool();
-  // A caller among an event's first attendees attends it: no need to rank it.
-  const open = pooled.filter((event) => !event.attendeeIds.includes(viewer.id));
-  const scorer = prepareProfile(viewer);
-  const wide = rankEventMatches(scorer, open, {
-    limit: options.limit * CONFIRM_DEPTH,
-    radiusKm,
-    attendeesByEvent: attendeesFromPool(open, viewer.id, people),
-  });
-  const confirmed = await confirmInRankOrder(wide, options.limit, (batch) =>
-    confirmEvents(db, viewer.id, batch, window, reads),
-  );
-  const events = [...confirmed.values()];
-  const ranked = rankEventMatches(scorer, events, {
-    limit: options.limit,
-    radiusKm,
-    attendeesByEvent: attendeesFromPool(events, viewer.id, people),
-  });
-  return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
-}
-
 async function rankEventsFor(
   deps: MatchServiceDeps,
   viewer: UserRecord,
   window: EventWindow,
   options: { limit: number; settings: MatchingConfig },
   reads: ReadCounter,
-  pool: PoolLoader,
+  loaders: { pool: PoolLoader; blocks: BlocksLoader },
 ): Promise<RankedEvents> {
-  const { settings } = options;
-  const pooledEvents = await loadPooledEvents(deps.db, window, reads, deps.shared);
-  if (pooledEvents !== undefined) return rankPooledEvents(deps.db, viewer, window, pooledEvents, options, reads, pool);
-  // No event pool for the window yet (not backfilled): the soonest events, straight from events/.
-  const upcoming = await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads, deps.shared);
-  // Events the caller already attends are not suggestions.
-  const events = upcoming.filter((event) => !event.viewerAttends);
-  // The crowd's interests come from the prepared pool when there is one (no read per attendee, and
-  // only suggestable people are in it); otherwise from a bounded getAll of attendee profiles.
-  const { byId: pooled } = await pool();
-  const attendeesByEvent =
-    pooled.size > 0
-      ? attendeesFromPool(events, viewer.id, pooled)
-      : await loadAttendees(deps.db, events, viewer.id, settings.attendeeCap, reads);
-  const ranked = rankEventMatches(viewer, events, {
-    limit: options.limit,
+  const { settings, limit } = options;
+  const [pooledEvents, { byId: pooledPeople }, blocked] = await Promise.all([
+    loadPooledEvents(deps.db, window, reads, deps.shared),
+    loaders.pool(),
+    loaders.blocks(),
+  ]);
+  const candidates =
+    pooledEvents ?? (await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads, deps.shared));
+  const people =
+    pooledPeople.size > 0
+      ? pooledPeople
+      : await loadAttendeeProfiles(deps.db, candidates, viewer.id, settings.attendeeCap, reads);
+  return rankEventsWithCrowd({
+    db: deps.db,
+    viewer,
+    candidates,
+    people,
+    blocked,
+    limit,
     radiusKm: settings.radiusKm,
-    attendeesByEvent,
+    reads,
+    ...(pooledEvents ? { confirm: (ids: string[]) => confirmEvents(deps.db, viewer.id, ids, window, reads) } : {}),
   });
-  return { ranked, byId: new Map(events.map((event) => [event.id, event])) };
 }
+
+export { poolLoader } from './request-reads.js';
 
 export async function matchUsersFor(
   deps: MatchServiceDeps,
@@ -216,7 +158,7 @@ export async function matchEventsFor(
     request.window,
     { limit: request.limit, settings: scope.settings },
     reads,
-    poolLoader(deps.db, reads, deps.shared),
+    { pool: poolLoader(deps.db, reads, deps.shared), blocks: blocksLoader(deps.db, caller.id, reads) },
   );
   const { explanations, stats } = await explainMatches(eventItems(caller.id, events), deps.explainer, scope);
   return {
@@ -234,8 +176,9 @@ export async function suggestionsFor(
   const reads = new ReadCounter();
   const caller = await loadCallerProfile(deps.db, scope.uid, reads);
   const { settings } = scope;
-  // One read of the pool serves both lists: the people ranking and the events' crowd signal.
+  // One read of the pool and of the caller's blocks serves both lists: people and the events' crowds.
   const pool = poolLoader(deps.db, reads, deps.shared);
+  const blocks = blocksLoader(deps.db, caller.id, reads);
   const [users, events] = await Promise.all([
     rankPeople(
       deps.db,
@@ -248,8 +191,9 @@ export async function suggestionsFor(
       },
       reads,
       pool,
+      blocks,
     ),
-    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads, pool),
+    rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads, { pool, blocks }),
   ]);
   const people = userItems(caller.id, users);
   const { explanations, stats } = await explainMatches(

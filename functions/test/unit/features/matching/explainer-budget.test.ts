@@ -3,7 +3,7 @@
 // or the cost budget is used up.
 import { describe, expect, it } from 'vitest';
 import { explainMatches, type ExplainItem } from '../../../../src/lib/features/matching/explain/explainer.js';
-import { explanationFacts } from '../../../../src/lib/features/matching/explain/facts.js';
+import { personFacts } from '../../../../src/lib/features/matching/explain/facts.js';
 import type { ExplanationModel } from '../../../../src/lib/features/matching/explain/model.js';
 import type { BudgetKind, BudgetMeter } from '../../../../src/lib/platform/budget/types.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
@@ -22,7 +22,7 @@ const log = createLogger({ test: 'explainer-budget' });
 const ITEMS: ExplainItem[] = ['a', 'b'].map((targetId) => ({
   viewerId: 'me',
   targetId,
-  facts: explanationFacts('person', {
+  facts: personFacts({
     interests: ['jazz'],
     purposes: [],
     location: { kind: 'city', place: 'Oakland' },

@@ -8,7 +8,7 @@ import {
   type ExplainItem,
   type ExplainerSettings,
 } from '../../../../src/lib/features/matching/explain/explainer.js';
-import { explanationFacts } from '../../../../src/lib/features/matching/explain/facts.js';
+import { personFacts } from '../../../../src/lib/features/matching/explain/facts.js';
 import { cellBounds, cellOf } from '../../../../src/lib/features/matching/scoring/coarse-location.js';
 import { scoreUserMatch } from '../../../../src/lib/features/matching/scoring/index.js';
 import type { ExplanationModel, ExplanationRequest } from '../../../../src/lib/features/matching/explain/model.js';
@@ -27,7 +27,7 @@ function item(targetId: string, interests: string[], purposes: string[] = []): E
   return {
     viewerId: 'me',
     targetId,
-    facts: explanationFacts('person', { interests, purposes, location: { kind: 'city', place: 'Oakland' } }),
+    facts: personFacts({ interests, purposes, location: { kind: 'city', place: 'Oakland' } }),
     components: { interests: 0.5, purpose: purposes.length > 0 ? 1 : 0, location: 1 },
   };
 }
@@ -208,10 +208,7 @@ describe('explanationCacheKey', () => {
         interests: ['hiking'],
         location: { lat, lng },
       });
-      return explanationCacheKey(
-        { viewerId: 'me', targetId: 'a', facts: explanationFacts('person', matched), components },
-        'm',
-      );
+      return explanationCacheKey({ viewerId: 'me', targetId: 'a', facts: personFacts(matched), components }, 'm');
     };
     // Opposite corners of one cell, about 1.4 km apart.
     const { south, north, west, east } = cellBounds(cellOf(38.65, -9.03));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describePlace, explanationFacts, MAX_FACT_TAGS } from '../../../../src/lib/features/matching/explain/facts.js';
+import {
+  describePlace,
+  eventFacts,
+  MAX_FACT_TAGS,
+  personFacts,
+} from '../../../../src/lib/features/matching/explain/facts.js';
 import { lowLatencyThinking } from '../../../../src/lib/features/matching/explain/model.js';
 import {
   buildPrompt,
@@ -11,15 +16,20 @@ import { joinList, templateExplanation } from '../../../../src/lib/features/matc
 describe('explanation facts', () => {
   it('keep only matched signals, at most MAX_FACT_TAGS tags, no purposes for events', () => {
     const tags = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'];
-    const facts = explanationFacts(
-      'event',
-      { interests: tags, purposes: ['friendship'], location: null },
-      'Board night',
-    );
+    const facts = eventFacts({ tags, crowdInterests: [], location: null }, 'Board night');
     expect(facts).toEqual({
       kind: 'event',
       title: 'Board night',
       sharedInterests: tags.slice(0, MAX_FACT_TAGS),
+      sharedPurposes: [],
+    });
+  });
+
+  it('keep an event’s own tags apart from its crowd’s shared interests', () => {
+    expect(eventFacts({ tags: ['photography'], crowdInterests: ['hiking', 'coffee'], location: null })).toEqual({
+      kind: 'event',
+      sharedInterests: ['photography'],
+      crowdInterests: ['hiking', 'coffee'],
       sharedPurposes: [],
     });
   });
@@ -35,7 +45,7 @@ describe('explanation facts', () => {
 
 describe('templates', () => {
   it('say what matched, in one or two sentences', () => {
-    const person = explanationFacts('person', {
+    const person = personFacts({
       interests: ['hiking', 'coffee', 'board games'],
       purposes: ['friendship'],
       location: { kind: 'city', place: 'San Francisco' },
@@ -43,22 +53,23 @@ describe('templates', () => {
     expect(templateExplanation(person)).toBe(
       'You both like hiking, coffee and board games, and you are both here for friendship. You are both in San Francisco.',
     );
-    const event = explanationFacts(
-      'event',
-      { interests: ['jazz'], purposes: [], location: { kind: 'distance', minKm: 4, maxKm: 5 } },
+    const event = eventFacts(
+      { tags: ['jazz'], crowdInterests: [], location: { kind: 'distance', minKm: 4, maxKm: 5 } },
       'Jazz night',
     );
     expect(templateExplanation(event)).toBe('It matches your interest in jazz. It is 4-5 km from you.');
+    const crowded = eventFacts({ tags: ['photography'], crowdInterests: ['hiking'], location: null }, 'Walk');
+    expect(templateExplanation(crowded)).toBe(
+      'It matches your interest in photography. Several people going are into hiking too.',
+    );
   });
 
   it('cope with a location-only or purpose-only match', () => {
+    expect(templateExplanation(personFacts({ interests: [], purposes: ['networking'], location: null }))).toBe(
+      'You are both here for networking.',
+    );
     expect(
-      templateExplanation(explanationFacts('person', { interests: [], purposes: ['networking'], location: null })),
-    ).toBe('You are both here for networking.');
-    expect(
-      templateExplanation(
-        explanationFacts('person', { interests: [], purposes: [], location: { kind: 'country', place: 'US' } }),
-      ),
+      templateExplanation(personFacts({ interests: [], purposes: [], location: { kind: 'country', place: 'US' } })),
     ).toBe('You are both in US.');
   });
 

@@ -11,7 +11,7 @@ import type { BudgetMeter } from '../../../platform/budget/types.js';
 import type { Cache } from '../../../platform/cache/index.js';
 import { userCacheKey } from '../../../platform/cache/user-keys.js';
 import { describeError, type Logger } from '../../../platform/logging.js';
-import type { MatchComponents } from '../scoring/index.js';
+import type { EventMatchComponents, MatchComponents } from '../scoring/index.js';
 import type { ExplanationSource } from '../types.js';
 import type { ExplanationFacts } from './facts.js';
 import type { ExplanationModel, ExplanationUsage } from './model.js';
@@ -23,7 +23,7 @@ export interface ExplainItem {
   viewerId: string;
   targetId: string;
   facts: ExplanationFacts;
-  components: MatchComponents;
+  components: MatchComponents | EventMatchComponents;
 }
 
 export interface Explanation {
@@ -72,7 +72,8 @@ function round(value: number): number {
 }
 
 export function explanationCacheKey(item: ExplainItem, model: string): string {
-  const { interests, purpose, location } = item.components;
+  const { interests, location } = item.components;
+  const purpose = 'purpose' in item.components ? item.components.purpose : 0;
   // One JSON array: no separator a uid (any text up to 128 characters) could forge.
   const parts = [
     PROMPT_VERSION,

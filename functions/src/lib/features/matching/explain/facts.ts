@@ -1,6 +1,6 @@
 // What an explanation may say about one match: only the signals that produced its score. The model
 // and the templates both work from these facts, never from bios, names or other profile text.
-import type { LocationMatch, MatchExplanation } from '../scoring/index.js';
+import type { EventMatchExplanation, LocationMatch, MatchExplanation } from '../scoring/index.js';
 
 export type MatchKind = 'person' | 'event';
 
@@ -8,8 +8,10 @@ export interface ExplanationFacts {
   kind: MatchKind;
   /** Event title (server-written data); absent for people. */
   title?: string;
-  /** The caller's own tags that matched, in their spelling. */
+  /** The caller's own tags that matched (a person's interests, or an event's own tags), in their spelling. */
   sharedInterests: string[];
+  /** Events: the caller's interests that at least three people going share (never who). */
+  crowdInterests?: string[];
   /** The caller's purposes that matched (people only). */
   sharedPurposes: string[];
   /** A phrase about place, e.g. "10-15 km apart", "both in Oakland"; absent when location did not score.
@@ -34,13 +36,25 @@ export function describePlace(location: LocationMatch | null, kind: MatchKind): 
   return kind === 'person' ? `both in ${location.place}` : `in ${location.place}, like you`;
 }
 
-export function explanationFacts(kind: MatchKind, matched: MatchExplanation, title?: string | null): ExplanationFacts {
-  const place = describePlace(matched.location, kind);
+export function personFacts(matched: MatchExplanation): ExplanationFacts {
+  const place = describePlace(matched.location, 'person');
   return {
-    kind,
-    ...(kind === 'event' && title ? { title } : {}),
+    kind: 'person',
     sharedInterests: matched.interests.slice(0, MAX_FACT_TAGS),
-    sharedPurposes: kind === 'person' ? matched.purposes.slice(0, MAX_FACT_TAGS) : [],
+    sharedPurposes: matched.purposes.slice(0, MAX_FACT_TAGS),
+    ...(place !== undefined ? { place } : {}),
+  };
+}
+
+export function eventFacts(matched: EventMatchExplanation, title?: string | null): ExplanationFacts {
+  const place = describePlace(matched.location, 'event');
+  const crowd = matched.crowdInterests.slice(0, MAX_FACT_TAGS);
+  return {
+    kind: 'event',
+    ...(title ? { title } : {}),
+    sharedInterests: matched.tags.slice(0, MAX_FACT_TAGS),
+    ...(crowd.length > 0 ? { crowdInterests: crowd } : {}),
+    sharedPurposes: [],
     ...(place !== undefined ? { place } : {}),
   };
 }

@@ -22,9 +22,10 @@ function personText(facts: ExplanationFacts): string {
 }
 
 function eventText(facts: ExplanationFacts): string {
-  const { sharedInterests: interests, place } = facts;
+  const { sharedInterests: interests, crowdInterests: crowd = [], place } = facts;
   const sentences: string[] = [];
   if (interests.length > 0) sentences.push(`It matches your interest in ${joinList(interests)}.`);
+  if (crowd.length > 0) sentences.push(`Several people going are into ${joinList(crowd)} too.`);
   if (place !== undefined) sentences.push(`It is ${place}.`);
   return sentences.length > 0 ? sentences.join(' ') : 'It fits what you are into.';
 }

@@ -11,10 +11,13 @@ export {
 export { DEFAULT_RADIUS_KM, PLACE_SCORES, coarsenLocation, coarsePosition } from './location.js';
 export { MAX_RADIUS_KM, MIN_RADIUS_KM } from './distance-band.js';
 export { CELL_KM } from './coarse-location.js';
-export { ATTENDEE_INTEREST_WEIGHT } from './event-signal.js';
+export { ATTENDEE_INTEREST_WEIGHT, CROWD_MIN_SHARERS } from './event-signal.js';
 export { normalizeTag, normalizePlace } from './normalize.js';
 export type {
   AttendeesByEvent,
+  EventMatchComponents,
+  EventMatchExplanation,
+  EventMatchScore,
   EventRankOptions,
   LocationMatch,
   MatchComponents,
@@ -23,6 +26,7 @@ export type {
   MatchLocation,
   MatchProfile,
   MatchScore,
+  RankedEventMatch,
   RankedMatch,
   RankOptions,
   ScoreOptions,

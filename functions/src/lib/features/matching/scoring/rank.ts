@@ -6,10 +6,11 @@ import { EventMatchScorer, UserMatchScorer } from './score.js';
 import { TopN } from './top-n.js';
 import type {
   AttendeesByEvent,
+  EventMatchScore,
   EventRankOptions,
   MatchEvent,
   MatchProfile,
-  MatchScore,
+  RankedEventMatch,
   RankedMatch,
   RankOptions,
 } from './types.js';
@@ -64,11 +65,11 @@ export function rankEventMatches(
   user: MatchProfile | PreparedProfile,
   events: readonly MatchEvent[],
   options?: EventRankOptions | null,
-): RankedMatch[] {
+): RankedEventMatch[] {
   if (!Array.isArray(events)) return [];
   const scorer = new EventMatchScorer(user, options ?? undefined);
   const threshold = resolveThreshold(options?.threshold);
-  const top = new TopN<MatchScore>(resolveLimit(options?.limit));
+  const top = new TopN<EventMatchScore>(resolveLimit(options?.limit));
 
   for (const event of events as readonly unknown[]) {
     if (typeof event !== 'object' || event === null) continue;

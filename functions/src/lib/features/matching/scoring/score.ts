@@ -3,7 +3,7 @@
 // the numbers `scoreUserMatch` would return for the same pair.
 //
 //   user match:  score = 0.5 * interests + 0.3 * purpose + 0.2 * location
-//   event match: score = 0.7 * interests + 0.3 * location        (purpose is 0)
+//   event match: score = 0.7 * interests + 0.3 * location        (no purpose component)
 //
 // Location privacy: profiles and events are read through location.ts, which snaps coordinates to a
 // ~1 km grid cell on the way in, and the location component is a function of the distance band
@@ -14,7 +14,7 @@ import { eventInterestSignal } from './event-signal.js';
 import { explainLocation, locationScore, prepareLocation, resolveRadiusKm } from './location.js';
 import { prepareProfile, type PreparedProfile } from './profile.js';
 import { TagMatcher } from './tags.js';
-import type { MatchComponents, MatchEvent, MatchProfile, MatchScore, ScoreOptions } from './types.js';
+import type { EventMatchScore, MatchComponents, MatchEvent, MatchProfile, MatchScore, ScoreOptions } from './types.js';
 
 export const USER_MATCH_WEIGHTS = Object.freeze({ interests: 0.5, purpose: 0.3, location: 0.2 });
 export const EVENT_MATCH_WEIGHTS = Object.freeze({ interests: 0.7, location: 0.3 });
@@ -86,8 +86,11 @@ export class EventMatchScorer {
     this.radiusKm = resolveRadiusKm(options?.radiusKm);
   }
 
-  /** Score, components and explanation for one event (and optionally its attendees' profiles). */
-  explain(event: MatchEvent | null | undefined, attendees?: readonly MatchProfile[]): MatchScore {
+  /**
+   * Score, components and explanation for one event and, optionally, the attendees whose interests
+   * may count (the caller has left out whoever must not: blocks, hidden accounts).
+   */
+  explain(event: MatchEvent | null | undefined, attendees?: readonly MatchProfile[]): EventMatchScore {
     const raw: MatchEvent = typeof event === 'object' && event !== null ? event : {};
     const signal = eventInterestSignal(raw.tags, attendees, this.viewer.id);
     const interests = this.interests.weightedOverlap(signal);
@@ -96,10 +99,10 @@ export class EventMatchScorer {
     const w = EVENT_MATCH_WEIGHTS;
     return {
       score: clampUnit(w.interests * interests + w.location * location),
-      components: { interests, purpose: 0, location },
+      components: { interests, location },
       matched: {
-        interests: interests > 0 ? this.interests.matchedTags(signal) : [],
-        purposes: [],
+        tags: interests > 0 ? this.interests.matchedTags({ keys: signal.tagKeys }) : [],
+        crowdInterests: interests > 0 ? this.interests.matchedTags({ keys: signal.crowdKeys }) : [],
         location: explainLocation(this.viewer.location, eventLocation, this.radiusKm),
       },
     };
@@ -121,6 +124,6 @@ export function scoreEventMatch(
   event: MatchEvent,
   attendees?: readonly MatchProfile[],
   options?: ScoreOptions,
-): MatchScore {
+): EventMatchScore {
   return new EventMatchScorer(user, options).explain(event, attendees);
 }

@@ -28,7 +28,7 @@ export interface MatchEvent {
 export interface MatchComponents {
   /** Interest overlap in [0, 1]. */
   interests: number;
-  /** Purpose overlap in [0, 1]; always 0 for event matches. */
+  /** Purpose overlap in [0, 1]. */
   purpose: number;
   /** Location closeness in [0, 1], from the distance band or the shared place name: two decimals. */
   location: number;
@@ -44,7 +44,7 @@ export type LocationMatch =
 export interface MatchExplanation {
   /** The first argument's (the viewer's) interests that matched, in their original spelling and order. */
   interests: string[];
-  /** The first argument's purposes that matched, likewise; always [] for event matches. */
+  /** The first argument's purposes that matched, likewise. */
   purposes: string[];
   /** Why the location component is nonzero (the first argument's place name), or null when it is 0. */
   location: LocationMatch | null;
@@ -57,8 +57,35 @@ export interface MatchScore {
   matched: MatchExplanation;
 }
 
-/** One ranked result: the candidate's (or event's) id plus its score and explanation. */
+/** One ranked result: the candidate's id plus its score and explanation. */
 export interface RankedMatch extends MatchScore {
+  id: string;
+}
+
+/** The event formula's components: there is no purpose in it. */
+export interface EventMatchComponents {
+  /** Overlap in [0, 1] of the viewer's interests with the event's tags and its crowd's shared interests. */
+  interests: number;
+  /** Location closeness in [0, 1], as for people. */
+  location: number;
+}
+
+/** Where an event match's signals come from, in the viewer's spelling and order. */
+export interface EventMatchExplanation {
+  /** The viewer's interests that the event's own tags match. */
+  tags: string[];
+  /** The viewer's interests that at least CROWD_MIN_SHARERS of its attendees share (event-signal.ts). */
+  crowdInterests: string[];
+  location: LocationMatch | null;
+}
+
+export interface EventMatchScore {
+  score: number;
+  components: EventMatchComponents;
+  matched: EventMatchExplanation;
+}
+
+export interface RankedEventMatch extends EventMatchScore {
   id: string;
 }
 

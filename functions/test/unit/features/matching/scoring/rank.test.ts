@@ -176,7 +176,7 @@ describe('rankEventMatches', () => {
 
   it('counts attendees from a Map or a plain object', () => {
     const events = [{ id: 'e1', tags: ['blues'] }];
-    const attendees = [{ id: 'a', interests: ['hiking'] }];
+    const attendees = ['a', 'b', 'c'].map((id) => ({ id, interests: ['hiking'] }));
     const fromMap = rankEventMatches(user, events, { attendeesByEvent: new Map([['e1', attendees]]) });
     const fromRecord = rankEventMatches(user, events, { attendeesByEvent: { e1: attendees } });
     expect(fromMap).toHaveLength(1);

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ATTENDEE_INTEREST_WEIGHT,
-  EVENT_MATCH_WEIGHTS,
   prepareProfile,
-  scoreEventMatch,
   scoreUserMatch,
   USER_MATCH_WEIGHTS,
   type MatchScore,
@@ -11,7 +8,7 @@ import {
 import { ScratchProfile } from '../../../../../src/lib/features/matching/scoring/profile.js';
 import { UserMatchScorer } from '../../../../../src/lib/features/matching/scoring/score.js';
 import { cellBounds, cellOf } from '../../../../../src/lib/features/matching/scoring/coarse-location.js';
-import { randomEvent, randomProfile, seededRandom } from './random-profiles.js';
+import { randomProfile, seededRandom } from './random-profiles.js';
 
 /** Two positions at opposite corners of the grid cell holding (lat, lng): about 1.4 km apart. */
 function oppositeCorners(lat: number, lng: number) {
@@ -119,7 +116,6 @@ describe('scoreUserMatch: weights', () => {
   it('uses weights that sum to 1', () => {
     const { interests, purpose, location } = USER_MATCH_WEIGHTS;
     expect(interests + purpose + location).toBe(1);
-    expect(EVENT_MATCH_WEIGHTS.interests + EVENT_MATCH_WEIGHTS.location).toBe(1);
   });
 });
 
@@ -201,88 +197,6 @@ describe('scoreUserMatch: missing and malformed data', () => {
         expect(result.score).toBe(0);
         expect(result.matched).toEqual({ interests: [], purposes: [], location: null });
       }
-    }
-  });
-});
-
-describe('scoreEventMatch', () => {
-  const user = { id: 'u', interests: ['jazz', 'hiking', 'wine'], location: { city: 'Lisbon' } };
-
-  it('uses tags alone when there are no attendees', () => {
-    const result = scoreEventMatch(user, { id: 'e', tags: ['Jazz', 'blues'] });
-    expect(result.components).toEqual({ interests: Math.sqrt((1 / 3) * (1 / 2)), purpose: 0, location: 0 });
-    expect(result.score).toBe(EVENT_MATCH_WEIGHTS.interests * result.components.interests);
-    expect(result.matched).toEqual({ interests: ['jazz'], purposes: [], location: null });
-  });
-
-  it('weighs location by 0.3', () => {
-    const result = scoreEventMatch(user, { id: 'e', location: { city: 'lisbon' } });
-    expect(result.components).toEqual({ interests: 0, purpose: 0, location: 1 });
-    expect(result.score).toBe(EVENT_MATCH_WEIGHTS.location);
-  });
-
-  it('weights attendee interests by their frequency among attendees', () => {
-    const event = { id: 'e', tags: ['blues'] };
-    const attendees = [
-      { id: 'a1', interests: ['hiking', 'chess'] },
-      { id: 'a2', interests: ['hiking'] },
-      { id: 'a3', interests: ['golf'] },
-      { id: 'a4', interests: ['golf'] },
-    ];
-    // weights: blues 1, hiking 0.5*2/4, chess 0.5*1/4, golf 0.5*2/4; total 1.625; matched: hiking.
-    const result = scoreEventMatch(user, event, attendees);
-    const hiking = (ATTENDEE_INTEREST_WEIGHT * 2) / 4;
-    const total = 1 + hiking + (ATTENDEE_INTEREST_WEIGHT * 1) / 4 + (ATTENDEE_INTEREST_WEIGHT * 2) / 4;
-    expect(result.components.interests).toBeCloseTo(Math.sqrt((1 / 3) * (hiking / total)), 12);
-    expect(result.matched.interests).toEqual(['hiking']);
-  });
-
-  it('does not let a crowd with scattered interests swamp the event', () => {
-    const event = { id: 'e', tags: ['jazz'] };
-    const crowd = Array.from({ length: 50 }, (_, i) => ({ id: `p${i}`, interests: [`niche${i}`, `other${i}`] }));
-    const alone = scoreEventMatch(user, event).components.interests;
-    const withCrowd = scoreEventMatch(user, event, crowd).components.interests;
-    // The crowd adds weight 0.5 * 2 = 1 in total, so the jazz tag keeps half of the event's weight.
-    expect(withCrowd).toBeCloseTo(alone * Math.sqrt(1 / 2), 12);
-  });
-
-  it('ignores the viewer among the attendees, duplicates and attendees without an id', () => {
-    const event = { id: 'e', tags: ['blues'] };
-    const base = scoreEventMatch(user, event, [{ id: 'a1', interests: ['golf'] }]);
-    const noisy = scoreEventMatch(user, event, [
-      { id: 'a1', interests: ['golf'] },
-      { id: 'u', interests: ['jazz', 'hiking', 'wine'] },
-      { id: 'a1', interests: ['jazz'] },
-      { interests: ['wine'] },
-      null as never,
-    ]);
-    expect(noisy).toEqual(base);
-    expect(noisy.score).toBe(0);
-  });
-
-  it('keeps every component in [0, 1] over random users, events and attendees', () => {
-    const random = seededRandom(7);
-    for (let i = 0; i < RUNS; i++) {
-      const attendees = Array.from({ length: Math.floor(random() * 8) }, (_, j) => randomProfile(random, `att${j}`));
-      const result = scoreEventMatch(randomProfile(random, 'u'), randomEvent(random, `e${i}`), attendees);
-      expectInUnitRange(result);
-      expect(result.components.purpose).toBe(0);
-      expect(result.score).toBeCloseTo(0.7 * result.components.interests + 0.3 * result.components.location, 12);
-    }
-  });
-
-  it('reads event positions through the same grid: anywhere in one cell scores alike', () => {
-    const viewer = { id: 'u', interests: ['jazz'], location: { lat: 38.72, lng: -9.14 } };
-    const [a, b] = oppositeCorners(38.75, -9.2);
-    expect(scoreEventMatch(viewer, { id: 'e', tags: ['jazz'], location: a })).toEqual(
-      scoreEventMatch(viewer, { id: 'e', tags: ['jazz'], location: b }),
-    );
-  });
-
-  it('scores 0 and never throws on malformed input', () => {
-    for (const bad of [undefined, null, 3, 'x', { tags: 'jazz' }, { tags: [1, null] }, { location: [] }]) {
-      expect(scoreEventMatch(user, bad as never, 'garbage' as never).score).toBe(0);
-      expect(scoreEventMatch(bad as never, { id: 'e', tags: ['jazz'] }).score).toBe(0);
     }
   });
 });
