@@ -125,6 +125,25 @@ describe('matchUsers', () => {
     expect(chess.json.matches[0]).toMatchObject({ userId: 'good', matched: { interests: ['chess'] } });
   });
 
+  it('preferences filter: only people sharing a requested interest or purpose, or within the distance, come back', async () => {
+    const me = await seedNeighbourhood();
+    const ids = async (preferences: object) => {
+      const res = await call(h, 'matchUsers', me, { body: { preferences } });
+      expect(res.status).toBe(200);
+      return (res.json.matches as { userId: string }[]).map((m) => m.userId).sort();
+    };
+    // Without preferences "best" and "weak" come back too, on other interests, the purpose or the place.
+    expect(await ids({})).toEqual(['best', 'good', 'weak']);
+    expect(await ids({ interests: ['chess'] })).toEqual(['good']);
+    expect(await ids({ interests: ['theremin'] })).toEqual([]);
+    expect(await ids({ purposes: ['friendship'] })).toEqual(['best', 'weak']);
+    // Oakland is 10-15 km from San Francisco, London is not within 20 km.
+    expect(await ids({ maxDistanceKm: 20 })).toEqual(['best', 'good']);
+    expect(await ids({ maxDistanceKm: 5 })).toEqual(['good']);
+    // Together: all of them must hold.
+    expect(await ids({ interests: ['coffee'], maxDistanceKm: 5 })).toEqual(['good']);
+  });
+
   it('answers 404 profile_not_found, saying what to create, for a caller without a profile', async () => {
     const nobody = await signUp();
     const res = await call(h, 'matchUsers', nobody, { body: {} });

@@ -5,7 +5,7 @@
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
-import { applyPreferences, loadCallerProfile } from './caller.js';
+import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';
 import { rankPeople } from './service.js';
 import { rankEventsWithCrowd } from './event-ranking.js';
 import { blocksLoader, poolLoader } from './request-reads.js';
@@ -184,7 +184,8 @@ export async function suggestPeopleFor(
 ): Promise<{ people: PersonCard[] } & ReadReport> {
   const reads = new ReadCounter();
   const caller = await loadCallerProfile(scope.db, scope.uid, reads);
-  const viewer = applyPreferences(caller, { interests: request.interests, purposes: request.purposes });
+  const preferences = { interests: request.interests, purposes: request.purposes };
+  const viewer = applyPreferences(caller, preferences);
   // The one people ranking (service.ts): blocks both ways, account states, discoverability, confirmed fresh.
   const { ranked, byId } = await rankPeople(
     scope.db,
@@ -194,6 +195,7 @@ export async function suggestPeopleFor(
       radiusKm: scope.settings.radiusKm,
       cap: scope.settings.candidateCap,
       sameCity: scope.settings.sameCityQuery,
+      require: preferenceRequirements(preferences),
     },
     reads,
     poolLoader(scope.db, reads, scope.shared),

@@ -5,6 +5,7 @@ import { HttpError } from '../../platform/http/index.js';
 import { toUserRecord, type ReadCounter, type UserRecord } from './documents.js';
 import type { MatchPreferences } from './types.js';
 import { isHiddenAccountState } from './account-state.js';
+import type { UserRequirements } from './scoring/index.js';
 
 export function profileNotFound(): HttpError {
   return new HttpError(
@@ -45,5 +46,19 @@ export function applyPreferences(profile: UserRecord, preferences: MatchPreferen
     ...profile,
     ...(preferences.interests !== undefined ? { interests: preferences.interests } : {}),
     ...(preferences.purposes !== undefined ? { purposes: preferences.purposes } : {}),
+  };
+}
+
+/**
+ * Preferences filter, they do not only boost: with `interests` only people sharing at least one of
+ * them are returned, with `purposes` only people sharing one of those, and with `maxDistanceKm` only
+ * people within it (a distance band starting below it, or the same city when either has no position).
+ */
+export function preferenceRequirements(preferences: MatchPreferences | undefined): UserRequirements | undefined {
+  if (preferences === undefined) return undefined;
+  return {
+    interests: (preferences.interests?.length ?? 0) > 0,
+    purposes: (preferences.purposes?.length ?? 0) > 0,
+    withinRadius: preferences.maxDistanceKm !== undefined,
   };
 }

@@ -4,8 +4,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
-import { prepareProfile, rankUserMatches, type PreparedProfile } from './scoring/index.js';
-import { applyPreferences, loadCallerProfile } from './caller.js';
+import { prepareProfile, rankUserMatches, type PreparedProfile, type UserRequirements } from './scoring/index.js';
+import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';
 import { retrieveUserCandidates } from './candidate-retrieval.js';
 import { CONFIRM_DEPTH, confirmInRankOrder } from './confirm.js';
 import { confirmSuggestable } from './exclusions.js';
@@ -47,6 +47,8 @@ export interface PeopleOptions {
   radiusKm: number;
   cap: number;
   sameCity: boolean;
+  /** What a person must have to be shown (the request's preferences filter: preferences.ts). */
+  require?: UserRequirements;
 }
 
 /**
@@ -74,12 +76,13 @@ export async function rankPeople(
   }
   const allowed = candidates.filter((candidate) => candidate.id !== viewer.id && !blocked.has(candidate.id ?? ''));
   const scorer = prepareProfile(viewer);
-  const wide = rankUserMatches(scorer, allowed, { limit: options.limit * CONFIRM_DEPTH, radiusKm: options.radiusKm });
+  const { radiusKm, require } = options;
+  const wide = rankUserMatches(scorer, allowed, { limit: options.limit * CONFIRM_DEPTH, radiusKm, require });
   const confirmed = await confirmInRankOrder(wide, options.limit, (batch) =>
     confirmSuggestable(db, viewer.id, batch, reads, fresh),
   );
   const records = [...confirmed.values()];
-  const ranked = rankUserMatches(scorer, records, { limit: options.limit, radiusKm: options.radiusKm });
+  const ranked = rankUserMatches(scorer, records, { limit: options.limit, radiusKm, require });
   return { ranked, byId: new Map(records.map((record) => [record.id, record])), candidates: allowed.length };
 }
 
@@ -137,7 +140,13 @@ export async function matchUsersFor(
   const users = await rankPeople(
     deps.db,
     viewer,
-    { limit: request.limit, radiusKm, cap: scope.settings.candidateCap, sameCity: scope.settings.sameCityQuery },
+    {
+      limit: request.limit,
+      radiusKm,
+      cap: scope.settings.candidateCap,
+      sameCity: scope.settings.sameCityQuery,
+      require: preferenceRequirements(request.preferences),
+    },
     reads,
     poolLoader(deps.db, reads, deps.shared),
   );

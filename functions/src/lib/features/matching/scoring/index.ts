@@ -30,4 +30,6 @@ export type {
   RankedMatch,
   RankOptions,
   ScoreOptions,
+  UserRankOptions,
+  UserRequirements,
 } from './types.js';

@@ -208,6 +208,16 @@ export function locationScore(a: PreparedLocation, b: PreparedLocation, radiusKm
   return level === null ? 0 : PLACE_SCORES[level];
 }
 
+/**
+ * Whether `b` is within `radiusKm` of `a`, as a maximum-distance preference means it: the distance
+ * band starts below the radius when both have coordinates; otherwise only the same city counts
+ * (a shared region or country says nothing about distance).
+ */
+export function withinRadius(a: PreparedLocation, b: PreparedLocation, radiusKm: number): boolean {
+  if (hasCoordinates(a) && hasCoordinates(b)) return bandStartKm(distanceKm(a, b)) < radiusKm;
+  return sharedPlaceLevel(a, b) === 'city';
+}
+
 /** Why `locationScore` is nonzero, in the first argument's words; null when it is 0. */
 export function explainLocation(a: PreparedLocation, b: PreparedLocation, radiusKm: number): LocationMatch | null {
   if (hasCoordinates(a) && hasCoordinates(b)) {

@@ -12,7 +12,7 @@ import type {
   MatchProfile,
   RankedEventMatch,
   RankedMatch,
-  RankOptions,
+  UserRankOptions,
 } from './types.js';
 
 export const DEFAULT_LIMIT = 5;
@@ -32,7 +32,7 @@ function resolveThreshold(threshold: unknown): number {
 export function rankUserMatches(
   user: MatchProfile | PreparedProfile,
   candidates: readonly (MatchProfile | PreparedProfile)[],
-  options?: RankOptions | null,
+  options?: UserRankOptions | null,
 ): RankedMatch[] {
   if (!Array.isArray(candidates)) return [];
   const scorer = new UserMatchScorer(user, options ?? undefined);
@@ -45,7 +45,7 @@ export function rankUserMatches(
     if (typeof candidate !== 'object' || candidate === null) continue;
     const prepared = scratch.fill(candidate);
     const id = prepared.id;
-    if (id === undefined || id === viewerId) continue;
+    if (id === undefined || id === viewerId || !scorer.meets(prepared, options?.require)) continue;
     const score = scorer.score(prepared);
     // Keep the candidate itself: the scratch is refilled on the next iteration.
     if (score > threshold) top.offer(id, score, candidate as MatchProfile);

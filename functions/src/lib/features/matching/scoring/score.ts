@@ -11,10 +11,18 @@
 // explanations), depends on the two cells only: knowing the tag components, a caller can solve the
 // score for the location component, and learns the band, never more.
 import { eventInterestSignal } from './event-signal.js';
-import { explainLocation, locationScore, prepareLocation, resolveRadiusKm } from './location.js';
+import { explainLocation, locationScore, prepareLocation, resolveRadiusKm, withinRadius } from './location.js';
 import { prepareProfile, type PreparedProfile } from './profile.js';
 import { TagMatcher } from './tags.js';
-import type { EventMatchScore, MatchComponents, MatchEvent, MatchProfile, MatchScore, ScoreOptions } from './types.js';
+import type {
+  EventMatchScore,
+  MatchComponents,
+  MatchEvent,
+  MatchProfile,
+  MatchScore,
+  ScoreOptions,
+  UserRequirements,
+} from './types.js';
 
 export const USER_MATCH_WEIGHTS = Object.freeze({ interests: 0.5, purpose: 0.3, location: 0.2 });
 export const EVENT_MATCH_WEIGHTS = Object.freeze({ interests: 0.7, location: 0.3 });
@@ -58,6 +66,15 @@ export class UserMatchScorer {
         w.purpose * this.purposes.overlap(other.purposes) +
         w.location * locationScore(this.viewer.location, other.location, this.radiusKm),
     );
+  }
+
+  /** Whether `other` has what the viewer requires (no requirement: always). */
+  meets(other: PreparedProfile, required: UserRequirements | undefined): boolean {
+    if (required === undefined) return true;
+    if (required.interests && this.interests.overlap(other.interests) === 0) return false;
+    if (required.purposes && this.purposes.overlap(other.purposes) === 0) return false;
+    if (required.withinRadius && !withinRadius(this.viewer.location, other.location, this.radiusKm)) return false;
+    return true;
   }
 
   /** Score, components and the viewer-side explanation. */

@@ -102,6 +102,20 @@ export interface RankOptions extends ScoreOptions {
   threshold?: number;
 }
 
+/**
+ * What a people result must have to be returned at all (preferences filter, they do not only boost):
+ * at least one of the viewer's interests, at least one of their purposes, and a place within the radius.
+ */
+export interface UserRequirements {
+  interests?: boolean;
+  purposes?: boolean;
+  withinRadius?: boolean;
+}
+
+export interface UserRankOptions extends RankOptions {
+  require?: UserRequirements;
+}
+
 /** Attendee profiles per event id, as a Map or a plain object. */
 export type AttendeesByEvent =
   ReadonlyMap<string, readonly MatchProfile[]> | Readonly<Record<string, readonly MatchProfile[]>>;
