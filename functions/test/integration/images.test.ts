@@ -98,7 +98,7 @@ interface ImageJson {
   text?: string;
   model: string;
   finishReason: string;
-  usage: { totalTokenCount: number };
+  usage: { promptTokens: number; outputTokens: number; totalTokens: number };
   costUsd: number | null;
 }
 
@@ -134,9 +134,13 @@ describe('generateImage', () => {
       width: 320,
       height: 180,
       finishReason: 'STOP',
-      usage: { totalTokenCount: body.usage.totalTokenCount },
+      usage: body.usage,
       costUsd: body.costUsd,
     });
+    // One shape for usage everywhere (as chat's), and the model that answered: the stand-in marks itself.
+    expect(Object.keys(body.usage).sort()).toEqual(['outputTokens', 'promptTokens', 'totalTokens']);
+    expect(body.usage.totalTokens).toBeGreaterThan(0);
+    expect(body.model).toMatch(/-offline$/);
     expect(record).toHaveProperty('createdAt');
     // gemini-3.1-flash-image's 2K image ($0.101) plus the prompt and text at its list prices.
     expect(body.costUsd).toBeGreaterThanOrEqual(0.101);

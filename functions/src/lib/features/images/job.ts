@@ -17,7 +17,8 @@ import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GenerateContentRequestBody } from '../../platform/gemini/request-body.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/model/retry.js';
 import { collectText } from '../../platform/gemini/text.js';
-import type { DoneEvent, GeminiStreamEvent, GeminiTokenUsage } from '../../platform/gemini/types.js';
+import type { DoneEvent, GeminiStreamEvent } from '../../platform/gemini/types.js';
+import { toTokenUsage, type TokenUsage } from '../../platform/gemini/usage.js';
 import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';
 import type { ImageBlock } from '../../platform/image-pipeline/image-block.js';
 import { uploadImageChunks } from '../../platform/image-pipeline/upload.js';
@@ -71,9 +72,10 @@ export interface ImageSummary {
 export interface ImageJobResult {
   image: ImageSummary;
   text?: string;
+  /** The model version that answered (Gemini's modelVersion; the local stand-in's ends in -offline). */
   model: string;
   finishReason: string | null;
-  usage: GeminiTokenUsage | null;
+  usage: TokenUsage | null;
   /**
    * What the call cost in USD at list price (MODEL_PRICES; no shared-cache discount shown), or null for
    * a model with no price.
@@ -170,9 +172,9 @@ export async function runImageJob(
         contentLength: image.contentLength,
       },
       ...(outcome.text ? { text: outcome.text } : {}),
-      model: spec.model,
+      model: outcome.done?.modelVersion ?? spec.model,
       finishReason: outcome.done?.finishReason ?? null,
-      usage: outcome.done?.usage ?? null,
+      usage: outcome.done?.usage ? toTokenUsage(outcome.done.usage) : null,
       costUsd: callCost(spec, deps, outcome),
     };
     cost = result.costUsd;
@@ -180,7 +182,7 @@ export async function runImageJob(
       owner: spec.uid,
       kind: spec.kind,
       prompt: spec.prompt,
-      model: spec.model,
+      model: result.model,
       usage: result.usage,
       costUsd: result.costUsd,
       finishReason: result.finishReason,

@@ -2,7 +2,7 @@
 // the job is complete (so a record always points at a real object).
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
-import type { GeminiTokenUsage } from '../../platform/gemini/types.js';
+import type { TokenUsage } from '../../platform/gemini/usage.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { getDb } from '../../platform/firebase.js';
 import { expiryFields } from '../../platform/retention.js';
@@ -15,7 +15,7 @@ export interface ImageRecord {
   kind: 'generate' | 'edit';
   prompt: string;
   model: string;
-  usage: GeminiTokenUsage | null;
+  usage: TokenUsage | null;
   /** USD at list price (MODEL_PRICES), null for a model with no price. */
   costUsd: number | null;
   finishReason: string | null;

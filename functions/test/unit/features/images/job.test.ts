@@ -130,7 +130,7 @@ describe('runImageJob', () => {
       text: 'Here you go',
       model: 'gemini-test-image',
       finishReason: 'STOP',
-      usage: { totalTokenCount: 15 },
+      usage: { promptTokens: 5, outputTokens: 10, totalTokens: 15 },
     });
     const [key] = h.target.objects.keys();
     expect(key).toMatch(/^generated-images\/[0-9a-f-]+\.png$/); // no uid: a shared URL must not say who made it

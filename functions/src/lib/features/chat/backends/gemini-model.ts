@@ -11,6 +11,7 @@ import type {
 } from '../../../platform/gemini/request-body.js';
 import type { GeminiTransport } from '../../../platform/gemini/streaming-client.js';
 import type { GeminiStreamEvent, GeminiTokenUsage } from '../../../platform/gemini/types.js';
+import { toTokenUsage } from '../../../platform/gemini/usage.js';
 import type { ToolOutcome } from '../tools.js';
 import type { ChatUsage } from '../wire.js';
 import {
@@ -33,13 +34,7 @@ import { GeminiResponse, type GeminiCall } from './gemini-response.js';
  * prefix (for example an identical profile).
  */
 export function toChatUsage(usage: GeminiTokenUsage | undefined): ChatUsage | undefined {
-  if (!usage) return undefined;
-  return {
-    promptTokens: usage.promptTokenCount,
-    outputTokens: usage.candidatesTokenCount,
-    totalTokens: usage.totalTokenCount,
-    ...(usage.thoughtsTokenCount !== undefined ? { thoughtsTokens: usage.thoughtsTokenCount } : {}),
-  };
+  return usage ? toTokenUsage(usage) : undefined;
 }
 
 /** Thinking text is never part of the answer; images are not expected from a chat model. */
