@@ -12,6 +12,7 @@ import {
   userTurnCount,
   type RequestBody,
 } from './request-body.js';
+import { explanationAnswer } from './explanation-reply.js';
 import { sampleFromSchema } from './schema-sample.js';
 import { toolReply } from './tool-reply.js';
 import type { GeminiAction } from './types.js';
@@ -79,7 +80,7 @@ function structuredText(config: Record<string, unknown>, body: RequestBody): str
   const schema = config.responseJsonSchema ?? config.responseSchema;
   const seed = digest(lastUserText(body));
   if (schema === undefined) return JSON.stringify({ reply: offlineText(body) });
-  return JSON.stringify(sampleFromSchema(schema, seed));
+  return explanationAnswer(body, schema) ?? JSON.stringify(sampleFromSchema(schema, seed));
 }
 
 function enumText(config: Record<string, unknown>, body: RequestBody): string {

@@ -99,6 +99,10 @@ describe('matchUsers', () => {
     });
     expect(matches[0].components.interests).toBeGreaterThan(0);
     for (const match of matches) expect(match.explanation).toContain(OFFLINE_MARK);
+    // The stand-in writes a sentence from the facts it was sent, not a placeholder.
+    expect(matches[0].explanation).toBe(
+      `${OFFLINE_MARK} You share hiking, photography and coffee; you are both here for friendship; you are 10-15 km apart.`,
+    );
 
     // One structured-output call with the seed's settings, grounded in matched signals only.
     const requests = explanationRequests();
