@@ -9,7 +9,9 @@ import {
   getDoc,
   getDocs,
   query,
+  serverTimestamp,
   setDoc,
+  Timestamp,
   updateDoc,
   where,
   type DocumentData,
@@ -25,6 +27,9 @@ const fullProfile = {
   location: { city: chars(100), region: chars(100), country: chars(100), lat: -90, lng: 180 },
   bio: chars(2000),
   discoverable: false,
+  photoURL: `https://cdn.example.com/${chars(2048 - 'https://cdn.example.com/'.length)}`,
+  updatedAt: serverTimestamp(),
+  timeZone: `America/${chars(64 - 'America/'.length)}`,
 };
 
 describeRules('firestore.rules: users/{uid}', () => {
@@ -140,6 +145,49 @@ describeRules('firestore.rules: users/{uid}', () => {
       await assertFails(createCarol({ location: { lat: 52.5 } }));
       await assertFails(createCarol({ location: { lng: 13.4 } }));
       await assertSucceeds(createCarol({ location: { city: 'Berlin', lat: 52.5, lng: 13.4 } }));
+    });
+  });
+
+  describe('what apps add: photoURL, updatedAt, timeZone', () => {
+    it('accepts an https photo URL up to 2048 characters, a timestamp and a zone name', async () => {
+      await assertSucceeds(
+        createCarol({
+          photoURL: 'https://images.example.com/u/carol.jpg?size=256',
+          updatedAt: Timestamp.fromMillis(Date.now() - 60_000),
+          timeZone: 'America/Los_Angeles',
+        }),
+      );
+      await assertSucceeds(updateDoc(aliceProfile(), { timeZone: 'Etc/GMT+5', updatedAt: serverTimestamp() }));
+      await assertSucceeds(updateDoc(aliceProfile(), { photoURL: deleteField(), timeZone: deleteField() }));
+    });
+
+    it('denies a photo URL that is not https, has whitespace, or is over 2048 characters', async () => {
+      for (const photoURL of [
+        'http://images.example.com/a.jpg',
+        'javascript:alert(1)',
+        'https://',
+        'https://images.example.com/a b.jpg',
+        `https://cdn.example.com/${chars(2049 - 'https://cdn.example.com/'.length)}`,
+        42,
+      ])
+        await assertFails(createCarol({ photoURL }));
+    });
+
+    it('denies an updatedAt that is not a timestamp, far in the future or before 2000', async () => {
+      for (const updatedAt of [
+        '2026-12-07T10:00:00Z',
+        Date.now(),
+        Timestamp.fromMillis(Date.now() + 24 * 3_600_000),
+        Timestamp.fromMillis(Date.UTC(1999, 11, 31)),
+      ])
+        await assertFails(createCarol({ updatedAt }));
+    });
+
+    it('denies a time zone that is not shaped like a zone name', async () => {
+      for (const timeZone of ['', ' UTC', 'Europe/London\n', '+05:00', '../etc', chars(65), 1]) {
+        await assertFails(createCarol({ timeZone }));
+        await assertFails(updateDoc(aliceProfile(), { timeZone }));
+      }
     });
   });
 
