@@ -5,7 +5,8 @@
 //   or, after the stream started, error {code, message, status, details?, requestId}.
 // Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
 // By callable (`.stream()`): the same events as chunks {type, ...}, except `done`: the whole reply is
-// the result, {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached}.
+// the result, {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached, timeZone,
+// timeZoneSource}.
 import {
   chatRequestBody,
   chatDeps,
@@ -68,6 +69,8 @@ export const chatStreamHandler = defineEndpoint({
           text: result.reply,
           toolCalls: result.toolCalls,
           ...done,
+          timeZone: turn.timeZone,
+          timeZoneSource: turn.timeZoneSource,
         });
       } catch (error) {
         throw toChatError(error);
