@@ -141,6 +141,8 @@ describe('chatStream through .stream()', () => {
       usage: expect.objectContaining({ totalTokens: expect.any(Number) }),
       model: expect.any(String),
       cached: false,
+      timeZone: 'UTC',
+      timeZoneSource: 'default',
     });
     const stored = await getDoc(
       doc(demo.firestore, 'conversations', start.conversationId, 'messages', start.messageId),

@@ -28,7 +28,7 @@ describe('chat through the emulators', () => {
 
     const events: ChatStreamEvent[] = [];
     for await (const event of client.streamMessage({
-      message: 'And on Sunday?',
+      message: 'Tell me more.',
       conversationId: first.conversationId,
     })) {
       events.push(event);
