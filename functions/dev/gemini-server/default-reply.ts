@@ -80,7 +80,7 @@ function structuredText(config: Record<string, unknown>, body: RequestBody): str
   const schema = config.responseJsonSchema ?? config.responseSchema;
   const seed = digest(lastUserText(body));
   if (schema === undefined) return JSON.stringify({ reply: offlineText(body) });
-  return explanationAnswer(body, schema) ?? JSON.stringify(sampleFromSchema(schema, seed));
+  return explanationAnswer(lastUserText(body), schema) ?? JSON.stringify(sampleFromSchema(schema, seed));
 }
 
 function enumText(config: Record<string, unknown>, body: RequestBody): string {

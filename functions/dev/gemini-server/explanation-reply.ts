@@ -5,7 +5,6 @@
 // The request is recognised by its shape: a JSON object {"items": [{key, kind, ...}]} in the prompt,
 // and a response schema whose required properties are exactly those keys.
 import { OFFLINE_MARK } from './default-reply.js';
-import { lastUserText, type RequestBody } from './request-body.js';
 
 interface Item {
   key: string;
@@ -47,8 +46,7 @@ export function explainItem(item: Item): string {
   return `${OFFLINE_MARK} ${parts.join('; ')}.`;
 }
 
-function promptItems(body: RequestBody): Item[] | undefined {
-  const text = lastUserText(body);
+function promptItems(text: string): Item[] | undefined {
   const start = text.indexOf('{"items":');
   if (start === -1) return undefined;
   try {
@@ -63,9 +61,12 @@ function promptItems(body: RequestBody): Item[] | undefined {
   }
 }
 
-/** The JSON answer to an explanation request, or undefined when `body` is not one. */
-export function explanationAnswer(body: RequestBody, schema: unknown): string | undefined {
-  const items = promptItems(body);
+/**
+ * The JSON answer to an explanation request (its prompt text and response schema, in either
+ * protocol), or undefined when it is not one.
+ */
+export function explanationAnswer(prompt: string, schema: unknown): string | undefined {
+  const items = promptItems(prompt);
   const required =
     typeof schema === 'object' && schema !== null ? (schema as { required?: unknown }).required : undefined;
   if (!items || !Array.isArray(required)) return undefined;

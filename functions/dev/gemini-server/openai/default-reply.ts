@@ -6,6 +6,7 @@
 import { digest, OFFLINE_MARK, offlineReplyText, splitIntoChunks } from '../default-reply.js';
 import type { ContentItem, ContentPlan } from '../reply-plan.js';
 import { sampleFromSchema } from '../schema-sample.js';
+import { explanationAnswer } from '../explanation-reply.js';
 import { instructionTime } from '../instruction-time.js';
 import { pickTool, toolCallArgs, toolResultsText } from '../tool-reply.js';
 import {
@@ -32,7 +33,8 @@ function structuredText(body: ChatBody): string | undefined {
     return JSON.stringify({ reply: offlineReplyText(lastUserText(body), userTurnCount(body)) });
   if (format?.type !== 'json_schema') return undefined;
   const schema = isRecord(format.json_schema) ? format.json_schema.schema : undefined;
-  return JSON.stringify(sampleFromSchema(schema ?? {}, digest(lastUserText(body))));
+  const prompt = lastUserText(body);
+  return explanationAnswer(prompt, schema) ?? JSON.stringify(sampleFromSchema(schema ?? {}, digest(prompt)));
 }
 
 /** The system messages' text: where chat states the current local time. */
