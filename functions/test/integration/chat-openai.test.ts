@@ -18,6 +18,7 @@ import {
   startChatHarness,
   type ChatHarness,
 } from './chat-support.js';
+import { localMoment, resolveTimePhrase } from '../../src/lib/platform/time/index.js';
 import { clearFirestore, inDays, OAKLAND, SAN_FRANCISCO, writeEvents, writeProfiles } from './matching-support.js';
 
 const MODEL = 'local-llm';
@@ -75,7 +76,7 @@ describe('chat with the tools on an OpenAI-compatible server, no Gemini key', ()
     await writeEvents(h.db, {
       [`ev-${tag}`]: { title: `Jazz night ${tag}`, tags: [`jazz${tag}`], location: OAKLAND, startsAt: inDays(2) },
     });
-    const events = await collectEvents(h.clientFor(user).streamMessage({ message: `Any events this weekend? ${tag}` }));
+    const events = await collectEvents(h.clientFor(user).streamMessage({ message: `Any events for me? ${tag}` }));
     const [call] = ofType(events, 'tool-call');
     const [result] = ofType(events, 'tool-result');
     expect(call).toMatchObject({ name: 'find_events', args: { limit: 3 }, id: expect.stringMatching(/^call_/) });
@@ -121,6 +122,24 @@ describe('chat with the tools on an OpenAI-compatible server, no Gemini key', ()
       'assistant',
       'user',
     ]);
+  });
+
+  it('"this weekend" on this backend: the system message carries the caller’s local date and zone, and the model fills from/until', async () => {
+    const user = await signUp();
+    const zone = 'America/Los_Angeles';
+    const now = Date.now();
+    const events = await collectEvents(
+      h.clientFor(user).streamMessage({ message: fresh('Any events for me this weekend?'), timeZone: zone }),
+    );
+    expect(ofType(events, 'start')[0]).toMatchObject({ timeZone: zone, timeZoneSource: 'request' });
+    const system = chatRequests()[0].openai!.messages[0];
+    expect(system.role).toBe('system');
+    expect(system.text).toMatch(
+      new RegExp(`Current local time: \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} \\(\\w+\\), time zone ${zone}`),
+    );
+    const window = resolveTimePhrase('this weekend', localMoment(now, zone).date)!;
+    expect(ofType(events, 'tool-call')[0].args).toEqual({ from: window.from, until: window.until, limit: 3 });
+    expect(events.map((e) => e.type).at(-1)).toBe('done');
   });
 
   it('a conversation whose earlier turn came from Gemini continues here: that exchange is replayed as text', async () => {
