@@ -52,6 +52,11 @@ export function sentStamp(time: TurnTime): SentStamp {
   return { date: isoDate(moment.date), time: clock(moment), timeZone: moment.timeZone };
 }
 
+/** The stamp with its minutes dropped (HH:00): what the reply cache keys on. */
+export function sentToTheHour(stamp: SentStamp): SentStamp {
+  return { ...stamp, time: `${stamp.time.slice(0, 2)}:00` };
+}
+
 /** A stored stamp, checked (Firestore data is read defensively). */
 export function readSentStamp(value: unknown): SentStamp | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

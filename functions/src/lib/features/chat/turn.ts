@@ -11,14 +11,14 @@ import { describeError, type Logger } from '../../platform/logging.js';
 import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { ChatModel, ChatPrompt } from './backends/chat-model.js';
 import { chatCacheKey } from './cache-key.js';
-import { profileContext } from './context.js';
+import { profileContext, type HistoryMessage } from './context.js';
 import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
 import { ClientAbortedError } from './model-stream.js';
 import { replyNotStored, storeReply, type SaveOutcome } from './reply-saver.js';
 import { splitForReplay } from './replay.js';
 import type { ChatStore, StoredReply } from './store.js';
-import { sentStamp, turnTime, type SentStamp, type TurnTime } from './time-context.js';
+import { sentStamp, sentToTheHour, turnTime, type SentStamp, type TurnTime } from './time-context.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
 import type { AnyChatTool } from './tools.js';
 import type { ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './wire.js';
@@ -151,20 +151,26 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   }
 
   const tools = settings.toolsEnabled ? (deps.tools ?? []) : [];
-  const promptAt = (at: TurnTime) =>
+  const promptAt = (at: TurnTime, replayed: HistoryMessage[]) =>
     deps.model.prompt({
       model: input.model,
       settings,
       profile: profileContext(profile),
-      history,
+      history: replayed,
       message: request.message,
       toolNames: tools.map((tool) => tool.name),
       time: at,
     });
-  // The cache key holds the local date and hour, not the minute: a cached reply may be replayed within
-  // the hour it was written, never on another day or in another zone.
-  const cacheKey = chatCacheKey(uid, ids.conversationId, promptAt({ ...time, moment: { ...time.moment, minute: 0 } }));
-  const turn = new TurnRunner(deps, input, ids, claim.attemptId, { prompt: promptAt(time), cacheKey, time }, tools);
+  // The cache key holds local dates and hours, not minutes, for this turn and for the replayed
+  // messages' stamps alike: a cached reply may be replayed within the hour it was written, never on
+  // another day or in another zone, and the same history is the same whatever minute it was sent in.
+  const hourly = promptAt(
+    { ...time, moment: { ...time.moment, minute: 0 } },
+    history.map((message) => (message.sent ? { ...message, sent: sentToTheHour(message.sent) } : message)),
+  );
+  const cacheKey = chatCacheKey(uid, ids.conversationId, hourly);
+  const plan = { prompt: promptAt(time, history), cacheKey, time };
+  const turn = new TurnRunner(deps, input, ids, claim.attemptId, plan, tools);
   return { ...base, run: (signal, events) => turn.run(signal, events) };
 }
 

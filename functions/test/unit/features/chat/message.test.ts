@@ -250,4 +250,24 @@ describe('the turn knows when and where the user is', () => {
     expect((await ask(deps, body)).cached).toBe(false);
     expect(requests).toHaveLength(3);
   });
+
+  it('keys the cache on the hour the replayed messages were sent in, not their minute', async () => {
+    let history: HistoryMessage[] = [];
+    const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')]);
+    deps.store.loadHistory = async () => history;
+    const sentAt = (time: string): HistoryMessage[] => [
+      { role: 'user', text: 'hi', sent: { date: '2026-12-07', time, timeZone: 'America/Los_Angeles' } },
+      { role: 'assistant', text: 'Hello' },
+    ];
+    const body = { message: 'hi', timeZone: 'America/Los_Angeles', conversationId: 'c1' };
+    history = sentAt('08:59');
+    expect((await ask(deps, body)).cached).toBe(false);
+    history = sentAt('08:01'); // the same exchange, sent earlier in the same hour
+    expect((await ask(deps, body)).cached).toBe(true);
+    history = sentAt('07:59');
+    expect((await ask(deps, body)).cached).toBe(false);
+    // The model itself still reads the minute.
+    expect(JSON.stringify(requests[1].request.contents)).toContain('07:59, America/Los_Angeles');
+    expect(requests).toHaveLength(2);
+  });
 });
