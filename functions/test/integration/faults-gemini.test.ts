@@ -8,6 +8,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient, type ChatStreamEvent } from '../../client/index.js';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
+import { syncMatchFields } from '../../src/lib/features/matching/index.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
@@ -88,6 +89,9 @@ describe('Gemini killed mid-stream', () => {
     await db
       .doc(`users/other-${user.uid}`)
       .set({ displayName: 'Other', interests: ['hiking'], purposes: ['friendship'] });
+    // What the matchProfileSync trigger would do: with a people pool left by earlier files, matchUsers
+    // reads candidates from it, and a profile outside it is never found.
+    for (const uid of [user.uid, `other-${user.uid}`]) await syncMatchFields(db, uid, { force: true });
     const matches = await fetch(functions.url('matchUsers'), {
       method: 'POST',
       headers: { authorization: `Bearer ${user.idToken}`, 'content-type': 'application/json' },
