@@ -26,6 +26,7 @@ import { getAuth } from 'firebase-admin/auth';
 import { getFirestore } from 'firebase-admin/firestore';
 import { makePng } from './gemini-server/png.js';
 import { startConsole, type RunningConsole } from './console/server.js';
+import { canonicalTimeZone } from '../src/lib/platform/time/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from './seed.js';
 import { DEFAULT_PROJECT_ID, readDotenvFile } from './services/firebase-emulators.js';
 import { DEFAULT_BUCKET, MANAGED_ENV_KEYS, startServices, type RunningServices } from './services/index.js';
@@ -256,12 +257,21 @@ interface BannerFacts {
   seconds: number;
 }
 
+/**
+ * The machine's zone, sent as a phone sends its own, so "this weekend" in the example is the
+ * developer's weekend; nothing when the runtime does not know it (an unset TZ can read "Etc/Unknown").
+ */
+function machineZone(): { timeZone?: string } {
+  const zone = canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  return zone ? { timeZone: zone } : {};
+}
+
 /** Example requests per function (kept in step with the handlers' schemas). */
 function exampleRequests(
   imageUrl: string | undefined,
 ): Record<string, { method: 'GET' | 'POST'; body?: object; stream?: boolean }> {
   return {
-    chatMessage: { method: 'POST', body: { message: 'Any events for me this weekend?' } },
+    chatMessage: { method: 'POST', body: { message: 'Any events for me this weekend?', ...machineZone() } },
     chatStream: { method: 'POST', body: { message: 'Suggest an icebreaker for a photo walk' }, stream: true },
     matchUsers: { method: 'POST', body: { limit: 5 } },
     matchEvents: { method: 'POST', body: { limit: 5 } },
