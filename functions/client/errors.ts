@@ -1,4 +1,4 @@
-// Errors the chat client throws. Codes are the functions' error codes (see docs/chat.md), plus
+// Errors the chat client throws. Codes are the functions' error codes (see docs/api.md), plus
 // `stream_interrupted` (the stream ended without done/error) and `http_error` (a non-JSON error).
 
 export class ChatApiError extends Error {

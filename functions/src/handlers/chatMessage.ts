@@ -1,6 +1,4 @@
-// POST /chatMessage — one assistant reply as JSON:
-//   {conversationId, messageId, reply, model, finishReason, usage, cached}
-// Errors: 404 conversation_not_found, 409 in_progress, 422 blocked, 502/503/504 upstream_* (docs/chat.md).
+// POST /chatMessage — one assistant reply as JSON. Its request, answer and errors: docs/api.md (chatMessage).
 import { answerChatMessage, chatDeps, chatRequestBody } from '../lib/features/chat/index.js';
 import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';

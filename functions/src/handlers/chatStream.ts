@@ -1,12 +1,5 @@
-// POST /chatStream — the assistant reply as Server-Sent Events, written straight from the handler
-// through the platform's SSE responder (ids on every event, `: ping` after 15 s of silence):
-//   start {conversationId, messageId, timeZone, timeZoneSource} · delta {text}… interleaved with tool-call {id, name, args} and
-//   tool-result {id, name, result} · done {finishReason, usage, model, cached}
-//   or, after the stream started, error {code, message, status, details?, requestId}.
-// Anything found before the stream starts (auth, validation, rate limit, 404, 409) is a JSON error.
-// By callable (`.stream()`): the same events as chunks {type, ...}, except `done`: the whole reply is
-// the result, {conversationId, messageId, text, toolCalls, finishReason, usage, model, cached, timeZone,
-// timeZoneSource}.
+// POST /chatStream — the assistant reply as Server-Sent Events through the platform's SSE responder.
+// The events, their fields and the callable chunks are documented once, in docs/api.md (chatStream).
 import {
   chatRequestBody,
   chatDeps,

@@ -1,6 +1,6 @@
 // POST /editImage — an edited copy of an input image (data URI or allowed https URL), streamed from
 // Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
-// `Accept: text/event-stream`. See docs/images.md.
+// `Accept: text/event-stream`. The API: docs/api.md; how it works: docs/images.md.
 import {
   EDIT_IMAGE_MAX_BODY_BYTES,
   editImageBody,

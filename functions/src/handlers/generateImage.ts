@@ -1,6 +1,6 @@
 // POST /generateImage — an image from a prompt (optionally with up to 3 style reference images),
 // streamed from Gemini into S3, recorded in images/{id}. JSON result, or SSE progress with
-// `Accept: text/event-stream`. See docs/images.md.
+// `Accept: text/event-stream`. The API: docs/api.md; how it works: docs/images.md.
 import {
   GENERATE_IMAGE_MAX_BODY_BYTES,
   generateImageBody,

@@ -1,5 +1,5 @@
 // Retention by Firestore TTL: a document with `expireAt` in the past is deleted by the TTL policy on
-// that field (README, "Your users' data"; usually within a day of the time). 0 days = keep forever: no field.
+// that field (docs/deploy.md, Retention; usually within a day of the time). 0 days = keep forever: no field.
 import { Timestamp } from 'firebase-admin/firestore';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configRows } from '../../../dev/config-table.js';
 
-const readme = readFileSync(resolve(__dirname, '../../../../README.md'), 'utf8');
+const root = resolve(__dirname, '../../../..');
+const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+const apiReference = readFileSync(resolve(root, 'functions/docs/api.md'), 'utf8');
+const entryPoints = readFileSync(resolve(root, 'functions/src/index.ts'), 'utf8');
+
+/** Every deployed HTTPS function, as src/index.ts exports it. */
+const httpsFunctions = [...entryPoints.matchAll(/^export const (\w+) = onRequest\(/gm)].map((match) => match[1]);
 
 // The README is the user's manual: it must keep up with the code it documents.
 describe('README', () => {
@@ -11,19 +17,18 @@ describe('README', () => {
     expect(readme).toContain(`| \`${name}\` |`);
   });
 
-  it.each([
-    'chatMessage',
-    'chatStream',
-    'matchUsers',
-    'matchEvents',
-    'suggestions',
-    'generateImage',
-    'editImage',
-    'deleteConversation',
-    'deleteImage',
-    'deleteAccount',
-    'health',
-  ])('describes the %s function', (name) => {
-    expect(readme).toContain(`\`${name}\``);
+  it('finds the deployed HTTPS functions in src/index.ts', () => {
+    expect(httpsFunctions).toEqual(
+      expect.arrayContaining(['chatMessage', 'chatStream', 'matchUsers', 'health', 'deleteAccount']),
+    );
+  });
+
+  it.each(httpsFunctions)('has a row of its own for %s in the function index, linking to its reference', (name) => {
+    const row = new RegExp(`^\\| \\[\`${name}\`\\]\\(functions/docs/api\\.md#${name.toLowerCase()}\\) \\| \\S`, 'm');
+    expect(readme).toMatch(row);
+  });
+
+  it.each(httpsFunctions)('docs/api.md has a section for %s', (name) => {
+    expect(apiReference).toMatch(new RegExp(`^## \`${name}\`$`, 'm'));
   });
 });

@@ -1,4 +1,4 @@
-// Firestore persistence of chat turns (layout in the README's data model):
+// Firestore persistence of chat turns (layout in docs/data.md, the Firestore schema):
 //   conversations/{id}                {ownerId, createdAt, updatedAt, lastMessagePreview}
 //   conversations/{id}/messages/{id}  {role, text, status, createdAt, model, usage, clientMessageId, ...}
 // A turn is claimed in one transaction (ownership check, idempotency, the user's message written

@@ -1,10 +1,5 @@
-// Answering an image request: one JSON result, or, with `Accept: text/event-stream`, the job's
-// progress as SSE events through the platform's responder (ids, heartbeat, the one `error` shape):
-//   start {model, kind}  text {text}  progress {bytes}  image {id, url, ...}  done {<the JSON result>}
-//   error {code, message, status, details?, requestId}
-// The SSE stream opens only with the job's first event, so failures before it (bad input image,
-// unsupported option) are ordinary HTTP errors in both modes. A callable `.stream()` caller gets the
-// same events but `done` as chunks ({type: 'progress', bytes}...) and the JSON result as the result.
+// Answering an image request: one JSON result, or, with `Accept: text/event-stream`, the job's progress
+// as SSE events through the platform's responder; the events are documented in docs/api.md (Images).
 import type { EndpointContext } from '../../platform/http/endpoint.js';
 import { respondWithSse } from '../../platform/http/sse-responder.js';
 import { toImageHttpError } from './errors.js';

@@ -316,7 +316,7 @@ export const SETTINGS = {
     'APP_CHECK_REPLAY_PROTECTION',
     'Image functions also consume the App Check token (one-time use): one extra call to the App Check API per request',
   ),
-  // Retention (docs/data.md): expireAt for the Firestore TTL policies the README sets up.
+  // Retention (docs/data.md): expireAt for the Firestore TTL policies docs/deploy.md sets up.
   chatRetentionDays: limitSetting(
     'CHAT_RETENTION_DAYS',
     0,
