@@ -8,6 +8,8 @@ export interface ImageSpec {
   width?: number;
   height?: number;
   imageBytes?: number;
+  /** JPEG only: APP11 metadata bytes before the frame header. */
+  metadataBytes?: number;
   seed: number;
 }
 
@@ -27,7 +29,9 @@ const cache = new Map<string, GeneratedImage>();
 
 function encode(spec: ImageSpec): { bytes: Buffer; width: number; height: number } {
   const dims = { width: spec.width, height: spec.height, targetBytes: spec.imageBytes };
-  return spec.mimeType === 'image/jpeg' ? makeJpeg(dims) : makePng({ ...dims, seed: spec.seed });
+  return spec.mimeType === 'image/jpeg'
+    ? makeJpeg({ ...dims, metadataBytes: spec.metadataBytes })
+    : makePng({ ...dims, seed: spec.seed });
 }
 
 function remember(key: string, image: GeneratedImage): void {
@@ -44,7 +48,8 @@ function remember(key: string, image: GeneratedImage): void {
 }
 
 export function generateImage(spec: ImageSpec): GeneratedImage {
-  const key = `${spec.mimeType}|${spec.width ?? ''}x${spec.height ?? ''}|${spec.imageBytes ?? ''}|${spec.seed}`;
+  const size = `${spec.width ?? ''}x${spec.height ?? ''}|${spec.imageBytes ?? ''}|${spec.metadataBytes ?? ''}`;
+  const key = `${spec.mimeType}|${size}|${spec.seed}`;
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);

@@ -1,6 +1,8 @@
 // A real baseline JPEG (grayscale, uniform mid-gray) for scenarios that ask for `image/jpeg`.
 // With one-symbol Huffman tables every 8x8 block codes as two zero bits (DC difference 0, then
 // end-of-block), so any size encodes instantly; COM segments pad the file to an exact byte count.
+// `metadataBytes` puts APP11 segments (where JPEG keeps C2PA content credentials) before the frame
+// header, as a model's image with large metadata has them.
 import type { EncodedImage } from './png.js';
 
 const MARKER = 0xff;
@@ -61,26 +63,31 @@ function comment(text: string): Buffer {
   return segment(0xfe, Buffer.from(text, 'latin1'));
 }
 
-/** COM segments totalling exactly `bytes` (0 or >= 4). */
-function padding(bytes: number): Buffer[] {
+/** Segments (COM by default) totalling exactly `bytes` (0 or >= 4). */
+function padding(bytes: number, code = 0xfe): Buffer[] {
   const out: Buffer[] = [];
   let left = bytes;
   while (left >= COM_OVERHEAD) {
     let size = Math.min(left, COM_MAX_PAYLOAD + COM_OVERHEAD);
     if (left - size > 0 && left - size < COM_OVERHEAD) size -= COM_OVERHEAD; // leave room for a last one
-    out.push(segment(0xfe, Buffer.alloc(size - COM_OVERHEAD, 0x20)));
+    out.push(segment(code, Buffer.alloc(size - COM_OVERHEAD, 0x20)));
     left -= size;
   }
   return out;
 }
 
-export function makeJpeg(spec: { width?: number; height?: number; targetBytes?: number } = {}): EncodedImage {
+const APP11 = 0xeb;
+
+export function makeJpeg(
+  spec: { width?: number; height?: number; targetBytes?: number; metadataBytes?: number } = {},
+): EncodedImage {
   const width = Math.min(65535, spec.width ?? 64);
   const height = Math.min(65535, spec.height ?? 64);
   const head = [
     Buffer.from([MARKER, 0xd8]),
     jfifApp0(),
     comment('[offline model] generated test image, not AI output'),
+    ...padding(spec.metadataBytes ?? 0, APP11),
     quantTable(),
     frameHeader(width, height),
     huffmanTables(),

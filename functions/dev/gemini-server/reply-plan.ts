@@ -82,6 +82,7 @@ function compilePart(part: ScenarioPart, imageIndex: number): ContentItem {
     width: part.width,
     height: part.height,
     imageBytes: part.imageBytes,
+    metadataBytes: part.metadataBytes,
     seed: part.seed ?? imageIndex,
   });
   return {

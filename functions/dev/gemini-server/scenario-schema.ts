@@ -23,6 +23,7 @@ const part: z.ZodType<ScenarioPart> = z.discriminatedUnion('type', [
     width: z.number().int().positive().max(65535).optional(),
     height: z.number().int().positive().max(65535).optional(),
     imageBytes: z.number().int().positive().max(MAX_IMAGE_BYTES).optional(),
+    metadataBytes: z.number().int().nonnegative().max(MAX_IMAGE_BYTES).optional(),
     delivery: z.enum(['whole', 'fragmented', 'cumulative']).optional(),
     fragments: z.number().int().positive().max(100_000).optional(),
     unalignedFragments: z.boolean().optional(),

@@ -65,6 +65,8 @@ export interface ScenarioTextPart {
  *   `cumulative` = `fragments` events each repeating all base64 so far.
  * - Fragments split on 4-character base64 boundaries unless `unalignedFragments`.
  * - `seed` varies the pixels (default: the image's index in the reply), so images differ.
+ * - `metadataBytes` (JPEG only): that many bytes of APP11 segments, where JPEG keeps C2PA content
+ *   credentials, before the frame header, so the image's size comes only after them.
  */
 export interface ScenarioImagePart {
   type: 'image';
@@ -72,6 +74,7 @@ export interface ScenarioImagePart {
   width?: number;
   height?: number;
   imageBytes?: number;
+  metadataBytes?: number;
   delivery?: 'whole' | 'fragmented' | 'cumulative';
   fragments?: number;
   unalignedFragments?: boolean;

@@ -7,6 +7,7 @@ import { crc32 } from 'node:zlib';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { imageSize } from 'image-size';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import type { Scenario } from '../../dev/gemini-server/types.js';
@@ -149,6 +150,22 @@ describe('generateImage', () => {
     const [request] = await gemini.requests({ action: 'streamGenerateContent' });
     expect(request.body?.generationConfig).toMatchObject({ imageConfig: { aspectRatio: '16:9', imageSize: '2K' } });
     expect(request.body?.contents[0].texts).toContain('a lighthouse at dusk');
+  });
+
+  it('stores a JPEG whose size comes after 300 KB of metadata (content credentials), with that size', async () => {
+    await gemini.queue(
+      imageReply({ mimeType: 'image/jpeg', width: 640, height: 480, metadataBytes: 300_000, delivery: 'fragmented' }),
+    );
+    const response = await post('generateImage', { prompt: 'a harbour at noon', aspectRatio: '4:3' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as ImageJson;
+    expect(body.image).toMatchObject({ width: 640, height: 480, format: 'jpg', contentType: 'image/jpeg' });
+    expect(body.image.contentLength).toBeGreaterThan(300_000);
+    const stored = Buffer.from(await (await fetch(body.image.url)).arrayBuffer());
+    expect(stored.length).toBe(body.image.contentLength);
+    expect(await sharp(stored).metadata()).toMatchObject({ width: 640, height: 480, format: 'jpeg' });
+    const [record] = await recordsOf(user.uid);
+    expect(record).toMatchObject({ id: body.image.id, width: 640, height: 480 });
   });
 
   it('streams progress events with Accept: text/event-stream', async () => {

@@ -1,7 +1,13 @@
 // Passthrough transform that learns an image's width/height/format from its first bytes while
 // the bytes flow on (to an upload), so the image never has to be held whole.
+//
+// Most formats say their size in their first bytes (PNG's IHDR, WebP's first chunk, GIF's screen).
+// A JPEG may put any amount of metadata (EXIF, XMP, ICC profiles, content credentials) before its
+// frame header: when the first maxProbeBytes do not reach it, the JPEG's segments are walked on as
+// the rest streams past, in constant memory (jpeg-frame-scan.ts), so such an image still completes.
 
 import { imageSize } from 'image-size';
+import { JpegFrameScanner } from './jpeg-frame-scan.js';
 
 export interface ImageDimensions {
   width: number;
@@ -45,6 +51,8 @@ export function createDimensionProbe({ maxProbeBytes = 256 * 1024 } = {}): Dimen
   const prefix: Buffer[] = [];
   let prefixBytes = 0;
   let nextAttemptAt = Math.min(FIRST_ATTEMPT_BYTES, maxProbeBytes);
+  /** Set once a JPEG's frame header lies past the prefix: it reads on, keeping nothing. */
+  let jpegWalk: JpegFrameScanner | undefined;
 
   const succeed = (found: ImageDimensions): void => {
     settled = true;
@@ -57,10 +65,17 @@ export function createDimensionProbe({ maxProbeBytes = 256 * 1024 } = {}): Dimen
     rejectDimensions(new ImageProbeError(message));
   };
 
+  /** Feeds the JPEG walk; settles when it has its answer. */
+  const walk = (bytes: Buffer): void => {
+    const result = jpegWalk!.push(bytes);
+    if (result instanceof Error) fail(result.message);
+    else if (result) succeed({ ...result, format: 'jpg' });
+  };
+
   /** Adds bytes to the prefix and probes when the schedule says so. */
   const observe = (chunk: Buffer): void => {
+    if (jpegWalk) return walk(chunk);
     const room = maxProbeBytes - prefixBytes;
-    if (room <= 0) return;
     // Copied: the chunk may be a reused decode buffer (base64Decode's reuseBuffer option).
     const part = Buffer.from(chunk.length > room ? chunk.subarray(0, room) : chunk);
     prefix.push(part);
@@ -68,10 +83,20 @@ export function createDimensionProbe({ maxProbeBytes = 256 * 1024 } = {}): Dimen
     if (prefixBytes < nextAttemptAt) return;
     nextAttemptAt = Math.min(prefixBytes * 2, maxProbeBytes);
     const found = probe(prefix, prefixBytes);
-    if (found) succeed(found);
+    if (found) return succeed(found);
+    if (prefixBytes < maxProbeBytes) return;
+    if (isJpegStart(prefix[0])) {
+      // The frame header lies further on: walk the segments from the start, then on through the rest.
+      jpegWalk = new JpegFrameScanner();
+      const whole = prefix.length === 1 ? prefix[0] : Buffer.concat(prefix, prefixBytes);
+      prefix.length = 0;
+      walk(whole);
+      if (!settled && chunk.length > room) walk(chunk.subarray(room));
+      return;
+    }
     // A full prefix that still says nothing will not say more later: fail now, not at the end,
     // so an upload of garbage can be stopped early.
-    else if (prefixBytes >= maxProbeBytes) fail(`no image dimensions found in the first ${maxProbeBytes} bytes`);
+    fail(`no image dimensions found in the first ${maxProbeBytes} bytes`);
   };
 
   async function* transform(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -82,7 +107,11 @@ export function createDimensionProbe({ maxProbeBytes = 256 * 1024 } = {}): Dimen
         yield chunk;
       }
       completed = true;
-      if (!settled) {
+      if (!settled && jpegWalk) {
+        const result = jpegWalk.end();
+        if (result instanceof Error) fail(result.message);
+        else succeed({ ...result, format: 'jpg' });
+      } else if (!settled) {
         const found = prefixBytes > 0 ? probe(prefix, prefixBytes) : undefined;
         if (found) succeed(found);
         else fail(prefixBytes === 0 ? 'no image bytes' : 'bytes are not a recognised image');
@@ -108,6 +137,11 @@ function probe(prefix: Buffer[], length: number): ImageDimensions | undefined {
     // Truncated or unrecognised; a longer prefix may still succeed.
     return undefined;
   }
+}
+
+/** SOI and the first marker's 0xFF: enough to walk on as a JPEG (the walk checks the rest). */
+function isJpegStart(bytes: Buffer | undefined): boolean {
+  return bytes !== undefined && bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }
 
 function isPositiveInteger(value: number): boolean {

@@ -95,11 +95,39 @@ describe('createDimensionProbe', () => {
     await passed;
   });
 
-  it('never buffers past maxProbeBytes: a frame header beyond it is not found', async () => {
-    const jpeg = makeJpeg(800, 600, { commentBytes: 40_000 });
+  it('finds a JPEG frame header past maxProbeBytes by walking the segments on, as soon as it passes', async () => {
+    const jpeg = makeJpeg(800, 600, { commentBytes: 300_000 });
+    for (const pieceSize of [1, 4096, jpeg.length]) {
+      const probe = createDimensionProbe({ maxProbeBytes: 16 * 1024 });
+      const passed = await drain(probe.transform(inPieces(jpeg, pieceSize)));
+      expect(passed.equals(jpeg)).toBe(true);
+      await expect(probe.dimensions).resolves.toEqual({ width: 800, height: 600, format: 'jpg' });
+    }
+    const hold = gate();
+    const frameEnd = jpeg.length - 64 - 2; // the fixture's frame header, then entropy bytes and EOI
+    async function* source(): AsyncGenerator<Buffer> {
+      yield* inPieces(jpeg.subarray(0, frameEnd), 5000);
+      await hold.opened;
+      yield jpeg.subarray(frameEnd);
+    }
     const probe = createDimensionProbe({ maxProbeBytes: 16 * 1024 });
-    await drain(probe.transform(inPieces(jpeg, 4096)));
-    await expect(probe.dimensions).rejects.toBeInstanceOf(ImageProbeError);
+    const passed = drain(probe.transform(source()));
+    await expect(probe.dimensions).resolves.toEqual({ width: 800, height: 600, format: 'jpg' });
+    hold.open();
+    await passed;
+  });
+
+  it('rejects a JPEG past maxProbeBytes whose walk meets image data, or the end, before a frame header', async () => {
+    const jpeg = makeJpeg(800, 600, { commentBytes: 40_000 });
+    const beforeFrame = 2 + 18 + 4 + 40_000; // SOI, APP0, the comment segment
+    const scanFirst = Buffer.concat([jpeg.subarray(0, beforeFrame), Buffer.from([0xff, 0xda, 0, 2])]);
+    const early = createDimensionProbe({ maxProbeBytes: 16 * 1024 });
+    await drain(early.transform(inPieces(scanFirst, 4096)));
+    await expect(early.dimensions).rejects.toThrow(/no JPEG frame header before the image data/);
+
+    const cut = createDimensionProbe({ maxProbeBytes: 16 * 1024 });
+    await drain(cut.transform(inPieces(jpeg.subarray(0, 30_000), 4096)));
+    await expect(cut.dimensions).rejects.toThrow(/ended before its frame header/);
   });
 
   it('rejects an empty stream', async () => {
