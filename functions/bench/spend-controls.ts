@@ -21,6 +21,7 @@ import type { UsageRecorder } from '../src/lib/platform/budget/usage-record.js';
 import { defineEndpoint, type EndpointDeps, type EndpointSpec } from '../src/lib/platform/http/index.js';
 import { startLocalAppCheck } from '../test/support/app-check.js';
 import { mountFunctions } from '../test/support/mount.js';
+import { dropRequestLogs } from './support/quiet-logs.js';
 
 const REQUESTS = 400;
 const WARMUP = 40;
@@ -29,15 +30,6 @@ const VERIFICATIONS = 2000;
 function p50(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor(sorted.length / 2)] * 1000) / 1000;
-}
-
-/** The request layer logs one JSON line per request; the bench prints its table only. */
-function dropRequestLogs(): void {
-  const write = process.stdout.write.bind(process.stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
-    typeof chunk === 'string' && chunk.startsWith('{"severity"')
-      ? true
-      : write(chunk, ...rest)) as typeof process.stdout.write;
 }
 
 const verifyIdToken: EndpointDeps['verifyIdToken'] = async (token) => ({ uid: token }) as DecodedIdToken;

@@ -284,6 +284,7 @@ function exampleRequests(
       method: 'POST',
       body: { image: imageUrl ?? 'https://example.com/photo.png', editPrompt: 'Add falling snow' },
     },
+    exportData: { method: 'GET' },
   };
 }
 

@@ -19,6 +19,7 @@ import { editImageHandler } from './handlers/editImage.js';
 import { matchProfileSyncHandler, PROFILE_DOCUMENT } from './handlers/matchProfileSync.js';
 import { deleteConversationHandler } from './handlers/deleteConversation.js';
 import { deleteImageHandler } from './handlers/deleteImage.js';
+import { exportDataHandler } from './handlers/exportData.js';
 import { deleteAccountHandler } from './handlers/deleteAccount.js';
 import { eraseDeletedAccountHandler } from './handlers/eraseDeletedAccount.js';
 import { healthHandler } from './handlers/health.js';
@@ -50,6 +51,7 @@ export const matchAttendanceSync = onDocumentWritten(
 );
 export const deleteConversation = onRequest(RUNTIME_OPTIONS.deleteConversation, deleteConversationHandler);
 export const deleteImage = onRequest(RUNTIME_OPTIONS.deleteImage, deleteImageHandler);
+export const exportData = onRequest(RUNTIME_OPTIONS.exportData, exportDataHandler);
 export const deleteAccount = onRequest(RUNTIME_OPTIONS.deleteAccount, deleteAccountHandler);
 export const eraseDeletedAccount = onUserDeleted(ACCOUNT_ERASURE_OPTIONS, eraseDeletedAccountHandler);
 export const health = onRequest(RUNTIME_OPTIONS.health, healthHandler);

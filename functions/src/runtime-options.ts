@@ -109,6 +109,7 @@ export const RUNTIME_OPTIONS = {
   editImage: image,
   deleteConversation: { ...dataRights, timeoutSeconds: 120, concurrency: 80 },
   deleteImage: { ...dataRights, timeoutSeconds: 60, concurrency: 80 },
+  exportData: dataRights,
   deleteAccount: dataRights,
   health,
 } satisfies Record<string, HttpsOptions>;

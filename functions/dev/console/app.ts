@@ -5,6 +5,7 @@ import { createChatClient, type ChatStreamEvent } from '../../client/index.js';
 import { readSseFrames } from '../../client/sse.js';
 import { toCurl, type RecordedRequest } from './curl.js';
 import { fromDocument, type RestDocument } from './firestore-rest.js';
+import { conversationDeleteButton, deleteImage, wireMyData, type MyDataDeps } from './my-data.js';
 
 interface ConsoleConfig {
   projectId: string;
@@ -23,6 +24,7 @@ const el = (tag: string, attrs: Record<string, string> = {}, text?: string): HTM
 let config: ConsoleConfig;
 let session: { idToken: string; uid: string; email: string } | undefined;
 let lastImageUrl: string | undefined;
+let lastImageId: string | undefined;
 
 // --- The call log -------------------------------------------------------------------------------
 
@@ -188,6 +190,7 @@ async function loadHistory(): Promise<void> {
     const item = el('details', { class: 'conversation' });
     item.append(el('summary', {}, String(conversation.lastMessagePreview ?? conversation.id)));
     item.addEventListener('toggle', () => void loadMessages(base, conversation.id, item), { once: true });
+    item.append(conversationDeleteButton(myData, String(conversation.id), item));
     list.append(item);
   }
   if (list.childElementCount === 0) list.textContent = 'No conversations yet.';
@@ -273,12 +276,14 @@ async function runImage(kind: 'generateImage' | 'editImage'): Promise<void> {
       $('image-state').textContent = `${kind}: ${Number(data.bytes).toLocaleString()} bytes uploaded`;
     else if (frame.event === 'image') {
       lastImageUrl = String(data.url);
+      lastImageId = String(data.id);
       const img = el('img', { src: lastImageUrl, alt: 'generated image', id: 'image-output' });
       $('image-result').replaceChildren(
         img,
         el('div', { class: 'state' }, `${String(data.width)}×${String(data.height)} ${String(data.format)}`),
       );
       $<HTMLButtonElement>('image-edit').disabled = false;
+      $<HTMLButtonElement>('image-delete').disabled = false;
     } else if (frame.event === 'done') {
       $('image-state').textContent = `${kind}: done`;
       $('images').dataset.state = 'done';
@@ -288,6 +293,20 @@ async function runImage(kind: 'generateImage' | 'editImage'): Promise<void> {
     }
   }
 }
+
+// --- My data (export, deletions: my-data.ts) ------------------------------------------------------
+
+const myData: MyDataDeps = {
+  fetch: loggedFetch,
+  authHeaders,
+  $,
+  el,
+  signedOut: () => {
+    session = undefined;
+    document.body.dataset.signedIn = 'false';
+    $('who').textContent = '';
+  },
+};
 
 // --- Wiring -------------------------------------------------------------------------------------
 
@@ -335,6 +354,17 @@ async function main(): Promise<void> {
     'click',
     guard(() => runImage('editImage')),
   );
+  $('image-delete').addEventListener(
+    'click',
+    guard(async () => {
+      if (lastImageId !== undefined && (await deleteImage(myData, lastImageId))) {
+        lastImageId = undefined;
+        $<HTMLButtonElement>('image-delete').disabled = true;
+        $<HTMLButtonElement>('image-edit').disabled = true;
+      }
+    }),
+  );
+  wireMyData(myData, guard);
   document.body.dataset.ready = 'true';
 }
 

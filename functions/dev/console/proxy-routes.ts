@@ -30,7 +30,7 @@ function withSlash(url: URL): URL {
 
 /**
  * The console's three routes. The page needs, and so the console forwards only:
- * - `/fn/<function>[/<uid>]`: the seven HTTPS functions under the Functions emulator's project/region base;
+ * - `/fn/<function>[/<uid>]`: the HTTPS functions under the Functions emulator's project/region base;
  * - `/auth/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword` and `accounts:signUp`: sign-in.
  *   No emulator admin route (`/auth/emulator/v1/...`, which lists, edits or deletes every account);
  * - `/fs/v1/projects/<project>/databases/(default)/documents...`: reads of the signed-in user's data under
@@ -49,7 +49,7 @@ export function consoleRoutes(options: {
       prefix: '/fn/',
       upstream: withSlash(new URL(options.functionsBaseUrl)),
       allowed:
-        /^(chatMessage|chatStream|matchUsers|matchEvents|suggestions|generateImage|editImage)(\/[A-Za-z0-9_-]+)?$/,
+        /^(chatMessage|chatStream|matchUsers|matchEvents|suggestions|generateImage|editImage|deleteConversation|deleteImage|exportData|deleteAccount)(\/[A-Za-z0-9_-]+)?$/,
     },
     {
       prefix: '/auth/',

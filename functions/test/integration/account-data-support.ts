@@ -19,6 +19,7 @@ export const DATA_FUNCTIONS = [
   'deleteAccount',
   'deleteConversation',
   'deleteImage',
+  'exportData',
 ] as const;
 export type DataFunction = (typeof DATA_FUNCTIONS)[number];
 

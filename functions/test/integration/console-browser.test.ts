@@ -1,7 +1,7 @@
 // The local console in a real browser: Debian's chromium driven by playwright-core, against the
 // functions running in the Functions emulator (the integration set-up's), the Auth and official
-// Firestore emulators, s3rver and the local Gemini-protocol server. Five steps, a screenshot each,
-// written to the folder printed at the start.
+// Firestore emulators, s3rver and the local Gemini-protocol server. The steps an app user takes, from
+// signing in to deleting the account, a screenshot each, written to the folder printed at the start.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -25,6 +25,7 @@ let page: Page;
 let consoleServer: RunningConsole | undefined;
 let gemini: GeminiServerControl;
 let step = 0;
+let demoUidSeen = '';
 
 /** The page's document, as the functions below use it in the browser (this file has no DOM types). */
 type PageDocument = { getElementById(id: string): Record<string, unknown> | null };
@@ -74,6 +75,8 @@ describe('the local console in chromium', () => {
     await page.click('#signin-demo');
     await page.waitForSelector('body[data-signed-in="true"]');
     expect(await page.textContent('#signin-state')).toContain(DEMO_EMAIL);
+    demoUidSeen = /\(([^)]+)\)$/.exec((await page.textContent('#who')) ?? '')?.[1] ?? '';
+    expect(demoUidSeen).not.toBe('');
     await shot('signed-in');
   });
 
@@ -152,4 +155,56 @@ describe('the local console in chromium', () => {
     expect(await loaded.jsonValue()).toBeGreaterThan(0);
     await shot('image');
   });
+
+  runIt('deletes that image: its record and its object', async () => {
+    const [record] = (await getFirestore(getAdminApp()).collection('images').where('owner', '==', demoUid()).get())
+      .docs;
+    await page.click('#image-delete');
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      return String(doc.getElementById('image-state')?.textContent ?? '').startsWith('image deleted');
+    });
+    expect((await record.ref.get()).exists).toBe(false);
+    expect((await fetch(String(record.get('url')))).status).toBe(404);
+    await shot('image-deleted');
+  });
+
+  runIt('exports everything as one JSON download', async () => {
+    await page.click('#data-export');
+    await page.waitForSelector('#data-export-link');
+    expect(await page.textContent('#data-state')).toMatch(
+      /^export: [1-9]\d* conversations, [1-9]\d* messages, 0 images · /,
+    );
+    await shot('exported');
+  });
+
+  (officialFirestore ? runIt : it.skip)('deletes a conversation from the list', async () => {
+    await page.click('#history-load');
+    await page.waitForSelector('.conversation .delete-conversation');
+    const before = await page.locator('.conversation').count();
+    await page.locator('.conversation .delete-conversation').first().click();
+    await page.waitForSelector('.deleted');
+    expect(await page.textContent('.deleted')).toMatch(/^deleted [1-9]\d* messages$/);
+    expect(await page.locator('.conversation').count()).toBe(before - 1);
+    await shot('conversation-deleted');
+  });
+
+  runIt('deletes the account after a fresh sign-in and a confirmation', async () => {
+    const uid = demoUid();
+    await page.click('#signin-demo');
+    await page.waitForSelector('body[data-signed-in="true"]');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#account-delete');
+    await page.waitForSelector('#my-data[data-state="account-deleted"]', { timeout: 60_000 });
+    expect(await page.textContent('#data-state')).toMatch(/^account deleted: /);
+    expect(await page.getAttribute('body', 'data-signed-in')).toBe('false');
+    await expect(getAuth(getAdminApp()).getUser(uid)).rejects.toMatchObject({ code: 'auth/user-not-found' });
+    expect((await getFirestore(getAdminApp()).doc(`users/${uid}`).get()).exists).toBe(false);
+    await shot('account-deleted');
+  });
 });
+
+/** The demo user's uid, as the page shows it after signing in: "email (uid)". */
+function demoUid(): string {
+  return demoUidSeen;
+}

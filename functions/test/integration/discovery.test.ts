@@ -20,7 +20,7 @@ const EXPECTED_FUNCTIONS = [
   'editImage',
 ];
 /** A user's own data (docs/data.md): no Gemini, but Upstash (rate limits) and S3 (their images). */
-const DATA_FUNCTIONS = ['deleteConversation', 'deleteImage', 'deleteAccount'];
+const DATA_FUNCTIONS = ['deleteConversation', 'deleteImage', 'exportData', 'deleteAccount'];
 const DATA_SECRETS = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'UPSTASH_REDIS_REST_TOKEN', 'UPSTASH_REDIS_REST_URL'];
 /** Matching's Firestore triggers : the document each one watches. */
 const TRIGGER_DOCUMENTS: Record<string, string> = {

@@ -63,7 +63,7 @@ describe('functions behind the real emulators', () => {
     const { functionsBaseUrl, functionsUnavailable, functionNames } = getServices();
     expect(functionsBaseUrl, functionsUnavailable).toBeDefined();
     // The seven AI functions, and the data functions (account-erasure.test.ts, data-deletion.test.ts).
-    const dataFunctions = ['deleteConversation', 'deleteImage', 'deleteAccount'];
+    const dataFunctions = ['deleteConversation', 'deleteImage', 'exportData', 'deleteAccount'];
     expect([...functionNames].sort()).toEqual([...NAMES, ...dataFunctions, 'health'].sort());
   });
 

@@ -72,7 +72,7 @@ async function mountExported(): Promise<MountedFunctions> {
   expect(Object.keys(exported).sort()).toEqual(
     [
       ...FUNCTION_NAMES,
-      ...['deleteConversation', 'deleteImage', 'deleteAccount'],
+      ...['deleteConversation', 'deleteImage', 'exportData', 'deleteAccount'],
       ...['matchProfileSync', 'matchEventSync', 'matchAttendanceSync', 'eraseDeletedAccount'],
       'health',
     ].sort(),

@@ -6,6 +6,7 @@ import type { AppConfig } from '../platform/config/index.js';
 import { getAdminAuth, getDb } from '../platform/firebase.js';
 import { getRedis } from '../platform/redis.js';
 import type { DeleteAccountDeps } from './delete-account.js';
+import type { ExportDeps } from './export.js';
 
 export function accountDataDeps(config: AppConfig): DeleteAccountDeps {
   return {
@@ -14,5 +15,19 @@ export function accountDataDeps(config: AppConfig): DeleteAccountDeps {
     redis: getRedis(),
     clock: systemClock,
     deleteAuthUser: (uid) => getAdminAuth().deleteUser(uid),
+  };
+}
+
+export function accountExportDeps(): ExportDeps {
+  return {
+    db: getDb(),
+    clock: systemClock,
+    authUser: (uid) =>
+      getAdminAuth()
+        .getUser(uid)
+        .catch((error: unknown) => {
+          if ((error as { code?: unknown } | null)?.code === 'auth/user-not-found') return undefined;
+          throw error;
+        }),
   };
 }

@@ -17,3 +17,4 @@ export {
   type ChatErasureCounts,
   type DeletedConversation,
 } from './erasure.js';
+export { conversationsOf, messagesOf, type ExportedConversation } from './export.js';

@@ -16,3 +16,4 @@ export type { ImageJobDeps, ImageJobEvent, ImageJobResult, RunOptions } from './
 export { deleteOwnImage, eraseImagesOf, imageNotFound, type ImageErasureCounts } from './erasure.js';
 export { s3ImageStore, type ImageObjectRemover } from './storage.js';
 export { IMAGES_COLLECTION } from './metadata.js';
+export { imagesOf } from './export.js';

@@ -43,3 +43,4 @@ export { EVENT_POOL_COLLECTION, eventPoolDayOf } from './derived/event-pool.js';
 export { instanceSharedCache, SharedMatchCache } from './shared-cache.js';
 export { hideFromMatching, removeFromEvents, removePoolEntry } from './erasure.js';
 export type { EventErasureCounts, MatchingErasureOptions } from './erasure.js';
+export { attendedEventsOf, blocksOf, profileOf } from './export.js';

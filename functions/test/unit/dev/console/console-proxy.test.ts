@@ -91,6 +91,12 @@ describe('the console forwards only to its fixed upstreams, under their prefixes
       authorization: 'Bearer page-token',
       host: functions.host,
     });
+    for (const name of ['deleteConversation', 'deleteImage', 'exportData', 'deleteAccount']) {
+      expect((await send(`/fn/${name}`, { method: 'POST', origin: `http://127.0.0.1:${port}` })).status, name).toBe(
+        200,
+      );
+      expect(functions.seen.at(-1)?.url).toBe(`/demo-console/us-central1/${name}`);
+    }
     expect((await send('/fn/suggestions/u1')).status).toBe(200);
     expect(functions.seen.at(-1)?.url).toBe('/demo-console/us-central1/suggestions/u1');
 
