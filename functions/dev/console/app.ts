@@ -169,6 +169,7 @@ async function sendChat(): Promise<void> {
 // --- Conversations (Firestore REST through the rules, as the app's SDK would read them) ------------
 
 async function loadHistory(): Promise<void> {
+  $('history-list').dataset.state = 'loading';
   const base = `/fs/v1/projects/${config.projectId}/databases/(default)/documents`;
   const response = await loggedFetch(`${base}:runQuery`, {
     method: 'POST',
@@ -188,12 +189,15 @@ async function loadHistory(): Promise<void> {
     if (!row.document) continue;
     const conversation = fromDocument(row.document);
     const item = el('details', { class: 'conversation' });
-    item.append(el('summary', {}, String(conversation.lastMessagePreview ?? conversation.id)));
+    const summary = el('summary', {}, String(conversation.lastMessagePreview ?? conversation.id));
+    // In the summary, so it shows while the conversation is folded.
+    summary.append(' ', conversationDeleteButton(myData, String(conversation.id), item));
+    item.append(summary);
     item.addEventListener('toggle', () => void loadMessages(base, conversation.id, item), { once: true });
-    item.append(conversationDeleteButton(myData, String(conversation.id), item));
     list.append(item);
   }
   if (list.childElementCount === 0) list.textContent = 'No conversations yet.';
+  list.dataset.state = 'loaded';
 }
 
 async function loadMessages(base: string, conversationId: string, into: HTMLElement): Promise<void> {

@@ -29,13 +29,14 @@ function problem(json: Answer): string {
 /** A "Delete" button for one conversation of the history list. */
 export function conversationDeleteButton(deps: MyDataDeps, conversationId: string, item: HTMLElement): HTMLElement {
   const button = deps.el('button', { class: 'delete-conversation' }, 'Delete conversation');
-  button.addEventListener('click', () => {
+  button.addEventListener('click', (event) => {
+    event.preventDefault(); // inside the summary: deleting does not also unfold the conversation
     void postJson(deps, 'deleteConversation', { conversationId }).then(({ status, json }) => {
       if (status === 200)
         item.replaceWith(
           deps.el('div', { class: 'state deleted' }, `deleted ${String(json.deletedMessages)} messages`),
         );
-      else item.append(deps.el('div', { class: 'state' }, problem(json)));
+      else button.after(deps.el('span', { class: 'state delete-failed' }, ` ${problem(json)}`));
     });
   });
   return button;
