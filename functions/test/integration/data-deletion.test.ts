@@ -98,9 +98,14 @@ describe('deleteConversation', () => {
 
   it('a turn streaming into the conversation while it is deleted stores nothing afterwards', async () => {
     const { alice, aliceChat } = await pair();
-    await gemini.queue({ latencyMs: 1500, reply: { kind: 'content', parts: [{ type: 'text', text: 'late reply' }] } });
+    await gemini.queue({
+      name: 'late-reply',
+      latencyMs: 1500,
+      reply: { kind: 'content', parts: [{ type: 'text', text: 'late reply' }] },
+    });
     const turn = call(h, 'chatMessage', alice, { conversationId: aliceChat, message: 'one more' });
-    await gemini.waitForRequest({ action: 'streamGenerateContent' }, { stage: 'received' });
+    // This turn's own model call (pair() made others before it): the turn has claimed its place.
+    await gemini.waitForRequest({ scenario: 'late-reply' }, { stage: 'received' });
     const deleted = await call(h, 'deleteConversation', alice, { conversationId: aliceChat });
     expect(deleted.status).toBe(200);
     expect((await turn).status).toBe(200); // the reply was delivered; it just has nowhere to be stored
