@@ -65,6 +65,11 @@ const BENCHES: Array<{ name: string; script: string; what: string }> = [
     script: 'account-data.ts',
     what: 'exportData and the erasure of an account with 50,000 messages and 1,000 images: peak memory, time',
   },
+  {
+    name: 'cold-start',
+    script: 'cold-start.ts',
+    what: 'module load per function against the anchor, first request cold vs warm',
+  },
 ];
 
 function runOne(script: string): Promise<{ code: number | null; result?: unknown }> {
