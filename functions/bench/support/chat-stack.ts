@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { startServices, type RunningServices } from '../../dev/services/index.js';
-import type { MountableFunction } from '../../test/support/mount.js';
 import { formatMb, memoryBaseline, peakRssGrowth, type MemoryBaseline } from './memory.js';
 
 export interface FunctionsProcess {
@@ -124,8 +123,8 @@ async function spawnFunctionsProcess(env: Record<string, string>): Promise<Funct
 /** Child side: mount the exported chat functions and serve commands. */
 async function serve(): Promise<void> {
   const { mountFunctions } = await import('../../test/support/mount.js');
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  const mounted = await mountFunctions({ chatMessage: exported.chatMessage, chatStream: exported.chatStream });
+  const { loadFunctions } = await import('../../test/support/functions.js');
+  const mounted = await mountFunctions(await loadFunctions(['chatMessage', 'chatStream']));
   let baseline: MemoryBaseline = memoryBaseline();
   process.on('message', (command: Command) => {
     let result: unknown;

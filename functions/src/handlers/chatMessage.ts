@@ -1,8 +1,10 @@
 // POST /chatMessage — one assistant reply as JSON. Its request, answer and errors: docs/api.md (chatMessage).
+import { onRequest } from 'firebase-functions/v2/https';
 import { answerChatMessage, chatDeps, chatRequestBody } from '../lib/features/chat/index.js';
 import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const chatMessageHandler = defineEndpoint({
   name: 'chatMessage',
@@ -13,3 +15,5 @@ export const chatMessageHandler = defineEndpoint({
   requiresTextModel: true,
   handle: (ctx) => answerChatMessage(chatDeps(ctx.text, productionAssistantTools(ctx.config)), ctx),
 });
+
+export const chatMessage = onRequest(RUNTIME_OPTIONS.chatMessage, chatMessageHandler);

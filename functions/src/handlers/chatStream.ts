@@ -1,5 +1,6 @@
 // POST /chatStream — the assistant reply as Server-Sent Events through the platform's SSE responder.
 // The events, their fields and the callable chunks are documented once, in docs/api.md (chatStream).
+import { onRequest } from 'firebase-functions/v2/https';
 import {
   chatRequestBody,
   chatDeps,
@@ -12,6 +13,7 @@ import { defineEndpoint } from '../lib/platform/http/index.js';
 import { respondWithSse, type SseStream } from '../lib/platform/http/sse-responder.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { callPricer } from '../lib/platform/pricing/pricer.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 /** Sends a typed chat event: `event:` is its type, `data:` the other fields. */
 function sendChatEvent(stream: SseStream, { type, ...fields }: ChatStreamEvent): Promise<void> {
@@ -71,3 +73,5 @@ export const chatStreamHandler = defineEndpoint({
     });
   },
 });
+
+export const chatStream = onRequest(RUNTIME_OPTIONS.chatStream, chatStreamHandler);

@@ -1,10 +1,12 @@
 // POST /deleteConversation {conversationId} — deletes one of the caller's conversations, every message
 // in it and its cached replies: -> { conversationId, deletedMessages }. Another user's conversation
 // and an unknown one both answer 404 conversation_not_found. See docs/data.md.
+import { onRequest } from 'firebase-functions/v2/https';
 import { deleteConversationBody, deleteOwnConversation } from '../lib/features/chat/index.js';
 import { getDb } from '../lib/platform/firebase.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { DATA_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const deleteConversationHandler = defineEndpoint({
   name: 'deleteConversation',
@@ -13,3 +15,5 @@ export const deleteConversationHandler = defineEndpoint({
   rateLimit: DATA_LIMIT,
   handle: (ctx) => deleteOwnConversation(getDb(), ctx.uid, ctx.body.conversationId, ctx.log),
 });
+
+export const deleteConversation = onRequest(RUNTIME_OPTIONS.deleteConversation, deleteConversationHandler);

@@ -1,9 +1,11 @@
 // POST /deleteImage {imageId} — deletes one of the caller's images: its S3 object, then its record:
 // -> { imageId }. Another user's image and an unknown one both answer 404 image_not_found.
+import { onRequest } from 'firebase-functions/v2/https';
 import { deleteImageBody, deleteOwnImage, s3ImageStore } from '../lib/features/images/index.js';
 import { getDb } from '../lib/platform/firebase.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { DATA_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const deleteImageHandler = defineEndpoint({
   name: 'deleteImage',
@@ -12,3 +14,5 @@ export const deleteImageHandler = defineEndpoint({
   rateLimit: DATA_LIMIT,
   handle: (ctx) => deleteOwnImage(getDb(), s3ImageStore(ctx.config.s3), ctx.uid, ctx.body.imageId),
 });
+
+export const deleteImage = onRequest(RUNTIME_OPTIONS.deleteImage, deleteImageHandler);

@@ -3,9 +3,11 @@
 //   earlier; until defaults to from + MATCH_EVENT_WINDOW_DAYS, and is after from, at most 366 days on)
 //   -> { matches: [{ eventId, title, startsAt, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no profile (docs/matching.md).
+import { onRequest } from 'firebase-functions/v2/https';
 import { answerMatchEvents, matchEventsBody, matchServiceDeps } from '../lib/features/matching/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const matchEventsHandler = defineEndpoint({
   name: 'matchEvents',
@@ -16,3 +18,5 @@ export const matchEventsHandler = defineEndpoint({
   budget: { kind: 'tokens', whenExhausted: 'continue' },
   handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });
+
+export const matchEvents = onRequest(RUNTIME_OPTIONS.matchEvents, matchEventsHandler);

@@ -2,10 +2,16 @@
 // server-side (features/matching/derived). The app writes only its own profile fields; this never
 // loops on its own writes, and coalesces a storm of writes to one pool write per few seconds
 // (derived/sync.ts says how).
-import type { Change, DocumentSnapshot, FirestoreEvent } from 'firebase-functions/v2/firestore';
+import {
+  onDocumentWritten,
+  type Change,
+  type DocumentSnapshot,
+  type FirestoreEvent,
+} from 'firebase-functions/v2/firestore';
 import { syncAfterWrite } from '../lib/features/matching/index.js';
 import { getDb } from '../lib/platform/firebase.js';
 import { createLogger } from '../lib/platform/logging.js';
+import { MATCH_SYNC_OPTIONS } from '../runtime-options.js';
 
 export const PROFILE_DOCUMENT = 'users/{uid}';
 
@@ -28,3 +34,8 @@ export async function matchProfileSyncHandler(
       ...(waitedMs === undefined ? {} : { waitedMs }),
     });
 }
+
+export const matchProfileSync = onDocumentWritten(
+  { ...MATCH_SYNC_OPTIONS, document: PROFILE_DOCUMENT },
+  matchProfileSyncHandler,
+);

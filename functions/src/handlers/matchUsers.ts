@@ -2,9 +2,11 @@
 //   { preferences?: { interests?, purposes?, maxDistanceKm? }, limit? }
 //   -> { matches: [{ userId, displayName, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no users/{uid} document (docs/matching.md).
+import { onRequest } from 'firebase-functions/v2/https';
 import { answerMatchUsers, matchServiceDeps, matchUsersBody } from '../lib/features/matching/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const matchUsersHandler = defineEndpoint({
   name: 'matchUsers',
@@ -15,3 +17,5 @@ export const matchUsersHandler = defineEndpoint({
   budget: { kind: 'tokens', whenExhausted: 'continue' },
   handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });
+
+export const matchUsers = onRequest(RUNTIME_OPTIONS.matchUsers, matchUsersHandler);

@@ -1,6 +1,7 @@
 // GET /suggestions or /suggestions/<uid> — the caller's top people and upcoming events, explained by
 // one model call for both lists: -> { users: [...], events: [...] } (shapes as matchUsers/matchEvents).
 // A uid in the path must be the caller's own (403 forbidden otherwise).
+import { onRequest } from 'firebase-functions/v2/https';
 import {
   answerSuggestions,
   matchServiceDeps,
@@ -9,6 +10,7 @@ import {
 } from '../lib/features/matching/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
+import { RUNTIME_OPTIONS } from '../runtime-options.js';
 
 export const suggestionsHandler = defineEndpoint({
   name: 'suggestions',
@@ -20,3 +22,5 @@ export const suggestionsHandler = defineEndpoint({
   budget: { kind: 'tokens', whenExhausted: 'continue' },
   handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.config, ctx.budget), ctx),
 });
+
+export const suggestions = onRequest(RUNTIME_OPTIONS.suggestions, suggestionsHandler);

@@ -9,7 +9,8 @@ import { expect } from 'vitest';
 import { backfillEventPool, backfillMatchFields } from '../../src/lib/features/matching/index.js';
 import { getDb } from '../../src/lib/platform/firebase.js';
 import { createS3Client } from '../../src/lib/platform/image-pipeline/s3-target.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, type ServiceCoordinates, type SignedUpUser } from '../support/services.js';
 
 export const DATA_FUNCTIONS = [
@@ -38,8 +39,7 @@ export async function startDataHarness(): Promise<DataHarness> {
     IMAGE_RATE_LIMIT_PER_MINUTE: '1000',
     MATCH_SHARED_CACHE: 'false',
   });
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  const mounted = await mountFunctions(Object.fromEntries(DATA_FUNCTIONS.map((name) => [name, exported[name]])));
+  const mounted = await mountFunctions(await loadFunctions(DATA_FUNCTIONS));
   return {
     services,
     mounted,

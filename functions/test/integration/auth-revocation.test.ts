@@ -7,7 +7,8 @@
 // window is tested in test/unit/platform/http/auth-revocation.test.ts, with this default configuration in force.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAdminAuth } from '../../src/lib/platform/firebase.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, functionUrl, getServices, signUp, type SignedUpUser } from '../support/services.js';
 
 const savedEnv = { ...process.env };
@@ -18,8 +19,7 @@ beforeAll(async () => {
   process.env.RATE_LIMIT_PER_MINUTE = '1000';
   delete process.env.UPSTASH_REDIS_REST_URL;
   delete process.env.UPSTASH_REDIS_REST_TOKEN;
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  mounted = await mountFunctions({ suggestions: exported.suggestions });
+  mounted = await mountFunctions(await loadFunctions(['suggestions']));
 });
 afterAll(async () => {
   await mounted?.close();

@@ -8,7 +8,8 @@ import type { ChatStreamEvent } from '../../client/index.js';
 import type { OpenAiDialect, Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
 import { backfillMatchFields } from '../../src/lib/features/matching/index.js';
 import { scopedEnv } from '../support/env.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import {
   collectEvents,
   deltaText,
@@ -34,8 +35,7 @@ beforeAll(async () => {
     MATCH_SHARED_CACHE: 'false',
   });
   delete process.env.GEMINI_API_KEY; // chat and explanations need none on this backend
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  more = await mountFunctions({ matchUsers: exported.matchUsers, generateImage: exported.generateImage });
+  more = await mountFunctions(await loadFunctions(['matchUsers', 'generateImage']));
 });
 afterAll(async () => {
   await more?.close();

@@ -6,7 +6,8 @@ import { createChatClient, type ChatClient } from '../../client/index.js';
 import type { ChatStreamEvent } from '../../client/index.js';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 
 export interface ChatHarness {
@@ -39,8 +40,7 @@ export async function startChatHarness(): Promise<ChatHarness> {
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  const mounted = await mountFunctions({ chatMessage: exported.chatMessage, chatStream: exported.chatStream });
+  const mounted = await mountFunctions(await loadFunctions(['chatMessage', 'chatStream']));
   const baseUrl = mounted.url('chatMessage').replace(/\/chatMessage$/, '');
   return {
     gemini,

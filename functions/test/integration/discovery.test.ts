@@ -1,11 +1,15 @@
 // Deploy discovery, offline: the firebase-functions SDK loads the built lib/ exactly as
 // `firebase deploy` does and writes the manifest deploy would send. Run with no configuration in
 // the environment (like the CLI's discovery process): loading must not depend on secrets or params.
+// Then one function per instance: with FUNCTION_TARGET=<name> (what Cloud Run functions and the
+// Functions emulator's workers set), lib/index.js defines that function alone, with the options
+// deploy saw, and loads no other function's code.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYED_FUNCTIONS, FUNCTION_MODULES, type DeployedFunctionName } from '../../src/function-modules.js';
 import { getServices } from '../support/services.js';
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '..', '..');
@@ -53,7 +57,7 @@ interface Manifest {
   params?: { name: string; type?: string }[];
 }
 
-function runDiscovery(outputPath: string): Promise<{ code: number | null; output: string }> {
+function runDiscovery(outputPath: string, target?: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(SDK_BIN, ['.'], {
       cwd: FUNCTIONS_DIR,
@@ -63,6 +67,7 @@ function runDiscovery(outputPath: string): Promise<{ code: number | null; output
         HOME: process.env.HOME,
         FUNCTIONS_MANIFEST_OUTPUT_PATH: outputPath,
         GCLOUD_PROJECT: getServices().projectId,
+        ...(target ? { FUNCTION_TARGET: target } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -74,17 +79,23 @@ function runDiscovery(outputPath: string): Promise<{ code: number | null; output
   });
 }
 
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'discovery-test-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** The manifest discovery writes: every function, or with a target what that function's instance defines. */
+async function discover(target?: string): Promise<Manifest> {
+  const manifestPath = path.join(workDir, `manifest-${target ?? 'all'}.json`);
+  const { code, output } = await runDiscovery(manifestPath, target);
+  expect(code, output).toBe(0);
+  return JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+}
+
 describe('deploy discovery manifest', () => {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'discovery-test-'));
-  const manifestPath = path.join(workDir, 'manifest.json');
   let manifest: Manifest;
 
   beforeAll(async () => {
-    const { code, output } = await runDiscovery(manifestPath);
-    expect(code, output).toBe(0);
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    manifest = await discover();
   }, 60_000);
-  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
   it("holds exactly the HTTPS functions, matching's three triggers and the Auth trigger", () => {
     expect(Object.keys(manifest.endpoints).sort()).toEqual(
@@ -118,6 +129,18 @@ describe('deploy discovery manifest', () => {
     expect((endpoint.secretEnvironmentVariables ?? []).map((secret) => secret.key).sort()).toEqual(DATA_SECRETS);
   });
 
+  it('holds exactly the functions of src/function-modules.ts, in its order', () => {
+    expect(Object.keys(manifest.endpoints)).toEqual(DEPLOYED_FUNCTIONS);
+  });
+
+  // What deploy sends for each function. A change here changes production: review the diff, then
+  // accept it with `npx vitest run --project integration test/integration/discovery.test.ts -u`.
+  it('is the reviewed deploy configuration (__snapshots__/deploy-endpoints.json)', async () => {
+    await expect(`${JSON.stringify(manifest.endpoints, null, 2)}\n`).toMatchFileSnapshot(
+      '__snapshots__/deploy-endpoints.json',
+    );
+  });
+
   it.each(EXPECTED_TRIGGERS)(
     '%s is a 2nd-gen Firestore onDocumentWritten trigger, retried, with no secrets',
     (name) => {
@@ -149,5 +172,104 @@ describe('deploy discovery manifest', () => {
     expect(new Set(keys).size).toBe(keys.length);
     const secretParams = new Set((manifest.params ?? []).filter((p) => p.type === 'secret').map((p) => p.name));
     for (const key of keys) expect(secretParams, `${key} is not declared with defineSecret`).toContain(key);
+  });
+});
+
+// ---------------------------------------------------------------- one function per instance
+
+const LIB_INDEX = path.join(FUNCTIONS_DIR, 'lib', 'index.js');
+/** Prints what lib/index.js exports and every module it loaded, under the FUNCTION_TARGET of the environment. */
+const LOAD_PROBE = `const exported = require(process.argv[1]);
+process.stdout.write(JSON.stringify({ exports: Object.keys(exported), files: Object.keys(require.cache) }));`;
+
+interface LoadedCode {
+  exports: string[];
+  files: string[];
+}
+
+function loadAsInstance(target: string): Promise<LoadedCode> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', LOAD_PROBE, LIB_INDEX], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FUNCTION_TARGET: target },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadedCode) : reject(new Error(err))));
+  });
+}
+
+/** Runs `work` for every item, two at a time (the machine's cores are shared). */
+async function eachTwoAtATime<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}
+
+const builtFile = (file: string): RegExp => new RegExp(`/lib/${file.replace(/^\.\//, '')}$`);
+const IMAGE_CODE =
+  /\/lib\/lib\/(features\/images|platform\/image-pipeline)\/|\/node_modules\/(@aws-sdk|@smithy|image-size)\//;
+const CHAT_CODE = /\/lib\/lib\/(features\/chat|assistant-tools)\//;
+const CHAT_AND_MATCHING: readonly DeployedFunctionName[] = [
+  'chatMessage',
+  'chatStream',
+  'matchUsers',
+  'matchEvents',
+  'suggestions',
+];
+const MATCHING: readonly DeployedFunctionName[] = [
+  'matchUsers',
+  'matchEvents',
+  'suggestions',
+  'matchProfileSync',
+  'matchEventSync',
+  'matchAttendanceSync',
+];
+
+describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
+  let all: Manifest;
+  const alone = new Map<DeployedFunctionName, { manifest: Manifest; loaded: LoadedCode }>();
+
+  beforeAll(async () => {
+    all = await discover();
+    const results = await eachTwoAtATime(DEPLOYED_FUNCTIONS, async (name) => ({
+      manifest: await discover(name),
+      loaded: await loadAsInstance(name),
+    }));
+    DEPLOYED_FUNCTIONS.forEach((name, i) => alone.set(name, results[i]));
+  }, 240_000);
+
+  it.each(DEPLOYED_FUNCTIONS)('%s: its instance defines it alone, with the options deploy saw', (name) => {
+    const { manifest, loaded } = alone.get(name)!;
+    expect(loaded.exports).toEqual([name]);
+    expect(manifest.endpoints).toEqual({ [name]: all.endpoints[name] });
+  });
+
+  it.each(DEPLOYED_FUNCTIONS)("%s: its instance loads its own module and no other function's", (name) => {
+    const handlers = alone.get(name)!.loaded.files.filter((file) => /\/lib\/handlers\//.test(file));
+    expect(handlers).toEqual([expect.stringMatching(builtFile(FUNCTION_MODULES[name]))]);
+  });
+
+  it.each(CHAT_AND_MATCHING)('%s loads no S3 and no image code', (name) => {
+    expect(alone.get(name)!.loaded.files.filter((file) => IMAGE_CODE.test(file))).toEqual([]);
+  });
+
+  it.each(MATCHING)('%s loads no chat code', (name) => {
+    expect(alone.get(name)!.loaded.files.filter((file) => CHAT_CODE.test(file))).toEqual([]);
+  });
+
+  it('the image functions do load the image pipeline (the checks above can see it)', () => {
+    expect(alone.get('generateImage')!.loaded.files.some((file) => IMAGE_CODE.test(file))).toBe(true);
+    expect(alone.get('chatStream')!.loaded.files.some((file) => CHAT_CODE.test(file))).toBe(true);
   });
 });

@@ -17,7 +17,8 @@ import { startGeminiServer, type GeminiServer, type RequestRecord } from '../../
 import { getConfig, requireGeminiAccess, type GeminiAccess } from '../../src/lib/platform/config/index.js';
 import { geminiSdk, sdkOptions } from '../../src/lib/platform/gemini/clients.js';
 import { geminiExplanationModel } from '../../src/lib/features/matching/explain/model.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, getServices, signUp, type SignedUpUser } from '../support/services.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
@@ -56,13 +57,7 @@ beforeAll(async () => {
     GEMINI_BASE_URL: gemini.url,
     ...adc.env,
   };
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  functions = await mountFunctions({
-    chatStream: exported.chatStream,
-    chatMessage: exported.chatMessage,
-    generateImage: exported.generateImage,
-    editImage: exported.editImage,
-  });
+  functions = await mountFunctions(await loadFunctions(['chatStream', 'chatMessage', 'generateImage', 'editImage']));
   user = await signUp();
 });
 

@@ -11,10 +11,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import type { Scenario } from '../../dev/gemini-server/types.js';
-import { editImage, generateImage } from '../../src/index.js';
 import { getDb } from '../../src/lib/platform/firebase.js';
 import { createS3Client } from '../../src/lib/platform/image-pipeline/s3-target.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
@@ -38,10 +38,7 @@ beforeAll(async () => {
     IMAGE_SOURCE_ALLOWED_HOSTS: new URL(s3.endpoint).host, // 127.0.0.1:<port>: entries match the port too
     IMAGE_RATE_LIMIT_PER_MINUTE: '1000',
   });
-  functions = await mountFunctions({
-    generateImage: generateImage as unknown as MountableFunction,
-    editImage: editImage as unknown as MountableFunction,
-  });
+  functions = await mountFunctions(await loadFunctions(['generateImage', 'editImage']));
 });
 
 afterAll(async () => {

@@ -7,12 +7,11 @@ import { getFirestore, Timestamp, type Firestore } from 'firebase-admin/firestor
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { FUNCTION_NAMES, type FunctionName } from '../support/example-requests.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
-
-type FunctionName =
-  'chatMessage' | 'chatStream' | 'matchUsers' | 'matchEvents' | 'suggestions' | 'generateImage' | 'editImage';
 
 const LONE = '\ud800'; // JSON.stringify writes it as the escape "\ud800", which JSON.parse turns back into a lone surrogate
 const PNG_DATA_URI = `data:image/png;base64,${makePng(8, 8).toString('base64')}`;
@@ -30,8 +29,7 @@ beforeAll(async () => {
   Object.assign(process.env, { RATE_LIMIT_PER_MINUTE: '10000', IMAGE_RATE_LIMIT_PER_MINUTE: '1000' });
   gemini = new GeminiServerControl(services.gemini.url);
   await gemini.reset();
-  const exported = (await import('../../src/index.js')) as unknown as Record<FunctionName, MountableFunction>;
-  mounted = await mountFunctions(exported);
+  mounted = await mountFunctions(await loadFunctions(FUNCTION_NAMES));
   db = getFirestore(getAdminApp());
   user = await signUp();
   // A profile, so matching gets as far as its candidate queries when the input is let through.

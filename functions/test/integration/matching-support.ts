@@ -7,7 +7,8 @@ import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/in
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/features/matching/index.js';
 import { captureLogs } from '../support/logs.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, clearFirestore, signUp, type SignedUpUser } from '../support/services.js';
 
 export const EXPLANATION_MODEL = 'gemini-test-explain';
@@ -59,12 +60,7 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  const mounted = await mountFunctions({
-    matchUsers: exported.matchUsers,
-    matchEvents: exported.matchEvents,
-    suggestions: exported.suggestions,
-  });
+  const mounted = await mountFunctions(await loadFunctions(['matchUsers', 'matchEvents', 'suggestions']));
   await clearFirestore();
   return {
     gemini,

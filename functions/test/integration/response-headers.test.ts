@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { EXAMPLE_REQUESTS, FUNCTION_NAMES, type FunctionName } from '../support/example-requests.js';
 import { applyServiceEnv, functionUrl, signUp, type SignedUpUser } from '../support/services.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 
 /** The policy, spelled out here rather than imported: the test is the specification. */
 const EXPECTED_HEADERS: Record<string, string> = {
@@ -83,8 +84,7 @@ describe('security headers, in-process', () => {
   let mounted: MountedFunctions;
 
   beforeAll(async () => {
-    const exported = (await import('../../src/index.js')) as unknown as Record<FunctionName, MountableFunction>;
-    mounted = await mountFunctions(exported);
+    mounted = await mountFunctions(await loadFunctions(FUNCTION_NAMES));
   });
   afterAll(async () => {
     await mounted?.close();

@@ -12,7 +12,8 @@ import { startUpstashRest, type CommandEvent, type UpstashRestServer } from '../
 import { utcDay } from '../../src/lib/platform/budget/day.js';
 import { getDb } from '../../src/lib/platform/firebase.js';
 import { captureLogs } from '../support/logs.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, functionUrl, getServices, signUp, type SignedUpUser } from '../support/services.js';
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
 
@@ -29,11 +30,7 @@ const imageReply = (extra: Partial<Scenario> = {}, image: Record<string, unknown
 });
 
 async function mountImages(): Promise<MountedFunctions> {
-  const { generateImage, editImage } = await import('../../src/index.js');
-  return mountFunctions({
-    generateImage: generateImage as unknown as MountableFunction,
-    editImage: editImage as unknown as MountableFunction,
-  });
+  return mountFunctions(await loadFunctions(['generateImage', 'editImage']));
 }
 
 function post(fns: MountedFunctions, headers: Record<string, string> = {}, signal?: AbortSignal) {

@@ -47,7 +47,7 @@ vi.mock('../../../src/lib/platform/firebase.js', async (importOriginal) => ({
 const fft = functionsTest({ projectId: 'demo-unit' });
 let wrapped: ReturnType<typeof fft.wrap>;
 beforeAll(async () => {
-  const { matchProfileSync } = await import('../../../src/index.js');
+  const { matchProfileSync } = await import('../../../src/handlers/matchProfileSync.js');
   wrapped = fft.wrap(matchProfileSync);
 });
 
