@@ -4,8 +4,9 @@
 //
 // The ADC path is the real one: GOOGLE_APPLICATION_CREDENTIALS names an `external_account` file
 // (dev/adc/credentials-file.ts) whose token_url is the local STS token server (dev/adc/token-server.ts);
-// google-auth-library (unmodified, through @google/genai's GoogleAuth) reads the subject token from the
-// file, POSTs the token exchange, and sends the access token as a bearer, which the Gemini server checks.
+// google-auth-library (unmodified, the GoogleAuth of src/lib/platform/gemini/endpoint.ts) reads the subject
+// token from the file, POSTs the token exchange, and sends the access token as a bearer, which the Gemini
+// server checks.
 // Also: safety settings as sent, and every harm category named in the blocked errors of chatStream and
 // both image functions.
 import { GoogleGenAI } from '@google/genai';
@@ -15,7 +16,11 @@ import { createChatClient, type ChatStreamEvent } from '../../client/index.js';
 import { issueAccessToken, startOfflineAdc, type OfflineAdc } from '../../dev/adc/index.js';
 import { startGeminiServer, type GeminiServer, type RequestRecord } from '../../dev/gemini-server/index.js';
 import { getConfig, requireGeminiAccess, type GeminiAccess } from '../../src/lib/platform/config/index.js';
-import { geminiSdk, sdkOptions } from '../../src/lib/platform/gemini/clients.js';
+import { geminiUnaryClient } from '../../src/lib/platform/gemini/clients.js';
+import { GeminiEndpoint } from '../../src/lib/platform/gemini/endpoint.js';
+import { GeminiAuthError } from '../../src/lib/platform/gemini/errors.js';
+import { GeminiUnaryClient, type GeminiGenerateRequest } from '../../src/lib/platform/gemini/unary-client.js';
+import { sdkOptions } from '../support/gemini-sdk.js';
 import { geminiExplanationModel } from '../../src/lib/features/matching/explain/model.js';
 import { loadFunctions } from '../support/functions.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
@@ -24,6 +29,13 @@ import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
 
 const BUCKET = 'backends-test';
+
+/** A client of its own: its own GoogleAuth, so no token cached by another test. */
+const unaryClient = (access: GeminiAccess): GeminiUnaryClient => new GeminiUnaryClient(new GeminiEndpoint(access));
+const textRequest = (text: string): GeminiGenerateRequest => ({
+  model: 'gemini-test',
+  request: { contents: [{ role: 'user', parts: [{ text }] }] },
+});
 const VERTEX_PROJECT = 'demo-vertex-project';
 const VERTEX_LOCATION = 'us-central1';
 const CATEGORIES = [
@@ -197,11 +209,11 @@ describe.each(['developer-api', 'vertex-ai'] as const)('on %s', (backend) => {
     expect(record.body!.safetySettings).toHaveLength(4);
   });
 
-  it('match explanations (the SDK unary path) go to the same backend with their safety settings', async () => {
+  it('match explanations (the unary path) go to the same backend with their safety settings', async () => {
     gemini.queue({ reply: { kind: 'content', parts: [{ type: 'text', text: '{"explanations":[]}' }] } });
     const config = getConfig();
     const model = geminiExplanationModel(
-      geminiSdk(requireGeminiAccess(config)),
+      geminiUnaryClient(requireGeminiAccess(config)),
       config.matching.explanationSafetySettings,
     );
     const text = await model({
@@ -344,9 +356,9 @@ describe('Vertex AI configuration and credentials', () => {
     const before = adc.tokenServer.exchanges().length;
     const access = requireGeminiAccess(getConfig()) as Extract<GeminiAccess, { backend: 'vertex-ai' }>;
     // A client of its own (fresh GoogleAuth, no cached token): one exchange, then two calls with it.
-    const ai = new GoogleGenAI(sdkOptions({ ...access, location: 'europe-west4' }));
-    await ai.models.generateContent({ model: 'gemini-test', contents: 'one' });
-    await ai.models.generateContent({ model: 'gemini-test', contents: 'two' });
+    const client = unaryClient({ ...access, location: 'europe-west4' });
+    await client.generate(textRequest('one'));
+    await client.generate(textRequest('two'));
     const exchanges = adc.tokenServer.exchanges().slice(before);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ ok: true, audience: adc.tokenServer.audience });
@@ -360,8 +372,11 @@ describe('Vertex AI configuration and credentials', () => {
     await writeFile(adc.files.subjectTokenPath, 'not-the-subject-token');
     try {
       const access = requireGeminiAccess(getConfig()) as Extract<GeminiAccess, { backend: 'vertex-ai' }>;
-      const ai = new GoogleGenAI(sdkOptions({ ...access, location: 'asia-northeast1' }));
-      await expect(ai.models.generateContent({ model: 'gemini-test', contents: 'x' })).rejects.toThrow(/invalid_grant/);
+      const refused: unknown = await unaryClient({ ...access, location: 'asia-northeast1' })
+        .generate(textRequest('x'))
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(GeminiAuthError);
+      expect(String((refused as Error).cause)).toMatch(/invalid_grant/);
       expect(adc.tokenServer.exchanges().at(-1)).toMatchObject({ ok: false, error: 'invalid_grant' });
       expect(gemini.requests()).toHaveLength(0); // nothing reached Gemini without a token
       // Through a function (a location no client has a cached token for): 502 upstream_error, logged

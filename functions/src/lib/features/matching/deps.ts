@@ -8,7 +8,7 @@ import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
 import { readTextAccess, type AppConfig, type TextAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
-import { geminiSdk } from '../../platform/gemini/clients.js';
+import { geminiUnaryClient } from '../../platform/gemini/clients.js';
 import { openAiStreamingClient } from '../../platform/openai/clients.js';
 import { geminiExplanationModel, type ExplanationModel } from './explain/model.js';
 import { openAiExplanationModel } from './explain/openai-model.js';
@@ -20,7 +20,7 @@ const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
 
 function explanationModel(text: TextAccess, config: AppConfig): ExplanationModel {
   return text.backend === 'gemini'
-    ? geminiExplanationModel(geminiSdk(text.gemini), config.matching.explanationSafetySettings)
+    ? geminiExplanationModel(geminiUnaryClient(text.gemini), config.matching.explanationSafetySettings)
     : openAiExplanationModel(openAiStreamingClient(text));
 }
 

@@ -1,11 +1,10 @@
-// Transport: the addressing and auth half of @google/genai, without its request/response path.
-//
-// The SDK's public request()/requestStream() JSON.stringify whole request bodies and JSON-parse
-// every response event whole, which is what the streaming image path exists to avoid. So we reuse
-// only its URL building and auth headers (API key, Vertex OAuth, base URL overrides). Those live
-// on the SDK's private `apiClient`; THIS FILE IS THE ONLY PLACE THAT REACHES INTO IT.
-// Checked against @google/genai 2.32 (dist/node/index.cjs, class ApiClient).
-
+// The addressing and auth half of a Gemini client: the URL of a model's action and the headers that
+// authenticate it. Production builds it without the SDK (endpoint.ts). GoogleGenAIApiAdapter is the
+// same contract over an @google/genai client, for code that already holds one: it reuses only the
+// SDK's URL building and auth headers, never its request/response path (which JSON.stringifies whole
+// request bodies and JSON-parses every response event whole: what the streaming image path exists to
+// avoid). Those live on the SDK's private `apiClient`; GoogleGenAIApiAdapter is the only place that
+// reaches into it. Checked against @google/genai 2.32 (dist/node/index.cjs, class ApiClient).
 import type { GoogleGenAI } from '@google/genai';
 
 export type GeminiAction = 'streamGenerateContent' | 'generateContent';
@@ -64,17 +63,19 @@ export class GoogleGenAIApiAdapter implements GeminiApiAdapter {
     return this.apiClient.isVertexAI();
   }
 
-  /** Same resource naming as the SDK: `models/x` (Gemini API), `publishers/google/models/x` (Vertex). */
   private modelPath(model: string): string {
-    if (!model || /\.\.|[?&#]/.test(model)) throw new Error('invalid model name');
-    if (!this.isVertexAI()) {
-      return model.startsWith('models/') || model.startsWith('tunedModels/') ? model : `models/${model}`;
-    }
-    if (/^(publishers|projects|models)\//.test(model)) return model;
-    const slash = model.indexOf('/');
-    if (slash >= 0) return `publishers/${model.slice(0, slash)}/models/${model.slice(slash + 1)}`;
-    return `publishers/google/models/${model}`;
+    return geminiModelPath(model, this.isVertexAI());
   }
+}
+
+/** Same resource naming as the SDK: `models/x` (Gemini API), `publishers/google/models/x` (Vertex). */
+export function geminiModelPath(model: string, vertex: boolean): string {
+  if (!model || /\.\.|[?&#]/.test(model)) throw new Error('invalid model name');
+  if (!vertex) return model.startsWith('models/') || model.startsWith('tunedModels/') ? model : `models/${model}`;
+  if (/^(publishers|projects|models)\//.test(model)) return model;
+  const slash = model.indexOf('/');
+  if (slash >= 0) return `publishers/${model.slice(0, slash)}/models/${model.slice(slash + 1)}`;
+  return `publishers/google/models/${model}`;
 }
 
 function privateApiClient(client: GoogleGenAI): SdkApiClient {

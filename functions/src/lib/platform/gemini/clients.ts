@@ -1,17 +1,13 @@
-// The Gemini clients of an instance, built once and shared by every feature (one SDK client, one
-// keep-alive pool, one ADC token cache), rebuilt only when the access changes (backend, key, project,
-// location or base URL). Features ask for a client by the GeminiAccess the request layer checked and
-// never learn which backend it is: the SDK builds the URLs and auth headers for both (adapter.ts).
-//   developer-api   x-goog-api-key
-//   vertex-ai       Authorization: Bearer <token> from Application Default Credentials
-//                   (google-auth-library: the metadata server on Cloud Functions, or
-//                   GOOGLE_APPLICATION_CREDENTIALS), scope cloud-platform
-import { GoogleGenAI, type GoogleGenAIOptions } from '@google/genai';
+// The Gemini clients of an instance, built once and shared by every feature (one keep-alive pool, one
+// ADC token cache), rebuilt only when the access changes (backend, key, project, location or base URL).
+// Features ask for a client by the GeminiAccess the request layer checked and never learn which
+// backend it is: endpoint.ts builds the URLs and auth headers for both.
 import type { GeminiAccess } from '../config/gemini-access.js';
-import { GoogleGenAIApiAdapter } from './adapter.js';
+import { GeminiEndpoint } from './endpoint.js';
 import { GeminiStreamingClient } from './streaming-client.js';
+import { GeminiUnaryClient } from './unary-client.js';
 
-let current: { key: string; sdk: GoogleGenAI; streaming: GeminiStreamingClient } | undefined;
+let current: { key: string; streaming: GeminiStreamingClient; unary: GeminiUnaryClient } | undefined;
 
 function identity(access: GeminiAccess): string {
   return access.backend === 'developer-api'
@@ -19,32 +15,18 @@ function identity(access: GeminiAccess): string {
     : ['vertex-ai', access.baseUrl ?? '', access.project, access.location].join('\n');
 }
 
-/** SDK options for the access. Vertex gets project and location explicitly (never from the env). */
-export function sdkOptions(access: GeminiAccess): GoogleGenAIOptions {
-  if (access.backend === 'developer-api') {
-    // vertexai: false explicitly, or GOOGLE_GENAI_USE_VERTEXAI in the environment would switch it.
-    return { vertexai: false, apiKey: access.apiKey, httpOptions: { baseUrl: access.baseUrl } };
-  }
-  return {
-    vertexai: true,
-    project: access.project,
-    location: access.location,
-    ...(access.baseUrl ? { httpOptions: { baseUrl: access.baseUrl } } : {}),
-  };
-}
-
 function clientsFor(access: GeminiAccess): NonNullable<typeof current> {
   const key = identity(access);
   if (current?.key !== key) {
-    const sdk = new GoogleGenAI(sdkOptions(access));
-    current = { key, sdk, streaming: new GeminiStreamingClient(new GoogleGenAIApiAdapter(sdk)) };
+    const endpoint = new GeminiEndpoint(access);
+    current = { key, streaming: new GeminiStreamingClient(endpoint), unary: new GeminiUnaryClient(endpoint) };
   }
   return current;
 }
 
-/** The SDK client, for small unary calls (e.g. structured match explanations). */
-export function geminiSdk(access: GeminiAccess): GoogleGenAI {
-  return clientsFor(access).sdk;
+/** One generateContent answered whole, for small structured answers (match explanations). */
+export function geminiUnaryClient(access: GeminiAccess): GeminiUnaryClient {
+  return clientsFor(access).unary;
 }
 
 /** The raw streaming client (chat, images): our own SSE and JSON parsing, bounded memory. */

@@ -8,7 +8,7 @@ import {
   SETTINGS,
 } from '../../../../src/lib/platform/config/index.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
-import { sdkOptions } from '../../../../src/lib/platform/gemini/clients.js';
+import { sdkOptions } from '../../../support/gemini-sdk.js';
 import { GoogleGenAIApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
 import { GoogleGenAI } from '@google/genai';
 

@@ -1,28 +1,9 @@
 import { GoogleGenAI } from '@google/genai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GoogleGenAIApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
+import { withoutSdkEnvironment } from '../../../support/gemini-sdk.js';
 
-// The SDK reads these at construction; keep the machine's environment out of the tests.
-const ENV_KEYS = [
-  'GOOGLE_API_KEY',
-  'GEMINI_API_KEY',
-  'GOOGLE_GEMINI_BASE_URL',
-  'GOOGLE_VERTEX_BASE_URL',
-  'GOOGLE_CLOUD_PROJECT',
-  'GOOGLE_CLOUD_LOCATION',
-  'GOOGLE_GENAI_USE_VERTEXAI',
-];
-let savedEnv: Record<string, string | undefined> = {};
-beforeEach(() => {
-  savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
-  for (const key of ENV_KEYS) delete process.env[key];
-});
-afterEach(() => {
-  for (const [key, value] of Object.entries(savedEnv)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-});
+withoutSdkEnvironment();
 
 describe('GoogleGenAIApiAdapter', () => {
   it('addresses the Gemini Developer API with an API key', async () => {

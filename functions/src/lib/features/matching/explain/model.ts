@@ -1,10 +1,10 @@
-// The explanation call itself. It uses the SDK's unary `models.generateContent` rather than our
-// streaming client: the answer is a few hundred tokens of JSON that is useless until complete, so
-// streaming buys nothing, and the unary path's whole-body parse is cheap at this size. No retries:
-// within a ~3 s budget a second attempt would rarely finish, and templates are a fine answer.
-import { ThinkingLevel, type GoogleGenAI, type SafetySetting, type ThinkingConfig } from '@google/genai';
+// The explanation call itself. It uses the unary generateContent rather than the streaming client:
+// the answer is a few hundred tokens of JSON that is useless until complete, so streaming buys nothing,
+// and the unary path's whole-body parse is cheap at this size. No retries: within a ~3 s budget a
+// second attempt would rarely finish, and templates are a fine answer.
 import { geminiBillableTokens } from '../../../platform/gemini/billable-tokens.js';
 import type { GeminiSafetySetting } from '../../../platform/gemini/safety.js';
+import { responseText, type GeminiUnaryClient } from '../../../platform/gemini/unary-client.js';
 import type { BillableTokens } from '../../../platform/pricing/cost.js';
 
 export interface ExplanationRequest {
@@ -39,32 +39,35 @@ export type ExplanationModel = (request: ExplanationRequest) => Promise<string>;
 export function lowLatencyThinking(model: string): ThinkingConfig | undefined {
   const name = model.replace(/^(models|publishers\/google\/models)\//, '');
   if (/^gemini-2\.5-flash/.test(name)) return { thinkingBudget: 0 };
-  if (/^gemini-3/.test(name)) return { thinkingLevel: ThinkingLevel.LOW };
+  if (/^gemini-3/.test(name)) return { thinkingLevel: 'LOW' };
   return undefined;
 }
 
+/** generationConfig.thinkingConfig: a budget (Gemini 2.5) or a level (Gemini 3), never both. */
+export type ThinkingConfig = { thinkingBudget: number } | { thinkingLevel: 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH' };
+
 /** `safetySettings`: MATCH_EXPLANATION_SAFETY_* (a blocked explanation throws; templates stand in). */
 export function geminiExplanationModel(
-  client: GoogleGenAI,
+  client: GeminiUnaryClient,
   safetySettings: readonly GeminiSafetySetting[] = [],
 ): ExplanationModel {
   return async (request) => {
     const thinkingConfig = lowLatencyThinking(request.model);
-    const response = await client.models.generateContent({
+    const response = await client.generate({
       model: request.model,
-      contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
-      config: {
-        systemInstruction: request.systemInstruction,
-        ...(safetySettings.length > 0
-          ? { safetySettings: safetySettings.map((setting) => ({ ...setting }) as SafetySetting) }
-          : {}),
-        temperature: request.temperature,
-        maxOutputTokens: request.maxOutputTokens,
-        responseMimeType: 'application/json',
-        responseJsonSchema: request.schema,
-        ...(thinkingConfig ? { thinkingConfig } : {}),
-        abortSignal: request.signal,
+      request: {
+        contents: [{ role: 'user', parts: [{ text: request.prompt }] }],
+        systemInstruction: { parts: [{ text: request.systemInstruction }] },
+        ...(safetySettings.length > 0 ? { safetySettings: safetySettings.map((setting) => ({ ...setting })) } : {}),
+        generationConfig: {
+          temperature: request.temperature,
+          maxOutputTokens: request.maxOutputTokens,
+          responseMimeType: 'application/json',
+          responseJsonSchema: request.schema,
+          ...(thinkingConfig ? { thinkingConfig } : {}),
+        },
       },
+      signal: request.signal,
     });
     const usage = response.usageMetadata;
     request.onUsage?.({
@@ -79,7 +82,7 @@ export function geminiExplanationModel(
       }),
       ...(response.modelVersion ? { model: response.modelVersion } : {}),
     });
-    const text = response.text;
+    const text = responseText(response);
     if (!text) {
       const reason = response.promptFeedback?.blockReason ?? response.candidates?.[0]?.finishReason ?? 'empty';
       throw new Error(`no explanation text (${reason})`);
