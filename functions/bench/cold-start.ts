@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
+import { loadedCode } from '../test/support/loaded-code.js';
 import { LOAD_PROBE, SERVE_PROBE } from './support/cold-start-probes.js';
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '..');
@@ -62,13 +63,16 @@ interface LoadSample {
 export interface ModuleLoadRow {
   subject: string;
   kind: 'anchor' | 'https' | 'event' | 'other';
+  /** Files Node loaded (require.cache). */
   modules: number;
+  /** Compiled files and package modules inside the bundles among them (lib/bundles.json). */
+  bundledSources: number;
   medianMs: number;
   ratio: number;
   /** What lib/index.js exported under FUNCTION_TARGET=subject. */
   exports: string[];
   loads: Record<CodeName, boolean>;
-  /** Modules per package (or per folder of lib/), largest first. */
+  /** Loaded and bundled modules per package (or per folder of lib/), largest first. */
   packages: Record<string, number>;
 }
 
@@ -160,6 +164,7 @@ export async function measureModuleLoads(rounds = ROUNDS): Promise<ModuleLoadRow
   return subjects.map((subject) => {
     const runs = samples.get(subject) ?? [];
     const last = runs[runs.length - 1];
+    const code = loadedCode(last.files);
     const ms = median(runs.map((s) => s.ms));
     return {
       subject,
@@ -168,10 +173,11 @@ export async function measureModuleLoads(rounds = ROUNDS): Promise<ModuleLoadRow
       medianMs: round1(ms),
       ratio: Math.round((ms / anchorMs) * 100) / 100,
       exports: Object.keys(last.kinds),
+      bundledSources: code.length - last.files.length,
       loads: Object.fromEntries(
-        (Object.keys(CODE) as CodeName[]).map((name) => [name, last.files.some((file) => CODE[name].test(file))]),
+        (Object.keys(CODE) as CodeName[]).map((name) => [name, code.some((file) => CODE[name].test(file))]),
       ) as Record<CodeName, boolean>,
-      packages: countPackages(last.files),
+      packages: countPackages(code),
     };
   });
 }
@@ -356,11 +362,13 @@ function printResult(result: ColdStartResult): void {
   const yes = (value: boolean): string => (value ? 'yes' : '-');
   const lines = [
     `module load per function (FUNCTION_TARGET=<name>), medians of ${result.rounds} interleaved runs`,
-    `  anchor: ${result.anchor.join(' + ')}`,
-    '  subject               kind    modules      ms  ratio  exports  s3   image  chat  @google/genai',
+    `  anchor: ${result.anchor.join(' + ')}; modules: files Node loaded; bundled: sources inside the bundles among them`,
+    '  subject               kind    modules  bundled      ms  ratio  exports  s3   image  chat  @google/genai',
     ...result.rows.map(
       (row) =>
-        `  ${row.subject.padEnd(20)}  ${row.kind.padEnd(6)}  ${String(row.modules).padStart(7)}  ${row.medianMs
+        `  ${row.subject.padEnd(20)}  ${row.kind.padEnd(6)}  ${String(row.modules).padStart(7)}  ${String(
+          row.bundledSources,
+        ).padStart(7)}  ${row.medianMs
           .toFixed(1)
           .padStart(6)}  ${row.ratio.toFixed(2).padStart(5)}  ${String(row.exports.length).padStart(7)}  ${yes(
           row.loads.s3,

@@ -7,7 +7,7 @@ import {
   type DocumentSnapshot,
   type FirestoreEvent,
 } from 'firebase-functions/v2/firestore';
-import { syncAfterAttendanceWrite, syncAfterEventWrite } from '../lib/features/matching/index.js';
+import { syncAfterAttendanceWrite, syncAfterEventWrite } from '../lib/features/matching/derived/event-sync.js';
 import { getDb } from '../lib/platform/firebase.js';
 import { createLogger } from '../lib/platform/logging.js';
 import { MATCH_SYNC_OPTIONS } from '../runtime-options.js';

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYED_FUNCTIONS, FUNCTION_MODULES, type DeployedFunctionName } from '../../src/function-modules.js';
+import { loadedCode } from '../support/loaded-code.js';
 import { getServices } from '../support/services.js';
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '..', '..');
@@ -184,7 +185,10 @@ process.stdout.write(JSON.stringify({ exports: Object.keys(exported), files: Obj
 
 interface LoadedCode {
   exports: string[];
+  /** The files Node loaded (require.cache). */
   files: string[];
+  /** The same, each bundle expanded into what it holds (test/support/loaded-code.ts). */
+  code: string[];
 }
 
 function loadAsInstance(target: string): Promise<LoadedCode> {
@@ -198,7 +202,11 @@ function loadAsInstance(target: string): Promise<LoadedCode> {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadedCode) : reject(new Error(err))));
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(err));
+      const loaded = JSON.parse(out) as { exports: string[]; files: string[] };
+      resolve({ exports: loaded.exports, files: loaded.files, code: loadedCode(loaded.files) });
+    });
   });
 }
 
@@ -256,20 +264,26 @@ describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
   });
 
   it.each(DEPLOYED_FUNCTIONS)("%s: its instance loads its own module and no other function's", (name) => {
-    const handlers = alone.get(name)!.loaded.files.filter((file) => /\/lib\/handlers\//.test(file));
+    const handlers = alone.get(name)!.loaded.code.filter((file) => /\/lib\/handlers\//.test(file));
     expect(handlers).toEqual([expect.stringMatching(builtFile(FUNCTION_MODULES[name]))]);
   });
 
   it.each(CHAT_AND_MATCHING)('%s loads no S3 and no image code', (name) => {
-    expect(alone.get(name)!.loaded.files.filter((file) => IMAGE_CODE.test(file))).toEqual([]);
+    expect(alone.get(name)!.loaded.code.filter((file) => IMAGE_CODE.test(file))).toEqual([]);
   });
 
   it.each(MATCHING)('%s loads no chat code', (name) => {
-    expect(alone.get(name)!.loaded.files.filter((file) => CHAT_CODE.test(file))).toEqual([]);
+    expect(alone.get(name)!.loaded.code.filter((file) => CHAT_CODE.test(file))).toEqual([]);
   });
 
   it('the image functions do load the image pipeline (the checks above can see it)', () => {
-    expect(alone.get('generateImage')!.loaded.files.some((file) => IMAGE_CODE.test(file))).toBe(true);
-    expect(alone.get('chatStream')!.loaded.files.some((file) => CHAT_CODE.test(file))).toBe(true);
+    expect(alone.get('generateImage')!.loaded.code.some((file) => IMAGE_CODE.test(file))).toBe(true);
+    expect(alone.get('chatStream')!.loaded.code.some((file) => CHAT_CODE.test(file))).toBe(true);
+  });
+
+  it.each(DEPLOYED_FUNCTIONS)('%s: its code and zod come in one bundle, not file by file', (name) => {
+    const { files, code } = alone.get(name)!.loaded;
+    expect(files.filter((file) => /\/lib\/lib\/|\/node_modules\/zod\//.test(file))).toEqual([]);
+    expect(code.some((file) => /\/lib\/lib\/platform\/firebase\.js$/.test(file))).toBe(true);
   });
 });
