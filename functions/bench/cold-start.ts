@@ -12,13 +12,16 @@
 //    more are timed to the first byte of the answer, against the Auth and Firestore emulators, Redis
 //    behind the Upstash REST endpoint (when redis-server is installed) and the local Gemini-protocol
 //    server, with the demo data seeded. Overhead = first request - the same process's warm median.
+//    Twice per sample: the first request sent as soon as the instance listens (a request-triggered cold
+//    start) and IDLE_MS later (an instance started ahead of its first request: min instances, scale-out).
+//    Then each one-time cost on its own, first call against second (COMPONENT_PROBE).
 //
 // Run: npm run bench -- cold-start   (or npx tsx bench/cold-start.ts; COLD_START_ROUNDS=n for more rounds)
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import path from 'node:path';
 import { loadedCode } from '../test/support/loaded-code.js';
-import { LOAD_PROBE, SERVE_PROBE } from './support/cold-start-probes.js';
+import { COMPONENT_PROBE, LOAD_PROBE, SERVE_PROBE } from './support/cold-start-probes.js';
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '..');
 const ANCHOR = '@anchor';
@@ -31,6 +34,7 @@ const ANCHOR_MODULES = [
 const ROUNDS = Math.max(5, Number(process.env.COLD_START_ROUNDS ?? 7));
 const FIRST_BYTE_SAMPLES = 5;
 const WARM_REQUESTS = 5;
+const IDLE_MS = 2000;
 const MAX_RATIO = 1.3;
 /** The functions that must load no S3 and no image code. */
 const NO_IMAGE_CODE = ['chatMessage', 'chatStream', 'matchUsers', 'matchEvents', 'suggestions'];
@@ -85,8 +89,17 @@ export interface FirstByteRow {
   warmFirstByteMs: number;
   /** Median over samples of (first request - that process's warm median). */
   coldOverheadMs: number;
+  /** The same with the first request IDLE_MS after the instance listens. */
+  idleFirstByteMs: number;
+  idleOverheadMs: number;
   coldTotalMs: number;
   warmTotalMs: number;
+}
+
+export interface ComponentRow {
+  component: string;
+  firstMs: number;
+  secondMs: number;
 }
 
 export interface ColdStartResult {
@@ -95,6 +108,8 @@ export interface ColdStartResult {
   anchor: string[];
   rows: ModuleLoadRow[];
   firstByte: FirstByteRow[];
+  /** Medians over FIRST_BYTE_SAMPLES fresh processes. */
+  components: ComponentRow[];
   redis: boolean;
   targets: { maxRatio: number; ratioOk: boolean; noImageCodeOk: boolean; matchingNoChatOk: boolean };
 }
@@ -267,7 +282,32 @@ async function signIn(authHost: string, email: string, password: string): Promis
   return body.idToken;
 }
 
-export async function measureFirstBytes(): Promise<{ rows: FirstByteRow[]; redis: boolean }> {
+function probeComponents(env: Record<string, string>, idToken: string, uid: string): Promise<ComponentRow[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', COMPONENT_PROBE, FUNCTIONS_DIR, idToken, uid], {
+      env: { ...probeEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ComponentRow[]) : reject(new Error(`component probe exited ${code}`)),
+    );
+  });
+}
+
+interface FirstByteSample {
+  served: ServedFunction;
+  cold: Timing;
+  warm: Timing[];
+}
+
+export async function measureFirstBytes(): Promise<{
+  rows: FirstByteRow[];
+  components: ComponentRow[];
+  redis: boolean;
+}> {
   const { startServices } = await import('../dev/services/index.js');
   const services = await startServices({
     firestore: true,
@@ -288,35 +328,46 @@ export async function measureFirstBytes(): Promise<{ rows: FirstByteRow[]; redis
     const { seedDemoData, seedDemoUser, DEMO_EMAIL, DEMO_PASSWORD } = await import('../dev/seed.js');
     const { getAdminAuth, getDb } = await import('../src/lib/platform/firebase.js');
     await seedDemoData(getDb());
-    await seedDemoUser(getAdminAuth(), getDb());
+    const uid = await seedDemoUser(getAdminAuth(), getDb());
     const idToken = await signIn(env.FIREBASE_AUTH_EMULATOR_HOST, DEMO_EMAIL, DEMO_PASSWORD);
 
     const bodies: Record<(typeof FIRST_BYTE_FUNCTIONS)[number], (i: number) => unknown> = {
       chatStream: (i) => ({ message: `Tell me a fun fact, number ${i}.` }),
       matchUsers: () => ({}),
     };
-    const samples = new Map<string, { served: ServedFunction; cold: Timing; warm: Timing[] }[]>();
     let requestNo = 0;
+    const sampleOnce = async (name: (typeof FIRST_BYTE_FUNCTIONS)[number], idleMs: number) => {
+      const served = await serveFunction(name, env);
+      try {
+        const post = async (): Promise<Timing> => {
+          const timing = await timedPost(served.port, name, idToken, bodies[name](++requestNo));
+          if (timing.status !== 200) throw new Error(`${name} answered ${timing.status}`);
+          return timing;
+        };
+        if (idleMs > 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
+        const cold = await post();
+        const warm: Timing[] = [];
+        for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await post());
+        return { served, cold, warm };
+      } finally {
+        await served.stop();
+      }
+    };
+    const samples = new Map<string, FirstByteSample[]>();
+    const idleSamples = new Map<string, FirstByteSample[]>();
+    const componentRuns: ComponentRow[][] = [];
     for (let sample = 0; sample < FIRST_BYTE_SAMPLES; sample++) {
       for (const name of FIRST_BYTE_FUNCTIONS) {
-        const served = await serveFunction(name, env);
-        try {
-          const post = async (): Promise<Timing> => {
-            const timing = await timedPost(served.port, name, idToken, bodies[name](++requestNo));
-            if (timing.status !== 200) throw new Error(`${name} answered ${timing.status}`);
-            return timing;
-          };
-          const cold = await post();
-          const warm: Timing[] = [];
-          for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await post());
-          samples.set(name, [...(samples.get(name) ?? []), { served, cold, warm }]);
-        } finally {
-          await served.stop();
-        }
+        samples.set(name, [...(samples.get(name) ?? []), await sampleOnce(name, 0)]);
+        idleSamples.set(name, [...(idleSamples.get(name) ?? []), await sampleOnce(name, IDLE_MS)]);
       }
+      componentRuns.push(await probeComponents(env, idToken, uid));
     }
+    const overhead = (run: FirstByteSample): number =>
+      run.cold.firstByteMs - median(run.warm.map((t) => t.firstByteMs));
     const rows = FIRST_BYTE_FUNCTIONS.map((name): FirstByteRow => {
       const runs = samples.get(name) ?? [];
+      const idle = idleSamples.get(name) ?? [];
       const warmFirst = runs.flatMap((run) => run.warm.map((t) => t.firstByteMs));
       return {
         name,
@@ -325,14 +376,19 @@ export async function measureFirstBytes(): Promise<{ rows: FirstByteRow[]; redis
         modules: median(runs.map((run) => run.served.modules)),
         coldFirstByteMs: round1(median(runs.map((run) => run.cold.firstByteMs))),
         warmFirstByteMs: round1(median(warmFirst)),
-        coldOverheadMs: round1(
-          median(runs.map((run) => run.cold.firstByteMs - median(run.warm.map((t) => t.firstByteMs)))),
-        ),
+        coldOverheadMs: round1(median(runs.map(overhead))),
+        idleFirstByteMs: round1(median(idle.map((run) => run.cold.firstByteMs))),
+        idleOverheadMs: round1(median(idle.map(overhead))),
         coldTotalMs: round1(median(runs.map((run) => run.cold.totalMs))),
         warmTotalMs: round1(median(runs.flatMap((run) => run.warm.map((t) => t.totalMs)))),
       };
     });
-    return { rows, redis: services.redis !== undefined };
+    const components = (componentRuns[0] ?? []).map(({ component }, i) => ({
+      component,
+      firstMs: round1(median(componentRuns.map((run) => run[i].firstMs))),
+      secondMs: round1(median(componentRuns.map((run) => run[i].secondMs))),
+    }));
+    return { rows, components, redis: services.redis !== undefined };
   } finally {
     await services.stop();
   }
@@ -348,6 +404,7 @@ export async function run(): Promise<ColdStartResult> {
     anchor: ANCHOR_MODULES,
     rows,
     firstByte: firstByte.rows,
+    components: firstByte.components,
     redis: firstByte.redis,
     targets: {
       maxRatio: MAX_RATIO,
@@ -379,15 +436,28 @@ function printResult(result: ColdStartResult): void {
       `matching loads no chat code: ${result.targets.matchingNoChatOk ? 'met' : 'NOT MET'}`,
     '',
     `first request after a cold load vs warm (${FIRST_BYTE_SAMPLES} fresh processes each, ${WARM_REQUESTS} warm requests each; ` +
-      `Redis ${result.redis ? 'behind the Upstash REST endpoint' : 'not installed: in-memory fallbacks'})`,
-    '  function     load ms  modules  first byte cold  warm  overhead   whole answer cold  warm',
-    ...result.firstByte.map(
+      `Redis ${result.redis ? 'behind the Upstash REST endpoint' : 'not installed: in-memory fallbacks'}), ms`,
+    `  "at once": the first request as the instance listens; "idle": ${IDLE_MS} ms later`,
+    '  function     load  modules   first byte: at once  idle   warm   overhead: at once  idle   answer: first  warm',
+    ...result.firstByte.map((row) =>
+      [
+        `  ${row.name.padEnd(11)}`,
+        row.loadMs.toFixed(0).padStart(5),
+        String(row.modules).padStart(8),
+        row.coldFirstByteMs.toFixed(1).padStart(20),
+        row.idleFirstByteMs.toFixed(1).padStart(5),
+        row.warmFirstByteMs.toFixed(1).padStart(6),
+        row.coldOverheadMs.toFixed(1).padStart(18),
+        row.idleOverheadMs.toFixed(1).padStart(5),
+        row.coldTotalMs.toFixed(1).padStart(14),
+        row.warmTotalMs.toFixed(1).padStart(5),
+      ].join(' '),
+    ),
+    '',
+    'one-time costs in a fresh process, first call vs second (medians), in the order a request meets them',
+    ...result.components.map(
       (row) =>
-        `  ${row.name.padEnd(11)}  ${row.loadMs.toFixed(1).padStart(7)}  ${String(row.modules).padStart(7)}  ${row.coldFirstByteMs
-          .toFixed(1)
-          .padStart(15)}  ${row.warmFirstByteMs.toFixed(1).padStart(4)}  ${row.coldOverheadMs
-          .toFixed(1)
-          .padStart(8)}   ${row.coldTotalMs.toFixed(1).padStart(17)}  ${row.warmTotalMs.toFixed(1).padStart(4)}`,
+        `  ${row.component.padEnd(34)} ${row.firstMs.toFixed(1).padStart(7)} ${row.secondMs.toFixed(1).padStart(7)}`,
     ),
   ];
   console.error(lines.join('\n'));

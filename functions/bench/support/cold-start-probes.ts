@@ -9,6 +9,11 @@
 // SERVE_PROBE <functionsDir> <name>
 //   requires lib/index.js, mounts export <name> at /<name> on 127.0.0.1 with the framework's body
 //   parsers (as test/support/mount.ts does), and sends { port, loadMs, modules } over IPC.
+// COMPONENT_PROBE <functionsDir> <idToken> <uid>
+//   in a fresh process, times the first and the second call of each one-time cost a request meets, in
+//   the request's order, through the SDKs and our platform code as tsc compiled it (lib/lib/): the ID
+//   token check with revocation, a Firestore read, a Redis command, the explanation cache. Prints
+//   [{ component, firstMs, secondMs }].
 
 export const LOAD_PROBE = String.raw`
 'use strict';
@@ -56,4 +61,34 @@ app.use('/' + name, (req, res, next) => { Promise.resolve(fn(req, res)).catch(ne
 const server = http.createServer(app);
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port, loadMs, modules }));
 process.on('disconnect', () => process.exit(0));
+`;
+
+export const COMPONENT_PROBE = String.raw`
+'use strict';
+const path = require('node:path');
+const [dir, idToken, uid] = process.argv.slice(1);
+const lib = (file) => require(path.join(dir, 'lib', 'lib', file));
+const { getAdminAuth, getDb } = lib('platform/firebase.js');
+const { getRedis } = lib('platform/redis.js');
+const { getCache } = lib('platform/cache/index.js');
+const components = [
+  ['ID token check (with revocation)', () => getAdminAuth().verifyIdToken(idToken, true)],
+  ['Firestore read', () => getDb().collection('users').doc(uid).get()],
+  ['Redis command', () => getRedis().get('cold-start-probe')],
+  ['explanation cache read', () => getCache('match-explanations').get('cold-start-probe')],
+];
+(async () => {
+  const rows = [];
+  for (const [component, call] of components) {
+    const times = [];
+    for (let i = 0; i < 2; i++) {
+      const started = performance.now();
+      await call();
+      times.push(performance.now() - started);
+    }
+    rows.push({ component, firstMs: times[0], secondMs: times[1] });
+  }
+  process.stdout.write(JSON.stringify(rows) + '\n');
+  process.exit(0);
+})().catch((error) => { console.error(error); process.exit(1); });
 `;
