@@ -4,7 +4,7 @@
 // Needs a sign-in at most 5 minutes old (401 requires_recent_login). See docs/data.md.
 import { onRequest } from 'firebase-functions/v2/https';
 import { z } from 'zod';
-import { accountDataDeps, deleteAccount } from '../lib/account-data/index.js';
+import { accountDataDeps, deleteAccount as deleteOwnAccount } from '../lib/account-data/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { ACCOUNT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
@@ -16,7 +16,7 @@ export const deleteAccountHandler = defineEndpoint({
   method: 'POST',
   body: deleteAccountBody,
   rateLimit: ACCOUNT_LIMIT,
-  handle: (ctx) => deleteAccount(accountDataDeps(ctx.config), ctx),
+  handle: (ctx) => deleteOwnAccount(accountDataDeps(ctx.config), ctx),
 });
 
 export const deleteAccount = onRequest(RUNTIME_OPTIONS.deleteAccount, deleteAccountHandler);
