@@ -10,7 +10,6 @@ import { Session } from 'node:inspector/promises';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServices } from '../dev/services/index.js';
-import type { MountableFunction } from '../test/support/mount.js';
 
 const SRC = resolve(__dirname, '../src');
 const QUESTION = 'Any events for me this weekend?';
@@ -36,8 +35,8 @@ async function main(): Promise<void> {
     UPSTASH_REDIS_REST_TOKEN: '',
   });
   const { mountFunctions } = await import('../test/support/mount.js');
-  const exported = (await import('../src/index.js')) as unknown as Record<string, MountableFunction>;
-  const mounted = await mountFunctions({ chatStream: exported.chatStream });
+  const { loadFunctions } = await import('../test/support/functions.js');
+  const mounted = await mountFunctions(await loadFunctions(['chatStream']));
   const session = new Session();
   session.connect();
   try {

@@ -15,7 +15,8 @@ import { getFreePort } from '../../dev/services/ports.js';
 import { SAVE_RETRY_DELAYS_MS } from '../../src/lib/features/chat/reply-saver.js';
 import { FIRESTORE_DEADLINE_MS } from '../../src/lib/platform/firestore-deadline.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 
 const official = findOfficialFirestoreEmulator();
@@ -88,12 +89,7 @@ describe.skipIf(!official.found)('Firestore fails (official emulator, stopped or
       UPSTASH_REDIS_REST_URL: '',
       UPSTASH_REDIS_REST_TOKEN: '',
     });
-    const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-    functions = await mountFunctions({
-      chatMessage: exported.chatMessage,
-      chatStream: exported.chatStream,
-      suggestions: exported.suggestions,
-    });
+    functions = await mountFunctions(await loadFunctions(['chatMessage', 'chatStream', 'suggestions']));
     const app = initializeApp({ projectId }, `faults-firestore-${randomUUID()}`);
     const db = getFirestore(app);
     db.settings({ host: `127.0.0.1:${firestorePort}`, ssl: false });

@@ -10,7 +10,8 @@ import { createChatClient, type ChatStreamEvent } from '../../client/index.js';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
 import { syncMatchFields } from '../../src/lib/features/matching/index.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 
 let gemini: GeminiServer | undefined;
@@ -36,8 +37,7 @@ beforeAll(async () => {
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  const exported = (await import('../../src/index.js')) as unknown as Record<string, MountableFunction>;
-  functions = await mountFunctions({ chatStream: exported.chatStream, matchUsers: exported.matchUsers });
+  functions = await mountFunctions(await loadFunctions(['chatStream', 'matchUsers']));
   user = await signUp();
 }, 60_000);
 

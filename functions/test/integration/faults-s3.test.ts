@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import type { Scenario } from '../../dev/gemini-server/types.js';
-import { generateImage } from '../../src/index.js';
 import { getDb } from '../../src/lib/platform/firebase.js';
 import { CLEANUP_RETRY_DELAYS_MS } from '../../src/lib/platform/image-pipeline/s3-cleanup.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
 import { readSse, startInspectableS3, type InspectableS3, type ReceivedSseEvent } from './images-support.js';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
     IMAGE_TIMEOUT_SECONDS: String(IMAGE_TIMEOUT_SECONDS),
     IMAGE_MODEL_TIMEOUTS: 'not-this-model=60',
   });
-  functions = await mountFunctions({ generateImage: generateImage as unknown as MountableFunction });
+  functions = await mountFunctions(await loadFunctions(['generateImage']));
 });
 
 afterAll(async () => {
