@@ -9,8 +9,8 @@ import { startGeminiServer } from '../../dev/gemini-server/index.js';
 import { redisServerAvailable, startRedis } from '../../dev/services/redis.js';
 import { startS3 } from '../../dev/services/s3.js';
 import { startUpstashRest } from '../../dev/services/upstash-rest.js';
-import { health } from '../../src/index.js';
-import { mountFunctions, type MountableFunction, type MountedFunctions } from '../support/mount.js';
+import { loadFunctions } from '../support/functions.js';
+import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv } from '../support/services.js';
 
 let mounted: MountedFunctions;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const services = applyServiceEnv();
   gemini = new GeminiServerControl(services.gemini.url);
   env = { ...process.env };
-  mounted = await mountFunctions({ health: health as unknown as MountableFunction });
+  mounted = await mountFunctions(await loadFunctions(['health']));
   // A cold instance's first Firestore read opens its connection, which can take longer than the 2 s a
   // check may (that first report says firestore is down; docs/health.md): warm it once.
   await fetch(mounted.url('health'), { signal: AbortSignal.timeout(10_000) });

@@ -10,7 +10,8 @@ import type { GoogleGenAI } from '@google/genai';
 export type GeminiAction = 'streamGenerateContent' | 'generateContent';
 
 export interface GeminiApiAdapter {
-  buildRequestUrl(model: string, action: GeminiAction): URL;
+  /** The URL of a model's action; with no action, of the model itself (models.get). */
+  buildRequestUrl(model: string, action?: GeminiAction): URL;
   /** Auth + SDK headers for `url`, including content-type. Contains secrets: never log it. */
   getHeaders(url: string): Promise<Record<string, string>>;
   isVertexAI(): boolean;
@@ -39,10 +40,11 @@ export class GoogleGenAIApiAdapter implements GeminiApiAdapter {
     this.apiClient = privateApiClient(client);
   }
 
-  buildRequestUrl(model: string, action: GeminiAction): URL {
-    const path = `${this.modelPath(model)}:${action}`;
+  buildRequestUrl(model: string, action?: GeminiAction): URL {
+    const path = action ? `${this.modelPath(model)}:${action}` : this.modelPath(model);
     const httpOptions = this.apiClient.clientOptions.httpOptions;
-    const prepend = this.apiClient.shouldPrependVertexProjectPath({ path, httpMethod: 'POST' }, httpOptions);
+    const httpMethod = action ? 'POST' : 'GET';
+    const prepend = this.apiClient.shouldPrependVertexProjectPath({ path, httpMethod }, httpOptions);
     const url = this.apiClient.constructUrl(path, httpOptions, prepend);
     if (action === 'streamGenerateContent') url.searchParams.set('alt', 'sse');
     return url;

@@ -4,6 +4,8 @@
 // headers are the SDK's for the same access (test/unit/platform/gemini/endpoint.test.ts compares them):
 //   developer-api  {baseUrl}/v1beta/models/{model}:{action}                        x-goog-api-key
 //   vertex-ai      {base}/v1beta1/projects/{p}/locations/{l}/publishers/google/models/{model}:{action}
+//                  (no :{action}: the model itself, what models.get reads; a Google base model is read
+//                  at {base}/v1beta1/publishers/google/models/{model}, without project and location)
 //                  base: the configured base URL, else https://aiplatform.googleapis.com (global),
 //                  https://aiplatform.{us|eu}.rep.googleapis.com, https://{location}-aiplatform.googleapis.com
 //                  Authorization: Bearer <token> from Application Default Credentials: google-auth-library
@@ -50,16 +52,15 @@ export class GeminiEndpoint implements GeminiApiAdapter {
     return this.access.backend === 'vertex-ai';
   }
 
-  buildRequestUrl(model: string, action: GeminiAction): URL {
+  buildRequestUrl(model: string, action?: GeminiAction): URL {
     const { access } = this;
     const path = geminiModelPath(model, access.backend === 'vertex-ai');
     const base =
       access.backend === 'developer-api'
         ? `${withoutTrailingSlash(access.baseUrl)}/${DEVELOPER_API_VERSION}`
         : `${withoutTrailingSlash(vertexBaseUrl(access))}/${VERTEX_API_VERSION}` +
-          // A model named by its full resource path already carries its project and location.
-          (path.startsWith('projects/') ? '' : `/projects/${access.project}/locations/${access.location}`);
-    const url = new URL(`${base}/${path}:${action}`);
+          (inProjectScope(path, action) ? `/projects/${access.project}/locations/${access.location}` : '');
+    const url = new URL(action ? `${base}/${path}:${action}` : `${base}/${path}`);
     if (action === 'streamGenerateContent') url.searchParams.set('alt', 'sse');
     return url;
   }
@@ -76,6 +77,16 @@ export class GeminiEndpoint implements GeminiApiAdapter {
     });
     return headers;
   }
+}
+
+/**
+ * Whether a Vertex AI path goes under the project and location, as the SDK decides: not a model named by
+ * its full resource path (it carries its own), and not a Google base model read by models.get (Vertex
+ * serves those from the publisher's global path only and refuses the prefix; tuned models need it).
+ */
+function inProjectScope(path: string, action: GeminiAction | undefined): boolean {
+  if (path.startsWith('projects/')) return false;
+  return action !== undefined || !path.startsWith('publishers/google/models');
 }
 
 function withoutTrailingSlash(url: string): string {

@@ -1,7 +1,8 @@
-// Transport for one small answer: POSTs a generateContent request to `:generateContent` and parses the
-// one JSON response. For structured answers that are useless until complete (match explanations), where
-// streaming buys nothing and a whole-body parse of a few KB is cheap. Network faults and non-2xx answers
-// become the same errors as on the streaming client.
+// Transport for small whole answers: POSTs a generateContent request to `:generateContent` and parses
+// the one JSON response, for structured answers that are useless until complete (match explanations),
+// where streaming buys nothing and a whole-body parse of a few KB is cheap; and GETs a model's metadata
+// (models.get, for health checks). Network faults and non-2xx answers become the same errors as on the
+// streaming client.
 import type { GeminiApiAdapter } from './adapter.js';
 import { GeminiAuthError } from './errors.js';
 import { toHttpError } from './http-error.js';
@@ -33,19 +34,33 @@ export interface GenerateContentResponse {
   modelVersion?: string;
 }
 
+/** The part of a models.get answer this code reads. */
+export interface GeminiModelInfo {
+  name?: string;
+}
+
 export class GeminiUnaryClient {
   constructor(private readonly adapter: GeminiApiAdapter) {}
 
-  async generate({ model, request, signal }: GeminiGenerateRequest): Promise<GenerateContentResponse> {
-    const url = this.adapter.buildRequestUrl(model, 'generateContent');
+  generate({ model, request, signal }: GeminiGenerateRequest): Promise<GenerateContentResponse> {
+    return this.send(this.adapter.buildRequestUrl(model, 'generateContent'), signal, JSON.stringify(request));
+  }
+
+  /** models.get: the model's metadata (no generation, no cost), which proves the access and the name. */
+  getModel(model: string, signal?: AbortSignal): Promise<GeminiModelInfo> {
+    return this.send(this.adapter.buildRequestUrl(model), signal);
+  }
+
+  /** POST `body`, or GET without one, and the JSON answer. */
+  private async send<T>(url: URL, signal: AbortSignal | undefined, body?: string): Promise<T> {
     const headers = await this.adapter.getHeaders(url.toString()).catch((error: unknown) => {
       throw new GeminiAuthError({ cause: error });
     });
     signal?.throwIfAborted();
     try {
-      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request), signal });
+      const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
       if (!response.ok) throw await toHttpError(response);
-      return (await response.json()) as GenerateContentResponse;
+      return (await response.json()) as T;
     } catch (error) {
       throw classifyNetworkFault(error, signal);
     }

@@ -11,7 +11,7 @@ import { getS3Credentials, type AppConfig } from '../config/index.js';
 import { resolveGeminiAccess, type GeminiAccess } from '../config/gemini-access.js';
 import { resolveTextAccess } from '../config/text-access.js';
 import { getDb } from '../firebase.js';
-import { geminiSdk } from '../gemini/clients.js';
+import { geminiUnaryClient } from '../gemini/clients.js';
 import { createS3Client } from '../image-pipeline/s3-target.js';
 import { getRedis } from '../redis.js';
 import type { HealthProbe } from './checks.js';
@@ -88,7 +88,7 @@ async function textModelProbe(config: AppConfig, signal: AbortSignal): Promise<'
 
 /** models.get: the model's metadata, which proves the key (or ADC) and the model name, at no cost. */
 async function geminiModel(access: GeminiAccess, model: string, signal: AbortSignal): Promise<void> {
-  await geminiSdk(access).models.get({ model, config: { abortSignal: signal } });
+  await geminiUnaryClient(access).getModel(model, signal);
 }
 
 let s3: { key: string; client: S3Client } | undefined;

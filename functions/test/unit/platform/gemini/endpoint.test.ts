@@ -1,10 +1,11 @@
 // Our Gemini addressing without the SDK (endpoint.ts) against @google/genai's own, for the same access:
 // every backend, location kind, base URL and model naming gives the same URL, and the same auth header.
 import { GoogleGenAI } from '@google/genai';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { GeminiAccess } from '../../../../src/lib/platform/config/index.js';
 import { GoogleGenAIApiAdapter, type GeminiAction } from '../../../../src/lib/platform/gemini/adapter.js';
 import { GeminiEndpoint, type VertexAuth } from '../../../../src/lib/platform/gemini/endpoint.js';
+import { GeminiUnaryClient } from '../../../../src/lib/platform/gemini/unary-client.js';
 import { sdkOptions, withoutSdkEnvironment } from '../../../support/gemini-sdk.js';
 
 withoutSdkEnvironment();
@@ -12,10 +13,34 @@ withoutSdkEnvironment();
 /** Stands in for Application Default Credentials, on both sides. */
 const fakeAuth: VertexAuth = { getRequestHeaders: async () => new Headers({ authorization: 'Bearer vertex-token' }) };
 
-function sdkAdapter(access: GeminiAccess): GoogleGenAIApiAdapter {
+function sdkClient(access: GeminiAccess): GoogleGenAI {
   const options = sdkOptions(access);
   if (access.backend === 'vertex-ai') options.googleAuthOptions = { authClient: fakeAuth as never };
-  return new GoogleGenAIApiAdapter(new GoogleGenAI(options));
+  return new GoogleGenAI(options);
+}
+
+function sdkAdapter(access: GeminiAccess): GoogleGenAIApiAdapter {
+  return new GoogleGenAIApiAdapter(sdkClient(access));
+}
+
+/** Every request `call` sends through fetch, answered with a model's metadata. */
+async function requestsOf(call: () => Promise<unknown>): Promise<{ url: string; method: string; auth: string }[]> {
+  const seen: { url: string; method: string; auth: string }[] = [];
+  vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    seen.push({
+      url: request.url,
+      method: request.method,
+      auth: request.headers.get('x-goog-api-key') ?? request.headers.get('authorization') ?? '',
+    });
+    return Response.json({ name: 'models/gemini-x' });
+  });
+  try {
+    await call();
+  } finally {
+    vi.unstubAllGlobals();
+  }
+  return seen;
 }
 
 const ACCESSES: GeminiAccess[] = [
@@ -53,6 +78,21 @@ describe('GeminiEndpoint', () => {
             sdk.buildRequestUrl(model, action).toString(),
           );
         }
+      }
+    },
+  );
+
+  it.each(ACCESSES.map((access) => [`${access.backend} ${JSON.stringify(access)}`, access] as const))(
+    'reads a model (models.get) with the request the SDK sends: %s',
+    async (_label, access) => {
+      for (const model of MODELS) {
+        const ours = await requestsOf(() =>
+          new GeminiUnaryClient(new GeminiEndpoint(access, fakeAuth)).getModel(model),
+        );
+        const sdk = await requestsOf(() => sdkClient(access).models.get({ model }));
+        expect(ours, model).toEqual(sdk);
+        expect(ours).toHaveLength(1);
+        expect(ours[0].method).toBe('GET');
       }
     },
   );
