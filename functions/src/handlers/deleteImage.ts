@@ -1,7 +1,10 @@
 // POST /deleteImage {imageId} — deletes one of the caller's images: its S3 object, then its record:
 // -> { imageId }. Another user's image and an unknown one both answer 404 image_not_found.
 import { onRequest } from 'firebase-functions/v2/https';
-import { deleteImageBody, deleteOwnImage, s3ImageStore } from '../lib/features/images/index.js';
+// From the files that delete, not the feature's index, which loads the image pipeline (sharp).
+import { deleteOwnImage } from '../lib/features/images/erasure.js';
+import { deleteImageBody } from '../lib/features/images/schemas.js';
+import { s3ImageStore } from '../lib/features/images/storage.js';
 import { getDb } from '../lib/platform/firebase.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { DATA_LIMIT } from '../lib/platform/rate-limit/buckets.js';

@@ -228,6 +228,19 @@ const builtFile = (file: string): RegExp => new RegExp(`/lib/${file.replace(/^\.
 const IMAGE_CODE =
   /\/lib\/lib\/(features\/images|platform\/image-pipeline)\/|\/node_modules\/(@aws-sdk|@smithy|image-size)\//;
 const CHAT_CODE = /\/lib\/lib\/(features\/chat|assistant-tools)\//;
+/** What only generating or editing an image needs: decoding, probing, the job. */
+const IMAGE_PIPELINE_CODE =
+  /\/lib\/lib\/features\/images\/(job|requests|input-normalize)\.js$|\/node_modules\/(sharp|image-size)\//;
+/** The model clients and what runs a chat turn or a match. */
+const MODEL_AND_TURN_CODE =
+  /\/lib\/lib\/(platform\/(gemini|openai)\/(clients|streaming-client|unary-client|client)\.js$|features\/chat\/turn\.js$|features\/matching\/service\.js$|assistant-tools\/)/;
+/** The functions that delete a user's data: they run no model and no image pipeline. */
+const DELETING_FUNCTIONS: readonly DeployedFunctionName[] = [
+  'deleteConversation',
+  'deleteImage',
+  'deleteAccount',
+  'eraseDeletedAccount',
+];
 const CHAT_AND_MATCHING: readonly DeployedFunctionName[] = [
   'chatMessage',
   'chatStream',
@@ -276,9 +289,23 @@ describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
     expect(alone.get(name)!.loaded.code.filter((file) => CHAT_CODE.test(file))).toEqual([]);
   });
 
+  it.each(DELETING_FUNCTIONS)(
+    '%s loads no image pipeline, no model client, no chat turn and no match service',
+    (name) => {
+      const code = alone.get(name)!.loaded.code;
+      expect(code.filter((file) => IMAGE_PIPELINE_CODE.test(file) || MODEL_AND_TURN_CODE.test(file))).toEqual([]);
+    },
+  );
+
   it('the image functions do load the image pipeline (the checks above can see it)', () => {
     expect(alone.get('generateImage')!.loaded.code.some((file) => IMAGE_CODE.test(file))).toBe(true);
     expect(alone.get('chatStream')!.loaded.code.some((file) => CHAT_CODE.test(file))).toBe(true);
+    expect(alone.get('generateImage')!.loaded.code.filter((file) => IMAGE_PIPELINE_CODE.test(file))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/node_modules\/sharp\//), expect.stringMatching(/job\.js$/)]),
+    );
+    for (const name of ['chatStream', 'matchUsers'] as const) {
+      expect(alone.get(name)!.loaded.code.some((file) => MODEL_AND_TURN_CODE.test(file))).toBe(true);
+    }
   });
 
   it.each(DEPLOYED_FUNCTIONS)('%s: its code and zod come in one bundle, not file by file', (name) => {

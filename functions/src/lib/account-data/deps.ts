@@ -1,6 +1,6 @@
 // The production collaborators of the erasure and the export: Firestore, the image bucket (the S3
 // client the image features use), Redis when configured, Firebase Auth, the system clock.
-import { s3ImageStore } from '../features/images/index.js';
+import { s3ImageStore } from '../features/images/storage.js';
 import { systemClock } from '../platform/clock.js';
 import type { AppConfig } from '../platform/config/index.js';
 import { getAdminAuth, getDb } from '../platform/firebase.js';

@@ -15,9 +15,12 @@
 // idempotent, so running the erasure again after a crash at any point finishes the job; the Auth
 // trigger runs it again after every account deletion anyway. What stays is in docs/data.md.
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { eraseConversationsOf } from '../features/chat/index.js';
-import { eraseImagesOf, type ImageObjectRemover } from '../features/images/index.js';
-import { hideFromMatching, removeFromEvents, removePoolEntry } from '../features/matching/index.js';
+// Each feature's erasure.ts, not its index: those load the chat turn, the image pipeline (sharp) and the
+// match service, which an erasure never runs.
+import { eraseConversationsOf } from '../features/chat/erasure.js';
+import { eraseImagesOf } from '../features/images/erasure.js';
+import type { ImageObjectRemover } from '../features/images/storage.js';
+import { hideFromMatching, removeFromEvents, removePoolEntry } from '../features/matching/erasure.js';
 import type { Clock } from '../platform/clock.js';
 import { erasureMarkRef, FINISHED_MARK_TTL_MS } from '../platform/erasure-marker.js';
 import type { Logger } from '../platform/logging.js';
