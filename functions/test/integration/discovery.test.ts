@@ -234,10 +234,11 @@ const IMAGE_PIPELINE_CODE =
 /** The model clients and what runs a chat turn or a match. */
 const MODEL_AND_TURN_CODE =
   /\/lib\/lib\/(platform\/(gemini|openai)\/(clients|streaming-client|unary-client|client)\.js$|features\/chat\/turn\.js$|features\/matching\/service\.js$|assistant-tools\/)/;
-/** The functions that delete a user's data: they run no model and no image pipeline. */
-const DELETING_FUNCTIONS: readonly DeployedFunctionName[] = [
+/** The functions of a user's own data (export, deletion): they run no model and no image pipeline. */
+const USER_DATA_FUNCTIONS: readonly DeployedFunctionName[] = [
   'deleteConversation',
   'deleteImage',
+  'exportData',
   'deleteAccount',
   'eraseDeletedAccount',
 ];
@@ -289,7 +290,7 @@ describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
     expect(alone.get(name)!.loaded.code.filter((file) => CHAT_CODE.test(file))).toEqual([]);
   });
 
-  it.each(DELETING_FUNCTIONS)(
+  it.each(USER_DATA_FUNCTIONS)(
     '%s loads no image pipeline, no model client, no chat turn and no match service',
     (name) => {
       const code = alone.get(name)!.loaded.code;

@@ -19,9 +19,10 @@ import type { Response } from 'express';
 import type { UserRecord } from 'firebase-admin/auth';
 import type { Firestore } from 'firebase-admin/firestore';
 import { FieldPath } from 'firebase-admin/firestore';
-import { conversationsOf, messagesOf } from '../features/chat/index.js';
-import { imagesOf } from '../features/images/index.js';
-import { attendedEventsOf, blocksOf, profileOf } from '../features/matching/index.js';
+// Each feature's export.ts, not its index (which loads the chat turn, the image pipeline, the match service).
+import { conversationsOf, messagesOf } from '../features/chat/export.js';
+import { imagesOf } from '../features/images/export.js';
+import { attendedEventsOf, blocksOf, profileOf } from '../features/matching/export.js';
 import type { Clock } from '../platform/clock.js';
 import { exportJson, type ExportJson } from '../platform/export-json.js';
 import type { CallableChannel } from '../platform/http/callable.js';
