@@ -156,7 +156,7 @@ function s3Client(upload: Awaited<ReturnType<typeof uploadModules>>) {
 async function uploadModules() {
   const [{ uploadImageChunks }, { collectText }, { createS3Client, createS3UploadTarget }] = await Promise.all([
     import('../src/lib/platform/image-pipeline/upload.js'),
-    import('../src/lib/platform/gemini/text.js'),
+    import('../src/lib/platform/gemini/text-blocks.js'),
     import('../src/lib/platform/image-pipeline/s3-target.js'),
   ]);
   return { uploadImageChunks, collectText, createS3Client, createS3UploadTarget };

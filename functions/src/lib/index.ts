@@ -49,7 +49,7 @@ export { createS3UploadTarget, createS3Client } from './platform/image-pipeline/
 export type { S3UploadTargetOptions, S3ClientOptions } from './platform/image-pipeline/s3-target.js';
 
 // Layer 3: text collection.
-export { collectText } from './platform/gemini/text.js';
+export { collectText } from './platform/gemini/text-blocks.js';
 
 // Transport: raw streaming requests to Gemini, with the SDK's internals quarantined in the adapter.
 export { GoogleGenAIApiAdapter } from './platform/gemini/adapter.js';

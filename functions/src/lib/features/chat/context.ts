@@ -2,7 +2,7 @@
 // then the caller's profile as quoted data) and the conversation so far. Each backend puts these in
 // its own wire shape (backends/gemini-prompt.ts, backends/openai-prompt.ts).
 // Pure functions: the same inputs always give the same request, which the cache key relies on.
-import { codePointPrefix } from '../../platform/text.js';
+import { codePointPrefix } from '../../platform/text-bounds.js';
 import type { StoredExchange } from './backends/chat-model.js';
 import { sentPrefix, timeInstruction, type SentStamp, type TurnTime } from './time-context.js';
 

@@ -20,7 +20,7 @@ import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
 import { readSentStamp, type SentStamp } from './time-context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { expiryFields } from '../../platform/retention.js';
-import { codePointPrefix } from '../../platform/text.js';
+import { codePointPrefix } from '../../platform/text-bounds.js';
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { TurnIds } from './ids.js';
 import type { StoredExchange, TextBackend } from './backends/chat-model.js';

@@ -16,7 +16,7 @@ import { fetchGeminiEvents } from '../../platform/gemini/fetch-events.js';
 import { finishReasonBlock } from '../../platform/gemini/finish-reasons.js';
 import type { GenerateContentRequestBody } from '../../platform/gemini/request-body.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../../platform/model/retry.js';
-import { collectText } from '../../platform/gemini/text.js';
+import { collectText } from '../../platform/gemini/text-blocks.js';
 import type { DoneEvent, GeminiStreamEvent } from '../../platform/gemini/types.js';
 import { toTokenUsage, type TokenUsage } from '../../platform/gemini/usage.js';
 import { GeminiTimeoutError, isRetryableError, retryAfterMsOf } from '../../platform/gemini/errors.js';

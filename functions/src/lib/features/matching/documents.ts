@@ -17,7 +17,7 @@
 import type { DocumentData, DocumentSnapshot, QueryDocumentSnapshot } from 'firebase-admin/firestore';
 import { Timestamp } from 'firebase-admin/firestore';
 import { coarsePosition, type MatchEvent, type MatchProfile } from './scoring/index.js';
-import { codePointPrefix } from '../../platform/text.js';
+import { codePointPrefix } from '../../platform/text-bounds.js';
 import { isHiddenAccountState } from './account-state.js';
 import { canonicalTimeZone } from '../../platform/time/index.js';
 

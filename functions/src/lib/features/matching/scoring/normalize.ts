@@ -9,7 +9,7 @@
 //   4. "+" and "#" survive only after a letter or digit ("c++", "c#"); a leading hashtag "#" goes.
 /// <reference lib="es2024.string" />
 import { singularWord } from './singular.js';
-import { codePointPrefix } from '../../../platform/text.js';
+import { codePointPrefix } from '../../../platform/text-bounds.js';
 
 /** Normalised tags and place names are cut to this many characters. */
 export const MAX_NORMALIZED_LENGTH = 64;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codePointPrefix } from '../../../src/lib/platform/text.js';
+import { codePointPrefix } from '../../../src/lib/platform/text-bounds.js';
 
 describe('codePointPrefix', () => {
   it('cuts text on a code point boundary, never inside a surrogate pair', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectText } from '../../../../src/lib/platform/gemini/text.js';
+import { collectText } from '../../../../src/lib/platform/gemini/text-blocks.js';
 import type {
   AfterUploadEvent,
   GeminiOutputBlock,
