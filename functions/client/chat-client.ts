@@ -4,7 +4,7 @@
 //   const chat = createChatClient({ baseUrl, getIdToken: () => auth.currentUser!.getIdToken() });
 //   const { reply } = await chat.sendMessage({ message: 'Hi!' });
 //   for await (const event of chat.streamMessage({ message: 'Hi!' }, { signal })) { ... }
-import type { ChatMessageResponse, ChatRequest, ChatStreamEvent } from '../src/lib/features/chat/wire.js';
+import type { ChatMessageResponse, ChatRequest, ChatStreamEvent } from '../src/lib/features/chat/api-types.js';
 import { ChatApiError, errorFromResponse } from './errors.js';
 import { readSseFrames, type ByteStreamLike } from './sse.js';
 

@@ -19,4 +19,4 @@ export type {
   ChatStreamEvent,
   ChatStreamStartEvent,
   ChatUsage,
-} from '../src/lib/features/chat/wire.js';
+} from '../src/lib/features/chat/api-types.js';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatApiError } from '../../client/index.js';
-import { PERSONA } from '../../src/lib/features/chat/context.js';
+import { PERSONA } from '../../src/lib/features/chat/prompt.js';
 import {
   collectEvents,
   deltaText,

@@ -12,7 +12,7 @@ import {
   type UpstreamHttpError,
 } from '../../platform/model/http-errors.js';
 import { HttpError } from '../../platform/http/errors.js';
-import type { ChatErrorCode } from './wire.js';
+import type { ChatErrorCode } from './api-types.js';
 
 export class ChatError extends HttpError {
   declare readonly code: ChatErrorCode;

@@ -6,7 +6,7 @@ export { chatDeps } from './deps.js';
 export { answerChatMessage, type ChatMessageRequest } from './message.js';
 export { ChatError, toChatError } from './errors.js';
 export { ClientAbortedError } from './model-stream.js';
-export type * from './wire.js';
+export type * from './api-types.js';
 export { runToolCall, toolDeclarations, MAX_TOOL_RESULT_CHARS } from './tools.js';
 export type { AnyChatTool, ChatTool, ToolContext, ToolOutcome, ToolError, ToolErrorCode } from './tools.js';
 export {

@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logging.js';
 import { callPricer } from '../../platform/pricing/pricer.js';
 import { ClientAbortedError } from './model-stream.js';
 import { prepareTurn, type ChatDeps, type TokenMeter } from './turn.js';
-import type { ChatMessageResponse, ChatRequest } from './wire.js';
+import type { ChatMessageResponse, ChatRequest } from './api-types.js';
 
 export interface ChatMessageRequest {
   uid: string;

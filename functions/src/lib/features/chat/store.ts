@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../../platform/clock.js';
 import { accountDeletedError, erasureMarkRef } from '../../platform/erasure-marker.js';
 import { FieldValue, type DocumentData, type Firestore, type Timestamp } from 'firebase-admin/firestore';
 import { randomUUID } from 'node:crypto';
-import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './context.js';
+import { PROFILE_CONTEXT_FIELDS, type HistoryMessage } from './prompt.js';
 import { readSentStamp, type SentStamp } from './time-context.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 import { expiryFields } from '../../platform/retention.js';
@@ -24,7 +24,7 @@ import { codePointPrefix } from '../../platform/text-bounds.js';
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { TurnIds } from './ids.js';
 import type { StoredExchange, TextBackend } from './backends/chat-model.js';
-import type { ChatErrorCode, ChatToolCall, ChatUsage } from './wire.js';
+import type { ChatErrorCode, ChatToolCall, ChatUsage } from './api-types.js';
 
 export type ReplyStatus = 'complete' | 'interrupted' | 'error';
 

@@ -18,7 +18,7 @@ import {
   type LocalMoment,
 } from '../../platform/time/index.js';
 
-import type { ChatTimeZoneSource as TimeZoneSource } from './wire.js';
+import type { ChatTimeZoneSource as TimeZoneSource } from './api-types.js';
 
 export interface TurnTime {
   moment: LocalMoment;

@@ -18,7 +18,7 @@ import { ClientAbortedError, streamModelReply, type ModelTimeouts } from './mode
 import { toolDeclarations, runToolCall, type AnyChatTool, type ToolOutcome } from './tools.js';
 import { addCosts, type BillableTokens } from '../../platform/pricing/cost.js';
 import type { CallPricer } from '../../platform/pricing/pricer.js';
-import type { ChatToolCall, ChatUsage } from './wire.js';
+import type { ChatToolCall, ChatUsage } from './api-types.js';
 
 export interface ToolLimits {
   maxModelCalls: number;

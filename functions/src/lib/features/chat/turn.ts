@@ -11,7 +11,7 @@ import { describeError, type Logger } from '../../platform/logging.js';
 import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { ChatModel, ChatPrompt } from './backends/chat-model.js';
 import { chatCacheKey } from './cache-key.js';
-import { profileContext, type HistoryMessage } from './context.js';
+import { profileContext, type HistoryMessage } from './prompt.js';
 import { toChatError } from './errors.js';
 import { turnIds, type TurnIds } from './ids.js';
 import { ClientAbortedError } from './model-stream.js';
@@ -21,7 +21,7 @@ import type { ChatStore, StoredReply } from './store.js';
 import { sentStamp, sentToTheHour, turnTime, type SentStamp, type TurnTime } from './time-context.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
 import type { AnyChatTool } from './tools.js';
-import type { ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './wire.js';
+import type { ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './api-types.js';
 
 export interface ChatDeps {
   store: ChatStore;

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerChatMessage, type ChatDeps } from '../../../../src/lib/features/chat/index.js';
 import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemini-model.js';
-import type { HistoryMessage } from '../../../../src/lib/features/chat/context.js';
+import type { HistoryMessage } from '../../../../src/lib/features/chat/prompt.js';
 import type { SaveReplyInput } from '../../../../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
 import { getConfig } from '../../../../src/lib/platform/config/index.js';

@@ -1,5 +1,5 @@
 // Both chat backends get the same time context: the instruction's moment paragraph and the sent date
-// of replayed user messages (backend-neutral text from context.ts).
+// of replayed user messages (backend-neutral text from prompt.ts).
 import { describe, expect, it } from 'vitest';
 import { buildChatPrompt } from '../../../../src/lib/features/chat/backends/gemini-prompt.js';
 import { buildOpenAiPrompt } from '../../../../src/lib/features/chat/backends/openai-prompt.js';

@@ -8,10 +8,10 @@
 import type { ModelBlockedError } from '../../../platform/model/errors.js';
 import type { BillableTokens } from '../../../platform/pricing/cost.js';
 import type { ChatConfig, TextBackend } from '../../../platform/config/index.js';
-import type { HistoryMessage, ProfileContext } from '../context.js';
+import type { HistoryMessage, ProfileContext } from '../prompt.js';
 import type { TurnTime } from '../time-context.js';
 import type { ToolOutcome } from '../tools.js';
-import type { ChatUsage } from '../wire.js';
+import type { ChatUsage } from '../api-types.js';
 
 export type { TextBackend };
 
@@ -35,7 +35,7 @@ export interface PromptInput {
   toolNames?: readonly string[];
   /**
    * The turn's zone and local moment: buildSystemInstruction(profile, toolNames, {time, history}) says
-   * it, and historyText(turn) dates replayed user messages (context.ts). None: no time is told.
+   * it, and historyText(turn) dates replayed user messages (prompt.ts). None: no time is told.
    */
   time?: TurnTime;
 }

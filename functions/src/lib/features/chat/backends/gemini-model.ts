@@ -13,7 +13,7 @@ import type { GeminiTransport } from '../../../platform/gemini/streaming-client.
 import type { GeminiStreamEvent, GeminiTokenUsage } from '../../../platform/gemini/types.js';
 import { toTokenUsage } from '../../../platform/gemini/usage.js';
 import type { ToolOutcome } from '../tools.js';
-import type { ChatUsage } from '../wire.js';
+import type { ChatUsage } from '../api-types.js';
 import {
   toolResponse,
   type ChatModel,

@@ -1,8 +1,8 @@
-// What Gemini sees for one chat turn: the system instruction (context.ts) and the conversation as
+// What Gemini sees for one chat turn: the system instruction (prompt.ts) and the conversation as
 // multi-turn contents ending with the new message. Pure functions: the same inputs always give the
 // same request, which the cache key relies on.
 import type { GenerateContentRequestBody, StreamingContent } from '../../../platform/gemini/request-body.js';
-import { buildSystemInstruction, historyText, type HistoryMessage } from '../context.js';
+import { buildSystemInstruction, historyText, type HistoryMessage } from '../prompt.js';
 import type { ChatPrompt, PromptInput, StoredExchange } from './chat-model.js';
 
 export type GeminiChatPrompt = ChatPrompt<GenerateContentRequestBody>;

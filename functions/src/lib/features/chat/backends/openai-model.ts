@@ -12,7 +12,7 @@ import type { OpenAiTransport } from '../../../platform/openai/streaming-client.
 import type { OpenAiStreamEvent, OpenAiTokenUsage } from '../../../platform/openai/types.js';
 import { openAiBillableTokens } from '../../../platform/openai/billable-tokens.js';
 import type { ToolOutcome } from '../tools.js';
-import type { ChatUsage } from '../wire.js';
+import type { ChatUsage } from '../api-types.js';
 import {
   toolResponse,
   type ChatModel,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSystemInstruction, PERSONA, profileContext } from '../../../../src/lib/features/chat/context.js';
+import { buildSystemInstruction, PERSONA, profileContext } from '../../../../src/lib/features/chat/prompt.js';
 import { buildChatPrompt, buildContents } from '../../../../src/lib/features/chat/backends/gemini-prompt.js';
 import { canonicalJson, chatCacheKey } from '../../../../src/lib/features/chat/cache-key.js';
 import { ownerOfCacheKey } from '../../../../src/lib/platform/cache/user-keys.js';
