@@ -1,63 +1,57 @@
-// Shared counters first, this instance's memory when they are absent or failing (the cool-down is
-// shared-store.ts's). A budget is never lifted by an outage and an outage never becomes a 5xx: each
-// instance keeps counting in memory.
+// The instance's counters of a budget kind: the shared counters first, this instance's memory when they
+// are absent or failing (shared-store.ts). A budget is never lifted by an outage and an outage never
+// becomes a 5xx: each instance keeps counting in memory.
 //
 // Memory also mirrors Redis: every charge is added there too, and raised to what Redis reports, so
 // memory holds max(Redis, this instance's own charges). Decisions use that maximum, which keeps
 // charges made here during an outage counted after Redis comes back (they are not replayed into Redis:
 // other instances do not see them).
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logging.js';
-import { SharedStore } from '../shared-store.js';
-import type { MemoryCounterStore } from './memory-store.js';
-import type { CounterStore } from './types.js';
+import { instanceStore, StoreWithFallback, type FallbackOptions } from '../shared-store.js';
+import { DailyBudget } from './daily-budget.js';
+import { MemoryCounterStore } from './memory-store.js';
+import type { BudgetKind, CounterStore } from './types.js';
+import { UpstashCounterStore } from './upstash-store.js';
 
 export interface CounterReading {
   value: number;
   source: 'redis' | 'memory';
 }
 
-export interface ResilientCounterStoreOptions {
-  primary: CounterStore | null;
-  /** This instance's counters; its clock is the store's clock (cool-downs, expiries, budget days). */
-  fallback: MemoryCounterStore;
-  log: Logger;
-  coolDownMs?: number;
-}
-
-export class ResilientCounterStore {
-  private readonly shared: SharedStore<CounterStore>;
-  readonly clock: Clock;
-
-  constructor(private readonly options: ResilientCounterStoreOptions) {
-    this.clock = options.fallback.clock;
-    this.shared = new SharedStore({
-      store: options.primary,
-      log: options.log,
-      failureMessage: 'budget store unavailable; counting in memory',
-      coolDownMs: options.coolDownMs,
-      clock: this.clock,
-    });
-  }
-
-  /** This instance's counters (kept when the shared store is replaced). */
-  get fallback(): MemoryCounterStore {
-    return this.options.fallback;
+export class ResilientCounterStore extends StoreWithFallback<CounterStore, MemoryCounterStore> {
+  /** The memory's clock is the store's clock (cool-downs, expiries, budget days). */
+  constructor(options: Omit<FallbackOptions<CounterStore, MemoryCounterStore>, 'clock'>) {
+    super({ ...options, clock: options.fallback.clock }, 'budget store unavailable; counting in memory');
   }
 
   async get(key: string, expireAtMs: number): Promise<CounterReading> {
-    const { fallback } = this.options;
-    const shared = await this.shared.attempt('get', (primary) => primary.get(key));
-    if (shared) fallback.raise(key, shared.value, expireAtMs);
-    return { value: fallback.getSync(key), source: shared ? 'redis' : 'memory' };
+    const shared = await this.attempt('get', (primary) => primary.get(key));
+    if (shared) this.fallback.raise(key, shared.value, expireAtMs);
+    return { value: this.fallback.getSync(key), source: shared ? 'redis' : 'memory' };
   }
 
   async add(key: string, amount: number, expireAtMs: number): Promise<CounterReading> {
-    const { fallback } = this.options;
-    const shared = await this.shared.attempt('add', (primary) => primary.add(key, amount, expireAtMs));
-    const local = fallback.addSync(key, amount, expireAtMs);
+    const shared = await this.attempt('add', (primary) => primary.add(key, amount, expireAtMs));
+    const local = this.fallback.addSync(key, amount, expireAtMs);
     if (!shared) return { value: local, source: 'memory' };
-    fallback.raise(key, shared.value, expireAtMs);
-    return { value: fallback.getSync(key), source: 'redis' };
+    this.fallback.raise(key, shared.value, expireAtMs);
+    return { value: this.fallback.getSync(key), source: 'redis' };
   }
+}
+
+/** Counter keys are `<kind>:<day>:<uid>` (daily-budget.ts): the uid is what follows the day. */
+const OWNER = /^[a-z]+:\d{4}-\d{2}-\d{2}:([\s\S]*)$/;
+
+/** The daily budget of `kind` at `limit` units, or undefined when the limit is 0 (off). */
+export function getDailyBudget(kind: BudgetKind, limit: number): DailyBudget | undefined {
+  if (limit <= 0) return undefined;
+  const counters = instanceStore<CounterStore, MemoryCounterStore, ResilientCounterStore>({
+    component: 'budget',
+    name: kind,
+    logFields: { budget: kind },
+    memory: () => new MemoryCounterStore(),
+    shared: (redis) => new UpstashCounterStore(redis),
+    create: (options) => new ResilientCounterStore(options),
+    forgetUser: (memory, uid) => memory.forgetWhere((key) => OWNER.exec(key)?.[1] === uid),
+  });
+  return new DailyBudget(kind, limit, counters);
 }

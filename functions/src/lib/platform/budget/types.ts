@@ -42,14 +42,6 @@ export interface CounterStore {
   add(key: string, amount: number, expireAtMs: number): Promise<number>;
 }
 
-/** Thrown by a shared store that could not answer (timeout, network, Redis error). */
-export class BudgetStoreUnavailable extends Error {
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super(`Budget store unavailable: ${reason}`, options);
-    this.name = 'BudgetStoreUnavailable';
-  }
-}
-
 /**
  * What handlers and features see (ctx.budget): charge real usage after each model call, aborted calls
  * included. Never throws: a store failure is logged, and the memory fallback still counts.

@@ -8,7 +8,8 @@
 // fail-open timeout answer to undo: the same counter with more parts. Two commands per charge
 // (INCRBY + EXPIREAT, one pipelined HTTP call), one per check (GET).
 import type { Redis } from '@upstash/redis';
-import { BudgetStoreUnavailable, type CounterStore } from './types.js';
+import { SharedStoreUnavailable } from '../shared-store.js';
+import type { CounterStore } from './types.js';
 
 /** Keys are `budget:<kind>:<day>:<uid>` (redis-key-owner.ts reads them back). */
 export const BUDGET_KEY_PREFIX = 'budget';
@@ -20,32 +21,24 @@ export class UpstashCounterStore implements CounterStore {
   ) {}
 
   async get(key: string): Promise<number> {
-    try {
-      return toCount(await this.redis.get<number | string | null>(`${this.prefix}:${key}`));
-    } catch (err) {
-      throw new BudgetStoreUnavailable('get failed', { cause: err });
-    }
+    return toCount(await this.redis.get<number | string | null>(`${this.prefix}:${key}`));
   }
 
   async add(key: string, amount: number, expireAtMs: number): Promise<number> {
     const redisKey = `${this.prefix}:${key}`;
-    try {
-      // EXPIREAT with the same absolute time on every charge is idempotent: no "first write" race.
-      const [value] = await this.redis
-        .pipeline()
-        .incrby(redisKey, amount)
-        .expireat(redisKey, Math.ceil(expireAtMs / 1000))
-        .exec<[number, number]>();
-      return toCount(value);
-    } catch (err) {
-      throw new BudgetStoreUnavailable('add failed', { cause: err });
-    }
+    // EXPIREAT with the same absolute time on every charge is idempotent: no "first write" race.
+    const [value] = await this.redis
+      .pipeline()
+      .incrby(redisKey, amount)
+      .expireat(redisKey, Math.ceil(expireAtMs / 1000))
+      .exec<[number, number]>();
+    return toCount(value);
   }
 }
 
 function toCount(value: unknown): number {
   if (value === null || value === undefined) return 0;
   const count = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(count)) throw new BudgetStoreUnavailable(`not a counter: ${typeof value}`);
+  if (!Number.isFinite(count)) throw new SharedStoreUnavailable(`not a counter: ${typeof value}`);
   return count;
 }

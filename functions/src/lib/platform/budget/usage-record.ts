@@ -5,6 +5,7 @@
 import { withFirestoreDeadline } from '../firestore-deadline.js';
 import { FieldValue, Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { erasureStarted } from '../erasure-marker.js';
+import { getDb } from '../firebase.js';
 
 export interface UsageDelta {
   tokens: number;
@@ -58,3 +59,5 @@ export function firestoreUsageRecorder(db: () => Firestore): UsageRecorder {
     },
   };
 }
+
+export const defaultUsageRecorder: UsageRecorder = firestoreUsageRecorder(getDb);

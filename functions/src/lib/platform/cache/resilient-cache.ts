@@ -1,46 +1,45 @@
-// Shared cache first, this instance's memory when the shared one is absent or failing.
-// A cache failure never fails a request: it is logged as a warning and reads become misses
-// (or hits on what this instance stored in memory meanwhile); the cool-down is shared-store.ts's.
-import type { Clock } from '../clock.js';
-import type { Logger } from '../logging.js';
-import { SharedStore } from '../shared-store.js';
+// The instance's cache of a namespace: the shared cache first, this instance's memory when it is absent
+// or failing (shared-store.ts). A cache failure never fails a request: reads become misses, or hits on
+// what this instance stored in memory meanwhile.
+import { instanceStore, StoreWithFallback, type FallbackOptions } from '../shared-store.js';
+import { MemoryLruCache } from './memory-lru.js';
 import type { Cache } from './types.js';
-import type { MemoryLruCache } from './memory-lru.js';
+import { UpstashCache } from './upstash-cache.js';
+import { isUserCacheKey } from './user-keys.js';
 
-export interface ResilientCacheOptions {
-  primary: Cache | null;
-  fallback: MemoryLruCache;
-  log: Logger;
-  coolDownMs?: number;
-  clock?: Clock;
-}
+export const CACHE_KEY_PREFIX = 'cache:';
 
-export class ResilientCache implements Cache {
-  private readonly shared: SharedStore<Cache>;
-
-  constructor(private readonly options: ResilientCacheOptions) {
-    this.shared = new SharedStore({
-      store: options.primary,
-      log: options.log,
-      failureMessage: 'cache store unavailable; using in-memory cache',
-      coolDownMs: options.coolDownMs,
-      clock: options.clock,
-    });
+export class ResilientCache extends StoreWithFallback<Cache, MemoryLruCache> implements Cache {
+  constructor(options: FallbackOptions<Cache, MemoryLruCache>) {
+    super(options, 'cache store unavailable; using in-memory cache');
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const shared = await this.shared.attempt('get', (primary) => primary.get<T>(key));
-    return shared ? shared.value : this.options.fallback.get<T>(key);
+    const shared = await this.attempt('get', (primary) => primary.get<T>(key));
+    return shared ? shared.value : this.fallback.get<T>(key);
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    const shared = await this.shared.attempt('set', (primary) => primary.set(key, value, ttlSeconds));
-    if (!shared) await this.options.fallback.set(key, value, ttlSeconds);
+    const shared = await this.attempt('set', (primary) => primary.set(key, value, ttlSeconds));
+    if (!shared) await this.fallback.set(key, value, ttlSeconds);
   }
 
   async delete(key: string): Promise<void> {
     // Always clear memory too: it may hold a value written during an outage.
-    await this.options.fallback.delete(key);
-    await this.shared.attempt('delete', (primary) => primary.delete(key));
+    await this.fallback.delete(key);
+    await this.attempt('delete', (primary) => primary.delete(key));
   }
+}
+
+/** The process-wide cache of `namespace`; its Redis keys are `cache:<namespace>:<key>`. */
+export function getCache(namespace = 'default'): ResilientCache {
+  return instanceStore<Cache, MemoryLruCache, ResilientCache>({
+    component: 'cache',
+    name: namespace,
+    logFields: { namespace },
+    memory: () => new MemoryLruCache(),
+    shared: (redis) => new UpstashCache(redis, `${CACHE_KEY_PREFIX}${namespace}:`),
+    create: (options) => new ResilientCache(options),
+    forgetUser: (memory, uid) => memory.deleteWhere((key) => isUserCacheKey(key, uid)),
+  });
 }

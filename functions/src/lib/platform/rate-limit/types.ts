@@ -16,11 +16,3 @@ export interface RateLimiter {
   /** Counts one request for `key` (if allowed) and says whether it may proceed. */
   consume(key: string): Promise<RateLimitDecision>;
 }
-
-/** Thrown by a shared limiter that could not answer (timeout, network, Redis error). */
-export class RateLimitStoreUnavailable extends Error {
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super(`Rate limit store unavailable: ${reason}`, options);
-    this.name = 'RateLimitStoreUnavailable';
-  }
-}

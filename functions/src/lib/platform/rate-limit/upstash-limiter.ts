@@ -1,9 +1,10 @@
 // The shared limiter: @upstash/ratelimit's sliding window in Upstash Redis.
-// Its own fail-open answer on timeout (`success: true, reason: "timeout"`) and any thrown error become
-// RateLimitStoreUnavailable, so the caller can fall back to memory instead of letting everyone through.
+// Its own fail-open answer on timeout (`success: true, reason: "timeout"`) becomes a thrown
+// SharedStoreUnavailable, so the caller falls back to memory instead of letting everyone through.
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
-import { RateLimitStoreUnavailable, type RateLimitDecision, type RateLimiter } from './types.js';
+import { SharedStoreUnavailable } from '../shared-store.js';
+import type { RateLimitDecision, RateLimiter } from './types.js';
 
 /** Keys are `ratelimit:<bucket>:<uid>:<window>` (redis-key-owner.ts reads them back). */
 export const RATE_LIMIT_KEY_PREFIX = 'ratelimit';
@@ -40,13 +41,8 @@ export class UpstashLimiter implements RateLimiter {
   constructor(private readonly ratelimit: RatelimitLike) {}
 
   async consume(key: string): Promise<RateLimitDecision> {
-    let result: Awaited<ReturnType<RatelimitLike['limit']>>;
-    try {
-      result = await this.ratelimit.limit(key);
-    } catch (err) {
-      throw new RateLimitStoreUnavailable('error', { cause: err });
-    }
-    if (result.reason === 'timeout') throw new RateLimitStoreUnavailable('timeout');
+    const result = await this.ratelimit.limit(key);
+    if (result.reason === 'timeout') throw new SharedStoreUnavailable('rate limit check timed out');
     return {
       allowed: result.success,
       limit: result.limit,

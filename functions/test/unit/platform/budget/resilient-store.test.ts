@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DailyBudget } from '../../../../src/lib/platform/budget/daily-budget.js';
 import { MemoryCounterStore } from '../../../../src/lib/platform/budget/memory-store.js';
 import { ResilientCounterStore } from '../../../../src/lib/platform/budget/resilient-store.js';
-import { BudgetStoreUnavailable, type CounterStore } from '../../../../src/lib/platform/budget/types.js';
+import type { CounterStore } from '../../../../src/lib/platform/budget/types.js';
+import { SharedStoreUnavailable } from '../../../../src/lib/platform/shared-store.js';
 import type { Logger } from '../../../../src/lib/platform/logging.js';
 
 /** A shared store that can be switched off, backed by its own memory (as Redis would be). */
@@ -14,12 +15,12 @@ function flakyShared(clock: { now: number }) {
   const store: CounterStore = {
     get: async (key) => {
       state.calls++;
-      if (state.down) throw new BudgetStoreUnavailable('down');
+      if (state.down) throw new SharedStoreUnavailable('down');
       return data.getSync(key);
     },
     add: async (key, amount, expireAt) => {
       state.calls++;
-      if (state.down) throw new BudgetStoreUnavailable('down');
+      if (state.down) throw new SharedStoreUnavailable('down');
       return data.addSync(key, amount, expireAt);
     },
   };

@@ -4,11 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 import { MemorySlidingWindowLimiter } from '../../../../src/lib/platform/rate-limit/memory-sliding-window.js';
 import { ResilientLimiter } from '../../../../src/lib/platform/rate-limit/resilient-limiter.js';
-import {
-  RateLimitStoreUnavailable,
-  type RateLimitDecision,
-  type RateLimiter,
-} from '../../../../src/lib/platform/rate-limit/types.js';
+import type { RateLimitDecision, RateLimiter } from '../../../../src/lib/platform/rate-limit/types.js';
+import { SharedStoreUnavailable } from '../../../../src/lib/platform/shared-store.js';
 import { UpstashLimiter, type RatelimitLike } from '../../../../src/lib/platform/rate-limit/upstash-limiter.js';
 
 const quietLog = { ...createLogger(), warn: () => undefined };
@@ -26,9 +23,11 @@ class ScriptedLimiter implements RateLimiter {
 const redisAllows: RateLimitDecision = { allowed: true, limit: 3, remaining: 2, resetAt: 60_000, source: 'redis' };
 
 function setup(primary: RateLimiter | null, now = () => 1_000) {
-  const fallback = new MemorySlidingWindowLimiter({ limit: 3, windowMs: 60_000, clock: now });
+  const fallback = {
+    windows: new MemorySlidingWindowLimiter({ limit: 3, windowMs: 60_000, clock: now }),
+    blocked: new Map(),
+  };
   return {
-    fallback,
     limiter: new ResilientLimiter({ primary, fallback, log: quietLog, coolDownMs: 10_000, clock: now }),
   };
 }
@@ -53,7 +52,7 @@ describe('ResilientLimiter', () => {
   });
 
   it('falls back to memory when the store times out, keeping counts of what it allowed', async () => {
-    const primary = new ScriptedLimiter((call) => (call <= 2 ? redisAllows : new RateLimitStoreUnavailable('timeout')));
+    const primary = new ScriptedLimiter((call) => (call <= 2 ? redisAllows : new SharedStoreUnavailable('timeout')));
     const { limiter } = setup(primary);
     // 2 allowed by Redis (also counted in memory), then memory: 1 more, then blocked.
     const results: RateLimitDecision[] = [];
@@ -100,11 +99,16 @@ describe('UpstashLimiter', () => {
 
   it('turns the fail-open timeout answer into "store unavailable" instead of allowing', async () => {
     const limiter = new UpstashLimiter(fake({ success: true, limit: 0, remaining: 0, reset: 0, reason: 'timeout' }));
-    await expect(limiter.consume('u')).rejects.toBeInstanceOf(RateLimitStoreUnavailable);
+    await expect(limiter.consume('u')).rejects.toBeInstanceOf(SharedStoreUnavailable);
   });
 
-  it('turns a thrown error into "store unavailable"', async () => {
-    const limiter = new UpstashLimiter(fake(new Error('UpstashError: boom')));
-    await expect(limiter.consume('u')).rejects.toBeInstanceOf(RateLimitStoreUnavailable);
+  it('behind ResilientLimiter, a thrown error or a timeout answer leaves the decision to memory', async () => {
+    for (const outcome of [
+      new Error('UpstashError: boom'),
+      { success: true, limit: 0, remaining: 0, reset: 0, reason: 'timeout' },
+    ]) {
+      const { limiter } = setup(new UpstashLimiter(fake(outcome)));
+      expect(await limiter.consume('u')).toMatchObject({ allowed: true, source: 'memory' });
+    }
   });
 });

@@ -27,7 +27,7 @@ describe('createUpstashRatelimit with a hung Redis', () => {
     expect(ratelimit).toBeInstanceOf(Ratelimit);
     const limiter = new ResilientLimiter({
       primary: new UpstashLimiter(ratelimit),
-      fallback: new MemorySlidingWindowLimiter({ limit: 2, windowMs: 60_000 }),
+      fallback: { windows: new MemorySlidingWindowLimiter({ limit: 2, windowMs: 60_000 }), blocked: new Map() },
       log: { ...createLogger(), warn: (message) => warnings.push(message) },
     });
 
