@@ -18,6 +18,7 @@ import { backfillMatchFields, SharedMatchCache } from '../src/lib/features/match
 import { prepareTurn } from '../src/lib/features/chat/index.js';
 import { FirestoreChatStore } from '../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../src/lib/platform/cache/index.js';
+import { UNMETERED } from '../src/lib/platform/budget/meter.js';
 import { getConfig } from '../src/lib/platform/config/index.js';
 import { getAdminApp } from '../src/lib/platform/firebase.js';
 import { GeminiChatModel } from '../src/lib/features/chat/backends/gemini-model.js';
@@ -91,6 +92,7 @@ export async function run(): Promise<ChatToolsBenchResult> {
       model: new GeminiChatModel(
         geminiStreamingClient({ backend: 'developer-api', apiKey: gemini.apiKey, baseUrl: gemini.url }),
       ),
+      modelName: config.gemini.textModel,
     };
     const rows: ChatToolsRow[] = [];
     const modes = [
@@ -119,13 +121,8 @@ export async function run(): Promise<ChatToolsBenchResult> {
             { reply: { kind: 'content', parts: [{ type: 'text', text: 'Here is what I found.' }] } },
           );
           const uid = viewers[i % viewers.length];
-          const turn = await prepareTurn(deps, {
-            uid,
-            request: { message: `bench ${tool} ${i}` },
-            model: config.gemini.textModel,
-            settings: config.chat,
-            log,
-          });
+          const scope = { uid, log, signal: new AbortController().signal, budget: UNMETERED, config };
+          const turn = await prepareTurn(deps, scope, { message: `bench ${tool} ${i}` });
           await turn.run(new AbortController().signal, { onText: () => undefined });
           const [call, followUp] = gemini.requests();
           if (i === 0) continue; // warm-up (connections, JIT)

@@ -69,11 +69,11 @@ async function main(): Promise<void> {
       appCheckVerifier: verifier,
       ...deps,
     });
-  const chargeTokens: Spec['handle'] = async ({ budget }) => {
+  const chargeTokens: Spec['handle'] = async ({ scope: { budget } }) => {
     await budget.chargeTokens(1500);
     return { ok: true };
   };
-  const chargeImage: Spec['handle'] = async ({ budget }) => {
+  const chargeImage: Spec['handle'] = async ({ scope: { budget } }) => {
     await budget.chargeImages(1);
     return { ok: true };
   };

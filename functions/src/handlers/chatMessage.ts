@@ -13,7 +13,7 @@ export const chatMessageHandler = defineEndpoint({
   rateLimit: CHAT_LIMIT,
   budget: 'tokens',
   requiresTextModel: true,
-  handle: (ctx) => answerChatMessage(chatDeps(ctx.text, productionAssistantTools(ctx.config)), ctx),
+  handle: (ctx) => answerChatMessage(chatDeps(ctx.text, productionAssistantTools(ctx.scope.config)), ctx),
 });
 
 export const chatMessage = onRequest(RUNTIME_OPTIONS.chatMessage, chatMessageHandler);

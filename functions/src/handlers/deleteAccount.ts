@@ -16,7 +16,7 @@ export const deleteAccountHandler = defineEndpoint({
   method: 'POST',
   body: deleteAccountBody,
   rateLimit: ACCOUNT_LIMIT,
-  handle: (ctx) => deleteOwnAccount(accountDataDeps(ctx.config), ctx),
+  handle: (ctx) => deleteOwnAccount(accountDataDeps(ctx.scope.config), ctx),
 });
 
 export const deleteAccount = onRequest(RUNTIME_OPTIONS.deleteAccount, deleteAccountHandler);

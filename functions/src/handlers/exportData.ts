@@ -20,7 +20,7 @@ export function createExportDataHandler(
       rateLimit: ACCOUNT_LIMIT,
       handle: async (ctx) => {
         const { counts, result } = await exportAccount(exportDeps(), ctx);
-        ctx.log.info('data exported', { ...counts });
+        ctx.scope.log.info('data exported', { ...counts });
         return result;
       },
     },

@@ -3,13 +3,12 @@
 // `Accept: text/event-stream`. The API: docs/api.md; how it works: docs/images.md.
 import { onRequest } from 'firebase-functions/v2/https';
 import {
+  answerGenerateImage,
   GENERATE_IMAGE_MAX_BODY_BYTES,
   generateImageBody,
-  generateImageJob,
   imageCostReservationUsd,
   imageJobDeps,
 } from '../lib/features/images/index.js';
-import { respondWithImageJob } from '../lib/features/images/respond.js';
 import { defineEndpoint, type EndpointDeps } from '../lib/platform/http/index.js';
 import { IMAGE_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
@@ -26,7 +25,7 @@ export function createGenerateImageHandler(endpointDeps: Partial<EndpointDeps> =
       budget: { kind: 'images', reserveCostUsd: (config) => imageCostReservationUsd(config, config.gemini.imageModel) },
       appCheck: { replayProtected: true },
       requiresGemini: true,
-      handle: (ctx) => respondWithImageJob(ctx, generateImageJob(imageJobDeps(ctx.config, ctx.gemini), ctx)),
+      handle: (ctx) => answerGenerateImage(imageJobDeps(ctx.scope.config, ctx.gemini), ctx),
     },
     endpointDeps,
   );

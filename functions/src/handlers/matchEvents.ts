@@ -16,7 +16,7 @@ export const matchEventsHandler = defineEndpoint({
   rateLimit: MATCH_LIMIT,
   // Over the token budget, matching still answers: templated explanations, no model call.
   budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.config, ctx.budget), ctx),
+  handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.scope.config), ctx),
 });
 
 export const matchEvents = onRequest(RUNTIME_OPTIONS.matchEvents, matchEventsHandler);

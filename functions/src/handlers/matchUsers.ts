@@ -15,7 +15,7 @@ export const matchUsersHandler = defineEndpoint({
   rateLimit: MATCH_LIMIT,
   // Over the token budget, matching still answers: templated explanations, no model call.
   budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.config, ctx.budget), ctx),
+  handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.scope.config), ctx),
 });
 
 export const matchUsers = onRequest(RUNTIME_OPTIONS.matchUsers, matchUsersHandler);

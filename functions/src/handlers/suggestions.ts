@@ -20,7 +20,7 @@ export const suggestionsHandler = defineEndpoint({
   rateLimit: MATCH_LIMIT,
   // Over the token budget, matching still answers: templated explanations, no model call.
   budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.config, ctx.budget), ctx),
+  handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.scope.config), ctx),
 });
 
 export const suggestions = onRequest(RUNTIME_OPTIONS.suggestions, suggestionsHandler);

@@ -179,7 +179,7 @@ describe('App Check from the SDK (replay-protected endpoint, APP_CHECK=enforce)'
         body: z.object({ message: z.string().min(1) }),
         rateLimit: false,
         appCheck: { replayProtected: true },
-        handle: ({ uid, body }) => ({ uid, message: body.message }),
+        handle: ({ scope: { uid }, body }) => ({ uid, message: body.message }),
       },
       { appCheckVerifier: firebaseAppCheckVerifier(() => verifierApp) },
     );

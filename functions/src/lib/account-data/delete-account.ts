@@ -7,7 +7,7 @@
 // running on another instance stored meanwhile).
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { requireRecentLogin } from '../platform/http/auth.js';
-import type { Logger } from '../platform/logging.js';
+import type { RequestScope } from '../platform/request-scope.js';
 import { forgetUserOnThisInstance } from '../platform/user-memory.js';
 import { eraseAccount, type ErasureCounts, type ErasureDeps, type ErasureOptions } from './erasure.js';
 
@@ -23,17 +23,18 @@ export interface DeleteAccountResult {
 
 export async function deleteAccount(
   deps: DeleteAccountDeps,
-  request: { uid: string; token: Pick<DecodedIdToken, 'auth_time'>; log: Logger },
+  request: { scope: Pick<RequestScope, 'uid' | 'log'>; token: Pick<DecodedIdToken, 'auth_time'> },
   hooks: Pick<ErasureOptions, 'onBatch'> = {},
 ): Promise<DeleteAccountResult> {
   requireRecentLogin(request.token, deps.clock);
-  const deleted = await eraseAccount(deps, request.uid, { source: 'deleteAccount', log: request.log, ...hooks });
+  const { uid, log } = request.scope;
+  const deleted = await eraseAccount(deps, uid, { source: 'deleteAccount', log, ...hooks });
   try {
-    await deps.deleteAuthUser(request.uid);
+    await deps.deleteAuthUser(uid);
   } catch (error) {
     // Deleted meanwhile (the console, another device): the account is gone either way.
     if ((error as { code?: unknown } | null)?.code !== 'auth/user-not-found') throw error;
   }
-  forgetUserOnThisInstance(request.uid);
+  forgetUserOnThisInstance(uid);
   return { deleted, authUserDeleted: true };
 }

@@ -27,6 +27,7 @@ import type { Clock } from '../platform/clock.js';
 import { exportJson, type ExportJson } from '../platform/export-json.js';
 import type { CallableChannel } from '../platform/http/callable.js';
 import { HttpError } from '../platform/http/errors.js';
+import type { RequestScope } from '../platform/request-scope.js';
 import { JsonStreamWriter } from './json-stream.js';
 
 export const EXPORT_FORMAT = 'social-ai-export/1';
@@ -82,9 +83,8 @@ export interface ExportCounts {
 }
 
 export interface ExportRequest {
-  uid: string;
+  scope: Pick<RequestScope, 'uid' | 'signal'>;
   res: Response;
-  signal: AbortSignal;
   /** Set for a Firebase callable caller: the export goes out as chunks (above). */
   callable?: CallableChannel;
 }
@@ -94,20 +94,21 @@ export async function exportAccount(
   deps: ExportDeps,
   request: ExportRequest,
 ): Promise<{ counts: ExportCounts; result?: unknown }> {
-  if (request.callable) return relayAccountExport(deps, request.uid, request.callable);
+  if (request.callable) return relayAccountExport(deps, request.scope.uid, request.callable);
   return { counts: await streamAccountExport(deps, request) };
 }
 
 /** Streams the caller's export into `res` (200, JSON, as a download). */
 async function streamAccountExport(deps: ExportDeps, request: ExportRequest): Promise<ExportCounts> {
   const { db } = deps;
-  const { uid, res } = request;
+  const { res } = request;
+  const { uid } = request.scope;
   const [user, profile] = await Promise.all([deps.authUser(uid), profileOf(db, uid)]);
   const day = new Date(deps.clock()).toISOString().slice(0, 10);
   res.status(200);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="export-${day}.json"`);
-  const out = new JsonStreamWriter(res, request.signal);
+  const out = new JsonStreamWriter(res, request.scope.signal);
   await out.raw('{');
   await out.member('format', EXPORT_FORMAT, true);
   await out.member('exportedAt', new Date(deps.clock()).toISOString());

@@ -27,6 +27,7 @@ export function chatDeps(text: TextAccess, tools: readonly AnyChatTool[] = []): 
     store: new FirestoreChatStore(getDb(), systemClock, getConfig().retention.chatDays),
     cache: getCache(CHAT_CACHE_NAMESPACE),
     model: chatModel(text),
+    modelName: text.model,
     tools,
   };
 }

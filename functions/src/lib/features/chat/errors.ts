@@ -41,6 +41,11 @@ export const CHAT_MESSAGES = {
 /** Chat's 422 does not echo the block reason; it names the harm category only (details.category). */
 const CHAT_UPSTREAM: UpstreamErrorPresentation = { messages: CHAT_MESSAGES, blockReasonInDetails: false };
 
+/** chatMessage's answer when the client left mid-turn: nobody reads it, the access log does. */
+export function clientClosedRequest(): HttpError {
+  return new HttpError(499, 'client_closed_request', 'Client closed the request');
+}
+
 /** A chat error as is; anything else through the one upstream mapping. */
 export function toChatError(error: unknown): ChatError | UpstreamHttpError {
   if (error instanceof ChatError) return error;

@@ -1,9 +1,10 @@
 // Chat: profile-aware Gemini replies, persisted, cached, streamed. Used by handlers/chatMessage.ts and
 // handlers/chatStream.ts.
 export { chatRequestBody, deleteConversationBody, type ChatRequestBody } from './schema.js';
-export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnInput, type TurnResult } from './turn.js';
+export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnResult } from './turn.js';
 export { chatDeps } from './deps.js';
-export { answerChatMessage, type ChatMessageRequest } from './message.js';
+export { answerChatMessage, type ChatTurnRequest } from './message.js';
+export { streamChatTurn } from './turn-stream.js';
 export { ChatError, toChatError } from './errors.js';
 export { ClientAbortedError } from './model-stream.js';
 export type * from './api-types.js';

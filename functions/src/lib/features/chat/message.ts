@@ -1,38 +1,23 @@
-// chatMessage: one chat turn answered as a whole (chatStream relays the same turn chunk by chunk).
-import type { AppConfig } from '../../platform/config/index.js';
-import { HttpError } from '../../platform/http/errors.js';
-import type { Logger } from '../../platform/logging.js';
-import { callPricer } from '../../platform/pricing/pricer.js';
+// chatMessage: one chat turn answered as a whole (chatStream relays the same turn chunk by chunk: turn-stream.ts).
+import type { RequestScope } from '../../platform/request-scope.js';
+import { clientClosedRequest } from './errors.js';
 import { ClientAbortedError } from './model-stream.js';
-import { prepareTurn, type ChatDeps, type TokenMeter } from './turn.js';
+import { prepareTurn, type ChatDeps } from './turn.js';
 import type { ChatMessageResponse, ChatRequest } from './api-types.js';
 
-export interface ChatMessageRequest {
-  uid: string;
+/** A chat request as the handlers pass it: the request's scope and the validated body. */
+export interface ChatTurnRequest {
+  scope: RequestScope;
   body: ChatRequest;
-  config: AppConfig;
-  /** The text backend the request layer checked: its model answers. */
-  text: { model: string };
-  log: Logger;
-  signal: AbortSignal;
-  budget?: TokenMeter;
 }
 
 export async function answerChatMessage(
   deps: ChatDeps,
-  { uid, body, config, text, log, signal, budget }: ChatMessageRequest,
+  { scope, body }: ChatTurnRequest,
 ): Promise<ChatMessageResponse> {
-  const turn = await prepareTurn(deps, {
-    uid,
-    request: body,
-    model: text.model,
-    settings: config.chat,
-    log,
-    budget,
-    pricer: callPricer(config.pricing.table),
-  });
+  const turn = await prepareTurn(deps, scope, body);
   try {
-    const result = await turn.run(signal, { onText: () => undefined });
+    const result = await turn.run(scope.signal, { onText: () => undefined });
     return {
       conversationId: turn.conversationId,
       messageId: turn.messageId,
@@ -42,8 +27,7 @@ export async function answerChatMessage(
     };
   } catch (error) {
     // Nobody is left to answer; the partial reply is already stored as interrupted.
-    if (error instanceof ClientAbortedError)
-      throw new HttpError(499, 'client_closed_request', 'Client closed the request');
+    if (error instanceof ClientAbortedError) throw clientClosedRequest();
     throw error;
   }
 }

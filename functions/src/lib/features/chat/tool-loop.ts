@@ -17,6 +17,7 @@ import type { ChatModel, ChatPrompt, ModelCall, ModelEnd, StoredExchange } from 
 import { ClientAbortedError, streamModelReply, type ModelTimeouts } from './model-stream.js';
 import { toolDeclarations, runToolCall, type AnyChatTool, type ToolOutcome } from './tools.js';
 import { addCosts, type BillableTokens } from '../../platform/pricing/cost.js';
+import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { CallPricer } from '../../platform/pricing/pricer.js';
 import type { ChatToolCall, ChatUsage } from './api-types.js';
 
@@ -46,12 +47,12 @@ export interface ToolLoopInput {
   onToolResult?(call: ChatToolCall): void | Promise<void>;
   onRetry?(info: { attempt: number; delayMs: number; error: unknown }): void;
   /**
-   * After every model call: the tokens it is billed for and their cost in USD (the daily budgets; the
-   * cost is null for a model with no price). A call cut off by the client or a deadline never reports
-   * usage, yet the server keeps generating (and billing): it is charged an estimate of its prompt plus
-   * the output cap. So is a call whose server reports none.
+   * The caller's daily budgets, charged after every model call with the tokens it is billed for and
+   * their cost in USD (null for a model with no price). A call cut off by the client or a deadline never
+   * reports usage, yet the server keeps generating (and billing): it is charged an estimate of its
+   * prompt plus the output cap. So is a call whose server reports none. None: not metered.
    */
-  onBilled?(billed: { tokens: number; costUsd: number | null }): Promise<void>;
+  budget?: Pick<BudgetMeter, 'chargeTokens' | 'chargeCost'>;
   /** Prices every call (MODEL_PRICES); none: costs are not computed. */
   pricer?: CallPricer;
 }
@@ -84,6 +85,11 @@ function billed(
     });
   }
   return { tokens: tokens.input + tokens.output + (tokens.imageOutput ?? 0), costUsd };
+}
+
+/** Charges the budgets, when the loop has any, with what one call is billed for. */
+async function charge(input: ToolLoopInput, bill: { tokens: number; costUsd: number | null }): Promise<void> {
+  if (input.budget) await Promise.all([input.budget.chargeTokens(bill.tokens), input.budget.chargeCost(bill.costUsd)]);
 }
 
 /** What the turn has done so far; filled in as it goes. */
@@ -203,7 +209,7 @@ export async function runToolLoop(input: ToolLoopInput, progress: ToolLoopProgre
       await Promise.allSettled(running); // tools stop with the turn's signal; none outlives it
       recordFinished();
       if (error instanceof ClientAbortedError || error instanceof ModelTimeoutError) {
-        await input.onBilled?.(billed(input, prompt, estimateCall(prompt)));
+        await charge(input, billed(input, prompt, estimateCall(prompt)));
       }
       throw error;
     });
@@ -212,13 +218,13 @@ export async function runToolLoop(input: ToolLoopInput, progress: ToolLoopProgre
       cachedInput: 0,
       output: estimateTokens(outputChars),
     };
-    const charge = billed(input, prompt, tokens, end.model);
+    const bill = billed(input, prompt, tokens, end.model);
     if (end.usage) {
       // A call whose server reported no billable breakdown has no known cost (its usage is an estimate).
-      const cost = input.pricer ? { costUsd: end.billable ? charge.costUsd : null } : {};
+      const cost = input.pricer ? { costUsd: end.billable ? bill.costUsd : null } : {};
       progress.usage = addUsage(progress.usage, { ...end.usage, ...cost });
     }
-    await input.onBilled?.({ tokens: end.usage?.totalTokens ?? charge.tokens, costUsd: charge.costUsd });
+    await charge(input, { tokens: end.usage?.totalTokens ?? bill.tokens, costUsd: bill.costUsd });
 
     if (response.calls.length === 0 || last) {
       exchange.addFinalAnswer(response);

@@ -7,8 +7,9 @@
 import type { Cache } from '../../platform/cache/types.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import type { ChatConfig } from '../../platform/config/index.js';
-import { describeError, type Logger } from '../../platform/logging.js';
-import type { CallPricer } from '../../platform/pricing/pricer.js';
+import { describeError } from '../../platform/logging.js';
+import { callPricer, type CallPricer } from '../../platform/pricing/pricer.js';
+import type { RequestScope } from '../../platform/request-scope.js';
 import type { ChatModel, ChatPrompt } from './backends/chat-model.js';
 import { chatCacheKey } from './cache-key.js';
 import { profileContext, type HistoryMessage } from './prompt.js';
@@ -28,6 +29,8 @@ export interface ChatDeps {
   cache: Cache;
   /** Gemini or an OpenAI-compatible server (TEXT_BACKEND): the turn does not know which. */
   model: ChatModel;
+  /** The model it is asked for (the text backend's: GEMINI_TEXT_MODEL or OPENAI_MODEL). */
+  modelName: string;
   /** The assistant's tools (src/lib/assistant-tools); none: plain replies. */
   tools?: readonly AnyChatTool[];
   /** "Now" for the turn's local date and time; default the system clock. */
@@ -44,24 +47,6 @@ export interface TurnEvents {
 
 /** Tool calls run per model response; more in one response are answered with an error. */
 const MAX_CALLS_PER_STEP = 5;
-
-/** The caller's daily token and cost budgets (the request layer's ctx.budget). */
-export interface TokenMeter {
-  chargeTokens(tokens: number): Promise<void>;
-  chargeCost(usd: number | null): Promise<void>;
-}
-
-export interface TurnInput {
-  uid: string;
-  /** Charged after every model call of the turn; none: not metered. */
-  budget?: TokenMeter;
-  request: ChatRequest;
-  model: string;
-  settings: ChatConfig;
-  log: Logger;
-  /** Prices the turn's model calls (usage.costUsd, the cost budget); none: costUsd is not reported. */
-  pricer?: CallPricer;
-}
 
 export interface TurnResult {
   reply: string;
@@ -101,8 +86,23 @@ const RETRY_BACKOFF = { baseDelayMs: 500, maxDelayMs: 4_000 };
 /** Extra time a claim blocks duplicates beyond the model call's own deadline (writes, slow clients). */
 const LEASE_MARGIN_MS = 30_000;
 
-export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<PreparedTurn> {
-  const { uid, request, settings } = input;
+/** What a turn runs with besides its request: the scope's parts it reads, settled once. */
+interface TurnInput {
+  scope: RequestScope;
+  request: ChatRequest;
+  settings: ChatConfig;
+  /** Prices the turn's model calls (usage.costUsd, the cost budget). */
+  pricer: CallPricer;
+}
+
+/**
+ * Prepares the caller's turn (`scope`: who asks, the log, the budgets charged after every model call,
+ * the chat settings and prices); nothing is streamed yet.
+ */
+export async function prepareTurn(deps: ChatDeps, scope: RequestScope, request: ChatRequest): Promise<PreparedTurn> {
+  const { uid } = scope;
+  const settings = scope.config.chat;
+  const input: TurnInput = { scope, request, settings, pricer: callPricer(scope.config.pricing.table) };
   const ids = turnIds(uid, request.conversationId, request.clientMessageId);
   // A brand-new random conversation has no history to read.
   const mayHaveHistory = !ids.newConversation || request.clientMessageId !== undefined;
@@ -153,7 +153,7 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   const tools = settings.toolsEnabled ? (deps.tools ?? []) : [];
   const promptAt = (at: TurnTime, replayed: HistoryMessage[]) =>
     deps.model.prompt({
-      model: input.model,
+      model: deps.modelName,
       settings,
       profile: profileContext(profile),
       history: replayed,
@@ -172,10 +172,6 @@ export async function prepareTurn(deps: ChatDeps, input: TurnInput): Promise<Pre
   const plan = { prompt: promptAt(time, history), cacheKey, time };
   const turn = new TurnRunner(deps, input, ids, claim.attemptId, plan, tools);
   return { ...base, run: (signal, events) => turn.run(signal, events) };
-}
-
-async function chargeBudget(budget: TokenMeter, charge: { tokens: number; costUsd: number | null }): Promise<void> {
-  await Promise.all([budget.chargeTokens(charge.tokens), budget.chargeCost(charge.costUsd)]);
 }
 
 /** What a turn runs with: the prompt, the reply cache's key for it, and its moment. */
@@ -230,7 +226,8 @@ class TurnRunner {
     }
 
     const progress = newToolLoopProgress();
-    const { settings, log, uid } = this.input;
+    const { settings } = this.input;
+    const { log, uid, budget } = this.input.scope;
     try {
       const end = await runToolLoop(
         {
@@ -256,7 +253,7 @@ class TurnRunner {
           onText: events.onText,
           onToolCall: events.onToolCall,
           onToolResult: events.onToolResult,
-          onBilled: this.input.budget ? (charge) => chargeBudget(this.input.budget!, charge) : undefined,
+          budget,
           pricer: this.input.pricer,
           onRetry: ({ attempt, delayMs, error }) =>
             log.warn('model attempt failed, retrying', {
@@ -325,14 +322,14 @@ class TurnRunner {
     return storeReply(
       this.deps.store,
       {
-        uid: this.input.uid,
+        uid: this.input.scope.uid,
         ids: this.ids,
         attemptId: this.attemptId,
         clientMessageId: this.input.request.clientMessageId,
         reply,
         sent: this.sent,
       },
-      this.input.log,
+      this.input.scope.log,
     );
   }
 
@@ -341,7 +338,7 @@ class TurnRunner {
       const value = await this.deps.cache.get<CachedReply>(this.cacheKey);
       return value && typeof value.text === 'string' && typeof value.finishReason === 'string' ? value : undefined;
     } catch (error) {
-      this.input.log.warn('chat cache read failed', { error: describeError(error, { stack: false }) });
+      this.input.scope.log.warn('chat cache read failed', { error: describeError(error, { stack: false }) });
       return undefined;
     }
   }
@@ -350,7 +347,7 @@ class TurnRunner {
     try {
       await this.deps.cache.set(this.cacheKey, reply, this.input.settings.cacheTtlSeconds);
     } catch (error) {
-      this.input.log.warn('chat cache write failed', { error: describeError(error, { stack: false }) });
+      this.input.scope.log.warn('chat cache write failed', { error: describeError(error, { stack: false }) });
     }
   }
 }

@@ -1,5 +1,5 @@
 // Images: generate and edit, streamed from Gemini into S3 and recorded in Firestore. Used by
-// handlers/generateImage.ts and handlers/editImage.ts (respond.ts answers as JSON or SSE).
+// handlers/generateImage.ts and handlers/editImage.ts (job-response.ts answers as JSON or SSE).
 export {
   EDIT_IMAGE_MAX_BODY_BYTES,
   GENERATE_IMAGE_MAX_BODY_BYTES,
@@ -10,6 +10,7 @@ export {
   type GenerateImageBody,
 } from './schemas.js';
 export { editImageJob, generateImageJob, type ImageJob, type ImageRequest } from './requests.js';
+export { answerEditImage, answerGenerateImage } from './job-response.js';
 export { imageJobDeps } from './deps.js';
 export { imageCostReservationUsd } from './cost-reservation.js';
 export type { ImageJobDeps, ImageJobEvent, ImageJobResult, RunOptions } from './job.js';

@@ -6,7 +6,7 @@
 // faults, a cut-off stream), and only while nothing has been produced yet.
 // Cancellation (client gone) and the per-model deadline abort the Gemini request and the upload;
 // every object uploaded by a job that does not succeed is removed, and no record is written.
-// Budget: one image is charged (RunOptions.budget) once Gemini has begun sending image output, kept
+// Budget: one image is charged (spec.budget, the request's) once Gemini has begun sending image output, kept
 // or not (aborted, too large, blocked after it): Gemini bills what it generated. A job that fails
 // before any image output is not charged, so the request layer refunds the unit it reserved. The
 // call's cost (`costUsd`, MODEL_PRICES) is charged with it: priced from Gemini's usage, or, when the
@@ -44,6 +44,8 @@ export interface ImageJobSpec {
   imageSize: PricedImageSize;
   /** Prices the call (costUsd); none: costUsd is null. */
   pricer?: CallPricer;
+  /** The caller's daily budgets (the request scope's): charged one image once image output began. */
+  budget?: Pick<BudgetMeter, 'chargeImages' | 'chargeCost'>;
   /**
    * The request, input images loaded and normalized (a bad one fails here, before `start`). Called
    * once: the body holds the images as bytes, so every retry sends the same request again.
@@ -94,8 +96,6 @@ export interface RunOptions {
   /** The client's signal: aborts everything. */
   signal: AbortSignal;
   onEvent?(event: ImageJobEvent): void;
-  /** The caller's daily budgets (ctx.budget): charged one image once image output began. */
-  budget?: BudgetMeter;
 }
 
 /** Time kept for clean-up after a job gives up: the upload's abort, then the deletes (s3-cleanup.ts). */
@@ -211,8 +211,8 @@ export async function runImageJob(
   } finally {
     clearTimeout(timer);
     if (imageBilled) {
-      await options.budget?.chargeImages(1);
-      await options.budget?.chargeCost(cost !== undefined ? cost : callCost(spec, deps, undefined));
+      await spec.budget?.chargeImages(1);
+      await spec.budget?.chargeCost(cost !== undefined ? cost : callCost(spec, deps, undefined));
     }
   }
 }

@@ -1,35 +1,30 @@
 // generateImage and editImage as the handlers call them: a validated body in, the job to run out.
-// The job is returned unstarted so the responder (respond.ts) can run it for JSON or for SSE.
+// The job is returned unstarted so that job-response.ts can run it for JSON or for SSE.
 // Everything refused here (a model option the configured model does not take) is refused before any
 // upstream work; input images are loaded and normalized by the job's `prepare`, before its `start` event.
-import type { AppConfig } from '../../platform/config/index.js';
-import type { Logger } from '../../platform/logging.js';
 import { callPricer } from '../../platform/pricing/pricer.js';
+import type { RequestScope } from '../../platform/request-scope.js';
 import { imageTimeoutMs, sourceImagePolicy } from './config.js';
 import { buildEditRequest, buildGenerateRequest } from './content.js';
 import { runImageJob, type ImageJobDeps, type ImageJobResult, type ImageJobSpec, type RunOptions } from './job.js';
 import { assertModelSupports, type EditImageBody, type GenerateImageBody } from './schemas.js';
 import { loadSourceImage, loadSourceImages } from './source-image.js';
 
-/** What a request brings besides its body: who asks, the settings, the log. */
+/** An image request as the handlers pass it: the request's scope and the validated body. */
 export interface ImageRequest<Body> {
-  uid: string;
+  scope: RequestScope;
   body: Body;
-  config: AppConfig;
-  log: Logger;
 }
 
 export type ImageJob = (options: RunOptions) => Promise<ImageJobResult>;
 
-function jobOf(spec: ImageJobSpec, deps: ImageJobDeps, log: Logger): ImageJob {
-  return (options) => runImageJob(spec, { ...deps, log }, options);
+function jobOf(spec: ImageJobSpec, deps: ImageJobDeps, scope: RequestScope): ImageJob {
+  return (options) => runImageJob(spec, { ...deps, log: scope.log }, options);
 }
 
 /** The configured image model (GEMINI_IMAGE_MODEL), the prompt, and up to 3 style references. */
-export function generateImageJob(
-  deps: ImageJobDeps,
-  { uid, body, config, log }: ImageRequest<GenerateImageBody>,
-): ImageJob {
+export function generateImageJob(deps: ImageJobDeps, { scope, body }: ImageRequest<GenerateImageBody>): ImageJob {
+  const { uid, config, budget } = scope;
   const model = config.gemini.imageModel;
   assertModelSupports(model, body);
   const policy = sourceImagePolicy(config);
@@ -46,6 +41,7 @@ export function generateImageJob(
     maxOutputBytes: config.images.maxOutputBytes,
     imageSize: body.imageSize ?? '1K',
     pricer: callPricer(config.pricing.table),
+    budget,
     async prepare(signal) {
       const styleReferences = await loadSourceImages(references, policy, signal);
       return buildGenerateRequest({
@@ -57,11 +53,12 @@ export function generateImageJob(
       });
     },
   };
-  return jobOf(spec, deps, log);
+  return jobOf(spec, deps, scope);
 }
 
 /** The configured edit model (GEMINI_IMAGE_EDIT_MODEL, else the image model), the edit prompt, one image. */
-export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: ImageRequest<EditImageBody>): ImageJob {
+export function editImageJob(deps: ImageJobDeps, { scope, body }: ImageRequest<EditImageBody>): ImageJob {
+  const { uid, config, budget } = scope;
   const model = config.images.editModel;
   const policy = sourceImagePolicy(config);
   const spec: ImageJobSpec = {
@@ -73,10 +70,11 @@ export function editImageJob(deps: ImageJobDeps, { uid, body, config, log }: Ima
     maxOutputBytes: config.images.maxOutputBytes,
     imageSize: '1K', // editImage takes no size: Gemini answers at 1K
     pricer: callPricer(config.pricing.table),
+    budget,
     async prepare(signal) {
       const image = await loadSourceImage(body.image, policy, 'image', signal);
       return buildEditRequest({ editPrompt: body.editPrompt, image, safetySettings: config.images.safetySettings });
     },
   };
-  return jobOf(spec, deps, log);
+  return jobOf(spec, deps, scope);
 }

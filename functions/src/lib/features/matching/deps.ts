@@ -4,7 +4,6 @@
 // access is read here, never checked. The clients are the instance's shared ones
 // (platform/gemini/clients.ts, platform/openai/clients.ts).
 import { systemClock } from '../../platform/clock.js';
-import type { BudgetMeter } from '../../platform/budget/types.js';
 import { getCache } from '../../platform/cache/index.js';
 import { readTextAccess, type AppConfig, type TextAccess } from '../../platform/config/index.js';
 import { getDb } from '../../platform/firebase.js';
@@ -24,8 +23,7 @@ function explanationModel(text: TextAccess, config: AppConfig): ExplanationModel
     : openAiExplanationModel(openAiStreamingClient(text));
 }
 
-/** `budget`: the request's meter (ctx.budget), charged for the explanation call. */
-export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): MatchServiceDeps {
+export function matchServiceDeps(config: AppConfig): MatchServiceDeps {
   const { matching } = config;
   const text = readTextAccess(config);
   return {
@@ -43,7 +41,6 @@ export function matchServiceDeps(config: AppConfig, budget?: BudgetMeter): Match
         tokensPerMatch: matching.explanationTokensPerMatch,
         cacheTtlSeconds: matching.cacheTtlSeconds,
       },
-      ...(budget ? { budget } : {}),
       pricer: callPricer(config.pricing.table),
     },
   };

@@ -1,8 +1,7 @@
 // The three matching requests as the handlers call them: a validated request in, the response body
 // out. Defaults are applied here, and each run's stats go to the log line (never to the caller).
-import type { AppConfig } from '../../platform/config/index.js';
 import { HttpError } from '../../platform/http/errors.js';
-import type { Logger } from '../../platform/logging.js';
+import type { RequestScope } from '../../platform/request-scope.js';
 import { reportMatchRun } from './report.js';
 import type { MatchEventsBody, MatchUsersBody, SuggestionsPath, SuggestionsQuery } from './schemas.js';
 import { DEFAULT_LIMIT } from './scoring/index.js';
@@ -16,16 +15,15 @@ import {
 } from './service.js';
 import type { EventMatchesResponse, SuggestionsResponse, UserMatchesResponse } from './types.js';
 
-/** What a request brings besides its input: who asks, the settings, the log, the client's signal. */
+/** A matching request as the handlers pass it: the request's scope, beside the validated input. */
 export interface MatchRequest {
-  uid: string;
-  config: AppConfig;
-  log: Logger;
-  signal: AbortSignal;
+  scope: RequestScope;
 }
 
-function scopeOf({ uid, config, log, signal }: MatchRequest): MatchScope {
-  return { uid, settings: config.matching, log, signal };
+/** What the service reads of the scope; the budget is charged for the explanation call. */
+function scopeOf({ scope }: MatchRequest): MatchScope {
+  const { uid, config, log, signal, budget } = scope;
+  return { uid, settings: config.matching, log, signal, budget };
 }
 
 export async function answerMatchUsers(
@@ -37,7 +35,7 @@ export async function answerMatchUsers(
     limit: body.limit ?? DEFAULT_LIMIT,
     preferences: body.preferences,
   });
-  reportMatchRun(request.log, stats);
+  reportMatchRun(request.scope.log, stats);
   return { matches };
 }
 
@@ -45,13 +43,13 @@ export async function answerMatchEvents(
   deps: MatchServiceDeps,
   request: MatchRequest & { body: MatchEventsBody },
 ): Promise<EventMatchesResponse> {
-  const { body, config } = request;
-  const window = resolveEventWindow(body, config.matching.eventWindowDays, deps.clock());
+  const { body } = request;
+  const window = resolveEventWindow(body, request.scope.config.matching.eventWindowDays, deps.clock());
   const { matches, stats } = await matchEventsFor(deps, scopeOf(request), {
     limit: body.limit ?? DEFAULT_LIMIT,
     window,
   });
-  reportMatchRun(request.log, stats);
+  reportMatchRun(request.scope.log, stats);
   return { matches };
 }
 
@@ -60,7 +58,8 @@ export async function answerSuggestions(
   deps: MatchServiceDeps,
   request: MatchRequest & { query: SuggestionsQuery; path: SuggestionsPath },
 ): Promise<SuggestionsResponse> {
-  const { uid, path, query, config } = request;
+  const { path, query } = request;
+  const { uid, config } = request.scope;
   const requested = path[0];
   if (requested !== undefined && requested !== uid)
     throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
@@ -69,6 +68,6 @@ export async function answerSuggestions(
     limit: query.limit ?? DEFAULT_LIMIT,
     window,
   });
-  reportMatchRun(request.log, stats);
+  reportMatchRun(request.scope.log, stats);
   return { users, events };
 }

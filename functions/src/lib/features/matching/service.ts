@@ -1,5 +1,6 @@
 // The three matching operations: read the caller, retrieve a bounded candidate set, rank it with
 // the pure scorer (./scoring), explain the survivors with one model call, shape the response.
+import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
@@ -28,11 +29,14 @@ export interface MatchServiceDeps {
   clock: Clock;
 }
 
+/** The parts of the request's scope matching reads. */
 export interface MatchScope {
   uid: string;
   settings: MatchingConfig;
   signal: AbortSignal;
   log: Logger;
+  /** The caller's daily budgets, charged for the explanation call; none: not metered. */
+  budget?: BudgetMeter;
 }
 
 /** Returned with every response body, for the handler's log line (never sent to the caller). */

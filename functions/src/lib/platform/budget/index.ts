@@ -1,5 +1,5 @@
 // Per-user daily AI budgets: tokens, images and cost, counted in Upstash Redis with a per-instance
-// memory fallback, checked by the request layer, charged by features through ctx.budget (BudgetMeter).
+// memory fallback, checked by the request layer, charged by features through scope.budget (a BudgetMeter).
 export type { BudgetKind, BudgetMeter, BudgetStatus, CounterStore } from './types.js';
 export { BUDGET_KINDS } from './types.js';
 export { DailyBudget, budgetKey, type BudgetCounters, type ReserveResult } from './daily-budget.js';

@@ -1,4 +1,4 @@
-// The per-request budget meter (ctx.budget): what the request layer checked or reserved before the
+// The per-request budget meter (ctx.scope.budget): what the request layer checked or reserved before the
 // handler ran, what the handler charged after its model calls, and the one usage write at the end.
 //
 //   request layer: check(kind) or reserve(kind, n)  -> 429 quota_exceeded when nothing is left

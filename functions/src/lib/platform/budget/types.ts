@@ -43,7 +43,7 @@ export interface CounterStore {
 }
 
 /**
- * What handlers and features see (ctx.budget): charge real usage after each model call, aborted calls
+ * What handlers and features see (ctx.scope.budget): charge real usage after each model call, aborted calls
  * included. Never throws: a store failure is logged, and the memory fallback still counts.
  */
 export interface BudgetMeter {

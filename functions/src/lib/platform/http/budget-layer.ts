@@ -1,9 +1,9 @@
-// The request layer's part of the daily budgets: a meter for every request (ctx.budget), and for an
+// The request layer's part of the daily budgets: a meter for every request (ctx.scope.budget), and for an
 // endpoint that declares a budget, the check (tokens) or the reservation of one unit (images) before
 // the handler, the AI-Budget-* headers, and after the handler the refund of what was not used plus
 // the one usage write. With DAILY_COST_BUDGET_USD on, every such endpoint also checks the money
 // budget (or reserves what its call may cost, `reserveCostUsd`, under the same rules as images). With `whenExhausted: 'continue'` an exhausted budget does not refuse the request:
-// the handler sees ctx.budget.canSpend(kind) === false and answers without the model (match templates).
+// the feature sees scope.budget.canSpend(kind) === false and answers without the model (match templates).
 import type { Response } from 'express';
 import type { Clock } from '../clock.js';
 import type { AppConfig } from '../config/index.js';

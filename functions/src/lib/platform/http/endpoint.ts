@@ -14,11 +14,11 @@ import type { z } from 'zod';
 import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
 import { getDailyBudget } from '../budget/resilient-store.js';
 import { defaultUsageRecorder } from '../budget/usage-record.js';
-import type { BudgetMeter } from '../budget/types.js';
 import { getConfig, type AppConfig, type GeminiAccess, type SecretName, type TextAccess } from '../config/index.js';
 import { systemClock } from '../clock.js';
 import { getAdminApp } from '../firebase.js';
-import { createLogger, type Logger } from '../logging.js';
+import { createLogger } from '../logging.js';
+import type { RequestScope } from '../request-scope.js';
 import { getRateLimiter } from '../rate-limit/resilient-limiter.js';
 import type { RateLimiter } from '../rate-limit/types.js';
 import { verifyWithFirebaseAdmin, type IdTokenVerifier } from './auth.js';
@@ -51,7 +51,8 @@ export interface EndpointContext<
 > {
   req: Request;
   res: Response;
-  uid: string;
+  /** Who asks, the log, the signal, the budgets and the settings: what every feature is given. */
+  scope: RequestScope;
   /** The verified ID token's claims. */
   token: DecodedIdToken;
   body: Body;
@@ -59,21 +60,12 @@ export interface EndpointContext<
   /** Validated path segments after the function name, e.g. ["<uid>"] for /suggestions/<uid>. */
   path: Path;
   requestId: string;
-  log: Logger;
-  /** Aborts when the client goes away before the response finished (stop streaming, stop model calls). */
-  signal: AbortSignal;
-  config: AppConfig;
   /** The spec's requiredSecrets, checked once here: a handler passes them on, nobody checks them again. */
   secrets: Readonly<Record<Secret, string>>;
   /** With `requiresGemini`: the configured Gemini backend, checked once here (platform/gemini/clients.ts builds the client). */
   gemini: Gemini extends true ? GeminiAccess : undefined;
   /** With `requiresTextModel`: the backend of chat and explanations (TEXT_BACKEND), checked once here. */
   text: Text extends true ? TextAccess : undefined;
-  /**
-   * The caller's daily AI budgets: charge real usage after every model call, aborted ones included
-   * (`await ctx.budget.chargeTokens(usage.totalTokenCount)`, `chargeImages(1)`). Never throws.
-   */
-  budget: BudgetMeter;
   /** Set when the caller used the Firebase callable protocol; respondWithSse streams through it. */
   callable?: CallableChannel;
 }

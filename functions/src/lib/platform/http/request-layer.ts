@@ -19,6 +19,7 @@ import {
   type TextAccess,
 } from '../config/index.js';
 import type { Logger } from '../logging.js';
+import type { RequestScope } from '../request-scope.js';
 import { rateLimitedError, setRateLimitHeaders } from '../rate-limit/http-headers.js';
 import { authenticate } from './auth.js';
 import { closeBudget, type BudgetSpec, openBudget } from './budget-layer.js';
@@ -152,22 +153,19 @@ export async function runEndpoint<
 
     meter = await openBudget({ spec: settings.budget, config, uid, deps, log: log.child({ uid }), res });
 
+    const scope: RequestScope = { uid, log: log.child({ uid }), signal: exchange.signal, budget: meter, config };
     const result = await spec.handle({
       req,
       res,
-      uid,
+      scope,
       token: identity.token,
       body,
       query,
       path,
       requestId: exchange.requestId,
-      log: log.child({ uid }),
-      signal: exchange.signal,
-      config,
       secrets,
       gemini,
       text,
-      budget: meter,
       ...(exchange.callable ? { callable: exchange.callable } : {}),
     });
     await closeBudget(meter, settings.budget, res, deps.clock);

@@ -52,9 +52,8 @@ export interface SseStream {
 export interface SseResponderContext {
   res: ServerResponse;
   requestId: string;
-  log: Logger;
-  /** The request's own signal (the request layer aborts it on disconnect); `stream.signal` follows it. */
-  signal?: AbortSignal;
+  /** The request's log, and its signal (the request layer aborts it on disconnect; `stream.signal` follows it). */
+  scope: { log: Logger; signal?: AbortSignal };
   /** Set by the request layer for a callable caller: the work is relayed through it. */
   callable?: CallableChannel;
 }
@@ -101,7 +100,7 @@ async function relayToCallable(
 ): Promise<unknown> {
   let finished = false;
   let result: unknown;
-  const signal = ctx.signal ?? new AbortController().signal;
+  const signal = ctx.scope.signal ?? new AbortController().signal;
   await work({
     signal,
     send: (event, data) => (finished ? Promise.resolve() : channel.sendChunk(callableChunk(event, data))),
@@ -118,9 +117,10 @@ async function streamSse(
   work: (stream: SseStream) => Promise<void>,
   { heartbeatMs = HEARTBEAT_MS }: SseResponderOptions,
 ): Promise<undefined> {
-  const { res, requestId, log } = ctx;
+  const { res, requestId } = ctx;
+  const { log } = ctx.scope;
   const disconnect = new AbortController();
-  const signal = ctx.signal ? AbortSignal.any([ctx.signal, disconnect.signal]) : disconnect.signal;
+  const signal = ctx.scope.signal ? AbortSignal.any([ctx.scope.signal, disconnect.signal]) : disconnect.signal;
   let finished = false;
   const onClose = (): void => {
     if (!finished && !res.writableFinished) disconnect.abort(new Error('client disconnected'));

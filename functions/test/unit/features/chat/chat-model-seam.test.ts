@@ -90,7 +90,7 @@ function input(model: ChatModel, billed: number[]): ToolLoopInput {
     retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, budgetMs: 1_000 },
     limits: { maxModelCalls: 3, maxCallsPerStep: 5, toolTimeoutMs: 1_000, turnTimeoutMs: 5_000 },
     onText: () => undefined,
-    onBilled: async ({ tokens }) => void billed.push(tokens),
+    budget: { chargeTokens: async (tokens) => void billed.push(tokens), chargeCost: async () => undefined },
   };
 }
 

@@ -6,7 +6,7 @@ import { GeminiChatModel } from '../../../../src/lib/features/chat/backends/gemi
 import type { HistoryMessage } from '../../../../src/lib/features/chat/prompt.js';
 import type { SaveReplyInput } from '../../../../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
-import { getConfig } from '../../../../src/lib/platform/config/index.js';
+import { testScope } from '../../../support/request-scope.js';
 import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
@@ -54,6 +54,7 @@ function fakeDeps(events: object[], options: FakeOptions = {}) {
     },
     clock: options.clock ?? (() => MONDAY_MORNING_LA),
     cache: new MemoryLruCache(),
+    modelName: 'gemini-test-text',
     model: new GeminiChatModel({
       fetch: async (request) => {
         requests.push(request);
@@ -77,12 +78,8 @@ describe('answerChatMessage', () => {
     const { deps, requests, saved } = fakeDeps([chunk('Hel'), chunk('lo', 'STOP')]);
     const body = { message: 'hi there' };
     const response = await answerChatMessage(deps, {
-      uid: 'u1',
+      scope: testScope({ log }),
       body,
-      config: getConfig(),
-      text: { model: 'gemini-test-text' },
-      log,
-      signal: new AbortController().signal,
     });
 
     expect(response).toMatchObject({ reply: 'Hello', finishReason: 'STOP', cached: false, usage: { totalTokens: 5 } });
@@ -107,13 +104,11 @@ describe('answerChatMessage', () => {
     const { deps, saved } = fakeDeps([thinking]);
     const charged: Array<number | null> = [];
     const response = await answerChatMessage(deps, {
-      uid: 'u1',
+      scope: testScope({
+        log,
+        budget: { chargeTokens: async () => undefined, chargeCost: async (usd) => void charged.push(usd) },
+      }),
       body: { message: 'hi there' },
-      config: getConfig(),
-      text: { model: 'gemini-test-text' },
-      log,
-      signal: new AbortController().signal,
-      budget: { chargeTokens: async () => undefined, chargeCost: async (usd) => void charged.push(usd) },
     });
     // 3000 prompt tokens at $1 (no cache discount shown) + (20 + 80 thinking) output tokens at $2 per million.
     expect(response.usage).toMatchObject({ totalTokens: 3100, costUsd: 0.0032 });
@@ -124,12 +119,8 @@ describe('answerChatMessage', () => {
   it('reports costUsd null, not 0, for a model with no price', async () => {
     const { deps } = fakeDeps([chunk('Hello', 'STOP')]);
     const response = await answerChatMessage(deps, {
-      uid: 'u1',
+      scope: testScope({ log }),
       body: { message: 'hi there' },
-      config: getConfig(),
-      text: { model: 'gemini-test-text' },
-      log,
-      signal: new AbortController().signal,
     });
     expect(response.usage).toEqual({ promptTokens: 3, outputTokens: 2, totalTokens: 5, costUsd: null });
   });
@@ -138,12 +129,8 @@ describe('answerChatMessage', () => {
     const { deps, requests } = fakeDeps([chunk('Hello', 'STOP')]);
     const ask = (conversationId?: string) =>
       answerChatMessage(deps, {
-        uid: 'u1',
+        scope: testScope({ log }),
         body: { message: 'hi', ...(conversationId ? { conversationId } : {}) },
-        config: getConfig(),
-        text: { model: 'gemini-test-text' },
-        log,
-        signal: new AbortController().signal,
       });
     await ask('conversation-1');
     expect(await ask('conversation-1')).toMatchObject({ reply: 'Hello', cached: true });
@@ -159,12 +146,8 @@ describe('answerChatMessage', () => {
       onFirstSent: () => client.abort(new Error('left')),
     });
     const failure = await answerChatMessage(deps, {
-      uid: 'u1',
+      scope: testScope({ log, signal: client.signal }),
       body: { message: 'hi' },
-      config: getConfig(),
-      text: { model: 'gemini-test-text' },
-      log,
-      signal: client.signal,
     }).then(
       () => undefined,
       (error: unknown) => error,
@@ -179,12 +162,8 @@ describe('answerChatMessage', () => {
 describe('the turn knows when and where the user is', () => {
   const ask = (deps: ChatDeps, body: { message: string; timeZone?: string; conversationId?: string }) =>
     answerChatMessage(deps, {
-      uid: 'u1',
+      scope: testScope({ log }),
       body,
-      config: getConfig(),
-      text: { model: 'gemini-test-text' },
-      log,
-      signal: new AbortController().signal,
     });
   const instruction = (request: GeminiStreamRequest) => request.request.systemInstruction?.parts[0].text ?? '';
 

@@ -93,7 +93,7 @@ function input(
     retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, budgetMs: 5_000 },
     limits: { maxModelCalls: 3, maxCallsPerStep: 5, toolTimeoutMs: 1_000, turnTimeoutMs: 10_000 },
     onText: () => undefined,
-    onBilled: async ({ tokens }) => void billed.push(tokens),
+    budget: { chargeTokens: async (tokens) => void billed.push(tokens), chargeCost: async () => undefined },
     ...overrides,
   };
   return { loop, billed };

@@ -35,7 +35,7 @@ class Harness {
   readonly records = new Map<string, ImageRecord>();
   readonly requests: GeminiStreamRequest[] = [];
   readonly events: ImageJobEvent[] = [];
-  /** Images charged to the caller's daily budget (RunOptions.budget). */
+  /** Images charged to the caller's daily budget (spec.budget). */
   readonly charged: number[] = [];
   /** Costs charged to the caller's cost budget. */
   readonly costs: Array<number | null> = [];
@@ -89,10 +89,11 @@ class Harness {
         maxOutputBytes: 10_000_000,
         imageSize: '1K',
         prepare: async () => ({ contents: [{ parts: [{ text: 'a red fox' }] }] }),
+        budget: this.budget,
         ...overrides,
       },
       this.deps(),
-      { signal, onEvent: (event) => this.events.push(event), budget: this.budget },
+      { signal, onEvent: (event) => this.events.push(event) },
     );
   }
 }

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { styleInstruction } from '../../../../src/lib/features/images/content.js';
 import { editImageJob, generateImageJob, type ImageJobDeps } from '../../../../src/lib/features/images/index.js';
 import type { ImageRecord } from '../../../../src/lib/features/images/metadata.js';
-import { getConfig } from '../../../../src/lib/platform/config/index.js';
+import { testScope } from '../../../support/request-scope.js';
 import type { GeminiStreamRequest } from '../../../../src/lib/platform/gemini/streaming-client.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
@@ -71,10 +71,8 @@ describe('generateImageJob', () => {
   it('asks the configured image model for the prompt and ratio, and records the image as the caller’s', async () => {
     const { deps, requests, records } = fakeDeps();
     const job = generateImageJob(deps, {
-      uid: 'u1',
+      scope: testScope({ uid: 'u1', log }),
       body: { prompt: 'a lighthouse', aspectRatio: '3:2' },
-      config: getConfig(),
-      log,
     });
     const result = await job({ signal });
 
@@ -91,10 +89,8 @@ describe('generateImageJob', () => {
     try {
       // gemini-2.5-flash-image takes no imageSize and not the extreme ratios.
       generateImageJob(deps, {
-        uid: 'u1',
+        scope: testScope({ uid: 'u1', log }),
         body: { prompt: 'a lighthouse', aspectRatio: '8:1', imageSize: '4K' },
-        config: getConfig(),
-        log,
       });
     } catch (error) {
       thrown = error;
@@ -113,7 +109,7 @@ describe('generateImageJob', () => {
       aspectRatio: '1:1' as const,
       styleReferenceImages: [pngDataUri, 'data:image/svg+xml;base64,AAAA'],
     };
-    const job = generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log });
+    const job = generateImageJob(deps, { scope: testScope({ uid: 'u1', log }), body });
     const error = await failureOf(() => job({ signal }));
     expect([error.status, error.code]).toEqual([415, 'unsupported_image_type']);
     expect(error.details).toMatchObject({ field: 'styleReferenceImages.1' });
@@ -127,7 +123,7 @@ describe('generateImageJob', () => {
       aspectRatio: '1:1' as const,
       styleReferenceImages: [pngDataUri, pngDataUri],
     };
-    await generateImageJob(deps, { uid: 'u1', body, config: getConfig(), log })({ signal });
+    await generateImageJob(deps, { scope: testScope({ uid: 'u1', log }), body })({ signal });
     const parts = requests[0].request.contents[0].parts;
     expect(parts.map((part) => (part.inlineData ? 'image' : part.text))).toEqual([
       'Style reference 1 of 2:',
@@ -150,10 +146,8 @@ describe('editImageJob', () => {
   it('asks the configured edit model with the image, then the edit prompt, and records an edit', async () => {
     const { deps, requests, records } = fakeDeps();
     const job = editImageJob(deps, {
-      uid: 'u2',
+      scope: testScope({ uid: 'u2', log }),
       body: { image: pngDataUri, editPrompt: 'make it dusk' },
-      config: getConfig(),
-      log,
     });
     await job({ signal });
 
@@ -173,10 +167,8 @@ describe('editImageJob', () => {
   it('names the image field when the input is refused, and asks Gemini nothing', async () => {
     const { deps, requests } = fakeDeps();
     const job = editImageJob(deps, {
-      uid: 'u2',
+      scope: testScope({ uid: 'u2', log }),
       body: { image: 'data:image/png;base64,@@', editPrompt: 'x' },
-      config: getConfig(),
-      log,
     });
     const error = await failureOf(() => job({ signal }));
     expect([error.status, error.code]).toEqual([400, 'invalid_image']);

@@ -51,8 +51,8 @@ const answering: ExplanationModel = async (request) => {
 function run(model: ExplanationModel, budget: BudgetMeter, signal = new AbortController().signal) {
   return explainMatches(
     ITEMS,
-    { cache: new MemoryLruCache(), model, settings: SETTINGS, budget, pricer },
-    { signal, log },
+    { cache: new MemoryLruCache(), model, settings: SETTINGS, pricer },
+    { signal, log, budget },
   );
 }
 

@@ -4,7 +4,7 @@ import type { Firestore } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { answerSuggestions, type MatchServiceDeps } from '../../../../src/lib/features/matching/index.js';
 import { MemoryLruCache } from '../../../../src/lib/platform/cache/index.js';
-import { getConfig } from '../../../../src/lib/platform/config/index.js';
+import { testScope } from '../../../support/request-scope.js';
 import { createLogger } from '../../../../src/lib/platform/logging.js';
 
 class FirestoreTouched extends Error {}
@@ -25,12 +25,9 @@ function trappedDeps(): { deps: MatchServiceDeps; touched: string[] } {
 }
 
 const request = (uid: string, path: [] | [string]) => ({
-  uid,
+  scope: testScope({ uid, log: createLogger({ test: 'matching-requests' }) }),
   path,
   query: {},
-  config: getConfig(),
-  log: createLogger({ test: 'matching-requests' }),
-  signal: new AbortController().signal,
 });
 
 describe('answerSuggestions', () => {

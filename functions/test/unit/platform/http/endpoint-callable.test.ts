@@ -50,7 +50,7 @@ const endpoints = {
       body: message,
       maxBodyBytes: 1024,
       rateLimit: { bucket: 'echo', perMinute: 3 },
-      handle: ({ uid, body }) => {
+      handle: ({ scope: { uid }, body }) => {
         seen.push({ name: 'echo', uid, body });
         return { uid, echoed: body };
       },
@@ -63,7 +63,7 @@ const endpoints = {
       method: 'GET',
       query: z.object({ limit: z.coerce.number().int().min(1).max(10).optional() }),
       rateLimit: false,
-      handle: ({ uid, query }) => {
+      handle: ({ scope: { uid }, query }) => {
         seen.push({ name: 'listing', uid, query });
         return { limit: query.limit ?? 3 };
       },
@@ -123,7 +123,7 @@ const endpoints = {
       body: message,
       rateLimit: false,
       appCheck: { replayProtected: true },
-      handle: ({ uid }) => ({ uid }),
+      handle: ({ scope: { uid } }) => ({ uid }),
     },
     deps,
   ),

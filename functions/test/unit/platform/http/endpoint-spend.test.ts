@@ -53,7 +53,7 @@ function endpoints() {
       // What one image may cost at most: reserved from the cost budget before the handler runs.
       budget: { kind: 'images', reserveCostUsd: () => 0.15 },
       appCheck: { replayProtected: true },
-      handle: async ({ body: input, budget }) => {
+      handle: async ({ body: input, scope: { budget } }) => {
         handled.push('image');
         if (input.fail) throw new HttpError(502, 'upstream_error', 'Gemini failed before any output');
         await budget.chargeImages(1);
@@ -70,7 +70,7 @@ function endpoints() {
       body,
       rateLimit: false,
       budget: 'tokens',
-      handle: async ({ body: input, budget }) => {
+      handle: async ({ body: input, scope: { budget } }) => {
         handled.push('chat');
         await budget.chargeTokens(input.tokens ?? 0);
         await budget.chargeCost(input.costUsd ?? null);
@@ -87,7 +87,7 @@ function endpoints() {
       rateLimit: false,
       budget: { kind: 'tokens', whenExhausted: 'continue' },
       appCheck: false,
-      handle: ({ budget }) => ({ model: budget.canSpend('tokens') }),
+      handle: ({ scope: { budget } }) => ({ model: budget.canSpend('tokens') }),
     },
     deps(),
   );

@@ -1,4 +1,4 @@
-// Handlers that write the response themselves (SSE), and ctx.signal on client disconnect.
+// Handlers that write the response themselves (SSE), and ctx.scope.signal on client disconnect.
 import { request as httpRequest } from 'node:http';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ const slow = defineEndpoint(
     name: 'slow',
     method: 'GET',
     rateLimit: false,
-    handle: async ({ res, signal }) => {
+    handle: async ({ res, scope: { signal } }) => {
       res.write(': ok\n\n');
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       markAborted(String((signal.reason as Error).message));
@@ -80,7 +80,7 @@ describe('handlers that write the response themselves', () => {
     expect(await res.text()).toBe(': ok\n\n');
   });
 
-  it('aborts ctx.signal when the client disconnects mid-response', async () => {
+  it('aborts ctx.scope.signal when the client disconnects mid-response', async () => {
     const aborted = new Promise<string>((resolve) => (markAborted = resolve));
     const req = httpRequest(mounted.url('slow'), { headers: auth });
     req.on('response', (res) => res.once('data', () => req.destroy()));

@@ -47,7 +47,7 @@ const echo = defineEndpoint(
     query: z.object({ mode: z.enum(['a', 'b']).optional() }),
     maxBodyBytes: 1024,
     rateLimit: { bucket: 'echo', perMinute: 3 },
-    handle: ({ uid, body, query, requestId }) => ({ uid, body, query, requestId }),
+    handle: ({ scope: { uid }, body, query, requestId }) => ({ uid, body, query, requestId }),
   },
   limitedDeps,
 );

@@ -35,7 +35,7 @@ async function serve(work: Work, heartbeatMs = 0): Promise<Outcome> {
       endCalls++;
       return end(...args);
     }) as typeof res.end;
-    respondWithSse({ res, requestId: 'req-1', log: createLogger() }, work, { heartbeatMs }).then(
+    respondWithSse({ res, requestId: 'req-1', scope: { log: createLogger() } }, work, { heartbeatMs }).then(
       () => settle({}),
       (error: unknown) => {
         settle({ threw: error });

@@ -44,14 +44,21 @@ export interface ExplainerDeps {
   /** Absent when no API key is configured: every match gets its template. */
   model: ExplanationModel | undefined;
   settings: ExplainerSettings;
-  /**
-   * The caller's daily token budget (ctx.budget): no model call when it is used up (templates), and
-   * each call charged with its billed tokens; an aborted or timed-out call, whose usage never arrives
-   * but which Gemini keeps billing, is charged its prompt (~4 characters a token) plus its output cap.
-   */
-  budget?: BudgetMeter;
   /** Prices the call for the cost budget (MODEL_PRICES); none: no cost is charged. */
   pricer?: CallPricer;
+}
+
+/** The request's part: its signal, its log, and the caller's budgets. */
+export interface ExplainRequest {
+  signal: AbortSignal;
+  log: Logger;
+  /**
+   * The caller's daily token budget (the request scope's): no model call when it is used up
+   * (templates), and each call charged with its billed tokens; an aborted or timed-out call, whose
+   * usage never arrives but which Gemini keeps billing, is charged its prompt (~4 characters a token)
+   * plus its output cap. None: not metered.
+   */
+  budget?: BudgetMeter;
 }
 
 export interface ExplainStats {
@@ -99,9 +106,10 @@ async function readCache(cache: Cache, key: string): Promise<string | undefined>
 export async function explainMatches(
   items: readonly ExplainItem[],
   deps: ExplainerDeps,
-  options: { signal: AbortSignal; log: Logger },
+  request: ExplainRequest,
 ): Promise<{ explanations: Explanation[]; stats: ExplainStats }> {
-  const { cache, model, settings, budget, pricer } = deps;
+  const { cache, model, settings, pricer } = deps;
+  const { budget } = request;
   const stats: ExplainStats = { cacheHits: 0, modelCalls: 0, modelAnswered: 0, templates: 0 };
   // The budget starts now: cache reads count against it too.
   const deadline = AbortSignal.timeout(settings.timeoutMs);
@@ -127,7 +135,7 @@ export async function explainMatches(
         schema: responseSchema(handles),
         temperature: settings.temperature,
         maxOutputTokens,
-        signal: AbortSignal.any([deadline, options.signal]),
+        signal: AbortSignal.any([deadline, request.signal]),
         onUsage: (usage) => (billed = usage),
       });
       const parsed = parseExplanations(answer, handles);
@@ -143,8 +151,8 @@ export async function explainMatches(
       });
       await Promise.all(writes);
     } catch (err) {
-      stats.fallbackReason = options.signal.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'error';
-      options.log.warn('match explanations fell back to templates', {
+      stats.fallbackReason = request.signal.aborted ? 'aborted' : deadline.aborted ? 'timeout' : 'error';
+      request.log.warn('match explanations fell back to templates', {
         reason: stats.fallbackReason,
         ...describeError(err),
       });
