@@ -173,7 +173,7 @@ export function generationConfig(body: RequestBody): Record<string, unknown> {
   return isRecord(body.generationConfig) ? body.generationConfig : {};
 }
 
-/** Text of the last user turn (all its text parts joined). */
+/** Text of the last user message (all its text parts joined). */
 export function lastUserText(body: RequestBody): string {
   const contents = Array.isArray(body.contents) ? body.contents : [];
   for (let i = contents.length - 1; i >= 0; i--) {

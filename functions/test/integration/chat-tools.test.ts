@@ -1,7 +1,7 @@
 // The assistant's tools end to end, in-process against the Gemini-protocol server (its default reply
 // calls find_events / suggest_people; scenarios script every other shape) with the official Firestore
 // emulator holding profiles and events. The server's request log shows what "Gemini" got back: the
-// model's turn with its signatures, and the functionResponse parts.
+// model's message with its signatures, and the functionResponse parts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scopedEnv } from '../support/env.js';
@@ -157,10 +157,10 @@ describe('the offline default model with tools', () => {
       { functionDeclarations: expect.arrayContaining([expect.objectContaining({ name: 'find_events' })]) },
     ]);
     const contents = second.body!.contents;
-    const modelTurn = contents.at(-2)!;
+    const modelMessage = contents.at(-2)!;
     const responseTurn = contents.at(-1)!;
-    expect(modelTurn.role).toBe('model');
-    expect(modelTurn.functionCalls).toEqual([
+    expect(modelMessage.role).toBe('model');
+    expect(modelMessage.functionCalls).toEqual([
       { name: 'find_events', args: { limit: 3 }, thoughtSignature: expect.any(String) },
     ]);
     expect(responseTurn.role).toBe('user');

@@ -1,6 +1,6 @@
 // What a chat caller is told when something goes wrong. Conversation errors are chat's own
 // (404 conversation_not_found, 409 in_progress); every upstream failure goes through the platform's
-// one mapping (platform/model/http-errors.ts) with chat's sentences:
+// one mapping (platform/model/errors.ts) with chat's sentences:
 //   blocked prompt / content stop           422 blocked   {category?} (the harm category, when known)
 //   429, 503 (after retries)                503 upstream_unavailable  (Retry-After when Gemini gave one)
 //   408, 504, our own timeouts              504 upstream_timeout
@@ -10,7 +10,7 @@ import {
   toUpstreamHttpError,
   type UpstreamErrorPresentation,
   type UpstreamHttpError,
-} from '../../platform/model/http-errors.js';
+} from '../../platform/model/errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import type { ChatErrorCode } from './api-types.js';
 

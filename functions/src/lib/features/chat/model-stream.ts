@@ -36,7 +36,7 @@ export interface ModelCallOptions {
   /** Each answer chunk as it arrives; awaited, so a slow consumer slows reading (backpressure). */
   onText(text: string): void | Promise<void>;
   /**
-   * Every part of the answering attempt that the model's turn is made of (text and thinking chunks,
+   * Every part of the answering attempt that the model's message is made of (text and thinking chunks,
    * signature-only parts, tool calls), in order, before onText for the same chunk; awaited.
    */
   onPart?(event: ModelTextEvent | ModelToolCallEvent): void | Promise<void>;
@@ -76,7 +76,7 @@ class Attempt {
 interface OpenedStream {
   attempt: Attempt;
   events: AsyncIterator<ModelEvent>;
-  /** What came before the first answer (thinking, signature-only parts): part of the model's turn. */
+  /** What came before the first answer (thinking, signature-only parts): part of the model's message. */
   before: ModelEvent[];
   /** The first answer text or tool call, or the end of a reply without either. */
   first: ModelEvent;

@@ -1,6 +1,6 @@
 // What an image caller is told when something goes wrong; one mapping for both functions. Input and
 // output errors are the feature's own; every upstream failure goes through the platform's one mapping
-// (platform/model/http-errors.ts) with the image sentences:
+// (platform/model/errors.ts) with the image sentences:
 //   input image refused or unusable         400 invalid_image / source_not_allowed, 413 image_too_large
 //                                           (bytes or pixels), 415 unsupported_image_type, 422 source_unavailable
 //   model answered without an image         502 no_image       {finishReason}
@@ -11,7 +11,7 @@
 //   408, 504, our own timeout               504 upstream_timeout
 //   any other Gemini/network/protocol fault 502 upstream_error
 // Messages are fixed sentences; the underlying error rides along as `cause` (logged, never sent).
-import { toUpstreamHttpError, type UpstreamErrorPresentation } from '../../platform/model/http-errors.js';
+import { toUpstreamHttpError, type UpstreamErrorPresentation } from '../../platform/model/errors.js';
 import { HttpError } from '../../platform/http/errors.js';
 import { StorageUnavailableError } from '../../platform/image-pipeline/s3-multipart.js';
 import { ImageTooLargeError } from '../../platform/image-pipeline/upload.js';

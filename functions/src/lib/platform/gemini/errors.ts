@@ -1,12 +1,13 @@
 // Gemini's errors: the model errors (platform/model/errors.ts) with Gemini's names, messages and
-// retry facts (Google's status strings, RetryInfo). Messages never include request content, keys or
-// image data.
+// retry facts (Google's status strings, RetryInfo), and every way Gemini's failures are read into them:
+// a non-2xx answer (geminiHttpError), a network fault (classifyNetworkFault), a stream that breaks the
+// wire format (geminiStreamError). Messages never include request content, keys or image data.
 //   GeminiError (= ModelError, the base of every backend's errors)
 //     GeminiApiError       Gemini answered with an error (an `error` event mid-stream)
 //       GeminiHttpError    ... as a non-2xx answer to the request (Retry-After / RetryInfo)
 //     GeminiBlockedError   the prompt was refused, or the reply stopped for content reasons
 //     GeminiProtocolError  the stream broke the wire format
-//     GeminiNetworkError   the connection failed, was reset or cut (classified in network-fault.ts)
+//     GeminiNetworkError   the connection failed, was reset or cut (classifyNetworkFault)
 //     GeminiTimeoutError   one of our own deadlines passed
 //     GeminiAuthError      no credentials for the call (Vertex AI: Application Default Credentials failed)
 import {
@@ -20,6 +21,10 @@ import {
   type ModelProtocolErrorCode,
   type ModelTimeoutPhase,
 } from '../model/errors.js';
+import { readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
+import { classifyFault } from '../model/network-fault.js';
+import { SseIncompleteEventError } from '../sse/parse.js';
+import { JsonSyntaxError } from './json-stream.js';
 
 export { RETRYABLE_STATUSES, isRetryableError, retryAfterMsOf } from '../model/errors.js';
 
@@ -83,7 +88,7 @@ export class GeminiApiError extends ModelApiError {
   }
 }
 
-/** A non-2xx answer to the request itself (streaming-client.ts), with the server's retry hint if any. */
+/** A non-2xx answer to the request itself (geminiHttpError), with the server's retry hint if any. */
 export class GeminiHttpError extends GeminiApiError {
   constructor(init: GeminiApiErrorInit) {
     super(init);
@@ -165,4 +170,69 @@ export class GeminiAuthError extends ModelError {
     });
     this.name = 'GeminiAuthError';
   }
+}
+
+/** Error bodies are small JSON; never read more than this of one (it could be anything). */
+const MAX_ERROR_BODY_BYTES = 8 * 1024;
+
+/**
+ * A non-2xx answer from Gemini with its retry facts: Google's status string and message from the
+ * `{"error": {...}}` body, and the delay from a google.rpc.RetryInfo detail or a Retry-After header.
+ * Shared by the streaming and the unary client.
+ */
+export async function geminiHttpError(response: Response): Promise<GeminiHttpError> {
+  const text = await readPrefix(response, MAX_ERROR_BODY_BYTES);
+  const error = parseGoogleError(text);
+  return new GeminiHttpError({
+    status: response.status,
+    googleStatus: typeof error?.status === 'string' && error.status !== '' ? error.status : undefined,
+    message: typeof error?.message === 'string' ? error.message : response.statusText || undefined,
+    details: error?.details,
+    retryAfterMs: retryInfoDelayMs(error?.details) ?? retryAfterHeaderMs(response.headers.get('retry-after')),
+  });
+}
+
+/** `{"error": {code, message, status, details}}` as Google sends it; undefined for anything else. */
+function parseGoogleError(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    // Some proxies wrap it in an array.
+    const body = Array.isArray(parsed) ? parsed[0] : parsed;
+    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    return typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined; // not JSON, or cut off at MAX_ERROR_BODY_BYTES
+  }
+}
+
+/** google.rpc.RetryInfo: `{"@type": ".../google.rpc.RetryInfo", "retryDelay": "20s"}` (Duration JSON). */
+function retryInfoDelayMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    if (typeof detail !== 'object' || detail === null) continue;
+    const { '@type': type, retryDelay } = detail as { '@type'?: unknown; retryDelay?: unknown };
+    if (typeof type !== 'string' || !type.endsWith('google.rpc.RetryInfo')) continue;
+    const match = typeof retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(retryDelay) : null;
+    if (match) return Math.round(Number(match[1]) * 1000);
+  }
+  return undefined;
+}
+
+/** A network fault of a Gemini call, classified once at the transport boundary (the clients). */
+export function classifyNetworkFault(error: unknown, signal?: AbortSignal): unknown {
+  return classifyFault(error, signal, (code, cause) => new GeminiNetworkError(code, { cause }));
+}
+
+/** A failure while reading Gemini's stream: malformed event JSON or an event cut off is a protocol error. */
+export function geminiStreamError(error: unknown): unknown {
+  if (error instanceof GeminiError) return error;
+  if (error instanceof JsonSyntaxError) {
+    return new GeminiProtocolError('PROTOCOL_INVALID_JSON', `Gemini event data is not valid JSON (${error.message})`, {
+      cause: error,
+    });
+  }
+  if (error instanceof SseIncompleteEventError) {
+    return new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'Gemini stream ended inside an event', { cause: error });
+  }
+  return error;
 }

@@ -8,11 +8,10 @@
 // Throws: GeminiApiError for an `error` event, GeminiBlockedError for a blocked prompt,
 // GeminiProtocolError for invalid JSON, a truncated streamed event or an inconsistent image
 // continuation. Errors of the body itself (network, abort) pass through unchanged.
-import { isStreamedSseEvent, SseIncompleteEventError, type SseEvent } from '../sse/parse.js';
-import { GeminiError, GeminiProtocolError } from './errors.js';
+import { isStreamedSseEvent, type SseEvent } from '../sse/parse.js';
+import { GeminiProtocolError, geminiStreamError } from './errors.js';
 import { GeminiEventAssembler, isJsonObject, type JsonObject } from './stream-events-assembler.js';
 import { StreamedResponseReader } from './stream-events-streamed.js';
-import { JsonSyntaxError } from './json-stream.js';
 import type { GeminiStreamEvent } from './types.js';
 
 export async function* parseGeminiEvents(
@@ -34,7 +33,7 @@ export async function* parseGeminiEvents(
       yield* assembler.take();
     }
   } catch (error) {
-    throw toGeminiError(error);
+    throw geminiStreamError(error);
   }
   yield assembler.done();
 }
@@ -56,17 +55,4 @@ function parseResponse(data: string): JsonObject {
   if (!isJsonObject(value))
     throw new GeminiProtocolError('PROTOCOL_INVALID_JSON', 'Gemini event data is not a JSON object');
   return value;
-}
-
-function toGeminiError(error: unknown): unknown {
-  if (error instanceof GeminiError) return error;
-  if (error instanceof JsonSyntaxError) {
-    return new GeminiProtocolError('PROTOCOL_INVALID_JSON', `Gemini event data is not valid JSON (${error.message})`, {
-      cause: error,
-    });
-  }
-  if (error instanceof SseIncompleteEventError) {
-    return new GeminiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'Gemini stream ended inside an event', { cause: error });
-  }
-  return error;
 }

@@ -6,14 +6,12 @@
 // between body chunks; callers bound the whole call with their own signal.
 //
 // This is the transport boundary: network faults of the request and of reading the body are
-// classified here, once (network-fault.ts), and a non-2xx answer becomes a GeminiHttpError that
+// classified here, once (errors.ts), and a non-2xx answer becomes a GeminiHttpError that
 // carries its retry facts (status, RetryInfo / Retry-After).
 
 import { classifiedBody } from '../model/http-response.js';
 import type { GeminiApiAdapter } from './adapter.js';
-import { GeminiAuthError, GeminiHttpError } from './errors.js';
-import { toHttpError } from './http-error.js';
-import { classifyNetworkFault } from './network-fault.js';
+import { classifyNetworkFault, GeminiAuthError, GeminiHttpError, geminiHttpError } from './errors.js';
 import { type GenerateContentRequestBody, serializeRequestBody } from './request-body.js';
 
 export interface GeminiStreamRequest {
@@ -55,7 +53,7 @@ export class GeminiStreamingClient implements GeminiTransport {
     } catch (error) {
       throw classifyNetworkFault(error, signal);
     }
-    if (!response.ok) throw await toHttpError(response);
+    if (!response.ok) throw await geminiHttpError(response);
     if (!response.body) throw new GeminiHttpError({ status: 502, message: 'empty response body' });
     return {
       body: classifiedBody(response.body, (error) => classifyNetworkFault(error, signal)),

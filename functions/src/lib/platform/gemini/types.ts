@@ -31,19 +31,19 @@ export interface ImageDeltaEvent {
 
 /**
  * Answer text, or thinking text when `thought` is true (never part of the answer). `text` is empty
- * only for a part that carries nothing but a `thoughtSignature` (Gemini 3 ends some turns with one).
+ * only for a part that carries nothing but a `thoughtSignature` (Gemini 3 ends some replies with one).
  */
 export interface TextDeltaEvent {
   type: 'text-delta';
   text: string;
   thought?: boolean;
-  /** Opaque; must go back to Gemini with the model's turn, exactly as received. */
+  /** Opaque; must go back to Gemini with the model's message, exactly as received. */
   thoughtSignature?: string;
 }
 
 /**
  * A tool call as Gemini sent it. `args` is whatever JSON arrived (validate before use); `part` is the
- * whole part object, to be sent back verbatim with the model's turn (its `thoughtSignature` included).
+ * whole part object, to be sent back verbatim with the model's message (its `thoughtSignature` included).
  */
 export interface FunctionCallEvent {
   type: 'function-call';

@@ -4,9 +4,7 @@
 // (models.get, for health checks). Network faults and non-2xx answers become the same errors as on the
 // streaming client.
 import type { GeminiApiAdapter } from './adapter.js';
-import { GeminiAuthError } from './errors.js';
-import { toHttpError } from './http-error.js';
-import { classifyNetworkFault } from './network-fault.js';
+import { classifyNetworkFault, GeminiAuthError, geminiHttpError } from './errors.js';
 import type { GenerateContentRequestBody } from './request-body.js';
 
 export interface GeminiGenerateRequest {
@@ -59,7 +57,7 @@ export class GeminiUnaryClient {
     signal?.throwIfAborted();
     try {
       const response = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
-      if (!response.ok) throw await toHttpError(response);
+      if (!response.ok) throw await geminiHttpError(response);
       return (await response.json()) as T;
     } catch (error) {
       throw classifyNetworkFault(error, signal);

@@ -30,7 +30,7 @@ import { callableResponder } from './callable.js';
 import { assertJsonContentType } from './request-checks.js';
 import { answerPreflight, applyCorsHeaders } from './responses.js';
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './request-checks.js';
-import { HttpError, toHttpError } from './errors.js';
+import { errorOfResponse, toHttpError } from './errors.js';
 import { assertMethod, type HttpMethod } from './request-checks.js';
 import { resolveRequestId } from './responses.js';
 import { runEndpoint, type EndpointSettings, type Exchange, type RequestInput } from './request-layer.js';
@@ -170,15 +170,7 @@ async function readCallableInput(req: Request, hasBody: boolean, maxBodyBytes: n
 /** A handler's return value as the callable result: an error envelope of 4xx/5xx becomes the error. */
 function callableResult(res: Response, result: unknown): unknown {
   if (!isEndpointResponse(result)) return result ?? null;
-  if (result.status >= 400) {
-    const { error } = (result.body ?? {}) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
-    throw new HttpError(
-      result.status,
-      typeof error?.code === 'string' ? error.code : 'error',
-      typeof error?.message === 'string' ? error.message : 'The request failed',
-      { details: error?.details, headers: result.headers },
-    );
-  }
+  if (result.status >= 400) throw errorOfResponse(result);
   if (!res.headersSent) for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   return result.body ?? null;
 }

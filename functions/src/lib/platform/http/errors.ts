@@ -1,6 +1,7 @@
 // The platform's HTTP errors: the one shape every endpoint answers with, and the same errors as the
 // callable protocol carries them.
 import { HttpsError, type FunctionsErrorCode } from 'firebase-functions/v2/https';
+import type { EndpointResponse } from './responses.js';
 
 // The one error shape every endpoint answers with:
 //   {"error":{"code","message","details"?,"requestId"}}
@@ -45,6 +46,20 @@ export function errorBody(code: string, message: string, requestId: string, deta
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal error. Quote the request id when reporting this.';
+
+/**
+ * An error answer a handler returned (status >= 400, our error body) as the error it stands for: how a
+ * callable caller, which has no status line, is told.
+ */
+export function errorOfResponse(response: EndpointResponse): HttpError {
+  const { error } = (response.body ?? {}) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+  return new HttpError(
+    response.status,
+    typeof error?.code === 'string' ? error.code : 'error',
+    typeof error?.message === 'string' ? error.message : 'The request failed',
+    { details: error?.details, headers: response.headers },
+  );
+}
 
 /** Maps any thrown value to what the caller sees; unexpected errors are masked. */
 export function toHttpError(err: unknown): HttpError {

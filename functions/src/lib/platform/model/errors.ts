@@ -1,16 +1,19 @@
-// The errors of any model backend (Gemini, an OpenAI-compatible server), one hierarchy. Every error
-// says, from where it is made, what retry code and the HTTP mapping need (as vercel/ai's APICallError
-// does): an HTTP-like `status` when one applies, a machine-readable `code`, `isRetryable`, and
-// `retryAfterMs` when the server asked for a delay. Retry code reads `isRetryable` only; the mapping
-// (http-errors.ts) reads the class and `status`. Each backend subclasses these with its own names and
-// messages (platform/gemini/errors.ts, platform/openai/errors.ts). Messages never include request
-// content, keys or image data.
+// The errors of any model backend (Gemini, an OpenAI-compatible server), one hierarchy, and the one
+// ladder from them to what a caller is told (toUpstreamHttpError, below). Every error says, from where
+// it is made, what retry code and the ladder need (as vercel/ai's APICallError does): an HTTP-like
+// `status` when one applies, a machine-readable `code`, `isRetryable`, and `retryAfterMs` when the
+// server asked for a delay. Retry code reads `isRetryable` only; the ladder reads the class and
+// `status`. Each backend subclasses these with its own names and messages, and reads its own wire's
+// failures into them (platform/gemini/errors.ts, platform/openai/errors.ts). Messages never include
+// request content, keys or image data.
 //   ModelError
 //     ModelApiError        the server answered with an error (a non-2xx answer, an error event mid-stream)
 //     ModelBlockedError    the prompt was refused, or the reply stopped for content reasons
 //     ModelProtocolError   the stream broke the wire format
 //     ModelNetworkError    the connection failed, was reset or cut (network-fault.ts)
 //     ModelTimeoutError    one of our own deadlines passed
+
+import { HttpError } from '../http/errors.js';
 
 /** Statuses worth retrying (rate limits, timeouts, transient server trouble): the one set. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -150,4 +153,78 @@ export class ModelTimeoutError extends ModelError {
     super(message, { code: 'TIMEOUT', isRetryable: phase !== 'total' });
     this.name = 'ModelTimeoutError';
   }
+}
+
+// The ladder: an upstream model failure as what a caller is told, for every feature and both answer
+// styles (a JSON error, or the SSE `error` event once a stream has started):
+//   prompt refused / reply stopped for content    422 blocked   {category?} (the harm category, when known)
+//   429, 503 (after retries)                      503 upstream_unavailable  (Retry-After when the server gave a delay)
+//   408, 504, our own deadlines                   504 upstream_timeout
+//   any other model/network/protocol fault        502 upstream_error
+// Each feature supplies its own presentable sentences; the upstream error rides along as `cause`
+// (logged, never sent). Feature errors (a missing conversation, a bad input image...) are the
+// features' own and never come here.
+export type UpstreamErrorCode = 'blocked' | 'upstream_unavailable' | 'upstream_timeout' | 'upstream_error';
+
+/** An HttpError this mapping made; its code is one of the four above. */
+export class UpstreamHttpError extends HttpError {
+  declare readonly code: UpstreamErrorCode;
+
+  constructor(
+    status: number,
+    code: UpstreamErrorCode,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause: unknown },
+  ) {
+    super(status, code, message, options);
+    this.name = 'UpstreamHttpError';
+  }
+}
+
+export interface UpstreamErrorPresentation {
+  /** Fixed, presentable sentences, one per outcome. */
+  messages: { blocked: string; unavailable: string; timeout: string; upstream: string };
+  /** Whether a 422 says why, as `details: {reason}` (the blockReason or finishReason). */
+  blockReasonInDetails: boolean;
+}
+
+/**
+ * A 422's details: the harm category by its app-level name (`{category: "harassment"}`, safety.ts)
+ * whenever the server says which, and the reason when the feature shows it. Nothing else of the
+ * ratings (probabilities, scores) is passed on.
+ */
+function blockedDetails(error: ModelBlockedError, withReason: boolean): Record<string, string> | undefined {
+  const details: Record<string, string> = {};
+  if (withReason) details.reason = error.blockReason;
+  if (error.category !== undefined) details.category = error.category;
+  return Object.keys(details).length > 0 ? details : undefined;
+}
+
+const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+const TIMEOUT_STATUSES: ReadonlySet<number> = new Set([408, 504]);
+
+/** Idempotent: what it made comes back as is (a failure may be mapped by the turn, then by the handler). */
+export function toUpstreamHttpError(error: unknown, presentation: UpstreamErrorPresentation): UpstreamHttpError {
+  if (error instanceof UpstreamHttpError) return error;
+  const { messages } = presentation;
+  if (error instanceof ModelBlockedError) {
+    const details = blockedDetails(error, presentation.blockReasonInDetails);
+    return new UpstreamHttpError(422, 'blocked', messages.blocked, { details, cause: error });
+  }
+  if (error instanceof ModelTimeoutError)
+    return new UpstreamHttpError(504, 'upstream_timeout', messages.timeout, { cause: error });
+  const status = error instanceof ModelError ? error.status : undefined;
+  if (status !== undefined && UNAVAILABLE_STATUSES.has(status)) {
+    const headers = retryAfterHeader((error as ModelError).retryAfterMs);
+    return new UpstreamHttpError(503, 'upstream_unavailable', messages.unavailable, { headers, cause: error });
+  }
+  if (status !== undefined && TIMEOUT_STATUSES.has(status)) {
+    return new UpstreamHttpError(504, 'upstream_timeout', messages.timeout, { cause: error });
+  }
+  return new UpstreamHttpError(502, 'upstream_error', messages.upstream, { cause: error });
+}
+
+/** Whole seconds, at least 1 (a sub-second hint must not read as "now"). */
+function retryAfterHeader(retryAfterMs: number | undefined): Record<string, string> | undefined {
+  return retryAfterMs ? { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } : undefined;
 }

@@ -4,14 +4,20 @@
 //   {"error": {"code": 502, "message", "metadata"}}          OpenRouter (also as a data event after a 200)
 //   {"object": "error", "message", "type", "code"}          vLLM (older)
 //   {"error": "text"}                                       some proxies
+// Every way this backend's failures are read into them lives here: a non-2xx answer (openAiHttpError),
+// a network fault (classifyNetworkFault), an error object or a broken stream (openAiStreamError).
 // Messages never include request content or keys.
 import {
   ModelApiError,
   ModelBlockedError,
   ModelNetworkError,
   ModelProtocolError,
+  ModelError,
   type ModelProtocolErrorCode,
 } from '../model/errors.js';
+import { readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
+import { classifyFault } from '../model/network-fault.js';
+import { SseIncompleteEventError } from '../sse/parse.js';
 
 const PROVIDER = 'OpenAI-compatible server';
 
@@ -85,12 +91,44 @@ export class OpenAiProtocolError extends ModelProtocolError {
   }
 }
 
-/** The connection failed, was reset or was cut (classified in streaming-client.ts). Retryable. */
+/** The connection failed, was reset or was cut (classifyNetworkFault). Retryable. */
 export class OpenAiNetworkError extends ModelNetworkError {
   constructor(code: string, options: { cause: unknown }) {
     super(`${PROVIDER} connection failed (${code})`, code, options);
     this.name = 'OpenAiNetworkError';
   }
+}
+
+/** Error bodies are small JSON; never read more than this of one (it could be anything). */
+const MAX_ERROR_BODY_BYTES = 8 * 1024;
+
+/** A non-2xx answer, whatever its body's shape (above), with the Retry-After delay if any. */
+export async function openAiHttpError(response: Response): Promise<OpenAiApiError> {
+  const text = await readPrefix(response, MAX_ERROR_BODY_BYTES);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { error: { message: response.statusText || undefined } }; // not JSON, or cut off
+  }
+  return OpenAiApiError.fromBody(body, {
+    status: response.status,
+    retryAfterMs: retryAfterHeaderMs(response.headers.get('retry-after')),
+  });
+}
+
+/** A network fault of a call, classified once at the transport boundary (streaming-client.ts). */
+export function classifyNetworkFault(error: unknown, signal?: AbortSignal): unknown {
+  return classifyFault(error, signal, (code, cause) => new OpenAiNetworkError(code, { cause }));
+}
+
+/** A failure while reading the stream: an event cut off is a protocol error; model errors pass as they are. */
+export function openAiStreamError(error: unknown): unknown {
+  if (error instanceof ModelError) return error;
+  if (error instanceof SseIncompleteEventError) {
+    return new OpenAiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'stream ended inside an event', { cause: error });
+  }
+  return error;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,9 +12,8 @@
 //   - an error object as a data event after the 200 (vLLM's `{"object": "error"}` or `{"error": {...}}`
 //     followed by `[DONE]`, OpenRouter's `{"error": {...}}`): thrown as OpenAiApiError.
 // Throws OpenAiProtocolError for data that is not a JSON object or an event too large to buffer.
-import { isStreamedSseEvent, SseIncompleteEventError, type SseEvent } from '../sse/parse.js';
-import { ModelError } from '../model/errors.js';
-import { isErrorChunk, OpenAiApiError, OpenAiProtocolError } from './errors.js';
+import { isStreamedSseEvent, type SseEvent } from '../sse/parse.js';
+import { isErrorChunk, OpenAiApiError, OpenAiProtocolError, openAiStreamError } from './errors.js';
 import { ToolCallAssembler } from './tool-call-assembler.js';
 import type { OpenAiStreamEvent, OpenAiTokenUsage } from './types.js';
 
@@ -96,7 +95,7 @@ export async function* parseOpenAiEvents(
       }
     }
   } catch (error) {
-    throw toModelError(error);
+    throw openAiStreamError(error);
   }
   if (!finished && end.finishReason === undefined) {
     throw new OpenAiProtocolError('PROTOCOL_MISSING_DONE', 'stream ended before the reply finished');
@@ -108,12 +107,4 @@ export async function* parseOpenAiEvents(
 /** The first choice (n = 1); a chunk without an index is taken to be it. */
 function isFirstChoice(choice: unknown): boolean {
   return isRecord(choice) && (choice.index === undefined || choice.index === 0);
-}
-
-function toModelError(error: unknown): unknown {
-  if (error instanceof ModelError) return error;
-  if (error instanceof SseIncompleteEventError) {
-    return new OpenAiProtocolError('PROTOCOL_TRUNCATED_EVENT', 'stream ended inside an event', { cause: error });
-  }
-  return error;
 }

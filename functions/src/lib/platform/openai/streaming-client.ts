@@ -5,9 +5,8 @@
 // This is the transport boundary: network faults of the request and of reading the body are
 // classified here, once (platform/model/network-fault.ts), and a non-2xx answer becomes an
 // OpenAiApiError that carries its retry facts (status, Retry-After).
-import { classifiedBody, readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
-import { classifyFault } from '../model/network-fault.js';
-import { OpenAiApiError, OpenAiNetworkError } from './errors.js';
+import { classifiedBody } from '../model/http-response.js';
+import { classifyNetworkFault, OpenAiApiError, openAiHttpError } from './errors.js';
 import type { ChatCompletionRequest } from './request-body.js';
 
 export interface OpenAiAccessConfig {
@@ -32,13 +31,6 @@ export interface OpenAiStreamResponse {
 /** What the features need of a client (tests script it): one streamed request. */
 export interface OpenAiTransport {
   fetch(request: OpenAiStreamRequest): Promise<OpenAiStreamResponse>;
-}
-
-/** Error bodies are small JSON; never read more than this of one (it could be anything). */
-const MAX_ERROR_BODY_BYTES = 8 * 1024;
-
-export function classifyNetworkFault(error: unknown, signal?: AbortSignal): unknown {
-  return classifyFault(error, signal, (code, cause) => new OpenAiNetworkError(code, { cause }));
 }
 
 export class OpenAiStreamingClient implements OpenAiTransport {
@@ -67,7 +59,7 @@ export class OpenAiStreamingClient implements OpenAiTransport {
     } catch (error) {
       throw classifyNetworkFault(error, signal);
     }
-    if (!response.ok) throw await toHttpError(response);
+    if (!response.ok) throw await openAiHttpError(response);
     if (!response.body) throw new OpenAiApiError({ status: 502, message: 'empty response body' });
     return {
       body: classifiedBody(response.body, (error) => classifyNetworkFault(error, signal)),
@@ -75,18 +67,4 @@ export class OpenAiStreamingClient implements OpenAiTransport {
       headers: response.headers,
     };
   }
-}
-
-async function toHttpError(response: Response): Promise<OpenAiApiError> {
-  const text = await readPrefix(response, MAX_ERROR_BODY_BYTES);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = { error: { message: response.statusText || undefined } }; // not JSON, or cut off
-  }
-  return OpenAiApiError.fromBody(body, {
-    status: response.status,
-    retryAfterMs: retryAfterHeaderMs(response.headers.get('retry-after')),
-  });
 }

@@ -80,7 +80,7 @@ describe('buildSystemInstruction', () => {
 });
 
 describe('buildContents', () => {
-  it('maps roles, merges consecutive turns, skips empty text and leading model turns, ends with the message', () => {
+  it('maps roles, merges consecutive messages, skips empty text and leading model messages, ends with the message', () => {
     const contents = buildContents(
       [
         { role: 'assistant', text: 'greeting' },
@@ -173,7 +173,7 @@ describe('tools in the prompt', () => {
     expect(buildSystemInstruction(undefined)).not.toMatch(/tools/);
   });
 
-  it('replays a stored tool exchange after the user turn it answered, instead of the reply text', () => {
+  it('replays a stored tool exchange after the user message it answered, instead of the reply text', () => {
     const exchange = [
       { role: 'model', parts: [{ functionCall: { name: 'find_events', args: {} }, thoughtSignature: 'S' }] },
       { role: 'user', parts: [{ functionResponse: { name: 'find_events', response: { result: { events: [] } } } }] },
@@ -191,7 +191,7 @@ describe('tools in the prompt', () => {
       ...exchange,
       { role: 'user', parts: [{ text: 'ok' }] },
     ]);
-    // An exchange never leads the contents (Gemini wants a user turn first): it is skipped like any model turn.
+    // An exchange never leads the contents (Gemini wants a user message first): it is skipped like any model message.
     expect(
       buildContents([{ role: 'assistant', text: 'x', exchange: { format: 'gemini', contents: exchange } }], 'hi'),
     ).toEqual([{ role: 'user', parts: [{ text: 'hi' }] }]);

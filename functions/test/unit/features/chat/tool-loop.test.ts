@@ -168,7 +168,7 @@ describe('runToolLoop', () => {
     });
   });
 
-  it('a call followed by text in the same response: the text streams, and both go back in the model turn', async () => {
+  it('a call followed by text in the same response: the text streams, and both go back in the model’s message', async () => {
     const client = scripted(
       { chunks: [[fc('a', 'S')], [{ text: 'Looking that up.' }]] },
       { chunks: [[{ text: ' Found.' }]] },

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GoogleGenAIApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
 import { GeminiHttpError, GeminiNetworkError, GeminiTimeoutError } from '../../../../src/lib/platform/gemini/errors.js';
-import { classifyNetworkFault } from '../../../../src/lib/platform/gemini/network-fault.js';
+import { classifyNetworkFault } from '../../../../src/lib/platform/gemini/errors.js';
 import { GeminiStreamingClient } from '../../../../src/lib/platform/gemini/streaming-client.js';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { GeminiBlockedError } from '../../../../src/lib/platform/gemini/errors.js';
 import { finishReasonBlock } from '../../../../src/lib/platform/gemini/finish-reasons.js';
-import { toUpstreamHttpError } from '../../../../src/lib/platform/model/http-errors.js';
+import { toUpstreamHttpError } from '../../../../src/lib/platform/model/errors.js';
 import { blockedCategory, readSafetyRatings, toSafetySettings } from '../../../../src/lib/platform/gemini/safety.js';
 import { chunkOf, fakePng, imagePart, runGemini, sseText, textPart } from './stream-events-support.js';
 

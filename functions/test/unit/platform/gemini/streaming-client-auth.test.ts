@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeminiApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
 import { GeminiAuthError } from '../../../../src/lib/platform/gemini/errors.js';
-import { toUpstreamHttpError } from '../../../../src/lib/platform/model/http-errors.js';
+import { toUpstreamHttpError } from '../../../../src/lib/platform/model/errors.js';
 import { GeminiStreamingClient } from '../../../../src/lib/platform/gemini/streaming-client.js';
 
 describe('GeminiStreamingClient without credentials', () => {

@@ -1,7 +1,7 @@
 // Chat on Gemini: streamGenerateContent through the platform's one chain (fetchGeminiEvents:
 // transport -> parseSseStream -> parseGeminiEvents), its events mapped to the neutral ones. Tools are
-// `functionDeclarations`; the exchange is Gemini contents: the model's turn exactly as received
-// (gemini-response.ts), then a user turn of functionResponse parts.
+// `functionDeclarations`; the exchange is Gemini contents: the model's message exactly as received
+// (gemini-response.ts), then a user message of functionResponse parts.
 import { fetchGeminiEvents } from '../../../platform/gemini/fetch-events.js';
 import { finishReasonBlock } from '../../../platform/gemini/finish-reasons.js';
 import type {

@@ -21,8 +21,8 @@ function replayableExchange(exchange: StoredExchange | undefined): StreamingCont
 
 /**
  * History (oldest first) plus the new message as Gemini contents. Empty messages are skipped,
- * consecutive turns of one role are merged (Gemini expects user/model alternation, and a failed
- * reply leaves two user turns in a row), and the contents start with a user turn. A reply's tool
+ * consecutive messages of one role are merged (Gemini expects user/model alternation, and a failed
+ * reply leaves two user messages in a row), and the contents start with a user message. A reply's tool
  * exchange is replayed when Gemini wrote it; one from another backend is replayed as its text.
  */
 export function buildContents(history: readonly HistoryMessage[], message: string): StreamingContent[] {
@@ -31,7 +31,7 @@ export function buildContents(history: readonly HistoryMessage[], message: strin
   for (const turn of turns) {
     const role = turn.role === 'assistant' ? 'model' : 'user';
     if (contents.length === 0 && role === 'model') continue;
-    // A tool exchange starts with the model's calls and alternates; it follows the user turn it answered.
+    // A tool exchange starts with the model's calls and alternates; it follows the user message it answered.
     const exchange = replayableExchange(turn.exchange);
     if (exchange && contents[contents.length - 1]?.role === 'user') {
       contents.push(...exchange.map((content) => ({ role: content.role, parts: [...content.parts] })));

@@ -1,5 +1,5 @@
 // One Gemini response of a chat turn, kept as the parts Gemini must get back. A follow-up request
-// after a tool call repeats the model's turn exactly as received (every function-call part verbatim,
+// after a tool call repeats the model's message exactly as received (every function-call part verbatim,
 // thought signatures included: Gemini 3 refuses a follow-up whose calls lack them). Two things are
 // not "as received", on purpose:
 //   - plain text chunks without a signature are joined into one part (the stream cut them, not the

@@ -1,7 +1,7 @@
 // What an OpenAI-compatible server sees for one chat turn: a system message (prompt.ts), the
 // conversation as user/assistant messages ending with the new one, the generation settings. Pure
 // functions: the same inputs always give the same request, which the cache key relies on.
-// Roles are made to alternate (consecutive turns of one role merged, no leading assistant): several
+// Roles are made to alternate (consecutive messages of one role merged, no leading assistant): several
 // open models' chat templates refuse anything else (llama.cpp and vLLM render those templates).
 import type { ChatCompletionRequest, OpenAiMessage } from '../../../platform/openai/request-body.js';
 import { buildSystemInstruction, historyText, type HistoryMessage } from '../prompt.js';

@@ -17,7 +17,7 @@ import {
   toUpstreamHttpError,
   UpstreamHttpError,
   type UpstreamErrorPresentation,
-} from '../../../../src/lib/platform/model/http-errors.js';
+} from '../../../../src/lib/platform/model/errors.js';
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 
 const presentation: UpstreamErrorPresentation = {
