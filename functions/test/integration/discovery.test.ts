@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYED_FUNCTIONS, FUNCTION_MODULES, type DeployedFunctionName } from '../../src/function-modules.js';
-import { loadedCode } from '../support/loaded-code.js';
+import { LIB_DIR, loadedCode } from '../support/loaded-code.js';
 import { getServices } from '../support/services.js';
 
 const FUNCTIONS_DIR = path.resolve(__dirname, '..', '..');
@@ -302,10 +302,35 @@ describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
     expect(alone.get('generateImage')!.loaded.code.some((file) => IMAGE_CODE.test(file))).toBe(true);
     expect(alone.get('chatStream')!.loaded.code.some((file) => CHAT_CODE.test(file))).toBe(true);
     expect(alone.get('generateImage')!.loaded.code.filter((file) => IMAGE_PIPELINE_CODE.test(file))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/\/node_modules\/sharp\//), expect.stringMatching(/job\.js$/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/\/node_modules\/image-size\//),
+        expect.stringMatching(/job\.js$/),
+      ]),
     );
     for (const name of ['chatStream', 'matchUsers'] as const) {
       expect(alone.get(name)!.loaded.code.some((file) => MODEL_AND_TURN_CODE.test(file))).toBe(true);
+    }
+  });
+
+  it.each(DEPLOYED_FUNCTIONS)(
+    '%s: the S3 SDK and sharp are not loaded at start, only required on first use',
+    (name) => {
+      const { files } = alone.get(name)!.loaded;
+      expect(files.filter((file) => /\/node_modules\/(@aws-sdk\/client-s3|sharp)\//.test(file))).toEqual([]);
+    },
+  );
+
+  it('the functions that talk to S3 or decode inputs can load them (the check above can see it)', () => {
+    const bundles = JSON.parse(readFileSync(path.join(LIB_DIR, 'bundles.json'), 'utf8')) as Record<
+      string,
+      { requires: string[] }
+    >;
+    const requires = (name: DeployedFunctionName) => bundles[FUNCTION_MODULES[name]].requires;
+    for (const name of ['generateImage', 'editImage'] as const) {
+      expect(requires(name)).toEqual(expect.arrayContaining(['@aws-sdk/client-s3', 'sharp']));
+    }
+    for (const name of ['deleteImage', 'deleteAccount', 'health'] as const) {
+      expect(requires(name)).toContain('@aws-sdk/client-s3');
     }
   });
 

@@ -13,7 +13,8 @@
 // Memory: libvips (sharp) reads sequentially and, for JPEG and WebP, shrinks while decoding (it decodes
 // at 1/2, 1/4 or 1/8 of the size when the target allows), so a 48 MP JPEG never exists as 48 MP of
 // pixels. At most INPUT_DECODES_AT_ONCE images are decoded at once per instance (decode-gate.ts).
-import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import { sharpLib } from '../../platform/on-first-use.js';
 import { SourceImageError, tooManyPixels } from './errors.js';
 import { BmpError, bmpSize, decodeBmp } from './bmp-decode.js';
 import { HeifError, scrubHeif } from './heif-container.js';
@@ -46,10 +47,6 @@ const FIXED_FORMATS: Readonly<Record<string, 'jpeg' | 'png' | 'webp'>> = {
   'image/bmp': 'png',
 };
 const PASSTHROUGH = new Set(['image/heic', 'image/heif']);
-
-// libvips' operation cache keeps recent results for reuse: nothing is reused across requests here,
-// and it would hold decoded pixels after a request is done.
-sharp.cache(false);
 
 export async function normalizeInputImage(
   bytes: Buffer,
@@ -85,12 +82,12 @@ export async function normalizeInputImage(
 }
 
 /** libvips reading the bytes (sequentially, never more than maxPixels), or our BMP decoder's pixels. */
-function decoder(bytes: Buffer, mimeType: string, policy: InputImagePolicy): sharp.Sharp {
+function decoder(bytes: Buffer, mimeType: string, policy: InputImagePolicy): Sharp {
   if (mimeType !== 'image/bmp') {
-    return sharp(bytes, { limitInputPixels: policy.maxPixels, sequentialRead: true, failOn: 'error' });
+    return sharpLib()(bytes, { limitInputPixels: policy.maxPixels, sequentialRead: true, failOn: 'error' });
   }
   const { width, height, channels, pixels } = decodeBmp(bytes);
-  return sharp(pixels, { raw: { width, height, channels }, limitInputPixels: policy.maxPixels });
+  return sharpLib()(pixels, { raw: { width, height, channels }, limitInputPixels: policy.maxPixels });
 }
 
 function bmpHeader(bytes: Buffer, field: string): { width: number; height: number; hasAlpha: boolean } {
@@ -106,7 +103,7 @@ function bmpHeader(bytes: Buffer, field: string): { width: number; height: numbe
 async function readHeader(bytes: Buffer, field: string): Promise<{ width: number; height: number; hasAlpha: boolean }> {
   try {
     // Header only: no pixel is decoded. limitInputPixels off here, so a bomb gets our 413, not an error.
-    const { width, height, hasAlpha } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const { width, height, hasAlpha } = await sharpLib()(bytes, { limitInputPixels: false }).metadata();
     if (!width || !height) throw new Error('no dimensions');
     return { width, height, hasAlpha };
   } catch (error) {

@@ -1,11 +1,12 @@
 // Where image bytes go: the streamed S3 upload target of the core pipeline, plus removal of objects
 // the job ends up not keeping (interim "thought" images, extra images, a job cancelled after upload).
-import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AppConfig } from '../../platform/config/index.js';
 import { getS3Credentials } from '../../platform/config/index.js';
 import { createS3Client, createS3UploadTarget, removeObject } from '../../platform/image-pipeline/s3-target.js';
 import type { ImageUploadTarget } from '../../platform/image-pipeline/upload.js';
 import { S3_CALL_DEADLINE_MS } from '../../platform/image-pipeline/s3-cleanup.js';
+import { s3Sdk } from '../../platform/on-first-use.js';
 
 export interface StoredObject {
   bucket: string;
@@ -56,27 +57,31 @@ function s3ClientFor(config: AppConfig['s3']): S3Client {
   return client;
 }
 
+/** The client (and the S3 SDK) are made by the first call that talks to S3, not by the store. */
 export function s3ImageStore(config: AppConfig['s3']): ImageObjectStore & ImageObjectRemover {
-  const client = s3ClientFor(config);
+  const client = () => s3ClientFor(config);
   return {
-    target: createS3UploadTarget({
-      client,
-      bucket: config.bucket,
-      publicUrlBase: config.publicUrlBase,
-      partSize: UPLOAD_PART_SIZE,
-      queueSize: UPLOAD_QUEUE_SIZE,
-      cacheControl: CACHE_CONTROL,
-    }),
+    target: {
+      upload: (request) =>
+        createS3UploadTarget({
+          client: client(),
+          bucket: config.bucket,
+          publicUrlBase: config.publicUrlBase,
+          partSize: UPLOAD_PART_SIZE,
+          queueSize: UPLOAD_QUEUE_SIZE,
+          cacheControl: CACHE_CONTROL,
+        }).upload(request),
+    },
     // At most CLEANUP_WAIT_MS; a delete S3 cannot take now is retried later (s3-cleanup.ts).
-    remove: (key) => removeObject(client, config.bucket, key),
+    remove: (key) => removeObject(client(), config.bucket, key),
     async removeAll(objects) {
       const byBucket = new Map<string, string[]>();
       for (const { bucket, key } of objects) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
       for (const [bucket, keys] of byBucket) {
         for (let start = 0; start < keys.length; start += DELETE_OBJECTS_MAX) {
           const chunk = keys.slice(start, start + DELETE_OBJECTS_MAX);
-          const result = await client.send(
-            new DeleteObjectsCommand({
+          const result = await client().send(
+            new (s3Sdk().DeleteObjectsCommand)({
               Bucket: bucket,
               Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
             }),

@@ -6,13 +6,14 @@
 //   textModel   the text backend (TEXT_BACKEND): Gemini's models.get of GEMINI_TEXT_MODEL (metadata,
 //               not generation), or an OpenAI-compatible server's GET /models
 //   imageModel  Gemini's models.get of GEMINI_IMAGE_MODEL (images always use Gemini)
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getS3Credentials, type AppConfig } from '../config/index.js';
 import { resolveGeminiAccess, type GeminiAccess } from '../config/gemini-access.js';
 import { resolveTextAccess } from '../config/text-access.js';
 import { getDb } from '../firebase.js';
 import { geminiUnaryClient } from '../gemini/clients.js';
 import { createS3Client } from '../image-pipeline/s3-target.js';
+import { s3Sdk } from '../on-first-use.js';
 import { getRedis } from '../redis.js';
 import type { HealthProbe } from './checks.js';
 
@@ -51,7 +52,9 @@ export function productionHealthProbes(config: AppConfig): HealthProbe[] {
       name: 's3',
       required: true,
       async probe(signal) {
-        await s3Client(config).send(new HeadBucketCommand({ Bucket: config.s3.bucket }), { abortSignal: signal });
+        await s3Client(config).send(new (s3Sdk().HeadBucketCommand)({ Bucket: config.s3.bucket }), {
+          abortSignal: signal,
+        });
         return 'ok';
       },
     },

@@ -7,15 +7,8 @@
 // at a full GC, which external memory triggers late (tens of MB): measured 68-80 MB of RSS growth for
 // a 30 MB image, against a target of 40 MB. Reused buffers make the bound independent of the GC.
 
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../on-first-use.js';
 import { callSignal, s3Cleanups, S3_CALL_DEADLINE_MS, S3_PART_DEADLINE_MS, type S3CleanupQueue } from './s3-cleanup.js';
 
 /** S3's minimum size for every part but the last. */
@@ -105,6 +98,13 @@ export interface StreamedUploadRequest {
  * failure is reported in bounded time and no parts are left behind.
  */
 export async function uploadStreamed(request: StreamedUploadRequest): Promise<void> {
+  const {
+    AbortMultipartUploadCommand,
+    CompleteMultipartUploadCommand,
+    CreateMultipartUploadCommand,
+    PutObjectCommand,
+    UploadPartCommand,
+  } = s3Sdk();
   const { client, bucket, key, signal, pool, queueSize } = request;
   const partSize = pool.partSize;
   const objectParams = {

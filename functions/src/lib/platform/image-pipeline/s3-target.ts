@@ -2,7 +2,8 @@
 // any S3-compatible store, with memory bounded to partSize x (queueSize + 1) per upload by reusable
 // part buffers (see s3-multipart.ts for why not lib-storage).
 
-import { DeleteObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import { s3Sdk } from '../on-first-use.js';
 import { s3Cleanups, type S3CleanupQueue } from './s3-cleanup.js';
 import { MIN_PART_SIZE, sharedPartBufferPool, uploadStreamed } from './s3-multipart.js';
 import type { ImageUploadRequest, ImageUploadTarget, UploadedObject } from './upload.js';
@@ -26,7 +27,7 @@ export function removeObject(client: S3Client, bucket: string, key: string, clea
   return cleanups.settle({
     what: `delete ${bucket}/${key}`,
     run: async (abortSignal) => {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+      await client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal });
     },
   });
 }
@@ -79,6 +80,7 @@ export const S3_CONNECT_TIMEOUT_MS = 3_000;
 export const S3_SOCKET_IDLE_TIMEOUT_MS = 10_000;
 
 export function createS3Client({ region, endpoint, forcePathStyle, credentials }: S3ClientOptions): S3Client {
+  const { S3Client } = s3Sdk();
   return new S3Client({
     region,
     endpoint,
