@@ -118,6 +118,16 @@ function expectPastRequestLayer(res: CallResult, name: FunctionName, remaining: 
   expect(Number(res.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
 }
 
+/**
+ * The limiter is a sliding window over two fixed minute windows, and the previous minute's count is
+ * weighted down (rounded down) as the minute ages: a sequence that straddles a minute boundary would see
+ * an earlier call's count vanish. A sequence that counts calls starts with at least `needMs` left.
+ */
+async function awayFromMinuteEdge(needMs = 20_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 function expectRateLimited(res: CallResult, name: FunctionName): void {
   expect(res.status).toBe(429);
   expect(res.error?.code).toBe('rate_limited');
@@ -243,6 +253,7 @@ describe('request layer on the seven functions (in-memory limits)', () => {
 
   it("suggestions: 403 for another user's uid, the caller's own uid passes", async () => {
     const caller = await signUp();
+    await awayFromMinuteEdge();
     const other = await call(mounted, 'suggestions', { token: caller.idToken, path: '/someone-else' });
     expect(other.status).toBe(403);
     expect(other.error?.code).toBe('forbidden');
@@ -253,6 +264,7 @@ describe('request layer on the seven functions (in-memory limits)', () => {
 
   it('429 rate_limited after the limit, with Retry-After and RateLimit-*; chat functions share a budget', async () => {
     const caller = await signUp();
+    await awayFromMinuteEdge();
     const sequence = ['chatMessage', 'chatStream', 'chatMessage'] as const;
     for (const [index, name] of sequence.entries()) {
       expectPastRequestLayer(await call(mounted, name, validCall(name, caller.idToken)), name, CHAT_LIMIT - 1 - index);
