@@ -4,15 +4,12 @@
 // with 0-40 attendees) in the official Firestore emulator where it exists.
 //
 // Phases (same population, same viewers):
-//   "bounded queries":  profiles as the app writes them, no derived fields and no prepared pool (the
-//                       state before the trigger or the backfill ran): tag, purpose, city and geo queries;
-//   "pool, cold":       after the backfill (npm run backfill:match): the pool's stored keys are ranked,
+//   "pool, cold":       after the backfill (as the deploy runs it): the pool's stored keys are ranked,
 //                       every request reads the pool and the events itself (a cold instance);
 //   "pool, warm":       the same with the per-instance shared cache (MATCH_SHARED_CACHE, 60 s): what
 //                       every caller reads alike comes from memory after the first request.
-// MATCH_QUALITY_POOL_ONLY=1 leaves out the bounded queries. MATCH_QUALITY_MODE=before runs the single
-// phase of an older tree (the bench copied into a checkout of commit 66e8e6d, before the prepared pools): its
-// bounded queries, measured the same way.
+// MATCH_QUALITY_MODE=before runs the single phase of an older tree (the bench copied into a checkout of
+// commit 66e8e6d, before the prepared pools): its bounded queries, measured the same way.
 //
 // The exhaustive ranking ("truth") reads everything outside any counter: every profile, every event
 // in the window with its full attendance (attendees sampled as the service samples them, ≤ 20 per
@@ -207,10 +204,7 @@ export async function run(): Promise<QualityBenchResult> {
     if (MODE === 'before') {
       rows.push(...(await measurePhase('before (66e8e6d)', deps, viewers, truth)));
     } else {
-      // MATCH_QUALITY_POOL_ONLY=1 skips the slow bounded-query phase (e.g. to try another MATCH_EVENT_CAP).
-      if (process.env.MATCH_QUALITY_POOL_ONLY !== '1')
-        rows.push(...(await measurePhase('bounded queries', deps, viewers, truth)));
-      // The backfill, as `npm run backfill:match` runs it (imported lazily: an older tree has none).
+      // The backfill, as the deploy runs it (imported lazily: an older tree has none).
       const { backfillMatchFields } = await import('../src/lib/features/matching/derived/sync.js');
       await backfillMatchFields(db);
       const { backfillEventPool } = await import('../src/lib/features/matching/derived/event-sync.js');

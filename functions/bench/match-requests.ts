@@ -1,12 +1,13 @@
 // Firestore documents read per matching request (and wall time per request, local emulator), for
-// matchUsers, matchEvents and suggestions with the default caps, against a synthetic population.
+// matchUsers, matchEvents and suggestions from the prepared pools (built by the backfill, as the deploy
+// runs it), against a synthetic population.
 // Ranking speed itself (10k / 100k candidates) is bench/ranking.ts; this bench measures retrieval.
 //
 // Population: 5,000 users from bench/ranking.ts's generator (same realistic tag skew) and 400
 // events over the next 60 days with 0-40 attendees each (ids in eventAttendees/{id}, as in production).
-// Runs on the official Firestore emulator where it exists (the Node stand-in cannot run the same-city
-// query, which matching then skips: the figures say which emulator ran). Explanations use templates (no model): the
-// Gemini call is not what is measured here. Requests are sequential, one viewer after another.
+// Runs on the official Firestore emulator where it exists (the figures say which emulator ran).
+// Explanations use templates (no model): the Gemini call is not what is measured here. Requests are
+// sequential, one viewer after another.
 //
 // Run: npx tsx bench/match-requests.ts   The last stdout line is the JSON result.
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
@@ -16,6 +17,7 @@ import { getConfig } from '../src/lib/platform/config/index.js';
 import { getAdminApp } from '../src/lib/platform/firebase.js';
 import { createLogger } from '../src/lib/platform/logging.js';
 import {
+  backfillPools,
   matchEventsFor,
   matchUsersFor,
   resolveEventWindow,
@@ -43,7 +45,6 @@ export interface MatchRequestRow {
 export interface MatchRequestBenchResult {
   emulator: 'official' | 'node';
   population: { users: number; events: number };
-  caps: { candidates: number; events: number; attendees: number };
   rows: MatchRequestRow[];
 }
 
@@ -123,8 +124,7 @@ export async function run(): Promise<MatchRequestBenchResult> {
   try {
     const db = getFirestore(getAdminApp());
     const viewers = await seed(db);
-    // The Node stand-in cannot filter on nested fields (dev/services/index.ts does the same).
-    if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
+    await backfillPools(db);
     const settings = getConfig().matching;
     const deps: MatchServiceDeps = {
       db,
@@ -172,7 +172,6 @@ export async function run(): Promise<MatchRequestBenchResult> {
     return {
       emulator: emulator.kind,
       population: { users: USERS, events: EVENTS },
-      caps: { candidates: settings.candidateCap, events: settings.eventCap, attendees: settings.attendeeCap },
       rows,
     };
   } finally {
@@ -182,7 +181,7 @@ export async function run(): Promise<MatchRequestBenchResult> {
 
 function printTable(result: MatchRequestBenchResult): void {
   console.log(
-    `${result.emulator} Firestore emulator; population: ${result.population.users} users, ${result.population.events} events; caps: ${JSON.stringify(result.caps)}`,
+    `${result.emulator} Firestore emulator; population: ${result.population.users} users, ${result.population.events} events`,
   );
   const header = ['requests', 'docs mean', 'docs max', 'queries', 'candidates', 'p50 ms'];
   console.log('request'.padEnd(14), ...header.map((title) => title.padStart(11)));

@@ -1,20 +1,20 @@
 /**
- * One-off backfill of matching's derived fields: every users/{uid} gets its `match` fields and its
- * prepared-pool entry (matchPool), exactly as the matchProfileSync trigger writes them, and every
- * event starting from today on gets its event-pool entry (matchEventPool), as matchEventSync and
- * matchAttendanceSync write them. Run it once after the first deploy of the triggers, and again
- * after a change of MATCH_FIELDS_VERSION or of a pool layout; it is idempotent (an up-to-date
- * profile costs one read and one pool write, an event two reads and one write).
+ * The backfill of matching's pools (derived/backfill.ts): every users/{uid} gets its `match` fields
+ * and its prepared-pool entry (matchPool), exactly as the matchProfileSync trigger writes them, and
+ * every event starting from today on gets its event-pool entry (matchEventPool), as matchEventSync
+ * and matchAttendanceSync write them. `npm run deploy` runs it with --if-needed: once per pool layout
+ * (MATCH_FIELDS_VERSION, the shard count), skipped after that. Idempotent (an up-to-date profile
+ * costs one read and one pool write, an event two reads and one write).
  *
  *   cd functions
  *   GCLOUD_PROJECT=<project> npm run backfill:match                 # production (Application Default Credentials)
  *   FIRESTORE_EMULATOR_HOST=127.0.0.1:8080 GCLOUD_PROJECT=demo-social-ai npm run backfill:match   # an emulator
  *
- * Options: --page-size=N (profiles or events per page, default 200). Prints progress and the counts.
+ * Options: --page-size=N (profiles or events per page, default 200); --if-needed (skip when the pools
+ * were built for this layout). Prints progress and the counts.
  */
 import { getDb } from '../src/lib/platform/firebase.js';
-import { backfillMatchFields } from '../src/lib/features/matching/derived/sync.js';
-import { backfillEventPool } from '../src/lib/features/matching/derived/event-sync.js';
+import { backfillPools } from '../src/lib/features/matching/derived/backfill.js';
 
 function pageSize(argv: readonly string[]): number {
   const arg = argv.find((a) => a.startsWith('--page-size='));
@@ -28,16 +28,17 @@ async function main(): Promise<void> {
   if (!project) throw new Error('Set GCLOUD_PROJECT (and FIRESTORE_EMULATOR_HOST for an emulator)');
   const target = process.env.FIRESTORE_EMULATOR_HOST ? `emulator ${process.env.FIRESTORE_EMULATOR_HOST}` : 'production';
   console.log(`backfilling users/*.match, matchPool and matchEventPool in ${project} (${target})`);
-  const size = pageSize(process.argv.slice(2));
-  const profiles = await backfillMatchFields(getDb(), {
-    pageSize: size,
-    onProgress: (done) => console.log(`  ${done} profiles`),
+  const args = process.argv.slice(2);
+  const result = await backfillPools(getDb(), {
+    pageSize: pageSize(args),
+    ifNeeded: args.includes('--if-needed'),
+    onProgress: (what, done) => console.log(`  ${done} ${what}`),
   });
-  const events = await backfillEventPool(getDb(), {
-    pageSize: size,
-    onProgress: (done) => console.log(`  ${done} upcoming events`),
-  });
-  console.log(`done: profiles ${JSON.stringify(profiles)}, events ${JSON.stringify(events)}`);
+  if (result.skipped) console.log(`skipped: the pools are built for ${result.layout}`);
+  else
+    console.log(
+      `done (${result.layout}): profiles ${JSON.stringify(result.profiles)}, events ${JSON.stringify(result.events)}`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,7 @@ import { DEMO_EMAIL, DEMO_PASSWORD, seedDemoData, seedDemoUser } from '../../dev
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { functionsError, readCallableStream, sdkApp, type SdkApp } from '../support/firebase-sdk.js';
 import { ONE_PIXEL_PNG } from '../support/example-requests.js';
-import { applyServiceEnv, functionUrl } from '../support/services.js';
+import { applyServiceEnv, clearFirestore, functionUrl } from '../support/services.js';
 
 type Chunk = { type: string } & Record<string, unknown>;
 
@@ -27,6 +27,8 @@ beforeAll(async () => {
   const services = applyServiceEnv();
   gemini = new GeminiServerControl(services.gemini.url);
   const db = getAdminFirestore(getAdminApp());
+  // The demo world only: earlier files' people would be in the pool and could outrank it.
+  await clearFirestore();
   await seedDemoData(db);
   demoUid = await seedDemoUser(getAdminAuth(getAdminApp()), db);
   demo = await sdkApp({ email: DEMO_EMAIL, password: DEMO_PASSWORD });

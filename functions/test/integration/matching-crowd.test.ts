@@ -1,12 +1,11 @@
 // The crowd signal names nobody: on every event surface (matchEvents, suggestions, the assistant's
-// find_events) and from both sources (the prepared pools after the backfill, the bounded queries
-// before), an attendee the caller blocked, who blocked the caller, who is not discoverable, or whose
+// find_events), with the crowd from the people pool, an attendee the caller blocked, who blocked the caller, who is not discoverable, or whose
 // account is suspended or deleted, never feeds an event's shared interests or its score; and a crowd
 // interest counts only when CROWD_MIN_SHARERS attendees share it. In-process handlers, real Auth
 // tokens, the Firestore emulator.
 import { describe, expect, it } from 'vitest';
 import { assistantTools } from '../../src/lib/assistant-tools/index.js';
-import { backfillMatchFields, CROWD_MIN_SHARERS } from '../../src/lib/features/matching/index.js';
+import { CROWD_MIN_SHARERS } from '../../src/lib/features/matching/index.js';
 import { getConfig } from '../../src/lib/platform/config/index.js';
 import { createLogger } from '../../src/lib/platform/logging.js';
 import {
@@ -24,7 +23,6 @@ import {
 const h = useMatchingHarness();
 
 type Surface = 'matchEvents' | 'suggestions' | 'find_events';
-type Source = 'queries' | 'pool';
 type Exclusion = 'blocked by the caller' | 'blocking the caller' | 'not discoverable' | 'suspended' | 'deleted';
 
 interface ShownEvent {
@@ -68,7 +66,7 @@ async function shownEvents(surface: Surface, user: SignedUpUser): Promise<Map<st
  * person under test, who also holds a tag nobody else has); `twoOnly` has the same two; `three` has
  * them and a third ordinary one. All share "board games" with the caller, X included.
  */
-async function world(exclusion: Exclusion | undefined, source: Source) {
+async function world(exclusion: Exclusion | undefined) {
   const caller = await signUp();
   const x = await signUp(); // a real account, so a block by X is a document X's own client could write
   const ordinary = { interests: ['board games'], purposes: ['friendship'], location: OAKLAND };
@@ -92,7 +90,6 @@ async function world(exclusion: Exclusion | undefined, source: Source) {
     twoOnly: { title: 'Walk of two', ...walk, startsAt: inDays(3), attendeeIds: ['s1', 's2'] },
     three: { title: 'Walk of three', ...walk, startsAt: inDays(3), attendeeIds: ['s1', 's2', 's3'] },
   });
-  if (source === 'pool') await backfillMatchFields(h.db);
   return caller;
 }
 
@@ -105,12 +102,12 @@ const EXCLUSIONS: Exclusion[] = [
   'deleted',
 ];
 
-describe.each<[Source]>([['pool'], ['queries']])('the crowd signal, from the %s', (source) => {
+describe('the crowd signal, from the pools', () => {
   describe.each(SURFACES.map((surface) => [surface]))('%s', (surface) => {
     it.each(EXCLUSIONS.map((exclusion) => [exclusion]))(
       'an attendee %s never feeds the crowd: not their unique tag, not the tag they would make shared, not the score',
       async (exclusion) => {
-        const caller = await world(exclusion, source);
+        const caller = await world(exclusion);
         const shown = await shownEvents(surface as Surface, caller);
         const [withX, twoOnly, three] = ['withX', 'twoOnly', 'three'].map((id) => shown.get(id)!);
         expect(withX.crowdInterests).toEqual([]); // neither "falconry" (X alone) nor "board games" (X makes 3)
@@ -122,7 +119,7 @@ describe.each<[Source]>([['pool'], ['queries']])('the crowd signal, from the %s'
     );
 
     it(`an attendee who may count makes a tag shared by ${CROWD_MIN_SHARERS} appear; their unique tag never does`, async () => {
-      const caller = await world(undefined, source);
+      const caller = await world(undefined);
       const shown = await shownEvents(surface as Surface, caller);
       expect(shown.get('withX')!.crowdInterests).toEqual(['board games']);
       expect(shown.get('withX')!.score).toBe(shown.get('three')!.score);

@@ -1,13 +1,15 @@
-// matchEvents and suggestions ranked from the prepared event pool (matchEventPool, after the
-// backfill) against the same data ranked straight from events/ (before it): the same events, the
-// same scores; and pool entries gone stale (an event deleted, moved out of the window, or joined by
-// the caller since its entry was written) never shown. In-process handlers, real Auth tokens, the
-// Firestore emulator. The triggers that keep the pool current: match-profile-trigger.test.ts.
+// matchEvents and suggestions ranked from the prepared pools: what the deploy's backfill pooled ranks
+// exactly as what the triggers pool, and nothing is shown before either ran (requests read only the
+// pools); the backfill runs once per layout; pool entries gone stale (an event deleted, moved out of
+// the window, or joined by the caller since its entry was written) are never shown. In-process
+// handlers, real Auth tokens, the Firestore emulator. The triggers themselves: match-profile-trigger.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
-  backfillEventPool,
-  backfillMatchFields,
+  backfillPools,
+  BACKFILL_MARK,
   EVENT_POOL_COLLECTION,
+  POOL_COLLECTION,
+  POOL_LAYOUT,
 } from '../../src/lib/features/matching/index.js';
 import {
   call,
@@ -61,14 +63,14 @@ async function pooledIds(): Promise<string[]> {
 const LIKES = { interests: ['hiking', 'photography', 'jazz'], purposes: ['friendship'], location: SAN_FRANCISCO };
 
 describe('events ranked from the prepared event pool', () => {
-  it('shows the same events with the same scores as ranking straight from events/', async () => {
+  it('ranks what the backfill pooled exactly as what the triggers pool; before either, nothing', async () => {
     const me = await signUp();
-    await writeProfiles(h.db, {
+    const profiles = {
       [me.uid]: LIKES,
       fan: { interests: ['photography', 'jazz'], location: OAKLAND },
       shy: { interests: ['hiking', 'photography', 'jazz'], discoverable: false },
-    });
-    await writeEvents(h.db, {
+    };
+    const events = {
       hike: {
         title: 'Sunrise hike',
         tags: ['hiking', 'outdoors'],
@@ -81,19 +83,34 @@ describe('events ranked from the prepared event pool', () => {
       past: { title: 'Past hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(-1) },
       later: { title: 'Far hike', tags: ['hiking', 'photography'], location: SAN_FRANCISCO, startsAt: inDays(60) },
       mine: { title: 'My walk', tags: ['hiking'], location: SAN_FRANCISCO, startsAt: inDays(2), attendeeIds: [me.uid] },
-    });
-    const direct = await matchEvents(me);
-    const directSuggested = await suggestedEvents(me);
-    expect(direct.map((event) => event.eventId)).toEqual(['hike', 'jazz']);
+    };
+    // Data from before the triggers were deployed: no pool yet, so nothing to rank.
+    await writeProfiles(h.db, profiles, { pools: false });
+    await writeEvents(h.db, events, { pools: false });
+    expect(await matchEvents(me)).toEqual([]);
 
-    await backfillMatchFields(h.db);
-    await backfillEventPool(h.db);
+    expect(await backfillPools(h.db, { ifNeeded: true })).toMatchObject({ skipped: false, layout: POOL_LAYOUT });
     // Every event from today on is pooled; the past one is not.
     expect(await pooledIds()).toEqual(['hike', 'jazz', 'later', 'mine', 'opera']);
-    expect(await matchEvents(me)).toEqual(direct);
-    expect(await suggestedEvents(me)).toEqual(directSuggested);
+    const backfilled = await matchEvents(me);
+    const backfilledSuggested = await suggestedEvents(me);
+    expect(backfilled.map((event) => event.eventId)).toEqual(['hike', 'jazz']);
     const far = await matchEvents(me, { from: inDays(50).toISOString(), until: inDays(70).toISOString() });
     expect(far.map((event) => event.eventId)).toEqual(['later']);
+
+    // The mark: the next deploy skips the backfill for this layout.
+    expect((await h.db.doc(BACKFILL_MARK).get()).get('layout')).toBe(POOL_LAYOUT);
+    expect(await backfillPools(h.db, { ifNeeded: true })).toEqual({ skipped: true, layout: POOL_LAYOUT });
+
+    // The same data pooled by the triggers' steps instead ranks the same.
+    for (const collection of [POOL_COLLECTION, EVENT_POOL_COLLECTION]) {
+      for (const doc of (await h.db.collection(collection).get()).docs) await doc.ref.delete();
+    }
+    expect(await matchEvents(me)).toEqual([]);
+    await writeProfiles(h.db, profiles);
+    await writeEvents(h.db, events);
+    expect(await matchEvents(me)).toEqual(backfilled);
+    expect(await suggestedEvents(me)).toEqual(backfilledSuggested);
   });
 
   it('never shows an entry gone stale: deleted, moved out of the window, or joined by the caller since', async () => {
@@ -109,7 +126,6 @@ describe('events ranked from the prepared event pool', () => {
       fair: { title: 'Fair', tags: ['hiking'], location: SAN_FRANCISCO, startsAt: inDays(6) },
       other: { title: 'Other', tags: ['opera'], location: LONDON, startsAt: inDays(7) },
     });
-    await backfillEventPool(h.db);
     expect((await matchEvents(me, { limit: 3 })).map((event) => event.eventId).sort()).toEqual([
       'gone',
       'joined',

@@ -1,6 +1,6 @@
 // Blocks and account states on every people surface (matchUsers, suggestions), in both directions,
-// through both candidate sources: the bounded queries (no derived fields yet) and the prepared pool
-// (after the backfill). In-process handlers, real Auth tokens, the Firestore emulator.
+// through the prepared pool (kept by the triggers: their step runs after each profile written here),
+// including pool entries gone stale. In-process handlers, real Auth tokens, the Firestore emulator.
 import { FieldValue } from 'firebase-admin/firestore';
 import { describe, expect, it } from 'vitest';
 import { backfillMatchFields, POOL_COLLECTION } from '../../src/lib/features/matching/index.js';
@@ -19,7 +19,6 @@ const h = useMatchingHarness();
 const LIKE_ME = { interests: ['hiking', 'jazz', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO };
 
 type Surface = 'matchUsers' | 'suggestions';
-type Source = 'queries' | 'pool';
 
 /** The user ids a surface shows `user`. */
 async function shown(surface: Surface, user: SignedUpUser): Promise<string[]> {
@@ -30,14 +29,13 @@ async function shown(surface: Surface, user: SignedUpUser): Promise<string[]> {
 }
 
 /** Two signed-up people alike in every way, plus a third ("carol") as the control. */
-async function alikeTrio(source: Source): Promise<{ alice: SignedUpUser; bob: SignedUpUser }> {
+async function alikeTrio(): Promise<{ alice: SignedUpUser; bob: SignedUpUser }> {
   const [alice, bob] = [await signUp(), await signUp()];
   await writeProfiles(h.db, {
     [alice.uid]: { displayName: 'Alice', ...LIKE_ME },
     [bob.uid]: { displayName: 'Bob', ...LIKE_ME },
     carol: { displayName: 'Carol', ...LIKE_ME },
   });
-  if (source === 'pool') await backfillMatchFields(h.db);
   return { alice, bob };
 }
 
@@ -46,12 +44,12 @@ async function poolSize(): Promise<number> {
   return shards.docs.reduce((sum, doc) => sum + Object.keys((doc.get('entries') as object) ?? {}).length, 0);
 }
 
-describe.each<[Source]>([['queries'], ['pool']])('exclusions with candidates from the %s', (source) => {
+describe('exclusions with candidates from the pool', () => {
   it.each<[Surface]>([['matchUsers'], ['suggestions']])(
     '%s: a block hides the pair from each other in both directions, and unblocking restores them',
     async (surface) => {
-      const { alice, bob } = await alikeTrio(source);
-      if (source === 'pool') expect(await poolSize()).toBe(3);
+      const { alice, bob } = await alikeTrio();
+      expect(await poolSize()).toBe(3);
       // Before: they see each other (and carol).
       expect((await shown(surface, alice)).sort()).toEqual([bob.uid, 'carol'].sort());
       expect((await shown(surface, bob)).sort()).toEqual([alice.uid, 'carol'].sort());
@@ -75,24 +73,22 @@ describe.each<[Source]>([['queries'], ['pool']])('exclusions with candidates fro
     ['matchUsers', 'deleted'],
     ['suggestions', 'deleted'],
   ])('%s: a %s account is suggested to nobody, at once, even before the pool catches up', async (surface, state) => {
-    const { alice, bob } = await alikeTrio(source);
+    const { alice, bob } = await alikeTrio();
     expect(await shown(surface, alice)).toContain(bob.uid);
     // The server sets the state (a moderation tool; clients cannot: test/rules). No trigger runs here,
     // so a pool entry for Bob is still there: the fresh read of the winners drops him.
     await h.db.doc(`users/${bob.uid}`).update({ accountState: state });
-    if (source === 'pool') expect(await poolSize()).toBe(3);
+    expect(await poolSize()).toBe(3);
     expect(await shown(surface, alice)).toEqual(['carol']);
     // Once synced, the pool no longer holds Bob at all.
-    if (source === 'pool') {
-      await backfillMatchFields(h.db);
-      // The Node stand-in does not apply the backfill's removal of a nested pool entry; the official one does.
-      if (getServices().firestoreKind === 'official') expect(await poolSize()).toBe(2);
-      expect(await shown(surface, alice)).toEqual(['carol']);
-    }
+    await backfillMatchFields(h.db);
+    // The Node stand-in does not apply the backfill's removal of a nested pool entry; the official one does.
+    if (getServices().firestoreKind === 'official') expect(await poolSize()).toBe(2);
+    expect(await shown(surface, alice)).toEqual(['carol']);
   });
 
   it('a person who turns discoverable off disappears from suggestions at once', async () => {
-    const { alice, bob } = await alikeTrio(source);
+    const { alice, bob } = await alikeTrio();
     await h.db.doc(`users/${bob.uid}`).update({ discoverable: false });
     expect(await shown('matchUsers', alice)).toEqual(['carol']);
     expect(await shown('suggestions', alice)).toEqual(['carol']);
@@ -103,7 +99,7 @@ describe('a suspended or deleted caller', () => {
   it.each([['suspended'], ['deleted']])(
     'a %s account is shown nobody: 403 account_unavailable on every matching surface',
     async (state) => {
-      const { alice } = await alikeTrio('pool');
+      const { alice } = await alikeTrio();
       await h.db.doc(`users/${alice.uid}`).update({ accountState: state });
       for (const [surface, options] of [
         ['matchUsers', { body: {} }],
@@ -120,7 +116,7 @@ describe('a suspended or deleted caller', () => {
   );
 
   it('a caller who only turned discoverable off still gets suggestions (they are hidden, not barred)', async () => {
-    const { alice, bob } = await alikeTrio('pool');
+    const { alice, bob } = await alikeTrio();
     await h.db.doc(`users/${alice.uid}`).update({ discoverable: false });
     expect(await shown('matchUsers', alice)).toContain(bob.uid);
   });

@@ -53,15 +53,19 @@ describe.skipIf(!OFFICIAL)('a full pool shard (official emulator)', () => {
     const primary = poolShardAt(UID, 0);
     await fillToTheLimit(h.db, primary);
     const viewer = await signUp();
-    await writeProfiles(h.db, {
-      [viewer.uid]: { interests: ['hiking', 'chess'], purposes: ['friendship'], location: SAN_FRANCISCO },
-      [UID]: {
-        displayName: 'Hashed There',
-        interests: ['hiking', ...bigInterests],
-        purposes: ['friendship'],
-        location: OAKLAND,
+    await writeProfiles(
+      h.db,
+      {
+        [viewer.uid]: { interests: ['hiking', 'chess'], purposes: ['friendship'], location: SAN_FRANCISCO },
+        [UID]: {
+          displayName: 'Hashed There',
+          interests: ['hiking', ...bigInterests],
+          purposes: ['friendship'],
+          location: OAKLAND,
+        },
       },
-    });
+      { pools: false },
+    );
 
     // Before: the write to the primary is refused (what failed, silently for the user, before).
     await expect(

@@ -5,7 +5,7 @@ import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestor
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
-import { MATCH_RUN_LOG_MESSAGE } from '../../src/lib/features/matching/index.js';
+import { MATCH_RUN_LOG_MESSAGE, syncEventPoolEntry, syncMatchFields } from '../../src/lib/features/matching/index.js';
 import { captureLogs } from '../support/logs.js';
 import { loadFunctions } from '../support/functions.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
@@ -139,10 +139,20 @@ export interface ProfileInput {
   match?: unknown;
 }
 
-export async function writeProfiles(db: Firestore, profiles: Record<string, ProfileInput>): Promise<void> {
+/**
+ * Writes the profiles, then runs the profile trigger's step for each (the in-process harness has no
+ * triggers; deployed, matchProfileSync does it). `{ pools: false }`: the pool is left as it was.
+ */
+export async function writeProfiles(
+  db: Firestore,
+  profiles: Record<string, ProfileInput>,
+  options: { pools?: boolean } = {},
+): Promise<void> {
   const batch = db.batch();
   for (const [id, profile] of Object.entries(profiles)) batch.set(db.collection('users').doc(id), profile);
   await batch.commit();
+  if (options.pools === false) return;
+  for (const id of Object.keys(profiles)) await syncMatchFields(db, id, { force: true });
 }
 
 export interface EventInput {
@@ -156,7 +166,12 @@ export interface EventInput {
   attendeeIds?: string[];
 }
 
-export async function writeEvents(db: Firestore, events: Record<string, EventInput>): Promise<void> {
+/** Writes the events and their attendance, then runs the event triggers' step for each (as writeProfiles). */
+export async function writeEvents(
+  db: Firestore,
+  events: Record<string, EventInput>,
+  options: { pools?: boolean } = {},
+): Promise<void> {
   const batch = db.batch();
   for (const [id, { startsAt, attendeeIds = [], ...event }] of Object.entries(events)) {
     batch.set(db.collection('events').doc(id), {
@@ -167,6 +182,8 @@ export async function writeEvents(db: Firestore, events: Record<string, EventInp
     if (attendeeIds.length > 0) batch.set(db.collection('eventAttendees').doc(id), { attendeeIds });
   }
   await batch.commit();
+  if (options.pools === false) return;
+  for (const id of Object.keys(events)) await syncEventPoolEntry(db, id);
 }
 
 export const DAY_MS = 86_400_000;

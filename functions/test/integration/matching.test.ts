@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { scopedEnv } from '../support/env.js';
 import { OFFLINE_MARK } from '../../dev/gemini-server/index.js';
 import { cellBounds, cellOf } from '../../src/lib/features/matching/scoring/coarse-location.js';
-import { deriveMatchFields } from '../../src/lib/features/matching/derived/fields.js';
-import { getServices } from '../support/services.js';
+import { POOL_COLLECTION, POOL_SHARD_COUNT } from '../../src/lib/features/matching/index.js';
 import {
   call,
   EXPLANATION_MODEL,
@@ -163,8 +162,7 @@ describe('matchUsers', () => {
     expect(res.status).toBe(400);
   });
 
-  it('reads at most MATCH_CANDIDATE_CAP candidate documents however many match', async () => {
-    setEnv({ MATCH_CANDIDATE_CAP: '40' });
+  it('reads the pool, not the people: the caller, the pool shards and the winners, however many match', async () => {
     const me = await signUp();
     const crowd: Record<string, object> = {};
     for (let i = 0; i < 150; i++) {
@@ -175,141 +173,67 @@ describe('matchUsers', () => {
         location: SAN_FRANCISCO,
       };
     }
-    // No city for the caller: this test counts the interest and purpose queries on either emulator
-    // (the same-city share is counted below, on the official one).
-    const noCity = { region: 'California', country: 'US', lat: 37.7749, lng: -122.4194 };
     await writeProfiles(h.db, {
-      [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: noCity },
+      [me.uid]: { interests: ['hiking', 'coffee'], purposes: ['friendship'], location: SAN_FRANCISCO },
       ...crowd,
     });
+    const shards = (await h.db.collection(POOL_COLLECTION).get()).size;
+    expect(shards).toBeLessThanOrEqual(POOL_SHARD_COUNT);
 
     const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
     expect(res.status).toBe(200);
-    // 1 (the caller's profile) + 20 (interests) + 10 (purposes): every query hit its limit; the
-    // geo share (10) finds nobody, since no trigger wrote geohashes here; the caller's blocks and the
-    // prepared pool are empty (0 documents); then the reverse-block lookup of each of the 7 winners
-    // confirmed (limit 5 + slack 2; their profiles were just read, so not again).
-    if (NESTED_FILTERS_UNSUPPORTED) {
-      // The Node stand-in ignores the geo share's nested-field filter and returns up to its limit (10):
-      // the cap still bounds what is read.
-      expect(res.documentsRead).toBeLessThanOrEqual(1 + 40 + 7);
-    } else {
-      expect(res.documentsRead).toBe(1 + 20 + 10 + 7);
-    }
+    // 1 (the caller's profile) + the caller's blocks (none) + every pool shard + the profile and the
+    // reverse block of each of the 7 winners confirmed (limit 5 + slack 2).
+    expect(res.documentsRead).toBe(1 + 0 + shards + 7 * 2);
     expect(res.json.matches).toHaveLength(5);
-    // Everyone retrieved who shares both interests outranks those sharing one.
+    // Everyone is ranked: the top five share both interests.
     for (const match of res.json.matches) expect(match.matched.interests).toEqual(['hiking', 'coffee']);
-
-    setEnv({ MATCH_CANDIDATE_CAP: '300' });
-    const wide = await call(h, 'matchUsers', me, { body: {} });
-    // The caller shares the crowd's interests, so the interest query also returns (and bills) them:
-    // 1 + 150 (interests: all 151 documents but its limit) + 75 (purposes) + 7 confirmations.
-    // (The Node stand-in also returns up to the geo share's 75 documents, unfiltered: still within the cap.)
-    if (NESTED_FILTERS_UNSUPPORTED) expect(wide.documentsRead).toBeLessThanOrEqual(1 + 300 + 7);
-    else expect(wide.documentsRead).toBe(1 + 150 + 75 + 7);
   });
-});
 
-// The Node stand-in cannot filter on nested fields (`location.city`): there matching skips the
-// same-city query, so these tests run only on the official emulator.
-const NESTED_FILTERS_UNSUPPORTED = getServices().firestoreKind === 'node';
-
-describe('same-city retrieval (official Firestore emulator only: the Node stand-in cannot filter on location.city)', () => {
-  it.skipIf(NESTED_FILTERS_UNSUPPORTED)(
-    'finds a nearby person in the same city who shares no tag, in either stored spelling',
-    async () => {
-      const me = await signUp();
-      await writeProfiles(h.db, {
-        [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
-        // Nothing in common but the city, 1 km away.
-        neighbour: {
-          displayName: 'Neighbour',
-          interests: ['opera'],
-          purposes: ['dating'],
-          location: { ...SAN_FRANCISCO, lat: 37.7839 },
-        },
-        lowercase: {
-          displayName: 'Lowercase',
-          interests: ['opera'],
-          purposes: ['dating'],
-          location: { city: 'san francisco', lat: 37.7659, lng: -122.4194 },
-        },
-        // Nearby too, but another city and no shared tag: still not retrieved (recall limit, docs/matching.md).
-        across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
-      });
-      const res = await call(h, 'matchUsers', me, { body: {} });
-      expect(res.status).toBe(200);
-      const matches = res.json.matches as {
-        userId: string;
-        components: { interests: number; purpose: number; location: number };
-      }[];
-      expect(matches.map((m) => m.userId).sort()).toEqual(['lowercase', 'neighbour']);
-      for (const match of matches) {
-        expect(match.components.interests).toBe(0);
-        expect(match.components.purpose).toBe(0);
-        expect(match.components.location).toBeGreaterThan(0.5);
-      }
-      // 1 (caller) + interests 1 (the caller) + purposes 1 (the caller) + city 3 (caller, neighbour,
-      // lowercase) + 2 reverse-block lookups for the two winners.
-      expect(res.documentsRead).toBe(1 + 1 + 1 + 3 + 2);
-    },
-  );
-
-  it.skipIf(NESTED_FILTERS_UNSUPPORTED)(
-    'finds a nearby person in another city through the stored geohash (geofire-common ranges), not one beyond the radius',
-    async () => {
-      const me = await signUp();
-      const profiles = {
-        [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
-        // Oakland, ~13 km away, nothing in common but being near: only the geo query finds them.
-        across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
-        // Sacramento, ~120 km away: inside no range of a 50 km radius.
-        far: {
-          displayName: 'Far',
-          interests: ['opera'],
-          purposes: ['dating'],
-          location: { city: 'Sacramento', lat: 38.58, lng: -121.49 },
-        },
-      };
-      // The derived fields as the trigger writes them, but no prepared pool: the bounded queries run.
-      await writeProfiles(
-        h.db,
-        Object.fromEntries(
-          Object.entries(profiles).map(([id, profile]) => [id, { ...profile, match: deriveMatchFields(profile) }]),
-        ),
-      );
-      const res = await call(h, 'matchUsers', me, { body: {} });
-      expect(res.status).toBe(200);
-      const matches = res.json.matches as { userId: string; matched: { location: unknown } }[];
-      expect(matches.map((m) => m.userId)).toEqual(['across']);
-      expect(matches[0].matched.location).toEqual({ kind: 'distance', minKm: 10, maxKm: 15 });
-      // Without the derived fields the same person is not retrieved at all (see the test above).
-      await writeProfiles(h.db, profiles);
-      const without = await call(h, 'matchUsers', me, { body: {} });
-      expect(without.json.matches).toEqual([]);
-    },
-  );
-
-  it.skipIf(NESTED_FILTERS_UNSUPPORTED)('gives the city query its share of MATCH_CANDIDATE_CAP (2:1:1:1)', async () => {
-    setEnv({ MATCH_CANDIDATE_CAP: '40' });
+  it('ranks everyone nearby, whatever their city or its spelling, even with no tag in common; not one beyond the radius', async () => {
     const me = await signUp();
-    const crowd: Record<string, object> = {};
-    for (let i = 0; i < 60; i++) {
-      crowd[`crowd-${String(i).padStart(3, '0')}`] = {
-        interests: ['hiking'],
-        purposes: ['friendship'],
-        location: SAN_FRANCISCO,
-      };
-    }
     await writeProfiles(h.db, {
       [me.uid]: { interests: ['hiking'], purposes: ['friendship'], location: SAN_FRANCISCO },
-      ...crowd,
+      // Nothing in common but the city, 1 km away.
+      neighbour: {
+        displayName: 'Neighbour',
+        interests: ['opera'],
+        purposes: ['dating'],
+        location: { ...SAN_FRANCISCO, lat: 37.7839 },
+      },
+      lowercase: {
+        displayName: 'Lowercase',
+        interests: ['opera'],
+        purposes: ['dating'],
+        location: { city: 'san francisco', lat: 37.7659, lng: -122.4194 },
+      },
+      // Oakland, ~13 km away: another city, still near.
+      across: { displayName: 'Across', interests: ['opera'], purposes: ['dating'], location: OAKLAND },
+      // Sacramento, ~120 km away: beyond a 50 km radius.
+      far: {
+        displayName: 'Far',
+        interests: ['opera'],
+        purposes: ['dating'],
+        location: { city: 'Sacramento', lat: 38.58, lng: -121.49 },
+      },
     });
-    const res = await call(h, 'matchUsers', me, { body: { limit: 5 } });
+    const res = await call(h, 'matchUsers', me, { body: {} });
     expect(res.status).toBe(200);
-    // 1 (caller) + 16 (interests) + 8 (purposes) + 8 (city): every query hit its limit; the geo share
-    // (8) finds nobody without stored geohashes; + 7 reverse-block lookups of the confirmed winners.
-    expect(res.documentsRead).toBe(1 + 16 + 8 + 8 + 7);
+    const matches = res.json.matches as {
+      userId: string;
+      components: { interests: number; purpose: number; location: number };
+      matched: { location: unknown };
+    }[];
+    expect(matches.map((m) => m.userId).sort()).toEqual(['across', 'lowercase', 'neighbour']);
+    for (const match of matches) {
+      expect(match.components.interests).toBe(0);
+      expect(match.components.purpose).toBe(0);
+    }
+    expect(matches.find((m) => m.userId === 'across')?.matched.location).toEqual({
+      kind: 'distance',
+      minKm: 10,
+      maxKm: 15,
+    });
   });
 });
 
@@ -523,10 +447,11 @@ describe('matchEvents', () => {
     expect(Object.keys(matches[0].components).sort()).toEqual(['interests', 'location']);
     for (const value of Object.values(matches[0].components)) expect(value).toBe(Math.round(value * 100) / 100);
     expect(matches.every((m) => m.explanationSource === 'model')).toBe(true);
-    // 1 profile + the caller's blocks (none) + 4 events in the window (hike, jazz, opera, mine) + 2
-    // attendance docs (the events with attendeeCount > 0: hike, mine) + 4 attendee profiles + whether
-    // each of the 3 suggestable attendees of the shown events blocked the caller.
-    expect(res.documentsRead).toBe(1 + 0 + 4 + 2 + 4 + 3);
+    // 1 profile + the caller's blocks (none) + the people pool's shards + the event pool's 4 days in
+    // the window (those of hike, opera, jazz and mine) + the 2 winners confirmed (event and attendance
+    // each) + whether each of the 3 suggestable attendees of the shown events blocked the caller.
+    const shards = (await h.db.collection(POOL_COLLECTION).get()).size;
+    expect(res.documentsRead).toBe(1 + 0 + shards + 4 + 2 * 2 + 3);
 
     const later = await call(h, 'matchEvents', me, {
       body: { from: inDays(50).toISOString(), until: inDays(70).toISOString() },

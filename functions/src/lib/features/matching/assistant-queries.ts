@@ -1,5 +1,5 @@
-// Matching for the assistant's tools: the same bounded retrieval and the same scorer as matchEvents
-// and matchUsers, without the explanation step (the assistant writes its own words), shaped as cards.
+// Matching for the assistant's tools: the same pools and the same scorer as matchEvents and
+// matchUsers, without the explanation step (the assistant writes its own words), shaped as cards.
 // A card carries nothing the matching responses would not show: events at city level (never
 // coordinates, never who attends), people with their display name, what matched, and a distance band.
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
@@ -11,7 +11,7 @@ import { rankEventsWithCrowd } from './event-ranking.js';
 import { blocksLoader, poolLoader } from './request-reads.js';
 import { presentedScore } from './responses.js';
 import { boundedPlace, ReadCounter, toEventRecord, type EventRecord, type PlaceRecord } from './documents.js';
-import { loadAttendeeProfiles, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import { retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
 import type { SharedMatchCache } from './shared-cache.js';
 import { DEFAULT_THRESHOLD, normalizePlace, normalizeTag } from './scoring/index.js';
 import type { LocationMatch, RankedEventMatch } from './scoring/index.js';
@@ -142,7 +142,7 @@ export async function findEventsFor(
   const reads = new ReadCounter();
   // The events do not depend on the profile: the reads go out at once.
   const pool = poolLoader(scope.db, reads, scope.shared);
-  const [caller, upcoming, { byId: pooled }, blocked] = await Promise.all([
+  const [caller, upcoming, { byId: people }, blocked] = await Promise.all([
     loadCallerProfile(scope.db, scope.uid, reads),
     retrieveUpcomingEvents(scope.db, search.window, scope.settings.eventCap, scope.uid, reads, scope.shared),
     pool(),
@@ -150,11 +150,7 @@ export async function findEventsFor(
   ]);
   const viewer = search.tags && search.tags.length > 0 ? { ...caller, interests: search.tags } : caller;
   const candidates = upcoming.filter(eventFilter(search));
-  // The crowd as matchEvents has it: the prepared pool when there is one.
-  const people =
-    pooled.size > 0
-      ? pooled
-      : await loadAttendeeProfiles(scope.db, candidates, caller.id, scope.settings.attendeeCap, reads);
+  // The crowd as matchEvents has it: the people pool.
   const filtered = search.query !== undefined || search.tags !== undefined || search.city !== undefined;
   const { ranked, byId } = await rankEventsWithCrowd({
     db: scope.db,
@@ -193,8 +189,6 @@ export async function suggestPeopleFor(
     {
       limit: request.limit,
       radiusKm: scope.settings.radiusKm,
-      cap: scope.settings.candidateCap,
-      sameCity: scope.settings.sameCityQuery,
       require: preferenceRequirements(preferences),
     },
     reads,

@@ -1,6 +1,7 @@
-// The prepared pool as a request reads it: every shard of `matchPool` (overflow documents included) in one query, entries turned
-// into prepared profiles (derived/pool.ts). Empty until the profile trigger or the backfill has run;
-// the service then falls back to the bounded queries of candidate-retrieval.ts.
+// The prepared pool as a request reads it: every shard of `matchPool` (overflow documents included)
+// in one query, entries turned into prepared profiles (derived/pool.ts). The triggers keep it and the
+// deploy's backfill builds it for what existed before them (derived/backfill.ts): requests read no
+// other candidate source.
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import { POOL_COLLECTION, POOL_MAX_DOCUMENTS, poolShardProfiles } from './derived/pool.js';

@@ -23,16 +23,15 @@ function within(window: EventWindow, startsAt: Date): boolean {
 }
 
 /**
- * The pooled events starting in the window, soonest first; undefined when the pool has no document
- * for any of its days (not backfilled yet: the caller then queries events/ directly). With `shared`,
- * the day documents are read once per instance and TTL (shared-cache.ts).
+ * The pooled events starting in the window, soonest first. With `shared`, the day documents are read
+ * once per instance and TTL (shared-cache.ts).
  */
 export async function loadPooledEvents(
   db: Firestore,
   window: EventWindow,
   reads: ReadCounter,
   shared?: SharedMatchCache,
-): Promise<EventRecord[] | undefined> {
+): Promise<EventRecord[]> {
   const first = eventPoolDayOf(window.from);
   const last = eventPoolDayOf(window.until);
   const load = async () => {
@@ -47,10 +46,9 @@ export async function loadPooledEvents(
         .get(),
     );
     reads.addQuery(snapshot.size);
-    return snapshot.empty ? undefined : snapshot.docs.flatMap((doc) => eventsFromPoolDay(doc.data()));
+    return snapshot.docs.flatMap((doc) => eventsFromPoolDay(doc.data()));
   };
   const pooled = shared === undefined ? await load() : await shared.get(`eventPool:${first}:${last}`, load);
-  if (pooled === undefined) return undefined;
   return pooled
     .filter((event) => within(window, event.startsAt))
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : 1));

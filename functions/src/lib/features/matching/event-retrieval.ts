@@ -1,19 +1,19 @@
-// Event retrieval for matchEvents and suggestions: upcoming events in a time window, soonest first,
-// who attends them, and a bounded sample of their attendees' profiles for the events' interest signal.
+// Event retrieval for the assistant's find_events, a search that also filters on titles, which the
+// event pool does not hold: upcoming events in a time window, soonest first, and who attends them.
+// (matchEvents and suggestions rank the event pool: event-pool-retrieval.ts.)
 //
 //   events where startsAt >= from and startsAt <= until orderBy startsAt limit <eventCap>
 //   getAll eventAttendees/{id}   for the retrieved events whose attendeeCount > 0
-//   getAll users/{id}            a round-robin sample of those attendees (<= attendeeCap)
 //
 // A range and orderBy on the same single field: Firestore's automatic index serves it, no composite
-// index. Recall trade-off: in a busy window only the soonest `eventCap` events are ranked.
+// index. Recall trade-off: in a busy window only the soonest `eventCap` events are searched.
 // Attendance lives apart from the public event (`eventAttendees`, server-only) so that reading an
 // event never tells a client who goes; the service reads it to leave out events the caller already
 // attends and to sample the crowd's interests.
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { MatchProfile } from './scoring/index.js';
-import { attendanceOf, toEventRecord, toUserRecord, type EventRecord, type ReadCounter } from './documents.js';
+import { attendanceOf, toEventRecord, type EventRecord, type ReadCounter } from './documents.js';
 import type { SharedMatchCache } from './shared-cache.js';
 
 /** Attendees sampled per event before any event gets more: the crowd's taste, not its size. */
@@ -114,65 +114,9 @@ export async function retrieveUpcomingEvents(
 }
 
 /**
- * Which attendee profiles to fetch: round-robin over the events (soonest first), so every event
- * gets some of its crowd before any gets more, at most `MAX_ATTENDEES_PER_EVENT` each and `cap` in
- * total; the caller is skipped. Pure: unit-tested.
- */
-export function pickAttendeeIds(events: readonly EventRecord[], viewerId: string, cap: number): string[] {
-  const picked = new Set<string>();
-  const lists = events.map((event) =>
-    event.attendeeIds.filter((id) => id !== viewerId).slice(0, MAX_ATTENDEES_PER_EVENT),
-  );
-  const longest = Math.max(0, ...lists.map((list) => list.length));
-  for (let round = 0; round < longest; round++) {
-    for (const list of lists) {
-      if (picked.size >= cap) return [...picked];
-      const id = list[round];
-      if (id !== undefined) picked.add(id);
-    }
-  }
-  return [...picked];
-}
-
-/**
- * The profiles of a bounded sample of the events' attendees (pickAttendeeIds), by id, fetched in one
- * getAll: the crowd while there is no prepared people pool. Profiles that are not suggestable
- * (discoverable: false, suspended, deleted) are left out: their interests must not shape what
- * others are shown.
- */
-export async function loadAttendeeProfiles(
-  db: Firestore,
-  events: readonly EventRecord[],
-  viewerId: string,
-  cap: number,
-  reads: ReadCounter,
-): Promise<Map<string, MatchProfile>> {
-  const ids = pickAttendeeIds(events, viewerId, cap);
-  const profiles = new Map<string, MatchProfile>();
-  if (ids.length === 0) return profiles;
-  const snapshots = await withFirestoreDeadline(
-    'read attendees',
-    db.getAll(...ids.map((id) => db.collection('users').doc(id))),
-  );
-  reads.addLookups(ids.length);
-  for (const snapshot of snapshots) {
-    const record = toUserRecord(snapshot);
-    if (record?.suggestable) {
-      profiles.set(record.id, {
-        id: record.id,
-        interests: record.interests,
-        purposes: record.purposes,
-        location: record.location,
-      });
-    }
-  }
-  return profiles;
-}
-
-/**
- * Attendee profiles per event from the prepared pool (features/matching/derived/pool.ts): the same
- * round-robin sample as loadAttendeeProfiles, up to MAX_ATTENDEES_PER_EVENT per event, but no total cap,
- * since the pool costs no read per attendee. Attendees not in the pool (not suggestable) are left out.
+ * Attendee profiles per event from the prepared pool (features/matching/derived/pool.ts): up to
+ * MAX_ATTENDEES_PER_EVENT per event, no read per attendee. Attendees not in the pool (not
+ * suggestable) are left out.
  */
 export function attendeesFromPool(
   events: readonly EventRecord[],

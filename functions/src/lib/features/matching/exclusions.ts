@@ -29,33 +29,25 @@ export async function loadBlockedIds(db: Firestore, uid: string, reads: ReadCoun
 
 /**
  * Of `ids` (ranked winners), those that may be shown to `callerId`: suggestable now and not
- * blocking the caller. `fresh` holds records this request already read (their profile is not read
- * again; only the reverse block is looked up). Returns fresh records by id.
+ * blocking the caller. Returns fresh records by id.
  */
 export async function confirmSuggestable(
   db: Firestore,
   callerId: string,
   ids: readonly string[],
   reads: ReadCounter,
-  fresh: ReadonlyMap<string, UserRecord> = new Map(),
 ): Promise<Map<string, UserRecord>> {
   const confirmed = new Map<string, UserRecord>();
   if (ids.length === 0) return confirmed;
   const users = db.collection('users');
-  const toRead = ids.filter((id) => !fresh.has(id));
   const refs = [
     ...ids.map((id) => users.doc(id).collection(BLOCKS_COLLECTION).doc(callerId)),
-    ...toRead.map((id) => users.doc(id)),
+    ...ids.map((id) => users.doc(id)),
   ];
   const snapshots = await withFirestoreDeadline('confirm people', db.getAll(...refs));
   reads.addLookups(refs.length);
-  const profiles = new Map<string, UserRecord>(fresh);
-  snapshots.slice(ids.length).forEach((snapshot, i) => {
-    const record = toUserRecord(snapshot);
-    if (record !== undefined) profiles.set(toRead[i], record);
-  });
   ids.forEach((id, i) => {
-    const record = profiles.get(id);
+    const record = toUserRecord(snapshots[ids.length + i]);
     const blocksCaller = snapshots[i].exists;
     if (record?.suggestable && !blocksCaller) confirmed.set(id, record);
   });

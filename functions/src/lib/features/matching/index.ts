@@ -9,8 +9,7 @@ export { matchServiceDeps } from './deps.js';
 export { answerMatchEvents, answerMatchUsers, answerSuggestions, type MatchRequest } from './requests.js';
 export * from './schemas.js';
 export { profileNotFound } from './caller.js';
-export { planCandidateQueries, MAX_DISJUNCTION_VALUES } from './candidate-retrieval.js';
-export { pickAttendeeIds, MAX_ATTENDEES_PER_EVENT } from './event-retrieval.js';
+export { MAX_ATTENDEES_PER_EVENT } from './event-retrieval.js';
 export { CROWD_MIN_SHARERS } from './scoring/index.js';
 export { ReadCounter } from './documents.js';
 export { explainMatches, explanationCacheKey } from './explain/explainer.js';
@@ -40,6 +39,7 @@ export {
   type EventSyncOutcome,
 } from './derived/event-sync.js';
 export { EVENT_POOL_COLLECTION, eventPoolDayOf } from './derived/event-pool.js';
+export { backfillPools, BACKFILL_MARK, POOL_LAYOUT, type BackfillResult } from './derived/backfill.js';
 export { instanceSharedCache, SharedMatchCache } from './shared-cache.js';
 export { hideFromMatching, removeFromEvents, removePoolEntry } from './erasure.js';
 export type { EventErasureCounts, MatchingErasureOptions } from './erasure.js';

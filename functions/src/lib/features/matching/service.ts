@@ -1,20 +1,19 @@
-// The three matching operations: read the caller, retrieve a bounded candidate set, rank it with
-// the pure scorer (./scoring), explain the survivors with one model call, shape the response.
+// The three matching operations: read the caller, take the candidates from the prepared pools, rank
+// them with the pure scorer (./scoring), explain the survivors with one model call, shape the response.
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
 import type { MatchingConfig } from '../../platform/config/index.js';
 import type { Logger } from '../../platform/logging.js';
-import { prepareProfile, rankUserMatches, type PreparedProfile, type UserRequirements } from './scoring/index.js';
+import { prepareProfile, rankUserMatches, type UserRequirements } from './scoring/index.js';
 import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';
-import { retrieveUserCandidates } from './candidate-retrieval.js';
 import { CONFIRM_DEPTH, confirmInRankOrder } from './confirm.js';
 import { confirmSuggestable } from './exclusions.js';
 import type { SharedMatchCache } from './shared-cache.js';
 import { ReadCounter, type UserRecord } from './documents.js';
 import { confirmEvents, loadPooledEvents } from './event-pool-retrieval.js';
 import { rankEventsWithCrowd, type RankedEvents } from './event-ranking.js';
-import { loadAttendeeProfiles, retrieveUpcomingEvents, type EventWindow } from './event-retrieval.js';
+import type { EventWindow } from './event-retrieval.js';
 import { explainMatches, type ExplainerDeps, type ExplainStats } from './explain/explainer.js';
 import { blocksLoader, poolLoader, type BlocksLoader, type PoolLoader } from './request-reads.js';
 import { eventItems, eventMatches, userItems, userMatches, type RankedUsers } from './responses.js';
@@ -49,17 +48,15 @@ export interface MatchRunStats {
 export interface PeopleOptions {
   limit: number;
   radiusKm: number;
-  cap: number;
-  sameCity: boolean;
   /** What a person must have to be shown (the request's preferences filter: preferences.ts). */
   require?: UserRequirements;
 }
 
 /**
  * The people ranking every people surface uses (matchUsers, suggestions, the assistant's
- * suggest_people): the caller's blocks dropped, candidates from the prepared pool (or, while it is
- * empty, the bounded queries), ranked, then the winners re-read in rank order (exclusions.ts: still
- * suggestable, not blocking the caller) and re-scored from those fresh records.
+ * suggest_people): the caller's blocks dropped, candidates from the prepared pool, ranked, then the
+ * winners re-read in rank order (exclusions.ts: still suggestable, not blocking the caller) and
+ * re-scored from those fresh records.
  */
 export async function rankPeople(
   db: Firestore,
@@ -69,21 +66,13 @@ export async function rankPeople(
   pool: PoolLoader = poolLoader(db, reads),
   blocks: BlocksLoader = blocksLoader(db, viewer.id, reads),
 ): Promise<RankedUsers & { candidates: number }> {
-  const [blocked, prepared] = await Promise.all([blocks(), pool()]);
-  const candidatesFromPool = prepared.profiles;
-  const fresh = new Map<string, UserRecord>();
-  let candidates: (PreparedProfile | UserRecord)[] = candidatesFromPool;
-  if (candidatesFromPool.length === 0) {
-    const records = await retrieveUserCandidates(db, viewer, options, reads);
-    for (const record of records) fresh.set(record.id, record);
-    candidates = records;
-  }
-  const allowed = candidates.filter((candidate) => candidate.id !== viewer.id && !blocked.has(candidate.id ?? ''));
+  const [blocked, { profiles }] = await Promise.all([blocks(), pool()]);
+  const allowed = profiles.filter((candidate) => candidate.id !== viewer.id && !blocked.has(candidate.id ?? ''));
   const scorer = prepareProfile(viewer);
   const { radiusKm, require } = options;
   const wide = rankUserMatches(scorer, allowed, { limit: options.limit * CONFIRM_DEPTH, radiusKm, require });
   const confirmed = await confirmInRankOrder(wide, options.limit, (batch) =>
-    confirmSuggestable(db, viewer.id, batch, reads, fresh),
+    confirmSuggestable(db, viewer.id, batch, reads),
   );
   const records = [...confirmed.values()];
   const ranked = rankUserMatches(scorer, records, { limit: options.limit, radiusKm, require });
@@ -91,11 +80,9 @@ export async function rankPeople(
 }
 
 /**
- * The events of the window ranked for the viewer (event-ranking.ts). From the event pool when it has
- * the window's days, the winners re-read (confirmEvents: a deleted or moved event, or one the caller
- * joined since, is never shown); else the soonest events straight from events/ (not backfilled yet).
- * The crowd comes from the people pool, or, while that is empty, from a bounded read of attendee
- * profiles (suggestable ones only).
+ * The events of the window ranked for the viewer (event-ranking.ts): from the event pool, the winners
+ * re-read (confirmEvents: a deleted or moved event, or one the caller joined since, is never shown),
+ * each crowd from the people pool (suggestable people only).
  */
 async function rankEventsFor(
   deps: MatchServiceDeps,
@@ -106,17 +93,11 @@ async function rankEventsFor(
   loaders: { pool: PoolLoader; blocks: BlocksLoader },
 ): Promise<RankedEvents> {
   const { settings, limit } = options;
-  const [pooledEvents, { byId: pooledPeople }, blocked] = await Promise.all([
+  const [candidates, { byId: people }, blocked] = await Promise.all([
     loadPooledEvents(deps.db, window, reads, deps.shared),
     loaders.pool(),
     loaders.blocks(),
   ]);
-  const candidates =
-    pooledEvents ?? (await retrieveUpcomingEvents(deps.db, window, settings.eventCap, viewer.id, reads, deps.shared));
-  const people =
-    pooledPeople.size > 0
-      ? pooledPeople
-      : await loadAttendeeProfiles(deps.db, candidates, viewer.id, settings.attendeeCap, reads);
   return rankEventsWithCrowd({
     db: deps.db,
     viewer,
@@ -126,7 +107,7 @@ async function rankEventsFor(
     limit,
     radiusKm: settings.radiusKm,
     reads,
-    ...(pooledEvents ? { confirm: (ids: string[]) => confirmEvents(deps.db, viewer.id, ids, window, reads) } : {}),
+    confirm: (ids: string[]) => confirmEvents(deps.db, viewer.id, ids, window, reads),
   });
 }
 
@@ -147,8 +128,6 @@ export async function matchUsersFor(
     {
       limit: request.limit,
       radiusKm,
-      cap: scope.settings.candidateCap,
-      sameCity: scope.settings.sameCityQuery,
       require: preferenceRequirements(request.preferences),
     },
     reads,
@@ -193,19 +172,7 @@ export async function suggestionsFor(
   const pool = poolLoader(deps.db, reads, deps.shared);
   const blocks = blocksLoader(deps.db, caller.id, reads);
   const [users, events] = await Promise.all([
-    rankPeople(
-      deps.db,
-      caller,
-      {
-        limit: request.limit,
-        radiusKm: settings.radiusKm,
-        cap: settings.candidateCap,
-        sameCity: settings.sameCityQuery,
-      },
-      reads,
-      pool,
-      blocks,
-    ),
+    rankPeople(deps.db, caller, { limit: request.limit, radiusKm: settings.radiusKm }, reads, pool, blocks),
     rankEventsFor(deps, caller, request.window, { limit: request.limit, settings }, reads, { pool, blocks }),
   ]);
   const people = userItems(caller.id, users);
