@@ -1,11 +1,10 @@
 // What every caller's matching request reads alike, kept per instance for a short while: the
-// prepared people and event pools (or, without an event pool, the upcoming events with their
-// attendance). None of it is per-caller, none of it leaves the server, and nothing stale can show a
-// hidden person or a gone event: both rankings re-read their winners on every request
+// prepared people and event pools (and, for the assistant's find_events, the upcoming events with
+// their attendance). None of it is per-caller, none of it leaves the server, and nothing stale can
+// show a hidden person or a gone event: both rankings re-read their winners on every request
 // (exclusions.ts, event-pool-retrieval.ts), and blocks are read fresh. What staleness can do, for at
-// most the TTL: a new or edited profile or event is ranked a little late, and, without an event
-// pool, someone who just joined an event may still have it suggested. MATCH_SHARED_CACHE=false
-// turns it off.
+// most the TTL: a new or edited profile or event is ranked a little late, and find_events may still
+// show someone an event they just joined. MATCH_SHARED_CACHE=false turns it off.
 //
 // Concurrent requests share one load (the promise is cached); a failed load is not kept.
 
