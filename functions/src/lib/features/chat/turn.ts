@@ -22,7 +22,7 @@ import type { ChatStore, StoredReply } from './store.js';
 import { sentStamp, sentToTheHour, turnTime, type SentStamp, type TurnTime } from './time-context.js';
 import { newToolLoopProgress, runToolLoop, type ToolLoopProgress } from './tool-loop.js';
 import type { AnyChatTool } from './tools.js';
-import type { ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './api-types.js';
+import type { ChatMessageResponse, ChatRequest, ChatTimeZoneSource, ChatToolCall, ChatUsage } from './api-types.js';
 
 export interface ChatDeps {
   store: ChatStore;
@@ -48,14 +48,11 @@ export interface TurnEvents {
 /** Tool calls run per model response; more in one response are answered with an error. */
 const MAX_CALLS_PER_STEP = 5;
 
-export interface TurnResult {
-  reply: string;
-  model: string;
-  finishReason: string;
-  usage?: ChatUsage;
-  cached: boolean;
-  toolCalls: ChatToolCall[];
-}
+/** What a turn produced: chatMessage's answer but for the turn's ids and zone (PreparedTurn has those). */
+export type TurnResult = Pick<
+  ChatMessageResponse,
+  'reply' | 'model' | 'finishReason' | 'usage' | 'cached' | 'toolCalls'
+>;
 
 export interface PreparedTurn {
   conversationId: string;
