@@ -20,9 +20,9 @@ import {
   ModelTimeoutError,
   type ModelProtocolErrorCode,
   type ModelTimeoutPhase,
+  classifyFault,
 } from '../model/errors.js';
 import { readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
-import { classifyFault } from '../model/network-fault.js';
 import { SseIncompleteEventError } from '../sse/parse.js';
 import { JsonSyntaxError } from './json-stream.js';
 

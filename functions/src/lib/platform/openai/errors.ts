@@ -14,9 +14,9 @@ import {
   ModelProtocolError,
   ModelError,
   type ModelProtocolErrorCode,
+  classifyFault,
 } from '../model/errors.js';
 import { readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
-import { classifyFault } from '../model/network-fault.js';
 import { SseIncompleteEventError } from '../sse/parse.js';
 
 const PROVIDER = 'OpenAI-compatible server';

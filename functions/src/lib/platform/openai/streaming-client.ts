@@ -3,7 +3,7 @@
 // is one JSON body and the stream is read by our own SSE parser, as on the Gemini side.
 //
 // This is the transport boundary: network faults of the request and of reading the body are
-// classified here, once (platform/model/network-fault.ts), and a non-2xx answer becomes an
+// classified here, once (errors.ts: classifyNetworkFault), and a non-2xx answer becomes an
 // OpenAiApiError that carries its retry facts (status, Retry-After).
 import { classifiedBody } from '../model/http-response.js';
 import { classifyNetworkFault, OpenAiApiError, openAiHttpError } from './errors.js';
