@@ -6,7 +6,7 @@
 //     "conversations": [ {"id", ...fields, "messages": [ {...}, ... ]}, ... ], "complete": true }
 //
 // Every list is read a page at a time (features' export.ts) and written as it is read, waiting for
-// the client whenever the socket is full (json-stream.ts): memory stays bounded by a page whatever
+// the client whenever the socket is full (json-stream-writer.ts): memory stays bounded by a page whatever
 // the account holds (bench/account-data.ts measures 50,000 messages). A failure after the first byte
 // cannot change the status any more: the document then lacks `"complete": true` at its end.
 //
@@ -28,7 +28,7 @@ import { exportJson, type ExportJson } from '../platform/export-json.js';
 import type { CallableChannel } from '../platform/http/callable.js';
 import { HttpError } from '../platform/http/errors.js';
 import type { RequestScope } from '../platform/request-scope.js';
-import { JsonStreamWriter } from './json-stream.js';
+import { JsonStreamWriter } from './json-stream-writer.js';
 
 export const EXPORT_FORMAT = 'social-ai-export/1';
 

@@ -24,7 +24,7 @@ import {
 } from '../model/errors.js';
 import { readPrefix, retryAfterHeaderMs } from '../model/http-response.js';
 import { SseIncompleteEventError } from '../sse/parse.js';
-import { JsonSyntaxError } from './json-stream.js';
+import { JsonSyntaxError } from './json-stream-parser.js';
 
 export { RETRYABLE_STATUSES, isRetryableError, retryAfterMsOf } from '../model/errors.js';
 

@@ -8,7 +8,7 @@
 // done.thoughtImageIndexes. A `thought: true` that comes first makes the data be drained unseen.
 import { GeminiProtocolError } from './errors.js';
 import { isJsonObject, type GeminiEventAssembler } from './stream-events-assembler.js';
-import { JsonStreamParser, type JsonContainer, type JsonPath, type JsonStreamHooks } from './json-stream.js';
+import { JsonStreamParser, type JsonContainer, type JsonPath, type JsonStreamHooks } from './json-stream-parser.js';
 
 /** candidates[c].content.parts[p].inlineData.data */
 function isInlineDataPath(path: JsonPath): boolean {

@@ -1,8 +1,8 @@
-// The export's JSON writer (src/lib/account-data/json-stream.ts): valid JSON whatever is written, a
+// The export's JSON writer (src/lib/account-data/json-stream-writer.ts): valid JSON whatever is written, a
 // write that fills the sink waits for it to drain, and a departed client stops the writing.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { JsonStreamWriter } from '../../../src/lib/account-data/json-stream.js';
+import { JsonStreamWriter } from '../../../src/lib/account-data/json-stream-writer.js';
 
 async function* items<T>(values: T[]) {
   for (const value of values) yield value;

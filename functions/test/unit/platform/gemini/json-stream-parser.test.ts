@@ -1,7 +1,11 @@
 // The incremental JSON parser: same values as JSON.parse under any chunking; streamed strings
 // come out decoded, in slices, and are left out of the built value; invalid JSON is rejected.
 import { describe, expect, it } from 'vitest';
-import { JsonStreamParser, JsonSyntaxError, type JsonPath } from '../../../../src/lib/platform/gemini/json-stream.js';
+import {
+  JsonStreamParser,
+  JsonSyntaxError,
+  type JsonPath,
+} from '../../../../src/lib/platform/gemini/json-stream-parser.js';
 import { prng } from '../sse/support.js';
 
 interface Outcome {
