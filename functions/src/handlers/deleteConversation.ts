@@ -15,7 +15,7 @@ export const deleteConversationHandler = defineEndpoint({
   method: 'POST',
   body: deleteConversationBody,
   rateLimit: DATA_LIMIT,
-  handle: (ctx) => deleteOwnConversation(getDb(), ctx.scope.uid, ctx.body.conversationId, ctx.scope.log),
+  handle: (ctx) => deleteOwnConversation(getDb(), ctx),
 });
 
 export const deleteConversation = onRequest(RUNTIME_OPTIONS.deleteConversation, deleteConversationHandler);

@@ -15,7 +15,7 @@ export const deleteImageHandler = defineEndpoint({
   method: 'POST',
   body: deleteImageBody,
   rateLimit: DATA_LIMIT,
-  handle: (ctx) => deleteOwnImage(getDb(), s3ImageStore(ctx.scope.config.s3), ctx.scope.uid, ctx.body.imageId),
+  handle: (ctx) => deleteOwnImage({ db: getDb(), objects: s3ImageStore(ctx.scope.config.s3) }, ctx),
 });
 
 export const deleteImage = onRequest(RUNTIME_OPTIONS.deleteImage, deleteImageHandler);

@@ -10,8 +10,8 @@
 // the note. Running it again (a retried request, a resumed erasure) finishes what is left.
 import { FieldValue, type Firestore } from 'firebase-admin/firestore';
 import { forgetUserCacheEntries } from '../../platform/cache/index.js';
-import type { Logger } from '../../platform/logging.js';
 import { describeError } from '../../platform/logging.js';
+import type { RequestScope } from '../../platform/request-scope.js';
 import { CHAT_CACHE_NAMESPACE, conversationCacheKeyPrefix } from './cache-key.js';
 import { CHAT_MESSAGES, ChatError } from './errors.js';
 
@@ -68,10 +68,10 @@ export interface DeletedConversation {
  */
 export async function deleteOwnConversation(
   db: Firestore,
-  uid: string,
-  conversationId: string,
-  log: Logger,
+  { scope, body }: { scope: Pick<RequestScope, 'uid' | 'log'>; body: { conversationId: string } },
 ): Promise<DeletedConversation> {
+  const { uid, log } = scope;
+  const { conversationId } = body;
   // A deletion that stopped half-way is still the owner's to finish (their retry).
   const [conversation, note] = await db.getAll(
     db.collection(CONVERSATIONS_COLLECTION).doc(conversationId),

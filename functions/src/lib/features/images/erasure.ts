@@ -8,6 +8,7 @@
 // (ids, bucket and key only), one DeleteObjects call and one batch of record deletes per page.
 import type { DocumentData, Firestore } from 'firebase-admin/firestore';
 import { HttpError } from '../../platform/http/errors.js';
+import type { RequestScope } from '../../platform/request-scope.js';
 import { IMAGES_COLLECTION } from './metadata.js';
 import type { ImageObjectRemover, StoredObject } from './storage.js';
 
@@ -32,11 +33,11 @@ function storedObject(data: DocumentData | undefined): StoredObject | undefined 
 
 /** The owner's deleteImage: another user's image looks exactly like a missing one (404). */
 export async function deleteOwnImage(
-  db: Firestore,
-  objects: ImageObjectRemover,
-  uid: string,
-  imageId: string,
+  { db, objects }: { db: Firestore; objects: ImageObjectRemover },
+  { scope, body }: { scope: Pick<RequestScope, 'uid'>; body: { imageId: string } },
 ): Promise<{ imageId: string }> {
+  const { uid } = scope;
+  const { imageId } = body;
   const record = db.collection(IMAGES_COLLECTION).doc(imageId);
   const snapshot = await record.get();
   if (!snapshot.exists || snapshot.get('owner') !== uid) throw imageNotFound();
