@@ -1,4 +1,4 @@
-// POST /chatStream — the assistant reply as Server-Sent Events (features/chat/turn-stream.ts).
+// POST /chatStream — the assistant reply as Server-Sent Events (features/chat/turn-response.ts).
 // The events, their fields and the callable chunks are documented once, in docs/api.md (chatStream).
 import { onRequest } from 'firebase-functions/v2/https';
 import { chatDeps, chatRequestBody, streamChatTurn } from '../lib/features/chat/index.js';

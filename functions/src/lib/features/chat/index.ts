@@ -3,8 +3,7 @@
 export { chatRequestBody, deleteConversationBody, type ChatRequestBody } from './schema.js';
 export { prepareTurn, type ChatDeps, type PreparedTurn, type TurnResult } from './turn.js';
 export { chatDeps } from './deps.js';
-export { answerChatMessage, type ChatTurnRequest } from './message.js';
-export { streamChatTurn } from './turn-stream.js';
+export { answerChatMessage, streamChatTurn, type ChatTurnRequest } from './turn-response.js';
 export { ChatError, toChatError } from './errors.js';
 export { ClientAbortedError } from './model-stream.js';
 export type * from './api-types.js';
