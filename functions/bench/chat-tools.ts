@@ -14,7 +14,7 @@ import { getFirestore } from 'firebase-admin/firestore';
 import { startGeminiServer } from '../dev/gemini-server/index.js';
 import { startFirestore } from '../dev/services/firestore.js';
 import { assistantTools } from '../src/lib/assistant-tools/index.js';
-import { backfillMatchFields, SharedMatchCache } from '../src/lib/features/matching/index.js';
+import { backfillMatchFields, matchingSettings, SharedMatchCache } from '../src/lib/features/matching/index.js';
 import { prepareTurn } from '../src/lib/features/chat/index.js';
 import { FirestoreChatStore } from '../src/lib/features/chat/store.js';
 import { MemoryLruCache } from '../src/lib/platform/cache/index.js';
@@ -96,10 +96,10 @@ export async function run(): Promise<ChatToolsBenchResult> {
     };
     const rows: ChatToolsRow[] = [];
     const modes = [
-      { cache: 'off' as const, tools: assistantTools({ db, settings: config.matching }) },
+      { cache: 'off' as const, tools: assistantTools({ db, settings: matchingSettings(config) }) },
       {
         cache: 'on' as const,
-        tools: assistantTools({ db, settings: config.matching, shared: new SharedMatchCache() }),
+        tools: assistantTools({ db, settings: matchingSettings(config), shared: new SharedMatchCache() }),
       },
     ];
     for (const { cache, tools } of modes)

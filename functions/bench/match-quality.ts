@@ -32,6 +32,7 @@ import {
   MAX_ATTENDEES_PER_EVENT,
   type MatchRunStats,
   type MatchServiceDeps,
+  matchingSettings,
 } from '../src/lib/features/matching/index.js';
 import { rankEventMatches, rankUserMatches, type MatchProfile } from '../src/lib/features/matching/scoring/index.js';
 import { seedPopulation } from './match-requests.js';
@@ -74,7 +75,7 @@ function percentile(values: readonly number[], p: number): number {
 
 /** Exhaustive top-K per viewer, reading everything outside the request counters. */
 async function exhaustive(db: Firestore, viewerIds: readonly string[], radiusKm: number): Promise<Map<string, Truth>> {
-  const settings = getConfig().matching;
+  const settings = matchingSettings(getConfig());
   const window = resolveEventWindow({}, settings.eventWindowDays, Date.now());
   const users = (await db.collection('users').get()).docs.map((doc) => userRecord(doc.id, doc.data()));
   const visible = users.filter((user) => user.discoverable);
@@ -123,7 +124,7 @@ async function measurePhase(
   viewers: readonly string[],
   truth: Map<string, Truth>,
 ): Promise<QualityRow[]> {
-  const settings = getConfig().matching;
+  const settings = matchingSettings(getConfig());
   const log = createLogger({ bench: 'match-quality' });
   const silent = { ...log, info: () => undefined, warn: () => undefined };
   const scope = (uid: string) => ({ uid, settings, signal: new AbortController().signal, log: silent });
@@ -189,7 +190,7 @@ export async function run(): Promise<QualityBenchResult> {
     const db = getFirestore(getAdminApp());
     const viewers = (await seedPopulation(db)).slice(0, VIEWERS);
     if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
-    const settings = getConfig().matching;
+    const settings = matchingSettings(getConfig());
     const deps: MatchServiceDeps = {
       db,
       clock: () => Date.now(),

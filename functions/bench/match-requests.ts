@@ -24,6 +24,7 @@ import {
   suggestionsFor,
   type MatchRunStats,
   type MatchServiceDeps,
+  matchingSettings,
 } from '../src/lib/features/matching/index.js';
 import { generateProfiles } from './ranking.js';
 
@@ -125,7 +126,7 @@ export async function run(): Promise<MatchRequestBenchResult> {
     const db = getFirestore(getAdminApp());
     const viewers = await seed(db);
     await backfillPools(db);
-    const settings = getConfig().matching;
+    const settings = matchingSettings(getConfig());
     const deps: MatchServiceDeps = {
       db,
       clock: () => Date.now(),

@@ -1,7 +1,7 @@
-// Prints the README's configuration table from the declared params and secrets (platform/config/settings.ts, secrets.ts),
+// Prints the configuration table from the declared params and secrets (platform/config/settings.ts, secrets.ts),
 // so the manual cannot drift from the code: `npx tsx dev/config-table.ts`. A unit test checks that the
 // README lists every name.
-import { SECRETS, SETTINGS } from '../src/lib/platform/config/index.js';
+import { SECRETS, settingParams } from '../src/lib/platform/config/index.js';
 
 interface ParamLike {
   name: string;
@@ -15,7 +15,7 @@ export function configRows(): Array<{ name: string; kind: 'secret' | 'param'; de
     default: '',
     description: param.options.description ?? '',
   }));
-  const params = Object.values(SETTINGS as Record<string, { param: ParamLike }>).map(({ param }) => ({
+  const params = settingParams().map((param) => ({
     name: param.name,
     kind: 'param' as const,
     default: param.options.default === undefined || param.options.default === '' ? '' : String(param.options.default),

@@ -14,7 +14,7 @@
  * last because the functions they run need the others' coordinates.
  */
 import { randomBytes } from 'node:crypto';
-import { SECRETS, SETTINGS } from '../../src/lib/platform/config/index.js';
+import { SECRETS, settingParams } from '../../src/lib/platform/config/index.js';
 import { spawnGeminiServer, type ChildGeminiServer } from '../gemini-server/child.js';
 import {
   DEFAULT_PROJECT_ID,
@@ -82,7 +82,7 @@ export interface RunningServices {
  */
 export const MANAGED_ENV_KEYS: readonly string[] = [
   ...Object.keys(SECRETS),
-  ...Object.values(SETTINGS).map((setting) => setting.param.name),
+  ...settingParams().map((param) => param.name),
   'GOOGLE_API_KEY',
   'GOOGLE_GEMINI_BASE_URL', // @google/genai fallbacks
   'AWS_ACCESS_KEY_ID',

@@ -3,7 +3,7 @@
 // user_disabled), in-process and through the real Functions emulator; a fresh sign-in, or re-enabling
 // the account, works again at once (refusals are never remembered).
 // Under the Auth emulator firebase-admin checks revocation on EVERY verification (even without
-// checkRevoked), so the per-instance window of AUTH_REVOCATION_CACHE_SECONDS cannot be seen here: the
+// checkRevoked), so the per-instance window of the revocation cache window (http/auth.ts, 30 s) cannot be seen here: the
 // window is tested in test/unit/platform/http/auth-revocation.test.ts, with this default configuration in force.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getAdminAuth } from '../../src/lib/platform/firebase.js';

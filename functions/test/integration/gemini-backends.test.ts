@@ -137,7 +137,7 @@ describe.each(['developer-api', 'vertex-ai'] as const)('on %s', (backend) => {
   });
 
   it('chatStream runs a tool turn (call, result, signed follow-up) and sends the chat safety settings', async () => {
-    process.env.CHAT_SAFETY_HARASSMENT = 'BLOCK_ONLY_HIGH';
+    process.env.CHAT_SAFETY = 'HARASSMENT=BLOCK_ONLY_HIGH';
     gemini.queue(
       {
         reply: {

@@ -5,7 +5,7 @@
 // tokens, the Firestore emulator.
 import { describe, expect, it } from 'vitest';
 import { assistantTools } from '../../src/lib/assistant-tools/index.js';
-import { CROWD_MIN_SHARERS } from '../../src/lib/features/matching/index.js';
+import { CROWD_MIN_SHARERS, matchingSettings } from '../../src/lib/features/matching/index.js';
 import { getConfig } from '../../src/lib/platform/config/index.js';
 import { createLogger } from '../../src/lib/platform/logging.js';
 import {
@@ -35,7 +35,9 @@ interface ShownEvent {
 async function shownEvents(surface: Surface, user: SignedUpUser): Promise<Map<string, ShownEvent>> {
   let events: ShownEvent[];
   if (surface === 'find_events') {
-    const tool = assistantTools({ db: h.db, settings: getConfig().matching }).find((t) => t.name === 'find_events')!;
+    const tool = assistantTools({ db: h.db, settings: matchingSettings(getConfig()) }).find(
+      (t) => t.name === 'find_events',
+    )!;
     const result = await tool.run(tool.args.parse({ limit: 5 }), {
       uid: user.uid,
       timeZone: 'UTC',

@@ -1,7 +1,7 @@
 // deleteAccount: the user deletes their own account from inside the app. It needs a recent sign-in
 // (401 requires_recent_login otherwise), then erases everything (erasure.ts), then deletes the Auth
 // user, so the old ID token is refused from then on (at once on this instance; others check the Auth
-// backend within AUTH_REVOCATION_CACHE_SECONDS). If anything fails, the answer is an error and the
+// backend within the revocation cache window (http/auth.ts, 30 s)). If anything fails, the answer is an error and the
 // account still exists: the user retries, and the erasure finishes what the first attempt left.
 // Deleting the Auth user runs the Auth trigger, which erases once more (anything a request already
 // running on another instance stored meanwhile).

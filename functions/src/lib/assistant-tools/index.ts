@@ -15,12 +15,13 @@ import {
   resolveEventWindow,
   suggestPeopleFor,
   instanceSharedCache,
+  matchingSettings,
+  type MatchingConfig,
   type ReadCounter,
   type SharedMatchCache,
 } from '../features/matching/index.js';
 import type { AppConfig } from '../platform/config/index.js';
 import { getDb } from '../platform/firebase.js';
-import type { MatchingConfig } from '../platform/config/index.js';
 import { HttpError } from '../platform/http/errors.js';
 import { isWithinRequestDateRange, MAX_REQUEST_YEARS_AHEAD } from '../platform/http/request-fields.js';
 import { parseLocalTimeInput } from '../platform/time/index.js';
@@ -80,7 +81,7 @@ function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: n
 export function productionAssistantTools(config: AppConfig): AnyChatTool[] {
   return assistantTools({
     db: getDb(),
-    settings: config.matching,
+    settings: matchingSettings(config),
     ...(config.matching.sharedCache ? { shared: instanceSharedCache } : {}),
   });
 }

@@ -63,7 +63,7 @@ export interface DeletedConversation {
 /**
  * The owner's deleteConversation: another user's conversation looks exactly like a missing one (404).
  * Its cached replies go too (their keys name the owner and the conversation). If Redis cannot be
- * reached they are left to expire (CHAT_CACHE_TTL_SECONDS): keyed by a deleted conversation, nothing
+ * reached they are left to expire (an hour: turn.ts REPLY_CACHE_TTL_SECONDS): keyed by a deleted conversation, nothing
  * reads them any more.
  */
 export async function deleteOwnConversation(

@@ -83,6 +83,12 @@ const RETRY_BACKOFF = { baseDelayMs: 500, maxDelayMs: 4_000 };
 /** Extra time a claim blocks duplicates beyond the model call's own deadline (writes, slow clients). */
 const LEASE_MARGIN_MS = 30_000;
 
+/** A whole turn, every model and tool call: under chatMessage's 60 s function timeout, with room to store the reply. */
+const TURN_TIMEOUT_MS = 55_000;
+
+/** A cached reply serves a repeated question for an hour: the app data it may cite changes within a day. */
+const REPLY_CACHE_TTL_SECONDS = 3600;
+
 /** What a turn runs with besides its request: the scope's parts it reads, settled once. */
 interface TurnInput {
   scope: RequestScope;
@@ -109,7 +115,7 @@ export async function prepareTurn(deps: ChatDeps, scope: RequestScope, request: 
       ids,
       message: request.message,
       clientMessageId: request.clientMessageId,
-      leaseMs: settings.turnTimeoutMs + LEASE_MARGIN_MS,
+      leaseMs: TURN_TIMEOUT_MS + LEASE_MARGIN_MS,
     }),
     deps.store.loadProfile(uid),
     mayHaveHistory
@@ -245,7 +251,7 @@ class TurnRunner {
             maxModelCalls: settings.maxModelCalls,
             maxCallsPerStep: MAX_CALLS_PER_STEP,
             toolTimeoutMs: settings.toolTimeoutMs,
-            turnTimeoutMs: settings.turnTimeoutMs,
+            turnTimeoutMs: TURN_TIMEOUT_MS,
           },
           onText: events.onText,
           onToolCall: events.onToolCall,
@@ -342,7 +348,7 @@ class TurnRunner {
 
   private async cacheSet(reply: CachedReply): Promise<void> {
     try {
-      await this.deps.cache.set(this.cacheKey, reply, this.input.settings.cacheTtlSeconds);
+      await this.deps.cache.set(this.cacheKey, reply, REPLY_CACHE_TTL_SECONDS);
     } catch (error) {
       this.input.scope.log.warn('chat cache write failed', { error: describeError(error, { stack: false }) });
     }

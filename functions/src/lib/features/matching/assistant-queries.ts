@@ -4,7 +4,7 @@
 // coordinates, never who attends), people with their display name, what matched, and a distance band.
 import { withFirestoreDeadline } from '../../platform/firestore-deadline.js';
 import type { Firestore } from 'firebase-admin/firestore';
-import type { MatchingConfig } from '../../platform/config/index.js';
+import type { MatchingConfig } from './settings.js';
 import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';
 import { rankPeople } from './service.js';
 import { rankEventsWithCrowd } from './event-ranking.js';

@@ -9,6 +9,7 @@ import { readTextAccess, type AppConfig, type TextAccess } from '../../platform/
 import { getDb } from '../../platform/firebase.js';
 import { geminiUnaryClient } from '../../platform/gemini/clients.js';
 import { openAiStreamingClient } from '../../platform/openai/clients.js';
+import { EXPLANATION_TUNING } from './explain/explainer.js';
 import { geminiExplanationModel, type ExplanationModel } from './explain/model.js';
 import { openAiExplanationModel } from './explain/openai-model.js';
 import type { MatchServiceDeps } from './service.js';
@@ -37,9 +38,7 @@ export function matchServiceDeps(config: AppConfig): MatchServiceDeps {
         // MATCH_EXPLANATION_MODEL is a Gemini model; an OpenAI-compatible server explains with OPENAI_MODEL.
         model: text?.backend === 'openai-compatible' ? text.model : matching.explanationModel,
         timeoutMs: matching.explanationTimeoutMs,
-        temperature: matching.explanationTemperature,
-        tokensPerMatch: matching.explanationTokensPerMatch,
-        cacheTtlSeconds: matching.cacheTtlSeconds,
+        ...EXPLANATION_TUNING,
       },
       pricer: callPricer(config.pricing.table),
     },

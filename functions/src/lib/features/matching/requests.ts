@@ -13,6 +13,7 @@ import {
   type MatchScope,
   type MatchServiceDeps,
 } from './service.js';
+import { MATCH_TUNING, matchingSettings } from './settings.js';
 import type { EventMatchesResponse, SuggestionsResponse, UserMatchesResponse } from './types.js';
 
 /** A matching request as the handlers pass it: the request's scope, beside the validated input. */
@@ -23,7 +24,7 @@ export interface MatchRequest {
 /** What the service reads of the scope; the budget is charged for the explanation call. */
 function scopeOf({ scope }: MatchRequest): MatchScope {
   const { uid, config, log, signal, budget } = scope;
-  return { uid, settings: config.matching, log, signal, budget };
+  return { uid, settings: matchingSettings(config), log, signal, budget };
 }
 
 export async function answerMatchUsers(
@@ -44,7 +45,7 @@ export async function answerMatchEvents(
   request: MatchRequest & { body: MatchEventsBody },
 ): Promise<EventMatchesResponse> {
   const { body } = request;
-  const window = resolveEventWindow(body, request.scope.config.matching.eventWindowDays, deps.clock());
+  const window = resolveEventWindow(body, MATCH_TUNING.eventWindowDays, deps.clock());
   const { matches, stats } = await matchEventsFor(deps, scopeOf(request), {
     limit: body.limit ?? DEFAULT_LIMIT,
     window,
@@ -59,11 +60,11 @@ export async function answerSuggestions(
   request: MatchRequest & { query: SuggestionsQuery; path: SuggestionsPath },
 ): Promise<SuggestionsResponse> {
   const { path, query } = request;
-  const { uid, config } = request.scope;
+  const { uid } = request.scope;
   const requested = path[0];
   if (requested !== undefined && requested !== uid)
     throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
-  const window = resolveEventWindow({}, config.matching.eventWindowDays, deps.clock());
+  const window = resolveEventWindow({}, MATCH_TUNING.eventWindowDays, deps.clock());
   const { users, events, stats } = await suggestionsFor(deps, scopeOf(request), {
     limit: query.limit ?? DEFAULT_LIMIT,
     window,

@@ -3,7 +3,7 @@
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
-import type { MatchingConfig } from '../../platform/config/index.js';
+import type { MatchingConfig } from './settings.js';
 import type { Logger } from '../../platform/logging.js';
 import { prepareProfile, rankUserMatches, type UserRequirements } from './scoring/index.js';
 import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';

@@ -5,7 +5,7 @@
 //   enforce  the same cases answer 401 `app_check_failed`.
 // A verifier that cannot answer (the App Check API unreachable for a consume) is 503
 // `app_check_unavailable` in enforce mode: the token may be fine, the client should retry.
-import type { AppCheckMode } from '../config/app-config.js';
+import type { AppCheckMode } from '../config/setting-values.js';
 import { HttpError } from '../http/errors.js';
 import { describeError, type Logger } from '../logging.js';
 import type { AppCheckVerifier } from './verifier.js';

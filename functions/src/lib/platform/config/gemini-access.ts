@@ -5,7 +5,7 @@
 //   developer-api   the Gemini Developer API with GEMINI_API_KEY
 //   vertex-ai       Vertex AI with Application Default Credentials (no key): a project and a location
 import { HttpError } from '../http/errors.js';
-import type { AppConfig } from './app-config.js';
+import type { AppConfig } from './settings.js';
 import { readSecret } from './secrets.js';
 
 export type GeminiAccess =

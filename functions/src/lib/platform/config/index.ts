@@ -6,13 +6,13 @@
 //
 // At runtime a param's `.value()` is just `process.env[NAME]`; the CLI applies a param's default when it
 // deploys or emulates, but code mounted in-process (tests, scripts) gets no such help. So each setting
-// carries its default here and falls back to it when the variable is unset, so both paths agree.
+// carries its default and falls back to it when the variable is unset, so both paths agree.
 //
-// Split by concern: secrets.ts (secrets), settings.ts (params with defaults), app-config.ts (getConfig),
-// gemini-access.ts (which Gemini backend, checked per request), text-access.ts (which backend serves chat
-// and explanations, checked per request).
+// Split by concern: secrets.ts (secrets), settings.ts (every param, getConfig and AppConfig),
+// setting-kinds.ts and setting-values.ts (how text becomes a bounded value), gemini-access.ts (which
+// Gemini backend, checked per request), text-access.ts (which backend serves chat and explanations).
 export * from './secrets.js';
 export * from './settings.js';
-export * from './app-config.js';
+export * from './setting-values.js';
 export * from './gemini-access.js';
 export * from './text-access.js';

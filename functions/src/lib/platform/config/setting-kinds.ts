@@ -3,11 +3,26 @@
 import { defineInt, defineString } from 'firebase-functions/params';
 import type { IntParam, StringParam } from 'firebase-functions/params';
 import { write } from 'firebase-functions/logger';
-import { isSafetyThreshold, SAFETY_THRESHOLDS, type SafetyThreshold } from '../gemini/safety.js';
+import {
+  HARM_CATEGORIES,
+  isSafetyThreshold,
+  SAFETY_THRESHOLDS,
+  toSafetySettings,
+  type GeminiSafetySetting,
+  type HarmCategory,
+  type SafetyThreshold,
+  type SafetyThresholds,
+} from '../gemini/safety.js';
 
 export interface Setting<P, T> {
+  /** undefined for a value derived from other settings (it declares no param of its own). */
   param: P;
   read(): T;
+}
+
+/** A value computed from other settings' params (declares none itself). */
+export function derivedValue<T>(read: () => T): Setting<undefined, T> {
+  return { param: undefined, read };
 }
 
 export function stringSetting(name: string, fallback: string, description: string): Setting<StringParam, string> {
@@ -15,20 +30,18 @@ export function stringSetting(name: string, fallback: string, description: strin
   return { param, read: () => param.value().trim() || fallback };
 }
 
-const warnedClamps = new Set<string>();
+const warned = new Set<string>();
 
 /** Logged once per instance and value: a misconfiguration is visible without flooding the logs. */
+function warnOnce(name: string, value: unknown, message: string, fields: Record<string, unknown> = {}): void {
+  const key = `${name}=${String(value)}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  write({ severity: 'WARNING', message, setting: name, ...fields });
+}
+
 function warnClamped(name: string, value: number, max: number): void {
-  const key = `${name}=${value}`;
-  if (warnedClamps.has(key)) return;
-  warnedClamps.add(key);
-  write({
-    severity: 'WARNING',
-    message: `setting ${name}=${value} is above its maximum; using ${max}`,
-    setting: name,
-    value,
-    max,
-  });
+  warnOnce(name, value, `setting ${name}=${value} is above its maximum; using ${max}`, { value, max });
 }
 
 /**
@@ -119,34 +132,69 @@ export function flagSetting(name: string, description: string, byDefault = false
 }
 
 /**
- * One harm category's threshold for one feature (GeminiSafetySetting). An unknown value means the
- * documented default, with a warning once: a typo must neither fail requests nor switch a filter off.
+ * One feature's safety policy (GEMINI_SAFETY-style): one threshold for the four harm categories
+ * ("BLOCK_ONLY_HIGH"), per-category entries ("SEXUALLY_EXPLICIT=BLOCK_LOW_AND_ABOVE"), or both, comma-
+ * separated; a category not named keeps the bare threshold, else the default's. An entry that is not
+ * a threshold or names no category is ignored with a warning once: a typo must neither fail requests
+ * nor switch a filter off.
  */
-export function safetySetting(
+export function safetyPolicySetting(
   name: string,
-  fallback: SafetyThreshold,
+  fallback: string,
   description: string,
-): Setting<StringParam, SafetyThreshold> {
+): Setting<StringParam, GeminiSafetySetting[]> {
   const param = defineString(name, {
     default: fallback,
-    description: `${description} [${SAFETY_THRESHOLDS.join(', ')}]`,
+    description: `${description} [${SAFETY_THRESHOLDS.join(', ')}; or CATEGORY=THRESHOLD entries: docs/deploy.md]`,
   });
+  const defaults = parseSafetyPolicy(fallback).thresholds;
   return {
     param,
     read: () => {
-      const value = param.value().trim().toUpperCase();
-      if (value === '') return fallback;
-      if (isSafetyThreshold(value)) return value;
-      const key = `${name}=${value}`;
-      if (!warnedClamps.has(key)) {
-        warnedClamps.add(key);
-        write({
-          severity: 'WARNING',
-          message: `setting ${name}=${value} is not a threshold; using ${fallback}`,
-          setting: name,
-        });
-      }
-      return fallback;
+      const { thresholds, invalid } = parseSafetyPolicy(param.value(), defaults);
+      for (const entry of invalid)
+        warnOnce(name, entry, `setting ${name}: "${entry}" is not a threshold or CATEGORY=THRESHOLD; ignored`);
+      return toSafetySettings(thresholds);
     },
   };
+}
+
+function shortCategory(category: HarmCategory): string {
+  return category.replace(/^HARM_CATEGORY_/, '');
+}
+
+/** The thresholds a policy text sets over `base`, and the entries that could not be read. */
+export function parseSafetyPolicy(
+  text: string,
+  base?: SafetyThresholds,
+): { thresholds: SafetyThresholds; invalid: string[] } {
+  const named: Partial<SafetyThresholds> = {};
+  let all: SafetyThreshold | undefined;
+  const invalid: string[] = [];
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
+    const [left, right] = entry.split('=').map((part) => part.trim().toUpperCase());
+    if (right === undefined) {
+      if (isSafetyThreshold(left)) all = left;
+      else invalid.push(entry);
+      continue;
+    }
+    const category = HARM_CATEGORIES.find((known) => known === left || shortCategory(known) === left);
+    if (category && isSafetyThreshold(right)) named[category] = right;
+    else invalid.push(entry);
+  }
+  const thresholds = Object.fromEntries(
+    HARM_CATEGORIES.map((category) => [
+      category,
+      named[category] ?? all ?? base?.[category] ?? 'BLOCK_MEDIUM_AND_ABOVE',
+    ]),
+  ) as SafetyThresholds;
+  return { thresholds, invalid };
+}
+
+/** A setting whose value is computed from its text (or from other settings) when read. */
+export function mappedSetting<P, T, U>(setting: Setting<P, T>, map: (value: T) => U): Setting<P, U> {
+  return { param: setting.param, read: () => map(setting.read()) };
 }

@@ -10,7 +10,7 @@ import {
   type AccessResolution,
   type GeminiAccess,
 } from './gemini-access.js';
-import type { AppConfig } from './app-config.js';
+import type { AppConfig } from './settings.js';
 import { readSecret } from './secrets.js';
 
 export type TextAccess =

@@ -4,7 +4,6 @@ import type { Request } from 'express';
 import type { DecodedIdToken } from 'firebase-admin/auth';
 import { MemoryLruCache } from '../cache/memory-lru.js';
 import type { Clock } from '../clock.js';
-import { getConfig } from '../config/index.js';
 import { getAdminAuth } from '../firebase.js';
 import { HttpError } from './errors.js';
 
@@ -84,13 +83,19 @@ export function requireRecentLogin(
 // There is no bypass: locally the Auth emulator issues the tokens (FIREBASE_AUTH_EMULATOR_HOST makes
 // firebase-admin accept them). The verifier is a parameter only so unit tests can run without services.
 // Revocation counts: a token of a user whose sessions were revoked (revokeRefreshTokens) or whose account
-// is disabled is refused, within AUTH_REVOCATION_CACHE_SECONDS (below), not at its expiry.
+// is disabled is refused, within REVOCATION_CACHE_SECONDS (below), not at its expiry.
 export type IdTokenVerifier = (idToken: string) => Promise<DecodedIdToken>;
+
+/**
+ * How long one instance trusts a passed revocation check of a sign-in (uid + auth_time): the most a
+ * revoked or disabled user can still be served, against one Auth backend call per request.
+ */
+const REVOCATION_CACHE_SECONDS = 30;
 
 /** The production verifier: one per instance, so its memory of passed revocation checks is too. */
 export const verifyWithFirebaseAdmin = revocationCheckingVerifier({
   verify: (idToken, checkRevoked) => getAdminAuth().verifyIdToken(idToken, checkRevoked),
-  cacheSeconds: () => getConfig().auth.revocationCacheSeconds,
+  cacheSeconds: () => REVOCATION_CACHE_SECONDS,
 });
 
 const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-_.=+/]+)[ \t]*$/i;

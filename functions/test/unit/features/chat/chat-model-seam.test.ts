@@ -76,7 +76,7 @@ function input(model: ChatModel, billed: number[]): ToolLoopInput {
     model,
     prompt: model.prompt({
       model: 'm',
-      settings: { temperature: 0, topP: 1, topK: 1, maxOutputTokens: 40 },
+      settings: { maxOutputTokens: 40 },
       profile: undefined,
       history: [],
       message: 'hi',

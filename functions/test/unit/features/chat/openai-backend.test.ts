@@ -74,7 +74,7 @@ function input(
   const model = new OpenAiChatModel(transport);
   const prompt = model.prompt({
     model: 'llama-test',
-    settings: { temperature: 0.5, topP: 0.9, topK: 40, maxOutputTokens: 64 },
+    settings: { maxOutputTokens: 64 },
     profile: { displayName: 'Ana' },
     history,
     message: 'any events?',
@@ -114,8 +114,8 @@ describe('the OpenAI-compatible prompt', () => {
       model: 'llama-test',
       stream: true,
       stream_options: { include_usage: true },
-      temperature: 0.5,
-      top_p: 0.9,
+      temperature: 0.7,
+      top_p: 0.8,
       max_tokens: 64,
     });
     expect(sent.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('"displayName":"Ana"') });

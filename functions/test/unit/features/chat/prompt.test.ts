@@ -4,7 +4,7 @@ import { buildChatPrompt, buildContents } from '../../../../src/lib/features/cha
 import { canonicalJson, chatCacheKey } from '../../../../src/lib/features/chat/cache-key.js';
 import { ownerOfCacheKey } from '../../../../src/lib/platform/cache/user-keys.js';
 
-const settings = { temperature: 0.7, topP: 0.8, topK: 40, maxOutputTokens: 256 };
+const settings = { maxOutputTokens: 256 };
 
 describe('profileContext', () => {
   it('keeps the context fields, type-checked and bounded, and drops coordinates and unknown fields', () => {
@@ -145,7 +145,13 @@ describe('chatCacheKey', () => {
     const key = chatCacheKey('uid-a', 'c1', buildChatPrompt(base));
     const variants = [
       { ...base, model: 'm2' },
-      { ...base, settings: { ...settings, temperature: 0.8 } },
+      {
+        ...base,
+        settings: {
+          ...settings,
+          safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT' as const, threshold: 'BLOCK_ONLY_HIGH' as const }],
+        },
+      },
       { ...base, settings: { ...settings, maxOutputTokens: 255 } },
       { ...base, profile: { displayName: 'Ana ' } },
       { ...base, profile: undefined },

@@ -8,7 +8,7 @@ import { turnTime } from '../../../../src/lib/features/chat/time-context.js';
 
 const input: PromptInput = {
   model: 'm',
-  settings: { temperature: 0.5, topP: 0.9, topK: 40, maxOutputTokens: 64 },
+  settings: { maxOutputTokens: 64 },
   profile: { displayName: 'Ana', location: { city: 'Lisbon' } },
   history: [
     {

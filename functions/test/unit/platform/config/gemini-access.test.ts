@@ -1,12 +1,10 @@
 // GEMINI_BACKEND and what each backend needs: the access the request layer hands to features, and the
 // 503 not_configured naming what is missing (never a value). Also the SDK options each backend gets.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  getConfig,
-  readGeminiAccess,
-  requireGeminiAccess,
-  SETTINGS,
-} from '../../../../src/lib/platform/config/index.js';
+import { getConfig, readGeminiAccess, requireGeminiAccess } from '../../../../src/lib/platform/config/index.js';
+import { captureLogs } from '../../../support/logs.js';
+
+const logged = captureLogs().entries;
 import { HttpError } from '../../../../src/lib/platform/http/errors.js';
 import { sdkOptions } from '../../../support/gemini-sdk.js';
 import { GoogleGenAIApiAdapter } from '../../../../src/lib/platform/gemini/adapter.js';
@@ -24,7 +22,9 @@ const NAMES = [
   'GCLOUD_PROJECT',
   'FIREBASE_CONFIG',
   'GOOGLE_GENAI_USE_VERTEXAI',
-  'CHAT_SAFETY_HATE_SPEECH',
+  'CHAT_SAFETY',
+  'MATCH_EXPLANATION_SAFETY',
+  'IMAGE_SAFETY',
 ];
 const saved = { ...process.env };
 beforeEach(() => {
@@ -124,22 +124,57 @@ describe('sdkOptions', () => {
 });
 
 describe('safety settings params', () => {
-  it('default per feature, read per request, and an unknown threshold means the default', () => {
+  const thresholds = (settings: Array<{ threshold: string }>) => settings.map((s) => s.threshold);
+
+  it('default per feature: chat medium, explanations low, images medium with sexually explicit low', () => {
     const config = getConfig();
-    expect(config.chat.safetySettings.map((s) => s.threshold)).toEqual(Array(4).fill('BLOCK_MEDIUM_AND_ABOVE'));
-    expect(config.matching.explanationSafetySettings.map((s) => s.threshold)).toEqual(
-      Array(4).fill('BLOCK_LOW_AND_ABOVE'),
-    );
-    expect(config.images.safetySettings).toContainEqual({
-      category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT',
-      threshold: 'BLOCK_LOW_AND_ABOVE',
-    });
-    process.env.CHAT_SAFETY_HATE_SPEECH = 'block_only_high';
-    expect(getConfig().chat.safetySettings[1]).toEqual({
-      category: 'HARM_CATEGORY_HATE_SPEECH',
-      threshold: 'BLOCK_ONLY_HIGH',
-    });
-    process.env.CHAT_SAFETY_HATE_SPEECH = 'BLOCK_EVERYTHING';
-    expect(SETTINGS.chatSafetyHateSpeech.read()).toBe('BLOCK_MEDIUM_AND_ABOVE');
+    expect(thresholds(config.chat.safetySettings)).toEqual(Array(4).fill('BLOCK_MEDIUM_AND_ABOVE'));
+    expect(thresholds(config.matching.explanationSafetySettings)).toEqual(Array(4).fill('BLOCK_LOW_AND_ABOVE'));
+    expect(config.images.safetySettings).toEqual([
+      { category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_MEDIUM_AND_ABOVE' },
+      { category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_MEDIUM_AND_ABOVE' },
+      { category: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', threshold: 'BLOCK_LOW_AND_ABOVE' },
+      { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', threshold: 'BLOCK_MEDIUM_AND_ABOVE' },
+    ]);
+  });
+
+  it('one threshold for every category, per-category entries over it, read per request', () => {
+    process.env.CHAT_SAFETY = 'block_only_high';
+    expect(thresholds(getConfig().chat.safetySettings)).toEqual(Array(4).fill('BLOCK_ONLY_HIGH'));
+    process.env.CHAT_SAFETY = 'BLOCK_NONE, hate_speech=BLOCK_LOW_AND_ABOVE, HARM_CATEGORY_HARASSMENT=OFF';
+    expect(thresholds(getConfig().chat.safetySettings)).toEqual([
+      'OFF',
+      'BLOCK_LOW_AND_ABOVE',
+      'BLOCK_NONE',
+      'BLOCK_NONE',
+    ]);
+    // Entries alone: the other categories keep the feature's defaults.
+    process.env.IMAGE_SAFETY = 'DANGEROUS_CONTENT=BLOCK_ONLY_HIGH';
+    expect(thresholds(getConfig().images.safetySettings)).toEqual([
+      'BLOCK_MEDIUM_AND_ABOVE',
+      'BLOCK_MEDIUM_AND_ABOVE',
+      'BLOCK_LOW_AND_ABOVE',
+      'BLOCK_ONLY_HIGH',
+    ]);
+  });
+
+  it('an entry that is not a threshold keeps the default and is logged once, naming the setting', () => {
+    logged.length = 0;
+    process.env.MATCH_EXPLANATION_SAFETY = 'BLOCK_EVERYTHING';
+    expect(thresholds(getConfig().matching.explanationSafetySettings)).toEqual(Array(4).fill('BLOCK_LOW_AND_ABOVE'));
+    process.env.MATCH_EXPLANATION_SAFETY = 'HATE_SPEECH=BLOCK_ONLY_HIGH, VIOLENCE=OFF, HARASSMENT=NONE';
+    expect(thresholds(getConfig().matching.explanationSafetySettings)).toEqual([
+      'BLOCK_LOW_AND_ABOVE',
+      'BLOCK_ONLY_HIGH',
+      'BLOCK_LOW_AND_ABOVE',
+      'BLOCK_LOW_AND_ABOVE',
+    ]);
+    getConfig();
+    const warnings = logged.filter((entry) => entry.setting === 'MATCH_EXPLANATION_SAFETY');
+    expect(warnings.map((entry) => [entry.severity, entry.message])).toEqual([
+      ['WARNING', expect.stringMatching(/MATCH_EXPLANATION_SAFETY.*BLOCK_EVERYTHING/)],
+      ['WARNING', expect.stringMatching(/MATCH_EXPLANATION_SAFETY.*VIOLENCE=OFF/)],
+      ['WARNING', expect.stringMatching(/MATCH_EXPLANATION_SAFETY.*HARASSMENT=NONE/)],
+    ]);
   });
 });

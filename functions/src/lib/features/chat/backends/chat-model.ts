@@ -23,11 +23,16 @@ export interface ChatPrompt<Request = unknown> {
   maxOutputTokens: number;
 }
 
+/**
+ * Chat's sampling, sent by every backend: tuned with the prompt (prompt.ts) for a friendly, varied but
+ * on-topic assistant, not per deploy. topK is Gemini's only (OpenAI's API has no top-k).
+ */
+export const CHAT_SAMPLING = { temperature: 0.7, topP: 0.8, topK: 40 } as const;
+
 /** What a turn's first request is made of. */
 export interface PromptInput {
   model: string;
-  settings: Pick<ChatConfig, 'temperature' | 'topP' | 'topK' | 'maxOutputTokens'> &
-    Partial<Pick<ChatConfig, 'safetySettings'>>;
+  settings: Pick<ChatConfig, 'maxOutputTokens'> & Partial<Pick<ChatConfig, 'safetySettings'>>;
   profile: ProfileContext | undefined;
   history: readonly HistoryMessage[];
   message: string;

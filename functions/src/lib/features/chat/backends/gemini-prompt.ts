@@ -3,7 +3,7 @@
 // same request, which the cache key relies on.
 import type { GenerateContentRequestBody, StreamingContent } from '../../../platform/gemini/request-body.js';
 import { buildSystemInstruction, historyText, type HistoryMessage } from '../prompt.js';
-import type { ChatPrompt, PromptInput, StoredExchange } from './chat-model.js';
+import { CHAT_SAMPLING, type ChatPrompt, type PromptInput, type StoredExchange } from './chat-model.js';
 
 export type GeminiChatPrompt = ChatPrompt<GenerateContentRequestBody>;
 
@@ -64,12 +64,10 @@ export function buildChatPrompt(input: PromptInput): GeminiChatPrompt {
       },
       contents: buildContents(input.history, input.message),
       generationConfig: {
-        temperature: settings.temperature,
-        topP: settings.topP,
-        topK: settings.topK,
+        ...CHAT_SAMPLING,
         maxOutputTokens: settings.maxOutputTokens,
       },
-      // CHAT_SAFETY_*: part of the request, so of the reply cache's key too.
+      // CHAT_SAFETY: part of the request, so of the reply cache's key too.
       ...(settings.safetySettings ? { safetySettings: settings.safetySettings } : {}),
     },
     maxOutputTokens: settings.maxOutputTokens,

@@ -5,7 +5,7 @@
 // open models' chat templates refuse anything else (llama.cpp and vLLM render those templates).
 import type { ChatCompletionRequest, OpenAiMessage } from '../../../platform/openai/request-body.js';
 import { buildSystemInstruction, historyText, type HistoryMessage } from '../prompt.js';
-import type { ChatPrompt, PromptInput, StoredExchange } from './chat-model.js';
+import { CHAT_SAMPLING, type ChatPrompt, type PromptInput, type StoredExchange } from './chat-model.js';
 
 export type OpenAiChatPrompt = ChatPrompt<ChatCompletionRequest>;
 
@@ -76,8 +76,8 @@ export function buildOpenAiPrompt(input: PromptInput): OpenAiChatPrompt {
       ],
       stream: true,
       stream_options: { include_usage: true },
-      temperature: settings.temperature,
-      top_p: settings.topP,
+      temperature: CHAT_SAMPLING.temperature,
+      top_p: CHAT_SAMPLING.topP,
       max_tokens: settings.maxOutputTokens,
     },
     maxOutputTokens: settings.maxOutputTokens,

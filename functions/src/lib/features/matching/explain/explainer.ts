@@ -31,6 +31,16 @@ export interface Explanation {
   source: ExplanationSource;
 }
 
+/** How explanations are written and kept; tuned with the prompt (prompt.ts), not per deploy. */
+export const EXPLANATION_TUNING = {
+  /** Varied wording across matches, still faithful to the facts given. */
+  temperature: 0.8,
+  /** Two short sentences per match; the call gets this times the match count, plus the JSON's own. */
+  tokensPerMatch: 100,
+  /** A day: the cache key changes whenever the matched signals do, so age only bounds storage. */
+  cacheTtlSeconds: 86_400,
+};
+
 export interface ExplainerSettings {
   model: string;
   timeoutMs: number;
