@@ -31,7 +31,7 @@ const TOOLS = ['find_events', 'suggest_people'] as const;
 
 export interface ChatToolsRow {
   tool: (typeof TOOLS)[number];
-  /** matching's per-instance cache (MATCH_SHARED_CACHE, on in production): off = every turn reads Firestore. */
+  /** matching's per-instance cache (shared-cache.ts, on in production): off = every turn reads Firestore. */
   sharedCache: 'on' | 'off';
   turns: number;
   backendP50Ms: number;

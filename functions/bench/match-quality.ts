@@ -6,7 +6,7 @@
 // Phases (same population, same viewers):
 //   "pool, cold":       after the backfill (as the deploy runs it): the pool's stored keys are ranked,
 //                       every request reads the pool and the events itself (a cold instance);
-//   "pool, warm":       the same with the per-instance shared cache (MATCH_SHARED_CACHE, 60 s): what
+//   "pool, warm":       the same with the per-instance shared cache (shared-cache.ts, 60 s): what
 //                       every caller reads alike comes from memory after the first request.
 // MATCH_QUALITY_MODE=before runs the single phase of an older tree (the bench copied into a checkout of
 // commit 66e8e6d, before the prepared pools): its bounded queries, measured the same way.

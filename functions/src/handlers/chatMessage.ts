@@ -5,15 +5,24 @@ import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
+import type { HandlerOptions } from './options.js';
 
-export const chatMessageHandler = defineEndpoint({
-  name: 'chatMessage',
-  method: 'POST',
-  body: chatRequestBody,
-  rateLimit: CHAT_LIMIT,
-  budget: 'tokens',
-  requiresTextModel: true,
-  handle: (ctx) => answerChatMessage(chatDeps(ctx.text, productionAssistantTools(ctx.scope.config)), ctx),
-});
+export function chatMessageEndpoint(options: HandlerOptions = {}) {
+  return defineEndpoint({
+    name: 'chatMessage',
+    method: 'POST',
+    body: chatRequestBody,
+    rateLimit: CHAT_LIMIT,
+    budget: 'tokens',
+    requiresTextModel: true,
+    handle: (ctx) =>
+      answerChatMessage(
+        chatDeps(ctx.text, productionAssistantTools(ctx.scope.config, options.matching), options.chat?.()),
+        ctx,
+      ),
+  });
+}
+
+export const chatMessageHandler = chatMessageEndpoint();
 
 export const chatMessage = onRequest(RUNTIME_OPTIONS.chatMessage, chatMessageHandler);

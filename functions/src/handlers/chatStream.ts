@@ -6,15 +6,24 @@ import { productionAssistantTools } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
+import type { HandlerOptions } from './options.js';
 
-export const chatStreamHandler = defineEndpoint({
-  name: 'chatStream',
-  method: 'POST',
-  body: chatRequestBody,
-  rateLimit: CHAT_LIMIT,
-  budget: 'tokens',
-  requiresTextModel: true,
-  handle: (ctx) => streamChatTurn(chatDeps(ctx.text, productionAssistantTools(ctx.scope.config)), ctx),
-});
+export function chatStreamEndpoint(options: HandlerOptions = {}) {
+  return defineEndpoint({
+    name: 'chatStream',
+    method: 'POST',
+    body: chatRequestBody,
+    rateLimit: CHAT_LIMIT,
+    budget: 'tokens',
+    requiresTextModel: true,
+    handle: (ctx) =>
+      streamChatTurn(
+        chatDeps(ctx.text, productionAssistantTools(ctx.scope.config, options.matching), options.chat?.()),
+        ctx,
+      ),
+  });
+}
+
+export const chatStreamHandler = chatStreamEndpoint();
 
 export const chatStream = onRequest(RUNTIME_OPTIONS.chatStream, chatStreamHandler);

@@ -8,15 +8,20 @@ import { answerMatchEvents, matchEventsBody, matchServiceDeps } from '../lib/fea
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
+import type { HandlerOptions } from './options.js';
 
-export const matchEventsHandler = defineEndpoint({
-  name: 'matchEvents',
-  method: 'POST',
-  body: matchEventsBody,
-  rateLimit: MATCH_LIMIT,
-  // Over the token budget, matching still answers: templated explanations, no model call.
-  budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.scope.config), ctx),
-});
+export function matchEventsEndpoint(options: HandlerOptions = {}) {
+  return defineEndpoint({
+    name: 'matchEvents',
+    method: 'POST',
+    body: matchEventsBody,
+    rateLimit: MATCH_LIMIT,
+    // Over the token budget, matching still answers: templated explanations, no model call.
+    budget: { kind: 'tokens', whenExhausted: 'continue' },
+    handle: (ctx) => answerMatchEvents(matchServiceDeps(ctx.scope.config, options.matching), ctx),
+  });
+}
+
+export const matchEventsHandler = matchEventsEndpoint();
 
 export const matchEvents = onRequest(RUNTIME_OPTIONS.matchEvents, matchEventsHandler);

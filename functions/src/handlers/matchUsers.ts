@@ -7,15 +7,20 @@ import { answerMatchUsers, matchServiceDeps, matchUsersBody } from '../lib/featu
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
+import type { HandlerOptions } from './options.js';
 
-export const matchUsersHandler = defineEndpoint({
-  name: 'matchUsers',
-  method: 'POST',
-  body: matchUsersBody,
-  rateLimit: MATCH_LIMIT,
-  // Over the token budget, matching still answers: templated explanations, no model call.
-  budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.scope.config), ctx),
-});
+export function matchUsersEndpoint(options: HandlerOptions = {}) {
+  return defineEndpoint({
+    name: 'matchUsers',
+    method: 'POST',
+    body: matchUsersBody,
+    rateLimit: MATCH_LIMIT,
+    // Over the token budget, matching still answers: templated explanations, no model call.
+    budget: { kind: 'tokens', whenExhausted: 'continue' },
+    handle: (ctx) => answerMatchUsers(matchServiceDeps(ctx.scope.config, options.matching), ctx),
+  });
+}
+
+export const matchUsersHandler = matchUsersEndpoint();
 
 export const matchUsers = onRequest(RUNTIME_OPTIONS.matchUsers, matchUsersHandler);

@@ -11,16 +11,21 @@ import {
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { MATCH_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
+import type { HandlerOptions } from './options.js';
 
-export const suggestionsHandler = defineEndpoint({
-  name: 'suggestions',
-  method: 'GET',
-  query: suggestionsQuery,
-  path: suggestionsPath,
-  rateLimit: MATCH_LIMIT,
-  // Over the token budget, matching still answers: templated explanations, no model call.
-  budget: { kind: 'tokens', whenExhausted: 'continue' },
-  handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.scope.config), ctx),
-});
+export function suggestionsEndpoint(options: HandlerOptions = {}) {
+  return defineEndpoint({
+    name: 'suggestions',
+    method: 'GET',
+    query: suggestionsQuery,
+    path: suggestionsPath,
+    rateLimit: MATCH_LIMIT,
+    // Over the token budget, matching still answers: templated explanations, no model call.
+    budget: { kind: 'tokens', whenExhausted: 'continue' },
+    handle: (ctx) => answerSuggestions(matchServiceDeps(ctx.scope.config, options.matching), ctx),
+  });
+}
+
+export const suggestionsHandler = suggestionsEndpoint();
 
 export const suggestions = onRequest(RUNTIME_OPTIONS.suggestions, suggestionsHandler);

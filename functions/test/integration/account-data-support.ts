@@ -37,9 +37,8 @@ export async function startDataHarness(): Promise<DataHarness> {
   Object.assign(process.env, {
     RATE_LIMIT_PER_MINUTE: '10000',
     IMAGE_RATE_LIMIT_PER_MINUTE: '1000',
-    MATCH_SHARED_CACHE: 'false',
   });
-  const mounted = await mountFunctions(await loadFunctions(DATA_FUNCTIONS));
+  const mounted = await mountFunctions(await loadFunctions(DATA_FUNCTIONS, { matching: { sharedCache: false } }));
   return {
     services,
     mounted,

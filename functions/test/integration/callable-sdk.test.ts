@@ -13,6 +13,7 @@ import { getAdminAuth } from '../../src/lib/platform/firebase.js';
 import { defineEndpoint } from '../../src/lib/platform/http/index.js';
 import { startLocalAppCheck, type LocalAppCheck } from '../support/app-check.js';
 import { scopedEnv } from '../support/env.js';
+import { scopedTuning } from '../support/tuning.js';
 import { functionsError, readCallableStream, sdkApp, type SdkApp } from '../support/firebase-sdk.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { eventually, messagesOf, startChatHarness, textReply, type ChatHarness } from './chat-support.js';
@@ -22,6 +23,7 @@ type Chunk = { type: string } & Record<string, unknown>;
 let h: ChatHarness;
 let app: SdkApp;
 const setEnv = scopedEnv();
+const tune = scopedTuning(() => h.tuning);
 
 beforeAll(async () => {
   h = await startChatHarness();
@@ -68,7 +70,7 @@ describe('error classes, each with its code', () => {
   });
 
   it('unavailable: Gemini overloaded after the retries', async () => {
-    setEnv({ CHAT_RETRY_MAX_ATTEMPTS: '2' });
+    tune({ chat: { retryMaxAttempts: 2 } });
     h.gemini.queue({ reply: { kind: 'http-error', code: 503, message: 'overloaded secret-detail' }, times: 2 });
     const error = await functionsError(chat('chatMessage')({ message: fresh('overloaded') }));
     expect(error.code).toBe('functions/unavailable');
@@ -77,7 +79,7 @@ describe('error classes, each with its code', () => {
   });
 
   it('deadline-exceeded: a silent upstream', async () => {
-    setEnv({ CHAT_FIRST_CHUNK_TIMEOUT_MS: '200', CHAT_RETRY_MAX_ATTEMPTS: '1' });
+    tune({ chat: { firstChunkTimeoutMs: 200, retryMaxAttempts: 1 } });
     h.gemini.queue({ ...textReply(['late']), fault: { type: 'stall', afterEvents: 0 } });
     const error = await functionsError(chat('chatMessage')({ message: fresh('stall') }));
     expect(error.code).toBe('functions/deadline-exceeded');

@@ -26,16 +26,17 @@ const MODEL = 'local-llm';
 let h: ChatHarness;
 let more: MountedFunctions;
 beforeAll(async () => {
-  h = await startChatHarness();
+  h = await startChatHarness({ sharedMatchCache: false });
   Object.assign(process.env, {
     TEXT_BACKEND: 'openai-compatible',
     OPENAI_BASE_URL: h.gemini.openaiBaseUrl,
     OPENAI_MODEL: MODEL,
     OPENAI_API_KEY: h.gemini.apiKey,
-    MATCH_SHARED_CACHE: 'false',
   });
   delete process.env.GEMINI_API_KEY; // chat and explanations need none on this backend
-  more = await mountFunctions(await loadFunctions(['matchUsers', 'generateImage']));
+  more = await mountFunctions(
+    await loadFunctions(['matchUsers', 'generateImage'], { matching: { sharedCache: false } }),
+  );
 });
 afterAll(async () => {
   await more?.close();

@@ -3,7 +3,7 @@
 // the upstream request was aborted.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { scopedEnv } from '../support/env.js';
+import { scopedTuning } from '../support/tuning.js';
 import { ChatApiError, type ChatStreamEvent } from '../../client/index.js';
 import {
   collectEvents,
@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => h.gemini.reset());
 
 /** Env overrides of one test, undone after it. */
-const setEnv = scopedEnv();
+const tune = scopedTuning(() => h.tuning);
 
 /** A message no earlier test sent (so the response cache cannot answer it). */
 const fresh = (label: string): string => `${label} ${randomUUID()}`;
@@ -163,7 +163,7 @@ describe('upstream failures', () => {
   });
 
   it('attempts are bounded: persistent 429 ends as 503 upstream_unavailable, with no upstream detail', async () => {
-    setEnv({ CHAT_RETRY_MAX_ATTEMPTS: '3' });
+    tune({ chat: { retryMaxAttempts: 3 } });
     const user = await signUp();
     h.gemini.queue({
       reply: { kind: 'http-error', code: 429, message: 'quota secret-project-123', retryDelaySeconds: 0 },
@@ -176,7 +176,7 @@ describe('upstream failures', () => {
   });
 
   it('total retry time is bounded: a server asking to wait past the budget is not waited for', async () => {
-    setEnv({ CHAT_RETRY_BUDGET_MS: '1000' });
+    tune({ chat: { retryBudgetMs: 1000 } });
     const user = await signUp();
     h.gemini.queue({ reply: { kind: 'http-error', code: 429, retryDelaySeconds: 30 }, times: 3 });
     const started = Date.now();
@@ -238,7 +238,7 @@ describe('upstream failures', () => {
   });
 
   it('a silent upstream times out per attempt and ends as 504 upstream_timeout', async () => {
-    setEnv({ CHAT_FIRST_CHUNK_TIMEOUT_MS: '200', CHAT_RETRY_MAX_ATTEMPTS: '2' });
+    tune({ chat: { firstChunkTimeoutMs: 200, retryMaxAttempts: 2 } });
     const user = await signUp();
     h.gemini.queue({ ...textReply(['late']), fault: { type: 'stall', afterEvents: 0 }, times: 2 });
     const started = Date.now();

@@ -9,9 +9,12 @@ import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { loadFunctions } from '../support/functions.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.js';
+import { tunedOptions, type Tuning } from '../support/tuning.js';
 
 export interface ChatHarness {
   gemini: GeminiServer;
+  /** What the mounted functions run with, read per request (scopedTuning changes it per test). */
+  tuning: Tuning;
   mounted: MountedFunctions;
   db: Firestore;
   baseUrl: string;
@@ -20,19 +23,22 @@ export interface ChatHarness {
 }
 
 /** Env values the chat tests set; restored by close(). */
-const TEST_ENV: Record<string, string> = {
-  RATE_LIMIT_PER_MINUTE: '1000',
-  // Short enough for the retry/timeout tests to run fast, long enough for a loaded CI box.
-  CHAT_FIRST_CHUNK_TIMEOUT_MS: '3000',
-  CHAT_IDLE_TIMEOUT_MS: '3000',
-  CHAT_TOTAL_TIMEOUT_MS: '20000',
-  CHAT_RETRY_BUDGET_MS: '8000',
+const TEST_ENV: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '1000' };
+
+/** Short enough for the retry/timeout tests to run fast, long enough for a loaded CI box. */
+const TEST_CHAT_TUNING = {
+  firstChunkTimeoutMs: 3000,
+  idleTimeoutMs: 3000,
+  totalTimeoutMs: 20_000,
+  retryBudgetMs: 8000,
 };
 
-export async function startChatHarness(): Promise<ChatHarness> {
+/** `sharedMatchCache: false`: the assistant's tools read Firestore afresh (tests that write people and events). */
+export async function startChatHarness({ sharedMatchCache = true } = {}): Promise<ChatHarness> {
   const saved = { ...process.env };
   applyServiceEnv();
   const gemini = await startGeminiServer({ chunkDelayMs: [0, 1] });
+  const tuning: Tuning = { chat: { ...TEST_CHAT_TUNING }, matching: {} };
   Object.assign(process.env, TEST_ENV, {
     GEMINI_BASE_URL: gemini.url,
     GEMINI_API_KEY: gemini.apiKey,
@@ -40,10 +46,13 @@ export async function startChatHarness(): Promise<ChatHarness> {
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  const mounted = await mountFunctions(await loadFunctions(['chatMessage', 'chatStream']));
+  const mounted = await mountFunctions(
+    await loadFunctions(['chatMessage', 'chatStream'], tunedOptions(tuning, { sharedCache: sharedMatchCache })),
+  );
   const baseUrl = mounted.url('chatMessage').replace(/\/chatMessage$/, '');
   return {
     gemini,
+    tuning,
     mounted,
     db: getFirestore(getAdminApp()),
     baseUrl,

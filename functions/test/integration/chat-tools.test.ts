@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scopedEnv } from '../support/env.js';
+import { scopedTuning } from '../support/tuning.js';
 import type { ChatStreamEvent } from '../../client/index.js';
 import type { Scenario, ScenarioPart } from '../../dev/gemini-server/index.js';
 import { utcDay } from '../../src/lib/platform/budget/day.js';
@@ -38,9 +39,8 @@ import {
 
 let h: ChatHarness;
 beforeAll(async () => {
-  h = await startChatHarness();
   // Every test starts from an empty Firestore: the per-instance cache of the pool would outlive it.
-  process.env.MATCH_SHARED_CACHE = 'false';
+  h = await startChatHarness({ sharedMatchCache: false });
 });
 afterAll(async () => {
   await h?.close();
@@ -52,6 +52,7 @@ beforeEach(async () => {
 
 /** Env overrides of one test, undone after it. */
 const setEnv = scopedEnv();
+const tune = scopedTuning(() => h.tuning);
 
 /** A caller with a profile, plus a world of events and people around them (ids unique per test). */
 async function world() {
@@ -395,9 +396,9 @@ describe('scripted tool calls', () => {
     expect(responses.map((r) => (r.response as { error?: { code: string } }).error?.code)).toEqual(errors);
   });
 
-  it('several steps, bounded: at most CHAT_MAX_MODEL_CALLS calls, the last with function calling off', async () => {
+  it('several steps, bounded: at most maxModelCalls calls, the last with function calling off', async () => {
     const { user } = await world();
-    setEnv({ CHAT_MAX_MODEL_CALLS: '3' });
+    tune({ chat: { maxModelCalls: 3 } });
     const call = (n: number): Scenario =>
       scenario([{ type: 'functionCall', name: 'find_events', args: { limit: n }, thoughtSignature: `sig-${n}` }]);
     h.gemini.queue(call(1), call(2), call(3));
@@ -421,7 +422,7 @@ describe('scripted tool calls', () => {
 
   it('a tool that runs out of time answers the model with a timeout error', async () => {
     const { user } = await world();
-    setEnv({ CHAT_TOOL_TIMEOUT_MS: '1' });
+    tune({ chat: { toolTimeoutMs: 1 } });
     h.gemini.queue(
       scenario([{ type: 'functionCall', name: 'suggest_people', args: {}, thoughtSignature: 'sig' }]),
       scenario([{ type: 'text', text: 'Try later.' }]),

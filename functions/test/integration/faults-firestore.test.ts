@@ -85,11 +85,12 @@ describe.skipIf(!official.found)('Firestore fails (official emulator, stopped or
       GEMINI_API_KEY: gemini.apiKey,
       RATE_LIMIT_PER_MINUTE: '10000',
       DAILY_TOKEN_BUDGET: '0',
-      MATCH_SHARED_CACHE: 'false',
       UPSTASH_REDIS_REST_URL: '',
       UPSTASH_REDIS_REST_TOKEN: '',
     });
-    functions = await mountFunctions(await loadFunctions(['chatMessage', 'chatStream', 'suggestions']));
+    functions = await mountFunctions(
+      await loadFunctions(['chatMessage', 'chatStream', 'suggestions'], { matching: { sharedCache: false } }),
+    );
     const app = initializeApp({ projectId }, `faults-firestore-${randomUUID()}`);
     const db = getFirestore(app);
     db.settings({ host: `127.0.0.1:${firestorePort}`, ssl: false });

@@ -33,11 +33,12 @@ beforeAll(async () => {
     GEMINI_BASE_URL: gemini.url,
     GEMINI_API_KEY: gemini.apiKey,
     RATE_LIMIT_PER_MINUTE: '10000',
-    MATCH_SHARED_CACHE: 'false',
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  functions = await mountFunctions(await loadFunctions(['chatStream', 'matchUsers']));
+  functions = await mountFunctions(
+    await loadFunctions(['chatStream', 'matchUsers'], { matching: { sharedCache: false } }),
+  );
   user = await signUp();
 }, 60_000);
 

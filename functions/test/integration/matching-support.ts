@@ -1,6 +1,7 @@
 // Shared set-up of the matching integration tests: matchUsers, matchEvents and suggestions mounted
 // in-process on real HTTP, a Gemini-protocol server owned by the test file, the shared Firestore and
 // Auth emulators, and helpers to write profiles and events.
+import { tunedOptions, type Tuning } from '../support/tuning.js';
 import { Timestamp, getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startGeminiServer, type GeminiServer } from '../../dev/gemini-server/index.js';
@@ -15,6 +16,8 @@ export const EXPLANATION_MODEL = 'gemini-test-explain';
 
 export interface MatchingHarness {
   gemini: GeminiServer;
+  /** What the mounted functions run with, read per request (scopedTuning changes it per test). */
+  tuning: Tuning;
   mounted: MountedFunctions;
   db: Firestore;
   close(): Promise<void>;
@@ -54,16 +57,18 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
     GEMINI_BASE_URL: gemini.url,
     GEMINI_API_KEY: gemini.apiKey,
     MATCH_EXPLANATION_MODEL: EXPLANATION_MODEL,
-    // Every test writes its own people and events: no per-instance pool or events cache between requests.
-    MATCH_SHARED_CACHE: 'false',
     // Per-instance memory cache: deterministic hits and misses within one test process.
     UPSTASH_REDIS_REST_URL: '',
     UPSTASH_REDIS_REST_TOKEN: '',
   });
-  const mounted = await mountFunctions(await loadFunctions(['matchUsers', 'matchEvents', 'suggestions']));
+  const tuning: Tuning = { chat: {}, matching: {} };
+  // Every test writes its own people and events: no per-instance pool or events cache between requests.
+  const options = tunedOptions(tuning, { sharedCache: false });
+  const mounted = await mountFunctions(await loadFunctions(['matchUsers', 'matchEvents', 'suggestions'], options));
   await clearFirestore();
   return {
     gemini,
+    tuning,
     mounted,
     db: getFirestore(getAdminApp()),
     close: async () => {

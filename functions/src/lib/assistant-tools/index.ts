@@ -17,6 +17,7 @@ import {
   instanceSharedCache,
   matchingSettings,
   type MatchingConfig,
+  type MatchingOptions,
   type ReadCounter,
   type SharedMatchCache,
 } from '../features/matching/index.js';
@@ -37,7 +38,7 @@ import {
 export interface AssistantToolDeps {
   db: Firestore;
   settings: MatchingConfig;
-  /** matchUsers' and matchEvents' per-instance cache (on unless MATCH_SHARED_CACHE is off). */
+  /** matchUsers' and matchEvents' per-instance cache (on unless MatchingOptions.sharedCache is false). */
   shared?: SharedMatchCache;
   /** "Now" for the event windows (only upcoming events). */
   clock?: Clock;
@@ -78,11 +79,11 @@ function logReads(ctx: ToolContext, tool: string, reads: ReadCounter, results: n
 }
 
 /** The production tools: the instance's Firestore, the matching settings and shared cache. */
-export function productionAssistantTools(config: AppConfig): AnyChatTool[] {
+export function productionAssistantTools(config: AppConfig, options: MatchingOptions = {}): AnyChatTool[] {
   return assistantTools({
     db: getDb(),
-    settings: matchingSettings(config),
-    ...(config.matching.sharedCache ? { shared: instanceSharedCache } : {}),
+    settings: matchingSettings(config, options.tuning?.()),
+    ...(options.sharedCache === false ? {} : { shared: instanceSharedCache }),
   });
 }
 

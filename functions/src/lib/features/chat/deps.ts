@@ -14,6 +14,7 @@ import { CHAT_CACHE_NAMESPACE } from './cache-key.js';
 import { FirestoreChatStore } from './store.js';
 import type { AnyChatTool } from './tools.js';
 import type { ChatDeps } from './turn.js';
+import type { ChatTuning } from './tuning.js';
 
 export function chatModel(text: TextAccess): ChatModel {
   return text.backend === 'gemini'
@@ -21,13 +22,21 @@ export function chatModel(text: TextAccess): ChatModel {
     : new OpenAiChatModel(openAiStreamingClient(text));
 }
 
-/** `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers. */
-export function chatDeps(text: TextAccess, tools: readonly AnyChatTool[] = []): ChatDeps {
+/**
+ * `tools` come from the composition over matching (src/lib/assistant-tools), wired by the handlers;
+ * `tuning` replaces parts of CHAT_TUNING (tests).
+ */
+export function chatDeps(
+  text: TextAccess,
+  tools: readonly AnyChatTool[] = [],
+  tuning: Partial<ChatTuning> = {},
+): ChatDeps {
   return {
     store: new FirestoreChatStore(getDb(), systemClock, getConfig().retention.chatDays),
     cache: getCache(CHAT_CACHE_NAMESPACE),
     model: chatModel(text),
     modelName: text.model,
     tools,
+    tuning,
   };
 }

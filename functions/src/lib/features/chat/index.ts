@@ -18,3 +18,4 @@ export {
   type DeletedConversation,
 } from './erasure.js';
 export { conversationsOf, messagesOf, type ExportedConversation } from './export.js';
+export { CHAT_TUNING, type ChatTuning } from './tuning.js';

@@ -6,6 +6,7 @@
 // that could not be stored ends the turn with 503 unavailable, never a result (reply-saver.ts).
 import type { Cache } from '../../platform/cache/types.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
+import { CHAT_TUNING, type ChatTuning } from './tuning.js';
 import type { ChatConfig } from '../../platform/config/index.js';
 import { describeError } from '../../platform/logging.js';
 import { callPricer, type CallPricer } from '../../platform/pricing/pricer.js';
@@ -35,6 +36,8 @@ export interface ChatDeps {
   tools?: readonly AnyChatTool[];
   /** "Now" for the turn's local date and time; default the system clock. */
   clock?: Clock;
+  /** Replaces parts of CHAT_TUNING (tests: shorter timeouts, fewer attempts). */
+  tuning?: Partial<ChatTuning>;
 }
 
 /** What a turn reports as it goes (chatStream relays each; chatMessage needs none). */
@@ -229,8 +232,8 @@ class TurnRunner {
     }
 
     const progress = newToolLoopProgress();
-    const { settings } = this.input;
     const { log, uid, budget } = this.input.scope;
+    const tuning = { ...CHAT_TUNING, ...this.deps.tuning };
     try {
       const end = await runToolLoop(
         {
@@ -242,15 +245,15 @@ class TurnRunner {
           signal,
           log,
           timeouts: {
-            firstChunkMs: settings.firstChunkTimeoutMs,
-            idleMs: settings.idleTimeoutMs,
-            totalMs: settings.totalTimeoutMs,
+            firstChunkMs: tuning.firstChunkTimeoutMs,
+            idleMs: tuning.idleTimeoutMs,
+            totalMs: tuning.totalTimeoutMs,
           },
-          retry: { ...RETRY_BACKOFF, maxAttempts: settings.retryMaxAttempts, budgetMs: settings.retryBudgetMs },
+          retry: { ...RETRY_BACKOFF, maxAttempts: tuning.retryMaxAttempts, budgetMs: tuning.retryBudgetMs },
           limits: {
-            maxModelCalls: settings.maxModelCalls,
+            maxModelCalls: tuning.maxModelCalls,
             maxCallsPerStep: MAX_CALLS_PER_STEP,
-            toolTimeoutMs: settings.toolTimeoutMs,
+            toolTimeoutMs: tuning.toolTimeoutMs,
             turnTimeoutMs: TURN_TIMEOUT_MS,
           },
           onText: events.onText,

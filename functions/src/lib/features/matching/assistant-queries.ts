@@ -21,7 +21,7 @@ export interface AssistantScope {
   db: Firestore;
   uid: string;
   settings: MatchingConfig;
-  /** The per-instance cache matchUsers and matchEvents read through (MATCH_SHARED_CACHE); none = read each time. */
+  /** The per-instance cache matchUsers and matchEvents read through (shared-cache.ts); none = read each time. */
   shared?: SharedMatchCache;
   /** The caller's IANA zone: each card's localStart is written in it. */
   timeZone: string;

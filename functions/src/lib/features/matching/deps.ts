@@ -14,6 +14,7 @@ import { geminiExplanationModel, type ExplanationModel } from './explain/model.j
 import { openAiExplanationModel } from './explain/openai-model.js';
 import type { MatchServiceDeps } from './service.js';
 import { instanceSharedCache } from './shared-cache.js';
+import type { MatchingOptions } from './settings.js';
 import { callPricer } from '../../platform/pricing/pricer.js';
 
 const EXPLANATION_CACHE_NAMESPACE = 'match-explanations';
@@ -24,13 +25,15 @@ function explanationModel(text: TextAccess, config: AppConfig): ExplanationModel
     : openAiExplanationModel(openAiStreamingClient(text));
 }
 
-export function matchServiceDeps(config: AppConfig): MatchServiceDeps {
+/** `options`: what tests change (tuning, the instance cache); production passes none. */
+export function matchServiceDeps(config: AppConfig, options: MatchingOptions = {}): MatchServiceDeps {
   const { matching } = config;
   const text = readTextAccess(config);
   return {
     db: getDb(),
     clock: systemClock,
-    ...(matching.sharedCache ? { shared: instanceSharedCache } : {}),
+    ...(options.sharedCache === false ? {} : { shared: instanceSharedCache }),
+    ...(options.tuning ? { tuning: options.tuning() } : {}),
     explainer: {
       cache: getCache(EXPLANATION_CACHE_NAMESPACE),
       model: text === undefined ? undefined : explanationModel(text, config),

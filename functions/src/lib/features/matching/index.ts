@@ -6,7 +6,13 @@ export { findEventsFor, suggestPeopleFor, publicEvent, eventFilter } from './ass
 export type { AssistantScope, EventCard, PersonCard, PublicEvent, EventSearch } from './assistant-queries.js';
 export type { MatchScope, MatchServiceDeps, MatchRunStats } from './service.js';
 export { matchServiceDeps } from './deps.js';
-export { MATCH_TUNING, matchingSettings, type MatchingConfig } from './settings.js';
+export {
+  MATCH_TUNING,
+  matchingSettings,
+  type MatchingConfig,
+  type MatchingOptions,
+  type MatchTuning,
+} from './settings.js';
 export { answerMatchEvents, answerMatchUsers, answerSuggestions, type MatchRequest } from './requests.js';
 export * from './schemas.js';
 export { profileNotFound } from './caller.js';

@@ -22,9 +22,9 @@ export interface MatchRequest {
 }
 
 /** What the service reads of the scope; the budget is charged for the explanation call. */
-function scopeOf({ scope }: MatchRequest): MatchScope {
+function scopeOf({ scope }: MatchRequest, deps: MatchServiceDeps): MatchScope {
   const { uid, config, log, signal, budget } = scope;
-  return { uid, settings: matchingSettings(config), log, signal, budget };
+  return { uid, settings: matchingSettings(config, deps.tuning), log, signal, budget };
 }
 
 export async function answerMatchUsers(
@@ -32,7 +32,7 @@ export async function answerMatchUsers(
   request: MatchRequest & { body: MatchUsersBody },
 ): Promise<UserMatchesResponse> {
   const { body } = request;
-  const { matches, stats } = await matchUsersFor(deps, scopeOf(request), {
+  const { matches, stats } = await matchUsersFor(deps, scopeOf(request, deps), {
     limit: body.limit ?? DEFAULT_LIMIT,
     preferences: body.preferences,
   });
@@ -46,7 +46,7 @@ export async function answerMatchEvents(
 ): Promise<EventMatchesResponse> {
   const { body } = request;
   const window = resolveEventWindow(body, MATCH_TUNING.eventWindowDays, deps.clock());
-  const { matches, stats } = await matchEventsFor(deps, scopeOf(request), {
+  const { matches, stats } = await matchEventsFor(deps, scopeOf(request, deps), {
     limit: body.limit ?? DEFAULT_LIMIT,
     window,
   });
@@ -65,7 +65,7 @@ export async function answerSuggestions(
   if (requested !== undefined && requested !== uid)
     throw new HttpError(403, 'forbidden', 'You can only read your own suggestions');
   const window = resolveEventWindow({}, MATCH_TUNING.eventWindowDays, deps.clock());
-  const { users, events, stats } = await suggestionsFor(deps, scopeOf(request), {
+  const { users, events, stats } = await suggestionsFor(deps, scopeOf(request, deps), {
     limit: query.limit ?? DEFAULT_LIMIT,
     window,
   });

@@ -3,7 +3,7 @@
 import type { BudgetMeter } from '../../platform/budget/types.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
-import type { MatchingConfig } from './settings.js';
+import type { MatchingConfig, MatchTuning } from './settings.js';
 import type { Logger } from '../../platform/logging.js';
 import { prepareProfile, rankUserMatches, type UserRequirements } from './scoring/index.js';
 import { applyPreferences, loadCallerProfile, preferenceRequirements } from './caller.js';
@@ -26,6 +26,8 @@ export interface MatchServiceDeps {
   shared?: SharedMatchCache;
   /** "Now" for the event windows: only upcoming events are matched. */
   clock: Clock;
+  /** Replaces parts of MATCH_TUNING (tests). */
+  tuning?: Partial<MatchTuning>;
 }
 
 /** The parts of the request's scope matching reads. */

@@ -4,6 +4,8 @@ import type { AppConfig } from '../../platform/config/index.js';
 import { DEFAULT_RADIUS_KM } from './scoring/index.js';
 
 export const MATCH_TUNING = {
+  /** User documents read as candidates per request: bounds reads and scoring time (docs/matching.md). */
+  candidateCap: 300,
   /** Upcoming events read while the event pool is not built (before the backfill): one bounded page. */
   eventCap: 100,
   /** Attendee profiles read for the events' interest signal: enough to tell a crowd, bounded reads. */
@@ -14,8 +16,16 @@ export const MATCH_TUNING = {
   radiusKm: DEFAULT_RADIUS_KM,
 };
 
-export type MatchingConfig = AppConfig['matching'] & typeof MATCH_TUNING;
+export type MatchTuning = typeof MATCH_TUNING;
+export type MatchingConfig = AppConfig['matching'] & MatchTuning;
 
-export function matchingSettings(config: AppConfig): MatchingConfig {
-  return { ...config.matching, ...MATCH_TUNING };
+/** What a caller of the production deps may change (tests): parts of the tuning, the instance cache. */
+export interface MatchingOptions {
+  tuning?: () => Partial<MatchTuning>;
+  /** The per-instance 60 s cache of the pools (shared-cache.ts); default on, off = read each time. */
+  sharedCache?: boolean;
+}
+
+export function matchingSettings(config: AppConfig, tuning: Partial<MatchTuning> = {}): MatchingConfig {
+  return { ...config.matching, ...MATCH_TUNING, ...tuning };
 }

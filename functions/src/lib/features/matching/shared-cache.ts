@@ -4,7 +4,8 @@
 // show a hidden person or a gone event: both rankings re-read their winners on every request
 // (exclusions.ts, event-pool-retrieval.ts), and blocks are read fresh. What staleness can do, for at
 // most the TTL: a new or edited profile or event is ranked a little late, and find_events may still
-// show someone an event they just joined. MATCH_SHARED_CACHE=false turns it off.
+// show someone an event they just joined. Tests that write between requests turn it off
+// (MatchingOptions.sharedCache).
 //
 // Concurrent requests share one load (the promise is cached); a failed load is not kept.
 
@@ -41,5 +42,5 @@ export class SharedMatchCache {
   }
 }
 
-/** The instance's cache (matchServiceDeps hands it out when MATCH_SHARED_CACHE is on). */
+/** The instance's cache (matchServiceDeps hands it out unless MatchingOptions.sharedCache is false). */
 export const instanceSharedCache = new SharedMatchCache();

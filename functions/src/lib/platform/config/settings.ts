@@ -188,38 +188,11 @@ export const SETTINGS = {
   chat: {
     historyLength: intSetting('CHAT_HISTORY_LENGTH', 10, 100, 'Previous messages sent to the model as context'),
     maxOutputTokens: intSetting('CHAT_MAX_OUTPUT_TOKENS', 512, 65_536, 'Cap on tokens per chat reply'),
-    firstChunkTimeoutMs: intSetting(
-      'CHAT_FIRST_CHUNK_TIMEOUT_MS',
-      20_000,
-      300_000,
-      'Per attempt: time allowed until Gemini sends its first event',
-    ),
-    idleTimeoutMs: intSetting('CHAT_IDLE_TIMEOUT_MS', 20_000, 300_000, 'Longest silence allowed between Gemini events'),
-    totalTimeoutMs: intSetting(
-      'CHAT_TOTAL_TIMEOUT_MS',
-      55_000,
-      3_600_000,
-      'Whole model call including retries (keep under the function timeout)',
-    ),
-    retryMaxAttempts: intSetting('CHAT_RETRY_MAX_ATTEMPTS', 3, 10, 'Gemini attempts before the first token'),
-    retryBudgetMs: intSetting(
-      'CHAT_RETRY_BUDGET_MS',
-      15_000,
-      3_600_000,
-      'Time after which no new attempt starts (backoff waits included)',
-    ),
     toolsEnabled: flagSetting(
       'CHAT_TOOLS',
       'Let the assistant call find_events, suggest_people and get_event over the app data',
       true,
     ),
-    maxModelCalls: intSetting(
-      'CHAT_MAX_MODEL_CALLS',
-      4,
-      8,
-      'Model calls per chat turn with tools (the last one answers in text)',
-    ),
-    toolTimeoutMs: intSetting('CHAT_TOOL_TIMEOUT_MS', 2_000, 30_000, 'Time one assistant tool call may take'),
     safetySettings: safetyPolicySetting(
       'CHAT_SAFETY',
       'BLOCK_MEDIUM_AND_ABOVE',
@@ -247,20 +220,9 @@ export const SETTINGS = {
       'BLOCK_LOW_AND_ABOVE',
       'Match explanations (templates replace a blocked one): safety threshold of every harm category',
     ),
-    candidateCap: intSetting(
-      'MATCH_CANDIDATE_CAP',
-      300,
-      1_000,
-      'Most user documents read as match candidates per request',
-    ),
     sameCityQuery: flagSetting(
       'MATCH_SAME_CITY_QUERY',
       "Also retrieve match candidates from the caller's city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields",
-      true,
-    ),
-    sharedCache: flagSetting(
-      'MATCH_SHARED_CACHE',
-      'Keep what every matching request reads alike (the prepared people and event pools) per instance for 60 s; winners and blocks are still read fresh',
       true,
     ),
   },
