@@ -30,6 +30,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { CommandExecutor, encodeEntry, errorMessage, parseCommand, type CommandEvent } from './upstash-commands.js';
+import { LuaShebangCompat } from './upstash-lua.js';
+
+export type { CommandEvent } from './upstash-commands.js';
 
 export interface UpstashRestOptions {
   redisUrl: string;
@@ -42,12 +46,6 @@ export interface UpstashRestOptions {
   onCommand?: (event: CommandEvent) => void;
 }
 
-export interface CommandEvent {
-  command: string;
-  ok: boolean;
-  error?: string;
-}
-
 export interface UpstashRestServer {
   url: string;
   token: string;
@@ -55,36 +53,6 @@ export interface UpstashRestServer {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
-/** Commands that change or depend on per-connection state, which one shared connection cannot offer. */
-const REFUSED_COMMANDS = new Set([
-  'SELECT',
-  'WATCH',
-  'UNWATCH',
-  'MULTI',
-  'EXEC',
-  'DISCARD',
-  'AUTH',
-  'HELLO',
-  'RESET',
-  'QUIT',
-  'CLIENT',
-  'SUBSCRIBE',
-  'PSUBSCRIBE',
-  'SSUBSCRIBE',
-  'UNSUBSCRIBE',
-  'PUNSUBSCRIBE',
-  'SUNSUBSCRIBE',
-  'MONITOR',
-  'SYNC',
-  'PSYNC',
-  'REPLICAOF',
-  'SLAVEOF',
-  'SHUTDOWN',
-]);
-
-/** Shebang flags only Upstash understands; open-source Redis rejects the whole script for them. */
-const UPSTASH_ONLY_SCRIPT_FLAGS = new Set(['allow-key-locking']);
 
 export async function startUpstashRest(options: UpstashRestOptions): Promise<UpstashRestServer> {
   // ioredis rather than a hand-written RESP client: reconnects, pipelining and MULTI come tested.
@@ -244,185 +212,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Commands and replies
-
-/** A command as Redis arguments, or the error message explaining why the JSON is not one. */
-function parseCommand(value: unknown): string[] | string {
-  if (!Array.isArray(value) || value.length === 0) return 'ERR command must be a non-empty JSON array';
-  const args: string[] = [];
-  for (const arg of value) {
-    if (typeof arg === 'string') args.push(arg);
-    else if (typeof arg === 'number' || typeof arg === 'boolean') args.push(String(arg));
-    else return 'ERR command arguments must be strings, numbers or booleans';
-  }
-  if (args[0] === '') return 'ERR empty command name';
-  args[0] = args[0].toUpperCase();
-  if (REFUSED_COMMANDS.has(args[0])) {
-    return `ERR command '${args[0]}' is not supported by the local Upstash REST endpoint`;
-  }
-  return args;
-}
-
-/** Raw Redis reply as ioredis' callBuffer returns it (Buffers, numbers, null, arrays, nested errors). */
-type RawReply = unknown;
-type Entry = { result: RawReply } | { error: string };
-type ExecOutcome =
-  { kind: 'ok'; replies: Entry[] } | { kind: 'aborted'; error: string } | { kind: 'unavailable'; error: string };
-
-/** Upstash JSON for one reply: base64 (or UTF-8) strings, numbers and null as is, arrays recursively. */
-function encodeReply(value: RawReply, base64: boolean): unknown {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return value;
-  if (Buffer.isBuffer(value)) return base64 ? value.toString('base64') : value.toString('utf8');
-  if (typeof value === 'string') return base64 ? Buffer.from(value, 'utf8').toString('base64') : value;
-  if (Array.isArray(value)) return value.map((item) => encodeReply(item, base64));
-  // An error nested inside an array (a Lua table holding redis.error_reply): keep its text.
-  if (value instanceof Error) return encodeReply(value.message, base64);
-  return encodeReply(String(value), base64);
-}
-
-function encodeEntry(entry: Entry, base64: boolean): unknown {
-  return 'error' in entry ? entry : { result: encodeReply(entry.result, base64) };
-}
-
-/** Redis' own error replies; anything else (closed socket, writes refused while offline) is "unavailable". */
-function isReplyError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ReplyError';
-}
-
-class CommandExecutor {
-  constructor(
-    private readonly redis: Redis,
-    private readonly scripts: LuaShebangCompat,
-    private readonly onCommand?: (event: CommandEvent) => void,
-  ) {}
-
-  /** One command, a pipeline (not atomic) or a transaction (MULTI/EXEC), as one round trip. */
-  async run(commands: string[][], atomic: boolean): Promise<ExecOutcome> {
-    const prepared = commands.map((command) => this.scripts.prepare(command));
-    const chain = atomic ? this.redis.multi() : this.redis.pipeline();
-    for (const { args } of prepared) chain.callBuffer(args[0], args.slice(1));
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await chain.exec();
-    } catch (error) {
-      // EXECABORT: Redis refused to queue a command, so none ran. ioredis keeps the causes.
-      if (!isReplyError(error)) return unavailable(error);
-      const causes = (error as Error & { previousErrors?: Error[] }).previousErrors ?? [];
-      const detail = causes.length > 0 ? ` (${causes.map((cause) => cause.message).join('; ')})` : '';
-      return { kind: 'aborted', error: `${error.message}${detail}` };
-    }
-    if (results === null) return unavailable(new Error('transaction returned no results'));
-    const failure = results.find(([error]) => error !== null && !isReplyError(error));
-    if (failure) return unavailable(failure[0]);
-    return { kind: 'ok', replies: results.map(([error, result], i) => this.settle(prepared[i], error, result)) };
-  }
-
-  /** Turns one Redis outcome into an Upstash entry, applying script bookkeeping and the observer. */
-  private settle(prepared: PreparedCommand, error: Error | null, result: RawReply): Entry {
-    this.onCommand?.({ command: prepared.args[0], ok: error === null, ...(error ? { error: error.message } : {}) });
-    if (error) return { error: error.message };
-    return { result: prepared.mapReply ? prepared.mapReply(result) : result };
-  }
-}
-
-function unavailable(error: unknown): { kind: 'unavailable'; error: string } {
-  return { kind: 'unavailable', error: `ERR redis unavailable: ${errorMessage(error)}` };
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lua shebang compatibility
-
-interface PreparedCommand {
-  args: string[];
-  /** Rewrites the reply, e.g. SCRIPT LOAD answers with the sha the client computed. */
-  mapReply?: (reply: RawReply) => RawReply;
-}
-
-/** Strips Upstash-only shebang flags and keeps shas consistent with what the client computed. */
-class LuaShebangCompat {
-  /** sha1(original script) -> sha1(script as sent to Redis), only for scripts we changed. */
-  private readonly shaMap = new Map<string, string>();
-
-  prepare(args: string[]): PreparedCommand {
-    const [name, ...rest] = args;
-    switch (name) {
-      case 'EVAL':
-      case 'EVAL_RO':
-        return rest.length > 0 ? { args: [name, this.register(rest[0]), ...rest.slice(1)] } : { args };
-      case 'EVALSHA':
-      case 'EVALSHA_RO':
-        return rest.length > 0 ? { args: [name, this.translate(rest[0]), ...rest.slice(1)] } : { args };
-      case 'SCRIPT':
-        return this.prepareScript(args);
-      default:
-        return { args };
-    }
-  }
-
-  private prepareScript(args: string[]): PreparedCommand {
-    const subcommand = (args[1] ?? '').toUpperCase();
-    if (subcommand === 'LOAD' && args.length === 3) {
-      const originalSha = sha1(args[2]);
-      return { args: ['SCRIPT', 'LOAD', this.register(args[2])], mapReply: () => Buffer.from(originalSha) };
-    }
-    if (subcommand === 'EXISTS') {
-      return { args: ['SCRIPT', 'EXISTS', ...args.slice(2).map((sha) => this.translate(sha))] };
-    }
-    if (subcommand === 'FLUSH') {
-      return {
-        args,
-        mapReply: (reply) => {
-          this.shaMap.clear();
-          return reply;
-        },
-      };
-    }
-    return { args };
-  }
-
-  /** Returns the script to send to Redis, remembering the sha mapping when it differs. */
-  private register(script: string): string {
-    const compatible = stripUpstashFlags(script);
-    if (compatible !== script) this.shaMap.set(sha1(script), sha1(compatible));
-    return compatible;
-  }
-
-  private translate(sha: string): string {
-    return this.shaMap.get(sha.toLowerCase()) ?? sha;
-  }
-}
-
-/** `#!lua flags=allow-key-locking,no-writes` -> `#!lua flags=no-writes`; any other script untouched. */
-export function stripUpstashFlags(script: string): string {
-  const shebang = /^#!lua([^\n]*)/.exec(script);
-  if (!shebang) return script;
-  let removed = false;
-  const options = shebang[1]
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .flatMap((option) => {
-      if (!option.startsWith('flags=')) return [option];
-      const flags = option.slice('flags='.length).split(',');
-      const kept = flags.filter((flag) => !UPSTASH_ONLY_SCRIPT_FLAGS.has(flag));
-      removed ||= kept.length !== flags.length;
-      // An empty `flags=` is dropped: a bare `#!lua` means "no flags" to Redis.
-      return kept.length > 0 ? [`flags=${kept.join(',')}`] : [];
-    });
-  // The first line keeps its place, so Lua error line numbers still match the client's script.
-  return removed ? ['#!lua', ...options].join(' ') + script.slice(shebang[0].length) : script;
-}
-
-function sha1(text: string): string {
-  return createHash('sha1').update(text, 'utf8').digest('hex');
 }
 
 function sha256(text: string): Buffer {

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { getFreePort } from '../../../dev/services/ports.js';
 import { commandOnPath, spawnManaged, waitUntil } from '../../../dev/services/process.js';
-import { stripUpstashFlags } from '../../../dev/services/upstash-rest.js';
+import { stripUpstashFlags } from '../../../dev/services/upstash-lua.js';
 
 const node = process.execPath;
 
