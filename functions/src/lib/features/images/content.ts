@@ -15,7 +15,7 @@ export interface GenerateContentInput {
   aspectRatio: AspectRatio;
   imageSize?: ImageSize;
   styleReferences: readonly SourceImage[];
-  /** IMAGE_SAFETY_* (config.images.safetySettings). */
+  /** IMAGE_SAFETY (config.images.safetySettings). */
   safetySettings?: readonly GeminiSafetySetting[];
 }
 

@@ -46,7 +46,7 @@ export function lowLatencyThinking(model: string): ThinkingConfig | undefined {
 /** generationConfig.thinkingConfig: a budget (Gemini 2.5) or a level (Gemini 3), never both. */
 export type ThinkingConfig = { thinkingBudget: number } | { thinkingLevel: 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH' };
 
-/** `safetySettings`: MATCH_EXPLANATION_SAFETY_* (a blocked explanation throws; templates stand in). */
+/** `safetySettings`: MATCH_EXPLANATION_SAFETY (a blocked explanation throws; templates stand in). */
 export function geminiExplanationModel(
   client: GeminiUnaryClient,
   safetySettings: readonly GeminiSafetySetting[] = [],
