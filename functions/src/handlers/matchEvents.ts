@@ -1,6 +1,6 @@
 // POST /matchEvents — upcoming events ranked for the caller, each with an explanation:
 //   { limit?, from?, until? }   (ISO 8601 in [2000, now + 5 years]; from defaults to now and is never
-//   earlier; until defaults to from + MATCH_EVENT_WINDOW_DAYS, and is after from, at most 366 days on)
+//   earlier; until defaults to from + 30 days, and is after from, at most 366 days on)
 //   -> { matches: [{ eventId, title, startsAt, score, components, matched, explanation, explanationSource }] }
 // 404 profile_not_found when the caller has no profile (docs/matching.md).
 import { onRequest } from 'firebase-functions/v2/https';

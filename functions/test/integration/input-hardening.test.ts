@@ -4,7 +4,7 @@
 // its field, and must cost nothing upstream: no Gemini request (the server's request log) and no
 // Firestore write (document counts of every collection, messages included).
 import { getFirestore, Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiServerControl } from '../../dev/gemini-server/control-client.js';
 import { getAdminApp } from '../../src/lib/platform/firebase.js';
 import { FUNCTION_NAMES, type FunctionName } from '../support/example-requests.js';
@@ -56,10 +56,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mounted?.close();
   process.env = { ...savedEnv };
-});
-
-beforeEach(() => {
-  delete process.env.MATCH_EVENT_WINDOW_DAYS;
 });
 
 interface Answer {
@@ -223,8 +219,7 @@ describe('dates and windows (item 4)', () => {
     await expectRefusedUpFront('matchEvents', { body: { until: inDays(-1) } }, 'body.until');
   });
 
-  it('an absurd MATCH_EVENT_WINDOW_DAYS is clamped (366), not a 500 from an overflowing default window', async () => {
-    process.env.MATCH_EVENT_WINDOW_DAYS = '100000000';
+  it('the default window (no until: 30 days, MATCH_TUNING) answers, in matchEvents and suggestions', async () => {
     const answer = await send('matchEvents', { body: '{}' });
     expect(answer.status, `${answer.status} ${answer.error?.code ?? ''}`).toBe(200);
     const suggestions = await send('suggestions');

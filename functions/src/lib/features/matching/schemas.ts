@@ -14,7 +14,7 @@ export const matchUsersBody = z.object({
       /** Replace the profile's interests / purposes for this request (retrieval and scoring). */
       interests: tagList(30).optional(),
       purposes: tagList(10).optional(),
-      /** Distance at which the location component reaches 0 (default MATCH_RADIUS_KM): 1-200 km, rounded
+      /** Distance at which the location component reaches 0 (default 50, MATCH_TUNING): 1-200 km, rounded
        * up to a distance-band edge (docs/matching.md, "Location privacy"). */
       maxDistanceKm: z.number().min(MIN_RADIUS_KM).max(MAX_RADIUS_KM).optional(),
     })
@@ -29,7 +29,7 @@ export const MAX_EVENT_WINDOW_DAYS = 366;
 /**
  * The window checks, whichever of from/until are given. The effective start is what
  * resolveEventWindow queries: `from`, but never earlier than now. Without `until` the end is
- * start + MATCH_EVENT_WINDOW_DAYS (a bounded param), so only an explicit `until` needs checking.
+ * start + 30 days (MATCH_TUNING), so only an explicit `until` needs checking.
  */
 export function eventWindowProblem(body: { from?: string; until?: string }, nowMs: number): string | undefined {
   if (body.until === undefined) return undefined;
@@ -46,7 +46,7 @@ export function eventWindowProblem(body: { from?: string; until?: string }, nowM
 
 /**
  * POST /matchEvents: { limit?, from?, until? }, ISO 8601 in [2000, now + 5 years]; from defaults to now
- * and is never earlier; until defaults to from + MATCH_EVENT_WINDOW_DAYS, and is after from, at most
+ * and is never earlier; until defaults to from + 30 days (MATCH_TUNING), and is after from, at most
  * 366 days on.
  */
 export const matchEventsBody = z

@@ -50,7 +50,7 @@ describe('normalizeInputImage: phone photos', () => {
     expect(near(await pixelAt(sent.data, at.x, at.y), color)).toBe(true);
   });
 
-  it('downscales to IMAGE_INPUT_MAX_SIDE on the long side, keeping the aspect ratio, and never enlarges', async () => {
+  it('downscales to maxSide on the long side, keeping the aspect ratio, and never enlarges', async () => {
     const photo = await phoneJpeg(4000, 3000, { orientation: 1 }, 80);
     const sent = await normalizeInputImage(photo, 'image/jpeg', policy, 'image');
     expect([sent.width, sent.height]).toEqual([1536, 1152]);

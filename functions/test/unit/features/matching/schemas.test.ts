@@ -31,6 +31,6 @@ describe('matchEvents window', () => {
     expect(failures(matchEventsBody, { from: at(10), until: at(10) })).toEqual(['until']);
     expect(failures(matchEventsBody, { from: at(10), until: at(5) })).toEqual(['until']);
     expect(failures(matchEventsBody, { from: at(10), until: at(377) })).toEqual(['until']);
-    expect(failures(matchEventsBody, { from: at(1000) })).toEqual([]); // until = from + MATCH_EVENT_WINDOW_DAYS
+    expect(failures(matchEventsBody, { from: at(1000) })).toEqual([]); // until = from + 30 days
   });
 });
