@@ -79,7 +79,6 @@ export async function run(): Promise<ChatToolsBenchResult> {
     GCLOUD_PROJECT: 'demo-bench',
     METADATA_SERVER_DETECTION: 'none',
   });
-  if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
   try {
     const db = getFirestore(getAdminApp());
     const viewers = await seedPopulation(db);

@@ -189,7 +189,6 @@ export async function run(): Promise<QualityBenchResult> {
   try {
     const db = getFirestore(getAdminApp());
     const viewers = (await seedPopulation(db)).slice(0, VIEWERS);
-    if (emulator.kind === 'node') process.env.MATCH_SAME_CITY_QUERY = 'false';
     const settings = matchingSettings(getConfig());
     const deps: MatchServiceDeps = {
       db,

@@ -159,8 +159,6 @@ export async function startServices(options: StartServicesOptions): Promise<Runn
     const functionsEnv: Record<string, string> = {};
     const firestoreHost = options.external?.firestoreHost ?? firestore?.host;
     if (firestoreHost) functionsEnv.FIRESTORE_EMULATOR_HOST = firestoreHost;
-    // The Node stand-in cannot filter on nested fields: matching leaves out its same-city query there.
-    if (firestore?.kind === 'node') functionsEnv.MATCH_SAME_CITY_QUERY = 'false';
     if (options.external?.authHost) functionsEnv.FIREBASE_AUTH_EMULATOR_HOST = options.external.authHost;
     if (gemini) {
       // One stand-in, two protocols: Gemini's, and OpenAI's Chat Completions for TEXT_BACKEND=openai-compatible.

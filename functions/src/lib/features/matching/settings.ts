@@ -4,12 +4,8 @@ import type { AppConfig } from '../../platform/config/index.js';
 import { DEFAULT_RADIUS_KM } from './scoring/index.js';
 
 export const MATCH_TUNING = {
-  /** User documents read as candidates per request: bounds reads and scoring time (docs/matching.md). */
-  candidateCap: 300,
-  /** Upcoming events read while the event pool is not built (before the backfill): one bounded page. */
+  /** Upcoming events find_events reads per search (it filters on titles, which the pool does not hold). */
   eventCap: 100,
-  /** Attendee profiles read for the events' interest signal: enough to tell a crowd, bounded reads. */
-  attendeeCap: 200,
   /** matchEvents' and suggestions' look-ahead when a request gives no `until`: a month of plans. */
   eventWindowDays: 30,
   /** Where the location component reaches 0 when a request gives no maxDistanceKm: one metro area. */

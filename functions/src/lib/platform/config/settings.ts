@@ -220,11 +220,6 @@ export const SETTINGS = {
       'BLOCK_LOW_AND_ABOVE',
       'Match explanations (templates replace a blocked one): safety threshold of every harm category',
     ),
-    sameCityQuery: flagSetting(
-      'MATCH_SAME_CITY_QUERY',
-      "Also retrieve match candidates from the caller's city (a location.city query); the local stack turns it off on the Node Firestore stand-in, which cannot filter on nested fields",
-      true,
-    ),
   },
   /** Spend controls: units per user per UTC day; 0 = that budget is off. */
   budget: {

@@ -62,14 +62,14 @@ describe('getConfig', () => {
     expect(config.cors.origins).toEqual(['https://a.test', 'https://b.test']);
   });
 
-  it('reads flags with their own default when unset (MATCH_SAME_CITY_QUERY on, IMAGE_SOURCE_ALLOW_LOOPBACK off)', () => {
-    delete process.env.MATCH_SAME_CITY_QUERY;
+  it('reads flags with their own default when unset (CHAT_TOOLS on, IMAGE_SOURCE_ALLOW_LOOPBACK off)', () => {
+    delete process.env.CHAT_TOOLS;
     delete process.env.IMAGE_SOURCE_ALLOW_LOOPBACK;
-    expect(getConfig().matching.sameCityQuery).toBe(true);
+    expect(getConfig().chat.toolsEnabled).toBe(true);
     expect(getConfig().images.sourceAllowLoopback).toBe(false);
-    process.env.MATCH_SAME_CITY_QUERY = 'false';
+    process.env.CHAT_TOOLS = 'false';
     process.env.IMAGE_SOURCE_ALLOW_LOOPBACK = 'true';
-    expect(getConfig().matching.sameCityQuery).toBe(false);
+    expect(getConfig().chat.toolsEnabled).toBe(false);
     expect(getConfig().images.sourceAllowLoopback).toBe(true);
   });
 
