@@ -1,7 +1,7 @@
 // How the text of a setting becomes its value where a plain string or number is not enough: backends,
 // origins, per-model timeouts, the hosts input images may come from, the price table.
 import { write } from 'firebase-functions/logger';
-import { parsePriceTable } from '../pricing/parse.js';
+import { parsePriceTable } from '../pricing/price-setting.js';
 import type { PriceTable } from '../pricing/price-table.js';
 
 export const GOOGLE_GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';

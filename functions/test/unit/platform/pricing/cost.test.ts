@@ -7,7 +7,7 @@ import { parseGeminiEvents } from '../../../../src/lib/platform/gemini/stream-ev
 import { parseSseStream } from '../../../../src/lib/platform/sse/parse.js';
 import type { DoneEvent, GeminiTokenUsage } from '../../../../src/lib/platform/gemini/types.js';
 import { addCosts, callCostUsd, findPrice, priceCall } from '../../../../src/lib/platform/pricing/cost.js';
-import { parsePriceTable } from '../../../../src/lib/platform/pricing/parse.js';
+import { parsePriceTable } from '../../../../src/lib/platform/pricing/price-setting.js';
 import { callPricer } from '../../../../src/lib/platform/pricing/pricer.js';
 import { DEFAULT_PRICE_TABLE, type ModelPrice } from '../../../../src/lib/platform/pricing/price-table.js';
 
