@@ -155,7 +155,7 @@ export async function run(cases: readonly Case[] = CASES): Promise<ImageInputsBe
 }
 
 export function printImageInputsBench(result: ImageInputsBench): void {
-  console.log('editImage with a phone photo as input (sent at INPUT_MAX_SIDE = 1536)');
+  console.log('editImage with a phone photo as input (sent at IMAGE_INPUT_MAX_SIDE, 1536 by default)');
   console.log(
     'photo'.padEnd(6),
     'via'.padEnd(9),

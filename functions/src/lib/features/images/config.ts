@@ -8,9 +8,6 @@ import type { SourceImagePolicy } from './source-image.js';
 /** Gemini's documented cap on one inline image: HEIC/HEIF, sent unconverted, must fit in it. */
 export const GEMINI_INLINE_IMAGE_MAX_BYTES = 7 * 1024 * 1024;
 
-/** The long side an input image is downscaled to before it is sent: detail enough for an edit; more costs tokens and upload time. */
-export const INPUT_MAX_SIDE = 1536;
-
 /** Which input-image URLs may be fetched, and how much of one. */
 export function sourceFetchPolicy(config: AppConfig): SourceFetchPolicy {
   return {
@@ -24,7 +21,7 @@ export function sourceFetchPolicy(config: AppConfig): SourceFetchPolicy {
 export function sourceImagePolicy(config: AppConfig): SourceImagePolicy {
   return {
     ...sourceFetchPolicy(config),
-    maxSide: INPUT_MAX_SIDE,
+    maxSide: config.images.inputMaxSide,
     maxPixels: config.images.inputMaxPixels,
     passthroughMaxBytes: Math.min(GEMINI_INLINE_IMAGE_MAX_BYTES, config.images.sourceMaxBytes),
   };

@@ -1,7 +1,7 @@
 // What every input image becomes before Gemini sees it (a phone photo, most of the time):
 // - turned upright by its EXIF orientation, then stripped of ALL metadata (EXIF with its GPS position,
 //   XMP, IPTC, ICC: the pixels are converted to sRGB first), by re-encoding it;
-// - no longer than INPUT_MAX_SIDE (config.ts) on its long side (never enlarged);
+// - no longer than IMAGE_INPUT_MAX_SIDE on its long side (never enlarged);
 // - in a format Gemini takes: JPEG, PNG and WebP stay what they are; GIF (its first frame) and BMP become
 //   PNG (graphics: lossless, and libvips reports every GIF as transparent); TIFF and AVIF become PNG when
 //   they have transparency, JPEG otherwise;
@@ -20,7 +20,7 @@ import { BmpError, bmpSize, decodeBmp } from './bmp-decode.js';
 import { HeifError, scrubHeif } from './heif-container.js';
 
 export interface InputImagePolicy {
-  /** Longest side sent to Gemini (INPUT_MAX_SIDE (config.ts)). */
+  /** Longest side sent to Gemini (IMAGE_INPUT_MAX_SIDE). */
   maxSide: number;
   /** width x height above which an image is refused unread (IMAGE_INPUT_MAX_PIXELS). */
   maxPixels: number;

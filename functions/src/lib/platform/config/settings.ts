@@ -143,6 +143,16 @@ export const SETTINGS = {
       64 * 1024 * 1024,
       'Cap on the bytes of one input image as sent (URL or data URI; a data URI is also bounded by the 31 MiB request)',
     ),
+    /** Never below 256: an edit needs some detail to work on. */
+    inputMaxSide: mappedSetting(
+      intSetting(
+        'IMAGE_INPUT_MAX_SIDE',
+        1536,
+        4096,
+        'Longest side, in pixels, of an input image as sent to Gemini (larger ones are downscaled; at least 256): detail enough for an edit; more costs tokens and upload time',
+      ),
+      (side) => Math.max(256, side),
+    ),
     inputMaxPixels: intSetting(
       'IMAGE_INPUT_MAX_PIXELS',
       100_000_000,

@@ -17,6 +17,7 @@ const NAMES = [
   'IMAGE_SOURCE_ALLOW_LOOPBACK',
   'IMAGE_MAX_OUTPUT_BYTES',
   'IMAGE_SOURCE_MAX_BYTES',
+  'IMAGE_INPUT_MAX_SIDE',
   'IMAGE_INPUT_MAX_PIXELS',
 ];
 
@@ -38,14 +39,18 @@ describe('image configuration', () => {
       defaultTimeoutMs: 120_000,
       maxOutputBytes: 40 * 1024 * 1024,
       sourceMaxBytes: 25 * 1024 * 1024,
+      inputMaxSide: 1536,
       inputMaxPixels: 100_000_000,
       sourceAllowedHosts: ['media.s3.eu-west-1.amazonaws.com'],
       sourceAllowLoopback: false,
     });
   });
 
-  it('bounds the input settings: inputs are sent at 1536 px at most, HEIF passthrough stays within 7 MiB', () => {
+  it('bounds the input settings: IMAGE_INPUT_MAX_SIDE within 256-4096 px, HEIF passthrough within 7 MiB', () => {
     expect(sourceImagePolicy(configWith({})).maxSide).toBe(1536);
+    expect(sourceImagePolicy(configWith({ IMAGE_INPUT_MAX_SIDE: '1024' })).maxSide).toBe(1024);
+    expect(sourceImagePolicy(configWith({ IMAGE_INPUT_MAX_SIDE: '64' })).maxSide).toBe(256);
+    expect(sourceImagePolicy(configWith({ IMAGE_INPUT_MAX_SIDE: '99999' })).maxSide).toBe(4096);
     expect(sourceImagePolicy(configWith({})).passthroughMaxBytes).toBe(7 * 1024 * 1024);
     expect(sourceImagePolicy(configWith({ IMAGE_SOURCE_MAX_BYTES: '1000' }))).toMatchObject({
       maxBytes: 1000,
