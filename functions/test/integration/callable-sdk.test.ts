@@ -17,6 +17,7 @@ import { scopedTuning } from '../support/tuning.js';
 import { functionsError, readCallableStream, sdkApp, type SdkApp } from '../support/firebase-sdk.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { eventually, messagesOf, startChatHarness, textReply, type ChatHarness } from './chat-support.js';
+import { awayFromMinuteEdge } from '../support/minute-window.js';
 
 type Chunk = { type: string } & Record<string, unknown>;
 
@@ -44,6 +45,7 @@ describe('error classes, each with its code', () => {
     setEnv({ RATE_LIMIT_PER_MINUTE: '1' });
     const sdk = await sdkApp();
     try {
+      await awayFromMinuteEdge();
       await chat('chatMessage', sdk)({ message: fresh('one') });
       const error = await functionsError(chat('chatMessage', sdk)({ message: fresh('two') }));
       expect(error.code).toBe('functions/resource-exhausted');

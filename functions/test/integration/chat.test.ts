@@ -15,6 +15,7 @@ import {
   type ChatHarness,
 } from './chat-support.js';
 import { scopedEnv } from '../support/env.js';
+import { awayFromMinuteEdge } from '../support/minute-window.js';
 
 let h: ChatHarness;
 beforeAll(async () => {
@@ -308,6 +309,7 @@ describe('request checks', () => {
     setEnv({ RATE_LIMIT_PER_MINUTE: '2' });
     const user = await signUp();
     const client = h.clientFor(user);
+    await awayFromMinuteEdge();
     await client.sendMessage({ message: 'one' });
     await collectEvents(client.streamMessage({ message: 'two' }));
     const limited = await expectApiError(client.sendMessage({ message: 'three' }), 429, 'rate_limited');

@@ -19,6 +19,7 @@ import { applyServiceEnv, signUp, type SignedUpUser } from '../support/services.
 import { readSse, startInspectableS3, type InspectableS3 } from './images-support.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
 import { heifWithMetadata, phoneJpeg } from '../unit/features/images/photo-fixtures.js';
+import { awayFromMinuteEdge } from '../support/minute-window.js';
 
 const BUCKET = 'images-test';
 let s3: InspectableS3;
@@ -318,6 +319,7 @@ describe('generateImage', () => {
   it('is rate limited per user (IMAGE_RATE_LIMIT_PER_MINUTE)', async () => {
     process.env.IMAGE_RATE_LIMIT_PER_MINUTE = '2';
     await gemini.queue(imageReply({}, { times: 2 }));
+    await awayFromMinuteEdge();
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++)
       statuses.push((await post('generateImage', { prompt: 'x', aspectRatio: '1:1' })).status);

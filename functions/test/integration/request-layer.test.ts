@@ -15,6 +15,7 @@ import { applyServiceEnv, signUp } from '../support/services.js';
 import { loadFunctions } from '../support/functions.js';
 import { mountFunctions, type MountedFunctions } from '../support/mount.js';
 import { makePng } from '../unit/platform/image-pipeline/fixtures.js';
+import { awayFromMinuteEdge } from '../support/minute-window.js';
 
 // Every log line the functions write, so the Upstash fallback can be checked by what it reports.
 const logged: LogEntry[] = captureLogs().entries;
@@ -116,16 +117,6 @@ function expectPastRequestLayer(res: CallResult, name: FunctionName, remaining: 
   expect(res.headers.get('ratelimit-limit')).toBe(String(limitOf(name)));
   expect(res.headers.get('ratelimit-remaining')).toBe(String(remaining));
   expect(Number(res.headers.get('ratelimit-reset'))).toBeLessThanOrEqual(60);
-}
-
-/**
- * The limiter is a sliding window over two fixed minute windows, and the previous minute's count is
- * weighted down (rounded down) as the minute ages: a sequence that straddles a minute boundary would see
- * an earlier call's count vanish. A sequence that counts calls starts with at least `needMs` left.
- */
-async function awayFromMinuteEdge(needMs = 20_000): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 function expectRateLimited(res: CallResult, name: FunctionName): void {
@@ -324,6 +315,7 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
   it('counts in Redis, so a fresh instance (new module state) sees the same budget', async () => {
     const caller = await signUp();
     const first = await mountExported();
+    await awayFromMinuteEdge();
     try {
       for (let i = 0; i < IMAGE_LIMIT; i++) {
         const res = await call(first, 'generateImage', validCall('generateImage', caller.idToken));
@@ -347,6 +339,7 @@ describe.skipIf(!redisServerAvailable())('rate limits through Upstash, and witho
     try {
       await rest.stop();
       const caller = await signUp();
+      await awayFromMinuteEdge();
       const fallbackWarningsBefore = storeUnavailableWarnings('image');
       for (let i = 0; i < IMAGE_LIMIT; i++) {
         const res = await call(mounted, 'generateImage', validCall('generateImage', caller.idToken));

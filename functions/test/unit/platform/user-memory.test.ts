@@ -1,6 +1,6 @@
 // Erasing a user forgets what every store of this instance holds about them (no Redis configured, so
 // memory decides): rate-limit windows, budget counters of every kind, cache entries; others' stay.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDailyBudget } from '../../../src/lib/platform/budget/resilient-store.js';
 import { getCache, userCacheKey } from '../../../src/lib/platform/cache/index.js';
 import { getRateLimiter } from '../../../src/lib/platform/rate-limit/resilient-limiter.js';
@@ -9,9 +9,12 @@ import { scopedEnv } from '../../support/env.js';
 
 describe('forgetUserOnThisInstance', () => {
   const setEnv = scopedEnv();
+  afterEach(() => vi.useRealTimers());
 
   it('clears the user from the limiters, the budgets and the caches, and nobody else', async () => {
     setEnv({ UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' });
+    // Mid-minute and mid-day: the counted calls share one limiter window and one budget day.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 4, 1, 12, 0, 10) });
     const limiter = getRateLimiter('forget-test', 1);
     const cache = getCache('forget-test');
     for (const uid of ['gone', 'stays']) {

@@ -25,7 +25,10 @@ let limiters = new Map<string, MemorySlidingWindowLimiter>();
 const seen: Array<{ name: string; uid: string; body?: unknown; query?: unknown }> = [];
 const aborted: string[] = [];
 
+// 10 s into a minute: a counted sequence never straddles the limiter's minute boundary.
+const clock = (): number => Date.UTC(2026, 4, 1, 12, 0, 10);
 const deps: Partial<EndpointDeps> = {
+  clock,
   verifyIdToken: async (idToken) => {
     if (idToken === 'token-auth-down') throw Object.assign(new Error('down'), { code: 'auth/internal-error' });
     if (!idToken.startsWith('token-')) throw Object.assign(new Error('bad'), { code: 'auth/argument-error' });
@@ -34,7 +37,7 @@ const deps: Partial<EndpointDeps> = {
   rateLimiter: (bucket, perMinute) => {
     let limiter = limiters.get(bucket);
     if (!limiter)
-      limiters.set(bucket, (limiter = new MemorySlidingWindowLimiter({ limit: perMinute, windowMs: 60_000 })));
+      limiters.set(bucket, (limiter = new MemorySlidingWindowLimiter({ limit: perMinute, windowMs: 60_000, clock })));
     return limiter;
   },
   appCheckVerifier: firebaseAppCheckVerifier(() => appCheckApp),
@@ -326,7 +329,7 @@ describe('errors the way the SDKs read them', () => {
       status: 'RESOURCE_EXHAUSTED',
       details: { code: 'rate_limited', limit: 3 },
     });
-    expect(limited.json.error?.details.retryAfterSeconds).toBeGreaterThan(0);
+    expect(limited.json.error?.details.retryAfterSeconds).toBe(50);
   });
 
   it('checks in the REST order: identity before input, input before the rate limit', async () => {

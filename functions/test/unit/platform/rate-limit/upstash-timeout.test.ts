@@ -27,7 +27,14 @@ describe('createUpstashRatelimit with a hung Redis', () => {
     expect(ratelimit).toBeInstanceOf(Ratelimit);
     const limiter = new ResilientLimiter({
       primary: new UpstashLimiter(ratelimit),
-      fallback: { windows: new MemorySlidingWindowLimiter({ limit: 2, windowMs: 60_000 }), blocked: new Map() },
+      fallback: {
+        windows: new MemorySlidingWindowLimiter({
+          limit: 2,
+          windowMs: 60_000,
+          clock: () => Date.UTC(2026, 4, 1, 12, 0, 10), // mid-minute: the counted calls share one window
+        }),
+        blocked: new Map(),
+      },
       log: { ...createLogger(), warn: (message) => warnings.push(message) },
     });
 
