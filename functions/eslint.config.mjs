@@ -31,6 +31,16 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...importStyle],
     },
   },
+  // What a deployed function runs: zod's chaining API brings all of zod into a cold start (docs/cold-start.md).
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', message: "Use 'zod/mini' (its unused parts stay out of a function's bundle)." }] },
+      ],
+    },
+  },
   { files: ['**/*.mjs', '**/*.mts'], ...tseslint.configs.disableTypeChecked },
   // Tests read response bodies field by field; typing every body would add noise, not safety.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },

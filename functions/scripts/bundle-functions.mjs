@@ -1,12 +1,14 @@
 // The last step of `npm run build`: each module of src/function-modules.ts, as tsc compiled it into
-// lib/, is replaced by a bundle of itself and all of our code it imports (lib/handlers/<name>.js), plus
-// zod with its English messages only. Every other package stays a plain require. Why: an instance pays
-// for every file Node resolves, reads and compiles at its cold start, and a function's own code is about
-// 150 small files (zod alone is 95 modules, 64 of them translations of its messages loaded by its entry
-// point); bench/cold-start.ts measures the difference. lib/index.js and lib/function-modules.js stay as
-// tsc wrote them; lib/lib/ is tsc's output and the bundles' input, never loaded by an instance.
-// lib/bundles.json lists, per bundle, the compiled files in it and the packages it requires, so tests and
-// the bench can tell what code an instance loads. Source maps chain: bundle -> lib/lib/*.js -> src/.
+// lib/, is replaced by a bundle of its TypeScript source and all of our code it imports
+// (lib/handlers/<name>.js), plus the parts of zod it uses, with zod's English messages only. Every other
+// package stays a plain require. Why: an instance pays for every file Node resolves, reads, compiles and
+// runs at its cold start; a function's own code is about 150 small files, and bundling from the ES
+// module sources (not tsc's CommonJS, whose `require` of a whole namespace keeps all of it) lets the
+// bundler drop what no function calls, most of zod's functional build among it; bench/cold-start.ts
+// measures the difference. lib/index.js and lib/function-modules.js stay as tsc wrote them (tsc also
+// type-checks); lib/lib/ is tsc's output, never loaded by an instance. lib/bundles.json lists, per
+// bundle, the modules in it (ours by their compiled path in lib/) and the packages it requires, so tests
+// and the bench can tell what code an instance loads. Source maps point at src/.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,12 +25,9 @@ const BUNDLED_PACKAGES = ['zod'];
 const packagesStayExternal = {
   name: 'packages-stay-external',
   setup(builder) {
-    builder.onResolve({ filter: /^[^./]/ }, async (args) => {
+    builder.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-      if (!BUNDLED_PACKAGES.includes(name)) return { path: args.path, external: true };
-      if (args.kind !== 'require-call') return undefined;
-      // tsc's output requires the package; take its ES module build, which the bundler can trim.
-      return builder.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      return BUNDLED_PACKAGES.includes(name) ? undefined : { path: args.path, external: true };
     });
   },
 };
@@ -48,15 +47,16 @@ const zodDir = path.join(functionsDir, 'node_modules', 'zod');
 const zodVersion = JSON.parse(readFileSync(path.join(zodDir, 'package.json'), 'utf8')).version;
 const zodLicense = readFileSync(path.join(zodDir, 'LICENSE'), 'utf8').trim();
 
-const options = (file, banner) => ({
-  entryPoints: [file],
-  outfile: file,
+const options = (source, outfile, banner) => ({
+  entryPoints: [source],
+  outfile,
   allowOverwrite: true,
   absWorkingDir: functionsDir,
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
+  tsconfig: path.join(functionsDir, 'tsconfig.build.json'),
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,
@@ -65,20 +65,28 @@ const options = (file, banner) => ({
   logLevel: 'warning',
 });
 
+/** Where tsc put a source of ours (src/x/y.ts -> lib/x/y.js); a package's module stays itself. */
+function compiledPath(file) {
+  const relative = path.relative(path.join(functionsDir, 'src'), file);
+  if (relative.startsWith('..')) return file;
+  return path.join(libDir, relative.replace(/\.ts$/, '.js'));
+}
+
 const bundles = {};
 for (const modulePath of new Set(Object.values(FUNCTION_MODULES))) {
   const file = path.join(libDir, modulePath);
+  const source = path.join(functionsDir, 'src', modulePath.replace(/\.js$/, '.ts'));
   // A first pass to learn what goes in (the bundle carries the license of each package it includes).
-  const planned = await build({ ...options(file), write: false });
+  const planned = await build({ ...options(source, file), write: false });
   const inputs = Object.keys(planned.metafile.inputs);
   const licenses = inputs.some((input) => input.includes('node_modules/zod/'))
     ? `/*! Includes zod ${zodVersion} (English messages only).\n${zodLicense}\n*/`
     : undefined;
-  const { metafile } = await build(options(file, licenses));
+  const { metafile } = await build(options(source, file, licenses));
   const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint !== undefined);
   bundles[modulePath] = {
     inputs: Object.keys(output.inputs)
-      .map((input) => path.relative(libDir, path.resolve(functionsDir, input)))
+      .map((input) => path.relative(libDir, compiledPath(path.resolve(functionsDir, input))))
       .sort(),
     requires: [...new Set(output.imports.filter((entry) => entry.external).map((entry) => entry.path))].sort(),
   };

@@ -3,7 +3,7 @@
 //        profileDocuments, redisKeys}, authUserDeleted: true }
 // Needs a sign-in at most 5 minutes old (401 requires_recent_login). See docs/data.md.
 import { onRequest } from 'firebase-functions/v2/https';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { accountDataDeps, deleteAccount as deleteOwnAccount } from '../lib/account-data/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { ACCOUNT_LIMIT } from '../lib/platform/rate-limit/buckets.js';

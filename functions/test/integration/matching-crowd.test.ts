@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assistantTools } from '../../src/lib/assistant-tools/index.js';
 import { CROWD_MIN_SHARERS, matchingSettings } from '../../src/lib/features/matching/index.js';
 import { getConfig } from '../../src/lib/platform/config/index.js';
+import { parse } from 'zod/mini';
 import { createLogger } from '../../src/lib/platform/logging.js';
 import {
   call,
@@ -38,7 +39,7 @@ async function shownEvents(surface: Surface, user: SignedUpUser): Promise<Map<st
     const tool = assistantTools({ db: h.db, settings: matchingSettings(getConfig()) }).find(
       (t) => t.name === 'find_events',
     )!;
-    const result = await tool.run(tool.args.parse({ limit: 5 }), {
+    const result = await tool.run(parse(tool.args, { limit: 5 }), {
       uid: user.uid,
       timeZone: 'UTC',
       signal: new AbortController().signal,

@@ -1,7 +1,8 @@
 // Helpers for request-schema tests: a fixed "now" (dates are checked against it) and the fields a
 // value fails on.
 import { afterEach, beforeEach, vi } from 'vitest';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
+import { check } from '../../src/lib/platform/validation.js';
 
 export const NOW = new Date('2030-01-01T00:00:00Z');
 const DAY_MS = 86_400_000;
@@ -10,8 +11,8 @@ const DAY_MS = 86_400_000;
 export const at = (days: number): string => new Date(NOW.getTime() + days * DAY_MS).toISOString();
 
 /** The dotted paths of the issues, or [] when the value is valid. */
-export function failures(schema: z.ZodType, value: unknown): string[] {
-  const result = schema.safeParse(value);
+export function failures(schema: core.$ZodType, value: unknown): string[] {
+  const result = check(schema, value);
   return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
 }
 

@@ -1,36 +1,23 @@
 // The request body both chat functions accept (validated by the request layer before any work; the
 // layer has already refused ill-formed strings, see platform/http/request-checks.ts).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { documentId } from '../../platform/http/request-fields.js';
-import { canonicalTimeZone } from '../../platform/time/index.js';
-
-/** Firestore-safe ids: no slashes, no dots-only (the character set), no reserved __x__ names (the refine). */
-const ID = /^[A-Za-z0-9_-]{1,128}$/;
-/** Firestore reserves document ids that start and end with two underscores. */
-const RESERVED_ID = /^__.*__$/;
+import { canonicalTimeZone, isKnownTimeZone } from '../../platform/time/index.js';
 
 export const chatRequestBody = z.object({
-  conversationId: z
-    .string()
-    .regex(ID, 'letters, digits, _ or -, at most 128')
-    .refine((id) => !RESERVED_ID.test(id), 'ids of the form __x__ are reserved')
-    .optional(),
-  message: z.string().trim().min(1).max(4000),
-  clientMessageId: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128')
-    .optional(),
-  /** The device's IANA zone; without it the profile's timeZone, else UTC. */
-  timeZone: z
-    .string()
-    .max(64)
-    .transform((zone, ctx) => {
-      const canonical = canonicalTimeZone(zone);
-      if (canonical === undefined)
-        ctx.addIssue({ code: 'custom', message: 'an IANA time zone name, e.g. America/Los_Angeles' });
-      return canonical ?? zone;
-    })
-    .optional(),
+  conversationId: z.optional(documentId),
+  message: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+  clientMessageId: z.optional(
+    z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128')),
+  ),
+  /** The device's IANA zone, canonicalised; without it the profile's timeZone, else UTC. */
+  timeZone: z.optional(
+    z.string().check(
+      z.maxLength(64),
+      z.refine(isKnownTimeZone, 'an IANA time zone name, e.g. America/Los_Angeles'),
+      z.overwrite((zone) => canonicalTimeZone(zone) ?? zone),
+    ),
+  ),
 });
 
 export type ChatRequestBody = z.output<typeof chatRequestBody>;

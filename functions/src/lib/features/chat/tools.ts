@@ -4,7 +4,8 @@
 // matching. runToolCall is the one place a call is checked and bounded: whatever goes wrong (unknown
 // name, bad arguments, a timeout, a failure, an oversized result) becomes an error the model reads in
 // its tool result, never a failed request.
-import { z } from 'zod';
+import { toJSONSchema, type core } from 'zod/mini';
+import { check } from '../../platform/validation.js';
 import { isHttpError } from '../../platform/http/errors.js';
 import { describeError, type Logger } from '../../platform/logging.js';
 import type { ToolDeclaration } from './backends/chat-model.js';
@@ -22,7 +23,7 @@ export interface ChatTool<Args = unknown> {
   /** The contract the model calls by (find_events, suggest_people, get_event). */
   name: string;
   description: string;
-  args: z.ZodType<Args>;
+  args: core.$ZodType<Args>;
   run(args: Args, ctx: ToolContext): Promise<Record<string, unknown>>;
 }
 
@@ -48,7 +49,7 @@ export const MAX_TOOL_RESULT_CHARS = 8_000;
  */
 export function toolDeclarations(tools: readonly AnyChatTool[]): ToolDeclaration[] {
   return tools.map((tool) => {
-    const { $schema: _dialect, ...schema } = z.toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>;
+    const { $schema: _dialect, ...schema } = toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>;
     return { name: tool.name, description: tool.description, parameters: schema };
   });
 }
@@ -56,7 +57,7 @@ export function toolDeclarations(tools: readonly AnyChatTool[]): ToolDeclaration
 /** At most this many issues reach the model; each names the argument and what is wrong with it. */
 const MAX_ISSUES = 5;
 
-function argumentProblems(error: z.ZodError): string {
+function argumentProblems(error: core.$ZodError): string {
   return error.issues
     .slice(0, MAX_ISSUES)
     .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
@@ -84,7 +85,7 @@ export async function runToolCall(
     const known = [...tools.keys()].join(', ');
     return { ok: false, error: { code: 'unknown_tool', message: `No tool named "${call.name}". Tools: ${known}.` } };
   }
-  const parsed = tool.args.safeParse(call.args);
+  const parsed = check(tool.args, call.args);
   if (!parsed.success) {
     return { ok: false, error: { code: 'invalid_arguments', message: argumentProblems(parsed.error) } };
   }

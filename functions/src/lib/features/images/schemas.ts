@@ -1,6 +1,6 @@
 // Request bodies of generateImage and editImage. The enums list every value any known model takes;
 // whether the CONFIGURED model takes it is checked per request (the model is a runtime setting).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { documentId } from '../../platform/http/request-fields.js';
 import { invalidRequest, type ValidationIssue } from '../../platform/http/request-checks.js';
 import { ALL_ASPECT_RATIOS, ALL_IMAGE_SIZES, imageModelCapabilities } from './models.js';
@@ -20,23 +20,25 @@ export const GENERATE_IMAGE_MAX_BODY_BYTES = REQUEST_MAX_BYTES;
 export const EDIT_IMAGE_MAX_BODY_BYTES = REQUEST_MAX_BYTES;
 
 /** A data URI or a URL; which hosts and types are accepted is checked later (source-image.ts). */
-const imageReference = z
-  .string()
-  .min(1)
-  .max(MAX_IMAGE_FIELD_CHARS)
-  .refine((value) => /^(data:|https?:\/\/)/i.test(value), 'Expected a data URI or an https URL');
+const imageReference = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_IMAGE_FIELD_CHARS),
+  z.refine((value) => /^(data:|https?:\/\/)/i.test(value), 'Expected a data URI or an https URL'),
+);
+
+const prompt = z.string().check(z.trim(), z.minLength(1), z.maxLength(2000));
 
 export const generateImageBody = z.object({
-  prompt: z.string().trim().min(1).max(2000),
+  prompt,
   aspectRatio: z.enum(ALL_ASPECT_RATIOS),
-  imageSize: z.enum(ALL_IMAGE_SIZES).optional(),
-  styleReferenceImages: z.array(imageReference).max(MAX_STYLE_REFERENCES).optional(),
+  imageSize: z.optional(z.enum(ALL_IMAGE_SIZES)),
+  styleReferenceImages: z.optional(z.array(imageReference).check(z.maxLength(MAX_STYLE_REFERENCES))),
 });
 export type GenerateImageBody = z.output<typeof generateImageBody>;
 
 export const editImageBody = z.object({
   image: imageReference,
-  editPrompt: z.string().trim().min(1).max(2000),
+  editPrompt: prompt,
 });
 export type EditImageBody = z.output<typeof editImageBody>;
 

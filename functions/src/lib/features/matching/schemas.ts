@@ -1,25 +1,28 @@
 // Request schemas of matchUsers, matchEvents and suggestions. The request layer has already checked
 // that every string is well-formed and the input is bounded (platform/http/request-checks.ts).
 import { systemClock } from '../../platform/clock.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DAY_MS, isWithinRequestDateRange, requestDateTime } from '../../platform/http/request-fields.js';
 import { MAX_RADIUS_KM, MIN_RADIUS_KM } from './scoring/index.js';
 
-const tagList = (max: number) => z.array(z.string().trim().min(1).max(64)).max(max);
+const tagList = (max: number) =>
+  z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.maxLength(max));
+/** A whole number in [min, max]. */
+const count = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 /** POST /matchUsers: { preferences?: { interests?, purposes?, maxDistanceKm? }, limit? } */
 export const matchUsersBody = z.object({
-  preferences: z
-    .object({
+  preferences: z.optional(
+    z.object({
       /** Replace the profile's interests / purposes for this request (retrieval and scoring). */
-      interests: tagList(30).optional(),
-      purposes: tagList(10).optional(),
+      interests: z.optional(tagList(30)),
+      purposes: z.optional(tagList(10)),
       /** Distance at which the location component reaches 0 (default 50, MATCH_TUNING): 1-200 km, rounded
        * up to a distance-band edge (docs/matching.md, "Location privacy"). */
-      maxDistanceKm: z.number().min(MIN_RADIUS_KM).max(MAX_RADIUS_KM).optional(),
-    })
-    .optional(),
-  limit: z.number().int().min(1).max(20).optional(),
+      maxDistanceKm: z.optional(z.number().check(z.gte(MIN_RADIUS_KM), z.lte(MAX_RADIUS_KM))),
+    }),
+  ),
+  limit: z.optional(count(1, 20)),
 });
 export type MatchUsersBody = z.output<typeof matchUsersBody>;
 
@@ -51,22 +54,24 @@ export function eventWindowProblem(body: { from?: string; until?: string }, nowM
  */
 export const matchEventsBody = z
   .object({
-    limit: z.number().int().min(1).max(20).optional(),
-    from: requestDateTime.optional(),
-    until: requestDateTime.optional(),
+    limit: z.optional(count(1, 20)),
+    from: z.optional(requestDateTime),
+    until: z.optional(requestDateTime),
   })
-  .superRefine((body, ctx) => {
-    const problem = eventWindowProblem(body, systemClock());
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['until'] });
-  });
+  .check(
+    z.superRefine((body, ctx) => {
+      const problem = eventWindowProblem(body, systemClock());
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['until'], input: body.until });
+    }),
+  );
 export type MatchEventsBody = z.output<typeof matchEventsBody>;
 
 /** GET /suggestions?limit=: per list (people, events); default 5. */
 export const suggestionsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(10).optional(),
+  limit: z.optional(z.pipe(z.coerce.number(), count(1, 10))),
 });
 export type SuggestionsQuery = z.output<typeof suggestionsQuery>;
 
 /** GET /suggestions or /suggestions/<uid>: no segment, or exactly one (a uid). */
-export const suggestionsPath = z.union([z.tuple([]), z.tuple([z.string().min(1).max(128)])]);
+export const suggestionsPath = z.union([z.tuple([]), z.tuple([z.string().check(z.minLength(1), z.maxLength(128))])]);
 export type SuggestionsPath = z.output<typeof suggestionsPath>;

@@ -10,7 +10,7 @@
 // (sse-responder.ts), which speaks both protocols; a handler must not write to `res` itself.
 import type { Request, Response } from 'express';
 import type { DecodedIdToken } from 'firebase-admin/auth';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { firebaseAppCheckVerifier, type AppCheckVerifier } from '../app-check/verifier.js';
 import { getDailyBudget } from '../budget/resilient-store.js';
 import { defaultUsageRecorder } from '../budget/usage-record.js';
@@ -39,7 +39,7 @@ import { applySecurityHeaders } from './responses.js';
 import { HEARTBEAT_MS } from './sse-responder.js';
 import { readQuery } from './request-checks.js';
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
 export interface EndpointContext<
   Body,
@@ -176,9 +176,9 @@ function callableResult(res: Response, result: unknown): unknown {
 }
 
 export function defineEndpoint<
-  BodySchema extends z.ZodType | undefined = undefined,
-  QuerySchema extends z.ZodType | undefined = undefined,
-  PathSchema extends z.ZodType | undefined = undefined,
+  BodySchema extends core.$ZodType | undefined = undefined,
+  QuerySchema extends core.$ZodType | undefined = undefined,
+  PathSchema extends core.$ZodType | undefined = undefined,
   Secret extends SecretName = never,
   Gemini extends boolean = false,
   Text extends boolean = false,

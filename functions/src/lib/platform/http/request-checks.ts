@@ -2,7 +2,8 @@
 // size, the input's shape, and zod validation reported as one 400.
 /// <reference lib="es2024.string" />
 import type { Request } from 'express';
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
+import { check } from '../validation.js';
 import { HttpError } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -125,12 +126,12 @@ export interface ValidationIssue {
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
-export function validate<S extends z.ZodType>(
+export function validate<S extends core.$ZodType>(
   schema: S,
   value: unknown,
   location: RequestLocation,
-): ValidationResult<z.output<S>> {
-  const result = schema.safeParse(value);
+): ValidationResult<core.output<S>> {
+  const result = check(schema, value);
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,

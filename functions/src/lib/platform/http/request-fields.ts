@@ -1,5 +1,5 @@
 // Fields that several request schemas share: ids of the caller's documents, and dates.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { systemClock } from '../clock.js';
 
 // A document id taken from a request (a conversation, an image): Firestore-safe by construction, so
@@ -7,10 +7,10 @@ import { systemClock } from '../clock.js';
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const RESERVED_ID = /^__.*__$/;
 
-export const documentId = z
-  .string()
-  .regex(ID, 'letters, digits, _ or -, at most 128')
-  .refine((id) => !RESERVED_ID.test(id), 'ids of the form __x__ are reserved');
+export const documentId = z.string().check(
+  z.regex(ID, 'letters, digits, _ or -, at most 128'),
+  z.refine((id) => !RESERVED_ID.test(id), 'ids of the form __x__ are reserved'),
+);
 
 // Dates in request bodies: ISO 8601 date-times with an offset, bounded to a sane range so that
 // nothing computed from them (a default window end, a Firestore Timestamp) can overflow.
@@ -33,7 +33,9 @@ export function isWithinRequestDateRange(ms: number, nowMs: number): boolean {
 /** An ISO 8601 date-time string (offset required, e.g. Z) within the request date range, checked at parse time. */
 export const requestDateTime = z.iso
   .datetime({ offset: true })
-  .refine(
-    (value) => isWithinRequestDateRange(Date.parse(value), systemClock()),
-    `must lie between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
+  .check(
+    z.refine(
+      (value) => isWithinRequestDateRange(Date.parse(value), systemClock()),
+      `must lie between 2000-01-01 and ${MAX_REQUEST_YEARS_AHEAD} years from now`,
+    ),
   );

@@ -6,7 +6,7 @@
 // App Check and the budget come last among the checks: a malformed request neither consumes a
 // limited-use App Check token nor reserves budget. The protocol only decides where the input comes
 // from (readInput) and how the answer is written (endpoint.ts).
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import { APP_CHECK_HEADER, checkAppCheck } from '../app-check/gate.js';
 import type { RequestBudgetMeter } from '../budget/meter.js';
 import {
@@ -36,7 +36,7 @@ import {
 import { assertInputShape } from './request-checks.js';
 import type { Request, Response } from 'express';
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
 /** A value of the request and where it came from (named in validation issues). */
 export interface LocatedInput {
@@ -79,9 +79,9 @@ function resolveLimit(spec: RateLimitSpec, config: AppConfig): number {
 
 /** Runs the checks and the handler; resolves to what the handler returned, or throws. */
 export async function runEndpoint<
-  BodySchema extends z.ZodType | undefined,
-  QuerySchema extends z.ZodType | undefined,
-  PathSchema extends z.ZodType | undefined,
+  BodySchema extends core.$ZodType | undefined,
+  QuerySchema extends core.$ZodType | undefined,
+  PathSchema extends core.$ZodType | undefined,
   Secret extends SecretName,
   Gemini extends boolean,
   Text extends boolean,
@@ -108,7 +108,7 @@ export async function runEndpoint<
       path: segments,
     });
     const issues: ValidationIssue[] = [];
-    const check = <S extends z.ZodType | undefined>(
+    const check = <S extends core.$ZodType | undefined>(
       schema: S,
       value: unknown,
       location: RequestLocation,

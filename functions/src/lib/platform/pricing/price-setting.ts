@@ -4,25 +4,22 @@
 //    "gemini-flash-latest": null}
 // A model mapped to null is removed (its calls' cost becomes unknown). Text that is not such JSON leaves
 // the built-in table in force and says why (the config logs it once): a typo must not price calls at 0.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { check } from '../validation.js';
 import { DEFAULT_PRICE_TABLE, IMAGE_SIZES, type DatedPrice, type PriceTable } from './price-table.js';
 
-const usd = z.number().finite().nonnegative();
-const price = z
-  .object({
-    from: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-    input: usd,
-    output: usd,
-    cachedInput: usd.optional(),
-    imageOutput: usd.optional(),
-    image: z.partialRecord(z.enum(IMAGE_SIZES), usd).optional(),
-  })
-  .strict();
-const entry = z.union([price, z.array(price).min(1), z.null()]);
-const table = z.record(z.string().trim().min(1), entry);
+// zod numbers are finite: Infinity and NaN are refused.
+const usd = z.number().check(z.nonnegative());
+const price = z.strictObject({
+  from: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
+  input: usd,
+  output: usd,
+  cachedInput: z.optional(usd),
+  imageOutput: z.optional(usd),
+  image: z.optional(z.partialRecord(z.enum(IMAGE_SIZES), usd)),
+});
+const entry = z.union([price, z.array(price).check(z.minLength(1)), z.null()]);
+const table = z.record(z.string().check(z.trim(), z.minLength(1)), entry);
 
 export interface ParsedPriceTable {
   table: PriceTable;
@@ -38,7 +35,7 @@ export function parsePriceTable(text: string, base: PriceTable = DEFAULT_PRICE_T
   } catch {
     return { table: base, problem: 'MODEL_PRICES is not JSON' };
   }
-  const parsed = table.safeParse(json);
+  const parsed = check(table, json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { table: base, problem: `MODEL_PRICES: ${issue.path.join('.') || '(top)'}: ${issue.message}` };

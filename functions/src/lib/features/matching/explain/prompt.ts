@@ -4,7 +4,8 @@
 //
 // Bump PROMPT_VERSION whenever the instruction, the facts' shape or the schema changes: it is part
 // of the explanation cache key, so old cached texts stop being served.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { check } from '../../../platform/validation.js';
 import type { ExplanationFacts } from './facts.js';
 import { parseJsonAnswer } from './json-answer.js';
 
@@ -43,10 +44,14 @@ export function responseSchema(keys: readonly string[]): Record<string, unknown>
   return { type: 'object', properties, required: [...keys] };
 }
 
-const explanationText = z
-  .string()
-  .transform((text) => text.replace(/\s+/g, ' ').trim())
-  .pipe(z.string().min(1).max(MAX_EXPLANATION_CHARS));
+const explanationText = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text: string) => text.replace(/\s+/g, ' ').trim()),
+  ),
+  z.string().check(z.minLength(1), z.maxLength(MAX_EXPLANATION_CHARS)),
+);
+const answerObject = z.record(z.string(), z.unknown());
 
 /**
  * The valid explanations in the model's answer, by key. Per key: a missing, non-string, empty or
@@ -56,11 +61,11 @@ const explanationText = z
 export function parseExplanations(text: string, keys: readonly string[]): Map<string, string> {
   const found = new Map<string, string>();
   const parsed = parseJsonAnswer(text);
-  const answer = z.record(z.string(), z.unknown()).safeParse(parsed);
+  const answer = check(answerObject, parsed);
   if (!answer.success) return found;
   for (const key of keys) {
     if (!Object.hasOwn(answer.data, key)) continue;
-    const value = explanationText.safeParse(answer.data[key]);
+    const value = check(explanationText, answer.data[key]);
     if (value.success) found.set(key, value.data);
   }
   return found;
