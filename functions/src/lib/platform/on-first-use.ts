@@ -1,12 +1,17 @@
-// Packages that take an instance 130-200 ms each to load and that only some requests need: the AWS
-// SDK's S3 client and sharp (libvips). They are loaded by the first call that needs them, not at cold
-// start, and an endpoint that will need them starts that load while its request waits on its own reads
-// (bench/cold-start.ts measures both).
+// Packages an instance need not load before its first request: the AWS SDK's S3 client and sharp
+// (libvips), 130-200 ms each and needed by some requests only, and Upstash's Redis and rate-limit
+// clients (about 13 ms), needed only where Redis is configured and only after a request's sign-in
+// check. Each is loaded by the first call that needs it, and a request that will need one starts
+// that load while it waits on its own I/O (bench/cold-start.ts measures both).
 import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as UpstashRatelimit from '@upstash/ratelimit';
+import type * as UpstashRedis from '@upstash/redis';
 import type Sharp from 'sharp';
 
 let s3: typeof S3Sdk | undefined;
 let sharpFactory: typeof Sharp | undefined;
+let redisSdk: typeof UpstashRedis | undefined;
+let ratelimitSdk: typeof UpstashRatelimit | undefined;
 
 /** `@aws-sdk/client-s3`, loaded on the first call. */
 export function s3Sdk(): typeof S3Sdk {
@@ -25,6 +30,18 @@ export function sharpLib(): typeof Sharp {
     sharpFactory.cache(false);
   }
   return sharpFactory;
+}
+
+/** `@upstash/redis`, loaded on the first call. */
+export function upstashRedisSdk(): typeof UpstashRedis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous, and only when first needed
+  return (redisSdk ??= require('@upstash/redis') as typeof UpstashRedis);
+}
+
+/** `@upstash/ratelimit`, loaded on the first call. */
+export function upstashRatelimitSdk(): typeof UpstashRatelimit {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous, and only when first needed
+  return (ratelimitSdk ??= require('@upstash/ratelimit') as typeof UpstashRatelimit);
 }
 
 /** Runs `load` once the event loop is free, so it overlaps the I/O a request is waiting on. */

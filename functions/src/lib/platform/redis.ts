@@ -1,7 +1,8 @@
 // The shared Upstash Redis client, built lazily from the configured secrets.
 // null means "not configured": callers fall back to per-instance memory (never an error).
-import { Redis } from '@upstash/redis';
+import type { Redis } from '@upstash/redis';
 import { getUpstashCredentials } from './config/index.js';
+import { loadSoon, upstashRatelimitSdk, upstashRedisSdk } from './on-first-use.js';
 
 /** Per HTTP call to Upstash: a hung Redis must not stall a request for long. */
 export const REDIS_REQUEST_TIMEOUT_MS = 1000;
@@ -16,7 +17,7 @@ export function getRedis(): Redis | null {
   if (cached?.key !== key) {
     cached = {
       key,
-      client: new Redis({
+      client: new (upstashRedisSdk().Redis)({
         url: credentials.url,
         token: credentials.token,
         // A function: a fresh timeout signal per HTTP call (one static signal would expire once, forever).
@@ -27,4 +28,18 @@ export function getRedis(): Redis | null {
     };
   }
   return cached.client;
+}
+
+let clientsRequested = false;
+
+/**
+ * Where Redis is configured, loads its clients (the Redis and rate-limit SDKs) once the event loop is
+ * free: an instance's first request calls this before its sign-in check, whose I/O the load overlaps.
+ */
+export function loadRedisClientsSoon(): void {
+  if (clientsRequested) return;
+  clientsRequested = true;
+  loadSoon(() => {
+    if (getRedis()) upstashRatelimitSdk();
+  });
 }

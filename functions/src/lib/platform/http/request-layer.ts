@@ -21,6 +21,7 @@ import {
 import type { Logger } from '../logging.js';
 import type { RequestScope } from '../request-scope.js';
 import { rateLimitedError, setRateLimitHeaders } from '../rate-limit/http-headers.js';
+import { loadRedisClientsSoon } from '../redis.js';
 import { authenticate } from './auth.js';
 import { closeBudget, type BudgetSpec, openBudget } from './budget-layer.js';
 import type { CallableChannel } from './callable.js';
@@ -94,6 +95,7 @@ export async function runEndpoint<
   const { req, res, config, log } = exchange;
   let meter: RequestBudgetMeter | undefined;
   try {
+    loadRedisClientsSoon();
     const identity = await authenticate(req, deps.verifyIdToken);
     const { uid } = identity;
     exchange.onIdentified(uid);

@@ -1,8 +1,9 @@
 // The shared limiter: @upstash/ratelimit's sliding window in Upstash Redis.
 // Its own fail-open answer on timeout (`success: true, reason: "timeout"`) becomes a thrown
 // SharedStoreUnavailable, so the caller falls back to memory instead of letting everyone through.
-import { Ratelimit } from '@upstash/ratelimit';
+import type { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis';
+import { upstashRatelimitSdk } from '../on-first-use.js';
 import { SharedStoreUnavailable } from '../shared-store.js';
 import type { RateLimitDecision, RateLimiter } from './types.js';
 
@@ -25,6 +26,7 @@ export function createUpstashRatelimit(
   perMinute: number,
   ephemeralCache = new Map<string, number>(),
 ): Ratelimit {
+  const { Ratelimit } = upstashRatelimitSdk();
   return new Ratelimit({
     redis,
     limiter: Ratelimit.slidingWindow(perMinute, '60 s'),
