@@ -345,3 +345,34 @@ describe('one function per instance (FUNCTION_TARGET=<name>)', () => {
     expect(code.some((file) => /\/lib\/lib\/platform\/firebase\.js$/.test(file))).toBe(true);
   });
 });
+
+/** Whether google-gax (the Firestore transport) is loaded when lib/index.js returns, and once the instance's first tasks ran. */
+const TRANSPORT_PROBE = `const gax = () => Object.keys(require.cache).some((file) => file.includes('/node_modules/google-gax/'));
+require(process.argv[1]);
+const atLoad = gax();
+setImmediate(() => process.stdout.write(JSON.stringify({ atLoad, after: gax() })));`;
+
+function transportLoads(target?: string): Promise<{ atLoad: boolean; after: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', TRANSPORT_PROBE, LIB_INDEX], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(target ? { FUNCTION_TARGET: target } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))));
+  });
+}
+
+describe('the Firestore transport, loaded by an instance right after its module load', () => {
+  it('an HTTPS function instance loads it once its module load is done, not during it', async () => {
+    expect(await transportLoads('chatStream')).toEqual({ atLoad: false, after: true });
+  });
+
+  it('deploy discovery (no FUNCTION_TARGET) never loads it', async () => {
+    expect(await transportLoads()).toEqual({ atLoad: false, after: false });
+  });
+});

@@ -2,7 +2,10 @@
 // (libvips), 130-200 ms each and needed by some requests only, and Upstash's Redis and rate-limit
 // clients (about 13 ms), needed only where Redis is configured and only after a request's sign-in
 // check. Each is loaded by the first call that needs it, and a request that will need one starts
-// that load while it waits on its own I/O (bench/cold-start.ts measures both).
+// that load while it waits on its own I/O. And one that every request needs but firebase-admin loads
+// only on the first Firestore call: its transport, google-gax (150-200 ms), which instance-warm-up.ts
+// loads right after an instance's module load (bench/cold-start.ts measures all of it).
+import { createRequire } from 'node:module';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as UpstashRatelimit from '@upstash/ratelimit';
 import type * as UpstashRedis from '@upstash/redis';
@@ -42,6 +45,15 @@ export function upstashRedisSdk(): typeof UpstashRedis {
 export function upstashRatelimitSdk(): typeof UpstashRatelimit {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous, and only when first needed
   return (ratelimitSdk ??= require('@upstash/ratelimit') as typeof UpstashRatelimit);
+}
+
+/**
+ * Loads google-gax as the Firestore client resolves it (firebase-admin -> @google-cloud/firestore ->
+ * google-gax), so that its first call finds it in the module cache.
+ */
+export function firestoreTransport(): unknown {
+  const admin = createRequire(require.resolve('firebase-admin/firestore'));
+  return createRequire(admin.resolve('@google-cloud/firestore'))('google-gax');
 }
 
 /** Runs `load` once the event loop is free, so it overlaps the I/O a request is waiting on. */

@@ -38,6 +38,7 @@ import { isEndpointResponse, logFailure, sendError, sendResult } from './respons
 import { applySecurityHeaders } from './responses.js';
 import { HEARTBEAT_MS } from './sse-responder.js';
 import { readQuery } from './request-checks.js';
+import { warmUpInstanceFor } from '../instance-warm-up.js';
 
 type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
@@ -198,6 +199,7 @@ export function defineEndpoint<
     replayProtected: typeof appCheck === 'object' && appCheck.replayProtected,
   };
   const answerCallable = callableResponder({ heartbeatSeconds: HEARTBEAT_MS / 1000 });
+  warmUpInstanceFor(spec.name);
 
   return async (req, res) => {
     const startedAt = Date.now();
