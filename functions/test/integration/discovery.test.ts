@@ -191,10 +191,11 @@ interface LoadedCode {
   code: string[];
 }
 
-function loadAsInstance(target: string): Promise<LoadedCode> {
+/** Runs `probe` (a script given lib/index.js's path) in a fresh Node, as the instance of `target`; its JSON output. */
+function runProbe<T>(probe: string, target: string | undefined): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD_PROBE, LIB_INDEX], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, FUNCTION_TARGET: target },
+    const child = spawn(process.execPath, ['-e', probe, LIB_INDEX], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(target ? { FUNCTION_TARGET: target } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -202,12 +203,13 @@ function loadAsInstance(target: string): Promise<LoadedCode> {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(err));
-      const loaded = JSON.parse(out) as { exports: string[]; files: string[] };
-      resolve({ exports: loaded.exports, files: loaded.files, code: loadedCode(loaded.files) });
-    });
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(err))));
   });
+}
+
+async function loadAsInstance(target: string): Promise<LoadedCode> {
+  const loaded = await runProbe<{ exports: string[]; files: string[] }>(LOAD_PROBE, target);
+  return { exports: loaded.exports, files: loaded.files, code: loadedCode(loaded.files) };
 }
 
 /** Runs `work` for every item, two at a time (the machine's cores are shared). */
@@ -353,18 +355,7 @@ const atLoad = gax();
 setImmediate(() => process.stdout.write(JSON.stringify({ atLoad, after: gax() })));`;
 
 function transportLoads(target?: string): Promise<{ atLoad: boolean; after: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', TRANSPORT_PROBE, LIB_INDEX], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(target ? { FUNCTION_TARGET: target } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(err))));
-  });
+  return runProbe(TRANSPORT_PROBE, target);
 }
 
 describe('the Firestore transport, loaded by an instance right after its module load', () => {
