@@ -367,7 +367,8 @@ function printBanner(services: RunningServices, facts: BannerFacts): void {
   );
   lines.push(
     '',
-    'The Functions emulator reloads when lib/ changes: run `npx tsc -p tsconfig.build.json --watch` in functions/.',
+    'The Functions emulator reloads when lib/ changes: after editing src/, run `npm run build:lib` in functions/',
+    '(compiles and bundles each function in place).',
     ...(triggers?.delivered
       ? ['Firestore triggers are registered at start-up: a trigger added or moved meanwhile runs after a restart.']
       : []),
