@@ -44,12 +44,10 @@ export function responseSchema(keys: readonly string[]): Record<string, unknown>
   return { type: 'object', properties, required: [...keys] };
 }
 
-const explanationText = z.pipe(
-  z.pipe(
-    z.string(),
-    z.transform((text: string) => text.replace(/\s+/g, ' ').trim()),
-  ),
-  z.string().check(z.minLength(1), z.maxLength(MAX_EXPLANATION_CHARS)),
+const explanationText = z.string().check(
+  z.overwrite((text) => text.replace(/\s+/g, ' ').trim()),
+  z.minLength(1),
+  z.maxLength(MAX_EXPLANATION_CHARS),
 );
 const answerObject = z.record(z.string(), z.unknown());
 
