@@ -1,7 +1,7 @@
 // POST /chatMessage — one assistant reply as JSON. Its request, answer and errors: docs/api.md (chatMessage).
 import { onRequest } from 'firebase-functions/v2/https';
-import { answerChatMessage, chatDeps, chatRequestBody } from '../lib/features/chat/index.js';
-import { productionAssistantTools } from '../lib/assistant-tools/index.js';
+import { answerChatMessage, chatRequestBody } from '../lib/features/chat/index.js';
+import { productionChatDeps } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
@@ -15,11 +15,7 @@ export function chatMessageEndpoint(options: HandlerOptions = {}) {
     rateLimit: CHAT_LIMIT,
     budget: 'tokens',
     requiresTextModel: true,
-    handle: (ctx) =>
-      answerChatMessage(
-        chatDeps(ctx.text, productionAssistantTools(ctx.scope.config, options.matching), options.chat?.()),
-        ctx,
-      ),
+    handle: (ctx) => answerChatMessage(productionChatDeps(ctx.text, ctx.scope.config, options), ctx),
   });
 }
 

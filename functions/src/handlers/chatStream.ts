@@ -1,8 +1,8 @@
 // POST /chatStream — the assistant reply as Server-Sent Events (features/chat/turn-response.ts).
 // The events, their fields and the callable chunks are documented once, in docs/api.md (chatStream).
 import { onRequest } from 'firebase-functions/v2/https';
-import { chatDeps, chatRequestBody, streamChatTurn } from '../lib/features/chat/index.js';
-import { productionAssistantTools } from '../lib/assistant-tools/index.js';
+import { chatRequestBody, streamChatTurn } from '../lib/features/chat/index.js';
+import { productionChatDeps } from '../lib/assistant-tools/index.js';
 import { defineEndpoint } from '../lib/platform/http/index.js';
 import { CHAT_LIMIT } from '../lib/platform/rate-limit/buckets.js';
 import { RUNTIME_OPTIONS } from '../runtime-options.js';
@@ -16,11 +16,7 @@ export function chatStreamEndpoint(options: HandlerOptions = {}) {
     rateLimit: CHAT_LIMIT,
     budget: 'tokens',
     requiresTextModel: true,
-    handle: (ctx) =>
-      streamChatTurn(
-        chatDeps(ctx.text, productionAssistantTools(ctx.scope.config, options.matching), options.chat?.()),
-        ctx,
-      ),
+    handle: (ctx) => streamChatTurn(productionChatDeps(ctx.text, ctx.scope.config, options), ctx),
   });
 }
 

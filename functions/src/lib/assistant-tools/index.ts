@@ -7,6 +7,7 @@
 //   get_event       one event's public fields                    -> {event}
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Firestore } from 'firebase-admin/firestore';
+import { chatDeps, type ChatDeps, type ChatTuning } from '../features/chat/index.js';
 import type { AnyChatTool, ChatTool, ToolContext } from '../features/chat/tools.js';
 import {
   eventWindowProblem,
@@ -21,7 +22,7 @@ import {
   type ReadCounter,
   type SharedMatchCache,
 } from '../features/matching/index.js';
-import type { AppConfig } from '../platform/config/index.js';
+import type { AppConfig, TextAccess } from '../platform/config/index.js';
 import { getDb } from '../platform/firebase.js';
 import { HttpError } from '../platform/http/errors.js';
 import { isWithinRequestDateRange, MAX_REQUEST_YEARS_AHEAD } from '../platform/http/request-fields.js';
@@ -85,6 +86,15 @@ export function productionAssistantTools(config: AppConfig, options: MatchingOpt
     settings: matchingSettings(config, options.tuning?.()),
     ...(options.sharedCache === false ? {} : { shared: instanceSharedCache }),
   });
+}
+
+/** What a chat turn works with in production (both chat functions): the text model, these tools, any tuning. */
+export function productionChatDeps(
+  text: TextAccess,
+  config: AppConfig,
+  options: { chat?: () => Partial<ChatTuning>; matching?: MatchingOptions } = {},
+): ChatDeps {
+  return chatDeps(text, productionAssistantTools(config, options.matching), options.chat?.());
 }
 
 export function assistantTools(deps: AssistantToolDeps): AnyChatTool[] {
